@@ -1,0 +1,1 @@
+"""ketenbot: chat-ops for the partner network of a Zorg- en Veiligheidshuis."""

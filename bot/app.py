@@ -1,0 +1,80 @@
+"""The composition root: settings -> engine, clock, catalogue, router, dispatcher, adapters.
+
+Every handler module's group is listed here explicitly; nothing registers itself at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.config import ConfigError, Settings
+from bot.core.clock import Clock, SystemClock
+from bot.core.commands import CommandGroup
+from bot.core.context import CoreConfig
+from bot.core.i18n import Catalogue
+from bot.core.router import Router
+from bot.core.sending import Sender
+from handlers import aanmelden, help, ik, stop, taal
+from schedules.dispatcher import Dispatcher
+from storage import migrate
+from storage.db import is_sqlite, make_engine
+from storage.uow import UnitOfWork
+
+GROUPS: tuple[CommandGroup, ...] = (
+    help.group,
+    aanmelden.group,
+    ik.group,
+    taal.group,
+    stop.group,
+)
+
+LOCALE_DIRS = (
+    Path(__file__).parent / "core" / "locales",
+    Path(__file__).parent.parent / "handlers" / "locales",
+)
+
+
+def load_catalogue() -> Catalogue:
+    return Catalogue.load(LOCALE_DIRS)
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    catalogue: Catalogue
+    router: Router
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def dispatcher(self, senders: Mapping[str, Sender]) -> Dispatcher:
+        return Dispatcher(
+            self.uow, self.clock, self.catalogue, senders, default_language=self.settings.language
+        )
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> App:
+    engine = engine or make_engine(settings.database_url)
+    clock = clock or SystemClock(settings.tz)
+    catalogue = load_catalogue()
+    config = CoreConfig(default_language=settings.language, invite_ttl_days=settings.invite_ttl_days)
+    router = Router(
+        GROUPS, uow_factory=lambda: UnitOfWork(engine), clock=clock, catalogue=catalogue, config=config
+    )
+    return App(settings, engine, clock, catalogue, router)
+
+
+def prepare_database(app: App) -> None:
+    """SQLite is migrated automatically; a Postgres schema must be current (``ketenbot db upgrade``)."""
+    url = app.settings.database_url
+    if is_sqlite(url):
+        migrate.upgrade(url)
+        return
+    if not migrate.is_current(app.engine, url):
+        raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")

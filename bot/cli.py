@@ -1,0 +1,174 @@
+"""``ketenbot`` on the command line (typer): run, console, demo, db, admin, audit."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.app import App, build_app, prepare_database
+from bot.config import ConfigError, load_settings
+from bot.core.i18n import t
+from bot.core.logs import configure_logging
+
+app = typer.Typer(
+    help="ketenbot — chat-ops voor het Zorg- en Veiligheidshuis.", no_args_is_help=True, add_completion=False
+)
+db_app = typer.Typer(help="Database: migraties.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Turn configuration errors into one clear line and exit code 2."""
+    try:
+        return action()
+    except ConfigError as error:
+        raise fail(str(error)) from None
+
+
+def open_app(*, migrate: bool = True) -> App:
+    settings = guarded(load_settings)
+    configure_logging(settings.log_level)
+    bot_app = build_app(settings)
+    if migrate:
+        guarded(lambda: prepare_database(bot_app))
+    return bot_app
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Breng het databaseschema naar de laatste versie (Alembic)."""
+    from storage import migrate
+
+    settings = guarded(load_settings)
+    configure_logging(settings.log_level)
+    migrate.upgrade(settings.database_url)
+    typer.echo(f"database up to date ({migrate.head_revision(settings.database_url)})")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Toon de huidige en de nieuwste schemaversie."""
+    from storage import migrate
+
+    bot_app = open_app(migrate=False)
+    url = bot_app.settings.database_url
+    current, head = migrate.current_revision(bot_app.engine), migrate.head_revision(url)
+    typer.echo(f"current: {current or '-'}  head: {head}  {'ok' if current == head else 'OUT OF DATE'}")
+
+
+@app.command()
+def console(
+    as_member: Annotated[str, typer.Option("--as", help="console handle to chat as")] = "procesmanager",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines on stdin/stdout (scripted)")] = False,
+) -> None:
+    """Chat met de bot in de terminal (of gescript met --jsonl)."""
+    bot_app = open_app()
+    run_console(bot_app, as_member=as_member, jsonl=jsonl)
+
+
+@app.command()
+def demo(
+    as_member: Annotated[str, typer.Option("--as", help="console handle to chat as")] = "procesmanager",
+) -> None:
+    """Zet demodata klaar (fictief) en start de console."""
+    bot_app = open_app()
+    code = ensure_demo(bot_app)
+    if code:
+        typer.echo(f"Demodata geladen. Probeer ook: ':as nieuwe-collega' en dan '/aanmelden {code}'.")
+    typer.echo(
+        "Demo-gebruikers: wijkagent, procesmanager, procesmanager2, voorzitter, beheerder, regisseur, "
+        "reclassering, ggz, veiligthuis, woonstede."
+    )
+    run_console(bot_app, as_member=as_member, jsonl=False)
+
+
+@app.command("demo-data")
+def demo_data() -> None:
+    """Laad alleen de fictieve demodata (op een lege database)."""
+    code = ensure_demo(open_app())
+    typer.echo(f"demo data loaded; invite code: {code}" if code else "database already has data; left alone")
+
+
+@app.command()
+def run() -> None:
+    """Start alle geconfigureerde adapters (zonder Telegram/Slack-gegevens: de console)."""
+    bot_app = open_app()
+    run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty())
+
+
+def ensure_demo(bot_app: App) -> str | None:
+    from bot.demo import has_data, load_demo
+
+    uow = bot_app.uow()
+    with uow:
+        if has_data(uow):
+            return None
+    return load_demo(bot_app.uow(), bot_app.clock.now())
+
+
+def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
+    from bot.adapters.console.app import ConsoleAdapter
+    from bot.adapters.console.inbound import PLATFORM
+
+    catalogue = bot_app.catalogue
+    language = bot_app.settings.language
+    adapter = ConsoleAdapter(
+        bot_app.router.handle,
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        jsonl=jsonl,
+        me=as_member.lstrip("@"),
+        explain=lambda problem: catalogue.render(t("core.bad_input_line", problem=problem), language),
+    )
+    dispatcher = bot_app.dispatcher({PLATFORM: adapter.sender})
+
+    async def main() -> None:
+        scheduler = None
+        if not jsonl:
+            from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+            scheduler = AsyncIOScheduler()
+            scheduler.add_job(
+                dispatcher.tick,
+                "interval",
+                seconds=bot_app.settings.dispatch_interval_seconds,
+                max_instances=1,
+                coalesce=True,
+            )
+            scheduler.start()
+        try:
+            await adapter.run(dispatcher.tick)
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    asyncio.run(main())
+
+
+def register_subcommands() -> None:
+    from bot.cli_admin import admin_app, audit_command
+
+    app.add_typer(admin_app, name="admin")
+    app.command("audit")(audit_command)
+
+
+register_subcommands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+"""``ketenbot admin ...`` and ``ketenbot audit``: the beheerder's tools on the command line."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import UTC, datetime, time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.app import App
+from bot.core.dates import parse_date
+from bot.core.errors import UserError
+from storage.models import AuditEvent, OrganisationKind, Role
+
+admin_app = typer.Typer(help="Beheer: organisaties, leden, uitnodigingen.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisaties (partners van het convenant).", no_args_is_help=True)
+member_app = typer.Typer(help="Leden (medewerkers).", no_args_is_help=True)
+invite_app = typer.Typer(help="Uitnodigingscodes.", no_args_is_help=True)
+admin_app.add_typer(org_app, name="org")
+admin_app.add_typer(member_app, name="member")
+admin_app.add_typer(invite_app, name="invite")
+
+
+def _app() -> App:
+    from bot.cli import open_app
+
+    return open_app()
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@org_app.command("add")
+def org_add(name: str, kind: Annotated[OrganisationKind, typer.Option(help="soort partner")]) -> None:
+    """Voeg een organisatie toe."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        if uow.organisations.by_name(name) is not None:
+            raise _fail(f"organisation {name!r} already exists")
+        organisation = uow.organisations.add(name.strip(), kind.value)
+        uow.commit()
+        typer.echo(f"organisation {organisation.id}: {organisation.name} ({organisation.kind})")
+
+
+@org_app.command("list")
+def org_list() -> None:
+    """Toon alle organisaties."""
+    uow = _app().uow()
+    with uow:
+        rows = [[str(o.id), o.name, o.kind] for o in uow.organisations.list_all()]
+    _table("Organisaties", ["id", "naam", "soort"], rows)
+
+
+@member_app.command("list")
+def member_list(
+    all_members: Annotated[bool, typer.Option("--all", help="ook ingetrokken leden")] = False,
+) -> None:
+    """Toon de leden met organisatie, rollen en chat-accounts."""
+    uow = _app().uow()
+    with uow:
+        rows = []
+        for member in uow.members.list_all(include_revoked=all_members):
+            assert member.id is not None
+            organisation = uow.organisations.get(member.organisation_id)
+            identities = ", ".join(
+                f"{i.platform}:{i.external_id}" for i in uow.identities.of_member(member.id)
+            )
+            rows.append(
+                [
+                    str(member.id),
+                    member.name,
+                    organisation.name if organisation else "?",
+                    ", ".join(sorted(uow.members.roles_of(member.id))),
+                    identities,
+                    "actief" if member.active else "ingetrokken",
+                ]
+            )
+    _table("Leden", ["id", "naam", "organisatie", "rollen", "chat", "status"], rows)
+
+
+@member_app.command("revoke")
+def member_revoke(member_id: int) -> None:
+    """Trek de toegang van een lid in (alle chat-accounts)."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        member = uow.members.get(member_id)
+        if member is None:
+            raise _fail(f"no member {member_id}")
+        uow.members.revoke(member, bot_app.clock.now())
+        uow.audit.record(_admin_event(bot_app.clock.now(), "member.revoke", f"member {member_id}"))
+        uow.commit()
+        typer.echo(f"member {member_id} ({member.name}) revoked")
+
+
+@invite_app.command("create")
+def invite_create(
+    org: Annotated[str, typer.Option(help="organisatie (naam of id)")],
+    role: Annotated[Role, typer.Option(help="rol van de nieuwe medewerker")] = Role.PARTNER,
+    days: Annotated[
+        int | None, typer.Option(help="geldig (dagen); standaard KETENBOT_INVITE_TTL_DAYS")
+    ] = None,
+) -> None:
+    """Maak een uitnodigingscode voor een organisatie en rol (de code wordt één keer getoond)."""
+    from handlers.invites import create_invite
+
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        organisation = uow.organisations.get(int(org)) if org.isdigit() else uow.organisations.by_name(org)
+        if organisation is None or organisation.id is None:
+            raise _fail(f"no organisation {org!r}; see `ketenbot admin org list`")
+        now = bot_app.clock.now()
+        try:
+            code, invite = create_invite(
+                uow, organisation.id, role.value, now=now, ttl_days=days or bot_app.settings.invite_ttl_days
+            )
+        except UserError as error:
+            raise _fail(error.key) from None
+        uow.audit.record(_admin_event(now, "invite.create", f"invite {invite.id} {role.value}"))
+        uow.commit()
+    typer.echo(
+        f"invite {invite.id} for {organisation.name} as {role.value}, valid until "
+        f"{invite.expires_at:%Y-%m-%d %H:%M} UTC\ncode: {code}\n"
+        f"the new colleague types: /aanmelden {code}"
+    )
+
+
+@invite_app.command("list")
+def invite_list() -> None:
+    """Toon uitnodigingen en hun status (codes zelf worden niet bewaard)."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    now = bot_app.clock.now()
+    with uow:
+        rows = []
+        for invite in uow.invites.list_all():
+            status = (
+                "ingetrokken"
+                if invite.revoked_at
+                else "gebruikt"
+                if invite.used_at
+                else "verlopen"
+                if invite.expires_at <= now
+                else "open"
+            )
+            organisation = uow.organisations.get(invite.organisation_id)
+            rows.append(
+                [
+                    str(invite.id),
+                    organisation.name if organisation else "?",
+                    invite.role,
+                    f"{invite.expires_at:%Y-%m-%d}",
+                    status,
+                ]
+            )
+    _table("Uitnodigingen", ["id", "organisatie", "rol", "geldig tot", "status"], rows)
+
+
+@invite_app.command("revoke")
+def invite_revoke(invite_id: int) -> None:
+    """Trek een uitnodigingscode in."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        invite = uow.invites.get(invite_id)
+        if invite is None:
+            raise _fail(f"no invite {invite_id}")
+        invite.revoked_at = bot_app.clock.now()
+        uow.session.add(invite)
+        uow.audit.record(_admin_event(bot_app.clock.now(), "invite.revoke", f"invite {invite_id}"))
+        uow.commit()
+    typer.echo(f"invite {invite_id} revoked")
+
+
+def audit_command(
+    member: Annotated[int | None, typer.Option(help="lid (id)")] = None,
+    case: Annotated[int | None, typer.Option(help="casus (id)")] = None,
+    command: Annotated[str | None, typer.Option(help="opdracht of actie, bijv. regie")] = None,
+    since: Annotated[str | None, typer.Option(help="vanaf datum (dd-mm-jjjj of ISO)")] = None,
+    until: Annotated[str | None, typer.Option(help="tot en met datum")] = None,
+    output: Annotated[str, typer.Option("--format", help="table of csv")] = "table",
+    limit: Annotated[int, typer.Option(help="maximaal aantal regels")] = 1000,
+) -> None:
+    """Toon auditregels (wie, wat, wanneer, via welk kanaal) met filters, als tabel of CSV."""
+    bot_app = _app()
+    today = bot_app.clock.today()
+    tz = bot_app.clock.tz
+    try:
+        start = datetime.combine(parse_date(since, today), time(0), tz).astimezone(UTC) if since else None
+        end = datetime.combine(parse_date(until, today), time(0), tz).astimezone(UTC) if until else None
+    except UserError as error:
+        raise _fail(f"bad date: {error.params.get('text')}") from None
+    if end is not None:
+        from datetime import timedelta
+
+        end += timedelta(days=1)
+    uow = bot_app.uow()
+    with uow:
+        events = uow.audit.search(
+            member_id=member, case_id=case, name=command, since=start, until=end, limit=limit
+        )
+    columns = ["at", "member", "platform", "chat", "kind", "name", "case", "outcome", "detail"]
+    rows = [
+        [
+            e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+            str(e.member_id or "-"),
+            e.platform,
+            e.chat_kind,
+            e.kind,
+            e.name,
+            str(e.case_id or "-"),
+            e.outcome,
+            e.detail or "",
+        ]
+        for e in events
+    ]
+    if output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output == "table":
+        _table("Audit", columns, rows)
+    else:
+        raise _fail("--format must be table or csv")
+
+
+def _admin_event(at: datetime, name: str, detail: str) -> AuditEvent:
+    return AuditEvent(
+        at=at,
+        member_id=None,
+        platform="cli",
+        chat_kind="-",
+        kind="admin",
+        name=name,
+        outcome="ok",
+        detail=detail,
+    )
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(2)

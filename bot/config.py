@@ -1,0 +1,81 @@
+"""Settings from the environment and ``.env`` (pydantic-settings). Names as in DESIGN.md."""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field("sqlite:///ketenbot.db", validation_alias="KETENBOT_DATABASE_URL")
+    timezone: str = Field("Europe/Amsterdam", validation_alias="KETENBOT_TIMEZONE")
+    language: Literal["nl", "en"] = Field("nl", validation_alias="KETENBOT_LANGUAGE")
+    invite_ttl_days: int = Field(7, ge=1, le=90, validation_alias="KETENBOT_INVITE_TTL_DAYS")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias="KETENBOT_LOG_LEVEL"
+    )
+    dispatch_interval_seconds: float = Field(
+        5.0, gt=0, le=300, validation_alias="KETENBOT_DISPATCH_INTERVAL_SECONDS"
+    )
+
+    telegram_bot_token: str | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str | None = Field(None, validation_alias="TELEGRAM_BASE_URL")
+    telegram_webhook_url: str | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
+
+    slack_bot_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
+
+    http_host: str = Field("127.0.0.1", validation_alias=AliasChoices("KETENBOT_HTTP_HOST"))
+    http_port: int = Field(8080, ge=0, le=65535, validation_alias="KETENBOT_HTTP_PORT")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r} (expected e.g. sqlite:///ketenbot.db)") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (expected e.g. Europe/Amsterdam)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class ConfigError(Exception):
+    """One clear line about what is wrong in the configuration."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = item.get("loc", ("?",))[0]
+            message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+            problems.append(f"{name}: {message}")
+        raise ConfigError("configuration error — " + "; ".join(problems)) from None

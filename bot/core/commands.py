@@ -1,0 +1,88 @@
+"""Command groups: each handler module declares its commands, button actions and forms on one group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.core.context import Context
+from bot.core.forms import Form
+from bot.core.i18n import Text
+from bot.core.types import Incoming, Reply
+
+HandlerResult = Reply | Sequence[Reply] | None
+Handler = Callable[[Incoming, Context], HandlerResult]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+    roles: frozenset[str] | None = None  # None: any active member
+    public: bool = False  # also for chat identities that are not linked yet
+    usage: Text | None = None  # shown for a bare command when args are required
+    needs_args: bool = False
+    description: Text | None = None
+    hidden: bool = False
+
+    def allowed(self, roles: frozenset[str] | None) -> bool:
+        if roles is None:
+            return self.public
+        return self.roles is None or bool(self.roles & roles)
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    handler: Handler
+    roles: frozenset[str] | None = None
+
+
+@dataclass
+class CommandGroup:
+    name: str
+    commands: list[Command] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        *,
+        aliases: Sequence[str] = (),
+        roles: Sequence[str] | None = None,
+        public: bool = False,
+        usage: Text | None = None,
+        needs_args: bool = False,
+        description: Text | None = None,
+        hidden: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.commands.append(
+                Command(
+                    name,
+                    handler,
+                    tuple(aliases),
+                    frozenset(roles) if roles is not None else None,
+                    public,
+                    usage,
+                    needs_args,
+                    description or Text(f"help.{name}"),
+                    hidden,
+                )
+            )
+            return handler
+
+        return register
+
+    def action(self, action_id: str, *, roles: Sequence[str] | None = None) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.actions.append(Action(action_id, handler, frozenset(roles) if roles is not None else None))
+            return handler
+
+        return register
+
+    def form(self, form: Form) -> Form:
+        self.forms.append(form)
+        return form

@@ -1,0 +1,148 @@
+"""What a handler gets beside the message: the member, a unit of work, the clock, the outbox helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.core.clock import Clock
+from bot.core.i18n import Text
+from bot.core.types import Button, Incoming, Reply
+from storage.models import AuditEvent
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.core.commands import Command
+    from bot.core.forms import FormEngine
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A member as handlers see it: plain values, safe to use after the session closed."""
+
+    id: int
+    name: str
+    organisation_id: int
+    organisation_name: str
+    roles: frozenset[str]
+    language: str
+    active: bool = True
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    default_language: str = "nl"
+    invite_ttl_days: int = 7
+    max_text_length: int = 4000
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    member: MemberView | None
+    uow: UnitOfWork
+    clock: Clock
+    language: str
+    config: CoreConfig
+    forms: FormEngine
+    correlation_id: str
+    commands: Callable[[frozenset[str] | None], list[Command]] | None = None
+
+    def require_member(self) -> MemberView:
+        from bot.core.errors import UserError
+
+        if self.member is None:
+            raise UserError("core.unknown_identity")
+        return self.member
+
+    def audit(
+        self,
+        what: str,
+        *,
+        kind: str = "read",
+        case_id: int | None = None,
+        detail: str | None = None,
+        outcome: str = "ok",
+    ) -> None:
+        """Record a read or a change (inside the handler's unit of work: it commits with the change)."""
+        self.uow.audit.record(
+            AuditEvent(
+                at=self.clock.now(),
+                member_id=self.member.id if self.member else None,
+                platform=self.incoming.platform,
+                chat_kind=self.incoming.chat_kind,
+                kind=kind,
+                name=what,
+                case_id=case_id,
+                outcome=outcome,
+                detail=detail,
+                correlation_id=self.correlation_id,
+            )
+        )
+
+    def notify(
+        self,
+        member_id: int,
+        text: Text | Sequence[Text],
+        *,
+        key: str,
+        buttons: Sequence[Button] = (),
+        due_at: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> bool:
+        """Queue a direct message to a member through the outbox; rendered in their language when sent."""
+        payload = encode_reply(Reply(text if isinstance(text, Text) else list(text), buttons=buttons))
+        row = self.uow.outbox.add(
+            key,
+            payload,
+            due_at=due_at or self.clock.now(),
+            now=self.clock.now(),
+            member_id=member_id,
+            expires_at=expires_at,
+        )
+        return row is not None
+
+    def notify_group(
+        self,
+        purpose: str,
+        text: Text | Sequence[Text],
+        *,
+        key: str,
+        buttons: Sequence[Button] = (),
+        due_at: datetime | None = None,
+    ) -> bool:
+        payload = encode_reply(Reply(text if isinstance(text, Text) else list(text), buttons=buttons))
+        row = self.uow.outbox.add(
+            key, payload, due_at=due_at or self.clock.now(), now=self.clock.now(), group_purpose=purpose
+        )
+        return row is not None
+
+
+def encode_reply(reply: Reply) -> dict[str, Any]:
+    parts = [reply.text] if isinstance(reply.text, Text | str) else list(reply.text)
+    return {
+        "text": [p.to_json() if isinstance(p, Text) else {"raw": p} for p in parts],
+        "buttons": [
+            {
+                "id": b.id,
+                "label": b.label.to_json() if isinstance(b.label, Text) else {"raw": b.label},
+                "value": b.value,
+            }
+            for b in reply.buttons
+        ],
+    }
+
+
+def decode_reply(payload: dict[str, Any]) -> Reply:
+    def one(item: dict[str, Any]) -> Text | str:
+        return str(item["raw"]) if "raw" in item else Text.from_json(item)
+
+    return Reply(
+        [one(p) for p in payload.get("text", [])],
+        buttons=[Button(b["id"], one(b["label"]), b.get("value", "")) for b in payload.get("buttons", [])],
+    )

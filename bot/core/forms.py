@@ -1,0 +1,309 @@
+"""Forms: declared once in handlers/, stepped through in chat or submitted whole (Slack modals).
+
+Progress lives in the database (``form_state``), so a restart in the middle of a form loses nothing and a
+second instance can take the next answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from bot.core.context import Context
+from bot.core.errors import UserError
+from bot.core.i18n import Text, t
+from bot.core.types import Button, Reply
+
+FORM_CHOOSE = "form.choose"
+FORM_DONE = "form.done"
+FORM_SKIP = "form.skip"
+FORM_SUBMIT = "form.submit"
+FORM_CANCEL = "form.cancel"
+FORM_ACTIONS = (FORM_CHOOSE, FORM_DONE, FORM_SKIP, FORM_SUBMIT, FORM_CANCEL)
+
+Check = Callable[[Any, Context], None]
+Parse = Callable[[str, Context], Any]
+Show = Callable[[Any, Context], str]
+OnSubmit = Callable[[dict[str, Any], Context], "Reply | list[Reply]"]
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONGTEXT = "longtext"
+    CHOICE = "choice"
+    MULTICHOICE = "multichoice"
+    YESNO = "yesno"
+    DATE = "date"
+    DATETIME = "datetime"
+    INTEGER = "integer"
+    MEMBER = "member"
+    ORGANISATION = "organisation"
+    CASE = "case"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text | str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: Text
+    kind: FieldKind
+    required: bool = True
+    options: Sequence[Option] = ()
+    check: Check | None = None
+    max_length: int = 200
+    parse: Parse | None = None  # a custom parser (for kinds whose lookup lives in handlers, e.g. cases)
+    show: Show | None = None
+
+    @classmethod
+    def text(
+        cls,
+        name: str,
+        label: Text,
+        *,
+        required: bool = True,
+        max_length: int = 200,
+        check: Check | None = None,
+    ) -> Field:
+        return cls(name, label, FieldKind.TEXT, required, check=check, max_length=max_length)
+
+    @classmethod
+    def longtext(
+        cls,
+        name: str,
+        label: Text,
+        *,
+        required: bool = True,
+        max_length: int = 2000,
+        check: Check | None = None,
+    ) -> Field:
+        return cls(name, label, FieldKind.LONGTEXT, required, check=check, max_length=max_length)
+
+    @classmethod
+    def choice(cls, name: str, label: Text, options: Sequence[Option], *, required: bool = True) -> Field:
+        return cls(name, label, FieldKind.CHOICE, required, options=tuple(options))
+
+    @classmethod
+    def multichoice(
+        cls, name: str, label: Text, options: Sequence[Option], *, required: bool = True
+    ) -> Field:
+        return cls(name, label, FieldKind.MULTICHOICE, required, options=tuple(options))
+
+    @classmethod
+    def yesno(cls, name: str, label: Text, *, required: bool = True) -> Field:
+        return cls(
+            name,
+            label,
+            FieldKind.YESNO,
+            required,
+            options=(Option("ja", t("form.yes")), Option("nee", t("form.no"))),
+        )
+
+    @classmethod
+    def date(cls, name: str, label: Text, *, required: bool = True, check: Check | None = None) -> Field:
+        return cls(name, label, FieldKind.DATE, required, check=check)
+
+    @classmethod
+    def datetime(cls, name: str, label: Text, *, required: bool = True, check: Check | None = None) -> Field:
+        return cls(name, label, FieldKind.DATETIME, required, check=check)
+
+    @classmethod
+    def integer(cls, name: str, label: Text, *, required: bool = True, check: Check | None = None) -> Field:
+        return cls(name, label, FieldKind.INTEGER, required, check=check)
+
+    @classmethod
+    def member(cls, name: str, label: Text, *, required: bool = True, check: Check | None = None) -> Field:
+        return cls(name, label, FieldKind.MEMBER, required, check=check)
+
+    @classmethod
+    def organisation(cls, name: str, label: Text, *, required: bool = True) -> Field:
+        return cls(name, label, FieldKind.ORGANISATION, required)
+
+    @classmethod
+    def custom(
+        cls,
+        name: str,
+        label: Text,
+        kind: FieldKind,
+        parse: Parse,
+        *,
+        show: Show | None = None,
+        required: bool = True,
+        check: Check | None = None,
+    ) -> Field:
+        return cls(name, label, kind, required, check=check, parse=parse, show=show)
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    title: Text
+    fields: Sequence[Field]
+    on_submit: OnSubmit
+    roles: frozenset[str] | None = None
+    confirm: bool = True
+
+    def field(self, name: str) -> Field:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+
+@dataclass
+class FormErrors(Exception):
+    """Several fields failed at once (a whole form submitted): field name -> error text."""
+
+    errors: dict[str, UserError] = field(default_factory=dict)
+
+
+class FormEngine:
+    """Starts, advances, cancels and submits forms; field parsing lives in bot.core.fields."""
+
+    def __init__(self, forms: dict[str, Form]) -> None:
+        self.forms = forms
+
+    # -- stepwise -------------------------------------------------------------------------------------
+
+    def start(self, form_id: str, ctx: Context, initial: dict[str, Any] | None = None) -> list[Reply]:
+        from bot.core.fields import first_open_step
+
+        form = self.forms[form_id]
+        member = ctx.require_member()
+        values = dict(initial or {})
+        step = first_open_step(form, values, 0)
+        incoming = ctx.incoming
+        ctx.uow.forms.save(
+            incoming.platform, incoming.chat_id, member.id, form.id, step, values, ctx.clock.now()
+        )
+        return [Reply(t("form.started", title=form.title)), self.prompt(form, step, values, ctx)]
+
+    def active(self, ctx: Context) -> tuple[Form, int, dict[str, Any]] | None:
+        if ctx.member is None:
+            return None
+        state = ctx.uow.forms.current(ctx.incoming.platform, ctx.incoming.chat_id, ctx.member.id)
+        if state is None or state.form_id not in self.forms:
+            return None
+        return self.forms[state.form_id], state.step, dict(state.values)
+
+    def cancel(self, ctx: Context) -> bool:
+        if ctx.member is None:
+            return False
+        state = ctx.uow.forms.current(ctx.incoming.platform, ctx.incoming.chat_id, ctx.member.id)
+        if state is None:
+            return False
+        ctx.uow.forms.delete(state)
+        return True
+
+    def answer(self, ctx: Context, raw: str | None, action: str | None = None) -> list[Reply]:
+        """Take one answer (typed text, or a button press) for the current field of the active form."""
+        from bot.core import fields as f
+
+        active = self.active(ctx)
+        if active is None:
+            raise UserError("form.none_active")
+        form, step, values = active
+        if action == FORM_CANCEL:
+            self.cancel(ctx)
+            ctx.uow.commit()
+            return [Reply(t("form.cancelled", title=form.title))]
+        if step >= len(form.fields):
+            return self._confirm_step(form, values, ctx, raw, action)
+        current = form.fields[step]
+        try:
+            done = f.apply_answer(current, values, raw, action, ctx)
+        except UserError as error:
+            return [Reply(Text(error.key, error.params)), self.prompt(form, step, values, ctx)]
+        if not done:  # a multichoice toggle: stay on this field
+            self._save(ctx, form, step, values)
+            ctx.uow.commit()
+            return [self.prompt(form, step, values, ctx)]
+        step = f.first_open_step(form, values, step + 1)
+        if step >= len(form.fields) and not form.confirm:
+            return self._submit(form, values, ctx)
+        self._save(ctx, form, step, values)
+        ctx.uow.commit()
+        return [self.prompt(form, step, values, ctx)]
+
+    def _confirm_step(
+        self, form: Form, values: dict[str, Any], ctx: Context, raw: str | None, action: str | None
+    ) -> list[Reply]:
+        if action == FORM_SUBMIT or (raw or "").strip().lower() in {"ja", "yes", "versturen", "send", "ok"}:
+            return self._submit(form, values, ctx)
+        return [Reply(t("form.confirm_or_cancel")), self.prompt(form, len(form.fields), values, ctx)]
+
+    def _save(self, ctx: Context, form: Form, step: int, values: dict[str, Any]) -> None:
+        member = ctx.require_member()
+        ctx.uow.forms.save(
+            ctx.incoming.platform, ctx.incoming.chat_id, member.id, form.id, step, values, ctx.clock.now()
+        )
+
+    def _submit(self, form: Form, values: dict[str, Any], ctx: Context) -> list[Reply]:
+        # Deleting the state first makes a double tap harmless: the second submit finds no form.
+        if not self.cancel(ctx):
+            raise UserError("form.none_active")
+        from bot.core.fields import typed_values
+
+        result = form.on_submit(typed_values(form, values), ctx)
+        return list(result) if isinstance(result, list) else [result]
+
+    # -- whole form at once (modals) ------------------------------------------------------------------
+
+    def submit_all(self, form_id: str, raw_values: dict[str, str], ctx: Context) -> list[Reply]:
+        """Validate every field; raise FormErrors with each failing field, or submit."""
+        from bot.core import fields as f
+
+        form = self.forms.get(form_id)
+        if form is None:
+            raise UserError("form.none_active")
+        values: dict[str, Any] = {}
+        errors: dict[str, UserError] = {}
+        for current in form.fields:
+            raw = raw_values.get(current.name, "")
+            try:
+                if current.kind == FieldKind.MULTICHOICE:
+                    values[current.name] = f.parse_multichoice(current, raw)
+                elif raw.strip() == "" and not current.required:
+                    values[current.name] = None
+                else:
+                    values[current.name] = f.parse_value(current, raw, ctx)
+                    f.run_check(current, values[current.name], ctx)
+            except UserError as error:
+                errors[current.name] = error
+        if errors:
+            raise FormErrors(errors)
+        self.cancel(ctx)
+        result = form.on_submit(values, ctx)
+        return list(result) if isinstance(result, list) else [result]
+
+    # -- prompts --------------------------------------------------------------------------------------
+
+    def prompt(self, form: Form, step: int, values: dict[str, Any], ctx: Context) -> Reply:
+        from bot.core import fields as f
+
+        if step >= len(form.fields):
+            lines: list[Text | str] = [t("form.summary", title=form.title)]
+            for current in form.fields:
+                lines.append(
+                    t(
+                        "form.summary_line",
+                        label=current.label,
+                        value=f.display_value(current, values.get(current.name), ctx),
+                    )
+                )
+            return Reply(
+                lines,
+                buttons=[
+                    Button(FORM_SUBMIT, t("form.submit_button")),
+                    Button(FORM_CANCEL, t("form.cancel_button")),
+                ],
+                form_id=form.id,
+            )
+        current = form.fields[step]
+        return replace(f.field_prompt(current, step, len(form.fields), values, ctx), form_id=form.id)

@@ -1,0 +1,53 @@
+"""Replies to outgoing messages: texts rendered in the recipient's language, targets resolved."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.forms import FormEngine
+from bot.core.i18n import Catalogue
+from bot.core.types import ChatKind, FieldView, FormView, Outgoing, RenderedButton, Reply, Target
+
+
+class Renderer:
+    def __init__(self, catalogue: Catalogue, forms: FormEngine) -> None:
+        self.catalogue = catalogue
+        self.forms = forms
+
+    def render(self, reply: Reply, ctx: Context, form_errors: dict[str, str] | None = None) -> Outgoing:
+        incoming = ctx.incoming
+        language = ctx.language
+        buttons = [
+            RenderedButton(b.id, self.catalogue.render(b.label, language), b.value) for b in reply.buttons
+        ]
+        direct = reply.target == Target.DIRECT or incoming.chat_kind == ChatKind.DIRECT
+        return Outgoing(
+            platform=incoming.platform,
+            text=self.catalogue.render(reply.text, language),
+            chat_id=incoming.chat_id if reply.target == Target.SAME_CHAT else None,
+            user_id=incoming.user_id if direct else None,
+            buttons=buttons,
+            file=reply.file,
+            form=self.form_view(reply.form_id, ctx, form_errors or {}) if reply.form_id else None,
+            is_group=not direct,
+        )
+
+    def form_view(self, form_id: str, ctx: Context, errors: dict[str, str]) -> FormView | None:
+        form = self.forms.forms.get(form_id)
+        if form is None:
+            return None
+        active = self.forms.active(ctx)
+        values = active[2] if active and active[0].id == form_id else {}
+        step = active[1] if active and active[0].id == form_id else 0
+        language = ctx.language
+        fields = [
+            FieldView(
+                f.name,
+                self.catalogue.render(f.label, language),
+                f.kind.value,
+                f.required,
+                [(o.value, self.catalogue.render(o.label, language)) for o in f.options],
+                values.get(f.name),
+            )
+            for f in form.fields
+        ]
+        return FormView(form.id, self.catalogue.render(form.title, language), fields, step, errors)

@@ -1,0 +1,241 @@
+"""One router for every platform. Middleware in order: correlation, identity, input checks, i18n,
+authorisation, dispatch, errors, audit. Handlers are sync; adapters run ``handle`` off the event loop."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from bot.core.clock import Clock
+from bot.core.commands import Action, Command, CommandGroup, HandlerResult
+from bot.core.context import Context, CoreConfig, MemberView
+from bot.core.errors import UserError
+from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
+from bot.core.i18n import Catalogue, Text, t
+from bot.core.logs import correlation_id
+from bot.core.render import Renderer
+from bot.core.types import ChatKind, Incoming, Outgoing, Reply
+from storage.models import AuditEvent
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("ketenbot.router")
+
+IDENTITY_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+class Router:
+    def __init__(
+        self,
+        groups: Sequence[CommandGroup],
+        *,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        catalogue: Catalogue,
+        config: CoreConfig,
+    ) -> None:
+        self.groups = list(groups)
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.catalogue = catalogue
+        self.config = config
+        self.commands: dict[str, Command] = {}
+        self.actions: dict[str, Action] = {}
+        for group in self.groups:
+            for command in group.commands:
+                for name in (command.name, *command.aliases):
+                    if name in self.commands:
+                        raise ValueError(f"command /{name} registered twice")
+                    self.commands[name] = command
+            for action in group.actions:
+                if action.id in self.actions:
+                    raise ValueError(f"action {action.id} registered twice")
+                self.actions[action.id] = action
+        self.forms = FormEngine({form.id: form for group in self.groups for form in group.forms})
+        self.renderer = Renderer(catalogue, self.forms)
+
+    def visible_commands(self, roles: frozenset[str] | None) -> list[Command]:
+        seen: dict[str, Command] = {}
+        for command in self.commands.values():
+            if not command.hidden and command.allowed(roles):
+                seen.setdefault(command.name, command)
+        return list(seen.values())
+
+    # -- the pipeline ---------------------------------------------------------------------------------
+
+    def handle(self, incoming: Incoming) -> list[Outgoing]:
+        cid = secrets.token_hex(6)
+        token = correlation_id.set(cid)
+        try:
+            return self._handle(incoming, cid)
+        finally:
+            correlation_id.reset(token)
+
+    def _handle(self, incoming: Incoming, cid: str) -> list[Outgoing]:
+        uow = self.uow_factory()
+        with uow:
+            member = self._identify(uow, incoming)
+            language = member.language if member else self._guess_language(incoming)
+            ctx = Context(
+                incoming,
+                member,
+                uow,
+                self.clock,
+                language,
+                self.config,
+                self.forms,
+                cid,
+                self.visible_commands,
+            )
+            kind, name = describe(incoming)
+            form_errors: dict[str, str] = {}
+            try:
+                check_input(incoming, self.config)
+                replies = as_list(self._dispatch(incoming, ctx))
+                outcome = "ok"
+            except UserError as error:
+                uow.rollback()
+                replies, outcome = [Reply(Text(error.key, error.params))], "refused"
+            except FormErrors as errors:
+                uow.rollback()
+                form_errors = {
+                    n: self.catalogue.render(Text(e.key, e.params), language)
+                    for n, e in errors.errors.items()
+                }
+                replies, outcome = [Reply(t("form.has_errors"), form_id=incoming.form_id)], "refused"
+            except Exception:
+                uow.rollback()
+                log.exception("handler failed (reference %s) on %s %s", cid, kind, name)
+                replies, outcome = [Reply(t("core.internal_error", ref=cid))], "error"
+            if replies or kind != "text":
+                self._audit(uow, incoming, member, kind, name, outcome, cid)
+            uow.commit()
+            return [self.renderer.render(reply, ctx, form_errors) for reply in replies]
+
+    def _identify(self, uow: UnitOfWork, incoming: Incoming) -> MemberView | None:
+        identity = uow.identities.find(incoming.platform, incoming.user_id)
+        if identity is None:
+            return None
+        member = uow.members.get(identity.member_id)
+        if member is None or not member.active or member.id is None:
+            return None
+        organisation = uow.organisations.get(member.organisation_id)
+        now = self.clock.now()
+        if identity.last_used_at is None or now - identity.last_used_at > IDENTITY_TOUCH_INTERVAL:
+            identity.last_used_at = now
+            if incoming.chat_kind == ChatKind.DIRECT:
+                identity.direct_chat_id = incoming.chat_id
+            uow.session.add(identity)
+            uow.commit()
+        return MemberView(
+            member.id,
+            member.name,
+            member.organisation_id,
+            organisation.name if organisation else "?",
+            uow.members.roles_of(member.id),
+            member.language or self.config.default_language,
+        )
+
+    def _guess_language(self, incoming: Incoming) -> str:
+        if incoming.language_hint and incoming.language_hint.lower().startswith("en"):
+            return "en"
+        return self.config.default_language
+
+    def _dispatch(self, incoming: Incoming, ctx: Context) -> HandlerResult:
+        roles = ctx.member.roles if ctx.member else None
+        if incoming.form_values is not None and incoming.form_id is not None:
+            ctx.require_member()
+            return self.forms.submit_all(incoming.form_id, incoming.form_values, ctx)
+        if incoming.action_id is not None:
+            return self._press(incoming, ctx)
+        if incoming.is_command:
+            return self._command(incoming, ctx, roles)
+        if ctx.member is None:
+            return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
+        if self.forms.active(ctx) is not None:
+            return self.forms.answer(ctx, incoming.text)
+        if incoming.chat_kind == ChatKind.GROUP:
+            return []
+        return Reply(t("core.no_command"))
+
+    def _command(self, incoming: Incoming, ctx: Context, roles: frozenset[str] | None) -> HandlerResult:
+        name = incoming.command or ""
+        command = self.commands.get(name)
+        if command is None:
+            if roles is None:
+                raise UserError("core.unknown_identity")
+            names = sorted({n for n, c in self.commands.items() if c.allowed(roles) and not c.hidden})
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            if close:
+                raise UserError("core.unknown_command_suggest", command=name, suggestion=close[0])
+            raise UserError("core.unknown_command", command=name)
+        if not command.allowed(roles):
+            raise UserError("core.unknown_identity" if roles is None else "core.not_allowed", command=name)
+        if command.needs_args and not incoming.args:
+            return Reply(command.usage or t("core.usage_missing", command=name))
+        return command.handler(incoming, ctx)
+
+    def _press(self, incoming: Incoming, ctx: Context) -> HandlerResult:
+        member = ctx.require_member()
+        action_id = incoming.action_id or ""
+        if action_id in FORM_ACTIONS:
+            return self.forms.answer(ctx, incoming.value, action_id)
+        action = self.actions.get(action_id)
+        if action is None:
+            raise UserError("core.stale_button")
+        if action.roles is not None and not (action.roles & member.roles):
+            raise UserError("core.not_allowed_button")
+        return action.handler(incoming, ctx)
+
+    def _audit(
+        self,
+        uow: UnitOfWork,
+        incoming: Incoming,
+        member: MemberView | None,
+        kind: str,
+        name: str,
+        outcome: str,
+        cid: str,
+    ) -> None:
+        uow.audit.record(
+            AuditEvent(
+                at=self.clock.now(),
+                member_id=member.id if member else None,
+                platform=incoming.platform,
+                chat_kind=incoming.chat_kind,
+                kind=kind,
+                name=name[:60],
+                outcome=outcome,
+                detail=None if member else f"identity {incoming.user_id}"[:500],
+                correlation_id=cid,
+            )
+        )
+
+
+def describe(incoming: Incoming) -> tuple[str, str]:
+    if incoming.form_values is not None:
+        return "form", incoming.form_id or "?"
+    if incoming.action_id is not None:
+        return "press", incoming.action_id
+    if incoming.is_command:
+        return "command", incoming.command or "?"
+    return "text", "-"
+
+
+def check_input(incoming: Incoming, config: CoreConfig) -> None:
+    texts = [incoming.text or "", incoming.value, *(incoming.form_values or {}).values()]
+    for text in texts:
+        if len(text) > config.max_text_length:
+            raise UserError("core.too_long", limit=config.max_text_length, length=len(text))
+        if any((ord(ch) < 32 and ch not in "\n\t\r") or ord(ch) == 127 for ch in text):
+            raise UserError("core.control_characters")
+
+
+def as_list(result: HandlerResult) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)

@@ -1,0 +1,130 @@
+"""Neutral message types: what adapters translate to and from. No platform knows more than these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from bot.core.i18n import Text
+
+TextLike = Text | str | Sequence[Text | str]
+
+
+class ChatKind(StrEnum):
+    DIRECT = "direct"
+    GROUP = "group"
+
+
+class Target(StrEnum):
+    SAME_CHAT = "same"  # answer where the message came from
+    DIRECT = "direct"  # the sender's direct chat (details offered privately from a group)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: a command or text, a button press, or a whole form submitted at once."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    chat_kind: ChatKind = ChatKind.DIRECT
+    user_name: str | None = None
+    text: str | None = None
+    action_id: str | None = None
+    value: str = ""
+    form_id: str | None = None
+    form_values: dict[str, str] | None = None
+    language_hint: str | None = None
+    chat_title: str | None = None
+    message_ref: str | None = None  # the platform message a button sat on (to update in place)
+
+    @property
+    def is_command(self) -> bool:
+        return self.text is not None and self.text.startswith("/")
+
+    @property
+    def command(self) -> str | None:
+        if not self.is_command or self.text is None:
+            return None
+        head = self.text[1:].split(maxsplit=1)[0] if self.text[1:].strip() else ""
+        return head.split("@", 1)[0].lower()
+
+    @property
+    def args(self) -> str:
+        if self.text is None:
+            return ""
+        if not self.is_command:
+            return self.text.strip()
+        parts = self.text.split(maxsplit=1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True)
+class Button:
+    id: str
+    label: Text | str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class FileAttachment:
+    name: str
+    data: bytes
+    mime: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: TextLike
+    buttons: Sequence[Button] = ()
+    file: FileAttachment | None = None
+    target: Target = Target.SAME_CHAT
+    form_id: str | None = None  # set on a form's prompt, so modal platforms can show the whole form
+
+
+# --- what the core hands to adapters, already rendered in the recipient's language ---------------------
+
+
+@dataclass(frozen=True)
+class RenderedButton:
+    id: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field of a form, for adapters that show a whole form at once (Slack modals)."""
+
+    name: str
+    label: str
+    kind: str
+    required: bool
+    options: Sequence[tuple[str, str]] = ()
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class FormView:
+    form_id: str
+    title: str
+    fields: Sequence[FieldView]
+    step: int
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to put on a platform. ``chat_id`` if known; otherwise the direct chat with ``user_id``."""
+
+    platform: str
+    text: str
+    chat_id: str | None = None
+    user_id: str | None = None
+    buttons: Sequence[RenderedButton] = ()
+    file: FileAttachment | None = None
+    form: FormView | None = None
+    is_group: bool = False
+    dedupe_key: str | None = None

@@ -1,0 +1,69 @@
+"""Fictional demo data: the partner organisations and one console member per role (plus a few partners).
+
+Every name here is made up. Loaded by ``ketenbot demo`` (and ``ketenbot demo-data``) on an empty database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.invites import create_invite
+from storage.models import OrganisationKind, Role
+from storage.uow import UnitOfWork
+
+ORGANISATIONS = (
+    ("Politie Eenheid Oost", OrganisationKind.POLITIE),
+    ("Reclassering Nederland", OrganisationKind.RECLASSERING),
+    ("Gemeente Waterdam", OrganisationKind.GEMEENTE),
+    ("GGZ Rivierland", OrganisationKind.GGZ),
+    ("Veilig Thuis Regio", OrganisationKind.VEILIG_THUIS),
+    ("Woonstede", OrganisationKind.WONINGCORPORATIE),
+    ("Zorg- en Veiligheidshuis Rivierland", OrganisationKind.VHH),
+)
+
+
+@dataclass(frozen=True)
+class DemoMember:
+    handle: str
+    name: str
+    organisation: str
+    roles: tuple[str, ...]
+
+
+MEMBERS = (
+    DemoMember("wijkagent", "Bram Kuipers", "Politie Eenheid Oost", (Role.PARTNER,)),
+    DemoMember("procesmanager", "Anouk de Wit", "Zorg- en Veiligheidshuis Rivierland", (Role.PROCESMANAGER,)),
+    DemoMember("procesmanager2", "Sander Vos", "Zorg- en Veiligheidshuis Rivierland", (Role.PROCESMANAGER,)),
+    DemoMember("voorzitter", "Marieke Hoekstra", "Gemeente Waterdam", (Role.VOORZITTER, Role.PARTNER)),
+    DemoMember("beheerder", "Ruben Smit", "Zorg- en Veiligheidshuis Rivierland", (Role.BEHEERDER,)),
+    DemoMember("regisseur", "Fatima el Idrissi", "Gemeente Waterdam", (Role.PARTNER,)),
+    DemoMember("reclassering", "Joost van Leeuwen", "Reclassering Nederland", (Role.PARTNER,)),
+    DemoMember("ggz", "Lotte Bakker", "GGZ Rivierland", (Role.PARTNER,)),
+    DemoMember("veiligthuis", "Iris Mulder", "Veilig Thuis Regio", (Role.PARTNER,)),
+    DemoMember("woonstede", "Daan Peters", "Woonstede", (Role.PARTNER,)),
+)
+
+
+def has_data(uow: UnitOfWork) -> bool:
+    return bool(uow.organisations.list_all())
+
+
+def load_demo(uow: UnitOfWork, now: datetime) -> str:
+    """Fill an empty database; returns a fresh invite code (partner at the gemeente) to try /aanmelden."""
+    with uow:
+        organisations = {name: uow.organisations.add(name, kind) for name, kind in ORGANISATIONS}
+        for demo in MEMBERS:
+            organisation_id = organisations[demo.organisation].id
+            assert organisation_id is not None
+            member = uow.members.add(demo.name, organisation_id, demo.roles, at=now)
+            assert member.id is not None
+            uow.identities.link(
+                member.id, "console", demo.handle, display_name=demo.name, direct_chat_id=demo.handle, at=now
+            )
+        uow.groups.link("console", "triage-groep", "Triage Rivierland", "triage")
+        gemeente_id = organisations["Gemeente Waterdam"].id
+        assert gemeente_id is not None
+        code, _ = create_invite(uow, gemeente_id, Role.PARTNER, now=now, note="demo")
+        uow.commit()
+    return code

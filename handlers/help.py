@@ -1,0 +1,26 @@
+"""/help: the commands the caller may use, in their language."""
+
+from __future__ import annotations
+
+from bot.core import CommandGroup, Context, Incoming, Reply, Text, t
+
+group = CommandGroup("help")
+
+
+@group.command("help", aliases=["hulp"], public=True)
+def show_help(msg: Incoming, ctx: Context) -> Reply:
+    if ctx.member is None:
+        return Reply(t("core.unknown_identity"))
+    commands = ctx.commands(ctx.member.roles) if ctx.commands else []
+    lines: list[Text | str] = [t("help.title")]
+    for command in sorted(commands, key=lambda c: c.name):
+        aliases = " ".join(f"/{a}" for a in command.aliases)
+        lines.append(
+            t(
+                "help.line",
+                command=command.name,
+                aliases=f" ({aliases})" if aliases else "",
+                description=command.description or "",
+            )
+        )
+    return Reply(lines)

@@ -1,0 +1,259 @@
+"""Repositories of the foundation tables. Each takes the unit of work's session; none commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    AuditEvent,
+    FormState,
+    GroupChat,
+    Identity,
+    Invite,
+    InviteAttempt,
+    Member,
+    MemberRole,
+    Organisation,
+)
+
+
+class Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+
+class OrganisationRepository(Repository):
+    def add(self, name: str, kind: str) -> Organisation:
+        organisation = Organisation(name=name, kind=kind)
+        self.session.add(organisation)
+        self.session.flush()
+        return organisation
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        return self.session.get(Organisation, organisation_id)
+
+    def by_name(self, name: str) -> Organisation | None:
+        statement = select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+        return self.session.exec(statement).first()
+
+    def list_all(self) -> Sequence[Organisation]:
+        return self.session.exec(select(Organisation).order_by(col(Organisation.name))).all()
+
+
+class MemberRepository(Repository):
+    def add(
+        self,
+        name: str,
+        organisation_id: int,
+        roles: Sequence[str],
+        *,
+        at: datetime,
+        language: str | None = None,
+    ) -> Member:
+        member = Member(name=name, organisation_id=organisation_id, language=language, created_at=at)
+        self.session.add(member)
+        self.session.flush()
+        assert member.id is not None
+        for role in dict.fromkeys(roles):
+            self.session.add(MemberRole(member_id=member.id, role=role))
+        self.session.flush()
+        return member
+
+    def get(self, member_id: int) -> Member | None:
+        return self.session.get(Member, member_id)
+
+    def roles_of(self, member_id: int) -> frozenset[str]:
+        statement = select(MemberRole.role).where(MemberRole.member_id == member_id)
+        return frozenset(self.session.exec(statement).all())
+
+    def add_role(self, member_id: int, role: str) -> None:
+        if role not in self.roles_of(member_id):
+            self.session.add(MemberRole(member_id=member_id, role=role))
+            self.session.flush()
+
+    def list_all(self, *, include_revoked: bool = True) -> Sequence[Member]:
+        statement = select(Member).order_by(col(Member.id))
+        if not include_revoked:
+            statement = statement.where(col(Member.active).is_(True))
+        return self.session.exec(statement).all()
+
+    def with_role(self, role: str) -> Sequence[Member]:
+        statement = (
+            select(Member)
+            .join(MemberRole, col(MemberRole.member_id) == col(Member.id))
+            .where(MemberRole.role == role, col(Member.active).is_(True))
+            .order_by(col(Member.id))
+        )
+        return self.session.exec(statement).all()
+
+    def by_handle(self, handle: str) -> Member | None:
+        """A member by a chat handle of any platform (console handle, Telegram/Slack user id)."""
+        statement = (
+            select(Member)
+            .join(Identity, col(Identity.member_id) == col(Member.id))
+            .where(func.lower(Identity.external_id) == handle.strip().lstrip("@").lower())
+        )
+        return self.session.exec(statement).first()
+
+    def revoke(self, member: Member, at: datetime) -> None:
+        member.active = False
+        member.revoked_at = at
+        self.session.add(member)
+        self.session.flush()
+
+
+class IdentityRepository(Repository):
+    def find(self, platform: str, external_id: str) -> Identity | None:
+        statement = select(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
+        return self.session.exec(statement).first()
+
+    def link(
+        self,
+        member_id: int,
+        platform: str,
+        external_id: str,
+        *,
+        display_name: str | None,
+        direct_chat_id: str | None,
+        at: datetime,
+    ) -> Identity:
+        identity = self.find(platform, external_id)
+        if identity is None:
+            identity = Identity(member_id=member_id, platform=platform, external_id=external_id)
+        identity.member_id = member_id
+        identity.display_name = display_name
+        identity.direct_chat_id = direct_chat_id
+        identity.last_used_at = at
+        self.session.add(identity)
+        self.session.flush()
+        return identity
+
+    def of_member(self, member_id: int) -> Sequence[Identity]:
+        statement = (
+            select(Identity)
+            .where(Identity.member_id == member_id)
+            .order_by(col(Identity.last_used_at).desc())
+        )
+        return self.session.exec(statement).all()
+
+    def preferred(self, member_id: int) -> Identity | None:
+        """The identity the member used last: messages to them go there."""
+        identities = self.of_member(member_id)
+        return identities[0] if identities else None
+
+
+class InviteRepository(Repository):
+    def add(self, invite: Invite) -> Invite:
+        self.session.add(invite)
+        self.session.flush()
+        return invite
+
+    def by_hash(self, code_hash: str) -> Invite | None:
+        return self.session.exec(select(Invite).where(Invite.code_hash == code_hash)).first()
+
+    def get(self, invite_id: int) -> Invite | None:
+        return self.session.get(Invite, invite_id)
+
+    def list_all(self) -> Sequence[Invite]:
+        return self.session.exec(select(Invite).order_by(col(Invite.id))).all()
+
+    def record_failure(self, platform: str, external_id: str, at: datetime) -> None:
+        self.session.add(InviteAttempt(platform=platform, external_id=external_id, at=at))
+        self.session.flush()
+
+    def failures_since(self, platform: str, external_id: str, since: datetime) -> int:
+        statement = (
+            select(func.count())
+            .select_from(InviteAttempt)
+            .where(
+                InviteAttempt.platform == platform,
+                InviteAttempt.external_id == external_id,
+                col(InviteAttempt.at) >= since,
+            )
+        )
+        return int(self.session.exec(statement).one())
+
+
+class AuditRepository(Repository):
+    def record(self, event: AuditEvent) -> None:
+        self.session.add(event)
+
+    def search(
+        self,
+        *,
+        member_id: int | None = None,
+        case_id: int | None = None,
+        name: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 1000,
+    ) -> Sequence[AuditEvent]:
+        statement = select(AuditEvent)
+        if member_id is not None:
+            statement = statement.where(AuditEvent.member_id == member_id)
+        if case_id is not None:
+            statement = statement.where(AuditEvent.case_id == case_id)
+        if name is not None:
+            statement = statement.where(AuditEvent.name == name)
+        if since is not None:
+            statement = statement.where(col(AuditEvent.at) >= since)
+        if until is not None:
+            statement = statement.where(col(AuditEvent.at) < until)
+        return self.session.exec(
+            statement.order_by(col(AuditEvent.at), col(AuditEvent.id)).limit(limit)
+        ).all()
+
+
+class FormRepository(Repository):
+    def current(self, platform: str, chat_id: str, member_id: int) -> FormState | None:
+        statement = select(FormState).where(
+            FormState.platform == platform, FormState.chat_id == chat_id, FormState.member_id == member_id
+        )
+        return self.session.exec(statement).first()
+
+    def save(
+        self,
+        platform: str,
+        chat_id: str,
+        member_id: int,
+        form_id: str,
+        step: int,
+        values: dict[str, Any],
+        at: datetime,
+    ) -> FormState:
+        state = self.current(platform, chat_id, member_id)
+        if state is None:
+            state = FormState(platform=platform, chat_id=chat_id, member_id=member_id, form_id=form_id)
+        state.form_id = form_id
+        state.step = step
+        state.values = dict(values)
+        state.updated_at = at
+        self.session.add(state)
+        self.session.flush()
+        return state
+
+    def delete(self, state: FormState) -> None:
+        self.session.delete(state)
+        self.session.flush()
+
+
+class GroupRepository(Repository):
+    def find(self, platform: str, chat_id: str) -> GroupChat | None:
+        statement = select(GroupChat).where(GroupChat.platform == platform, GroupChat.chat_id == chat_id)
+        return self.session.exec(statement).first()
+
+    def for_purpose(self, purpose: str) -> GroupChat | None:
+        return self.session.exec(select(GroupChat).where(GroupChat.purpose == purpose)).first()
+
+    def link(self, platform: str, chat_id: str, title: str | None, purpose: str | None) -> GroupChat:
+        group = self.find(platform, chat_id) or GroupChat(platform=platform, chat_id=chat_id)
+        group.title = title
+        group.purpose = purpose
+        self.session.add(group)
+        self.session.flush()
+        return group

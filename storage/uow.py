@@ -1,0 +1,80 @@
+"""The unit of work: one session, the repositories on it, explicit commit, rollback otherwise."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+
+from storage.outbox import OutboxRepository
+from storage.repositories import (
+    AuditRepository,
+    FormRepository,
+    GroupRepository,
+    IdentityRepository,
+    InviteRepository,
+    MemberRepository,
+    OrganisationRepository,
+)
+
+
+class UnitOfWork:
+    """``with uow:`` opens a session (re-entrant); ``commit()`` commits; leaving a block rolls back
+    whatever that block did not commit. The outermost block closes the session."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session: Session | None = None
+        self._depth = 0
+        self._uncommitted = False
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside a 'with' block")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        if self._depth == 0:
+            self._session = Session(self.engine, expire_on_commit=False)
+            self._uncommitted = False
+            event.listen(self._session, "after_flush", self._flushed)
+            self._bind(self._session)
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._depth -= 1
+        session = self.session
+        if exc_type is not None or self._uncommitted or session.new or session.dirty or session.deleted:
+            self.rollback()
+        if self._depth == 0:
+            session.close()  # objects stay readable (detached) after the block
+            self._session = None
+
+    def _flushed(self, *_: object) -> None:
+        self._uncommitted = True
+
+    def _bind(self, session: Session) -> None:
+        self.organisations = OrganisationRepository(session)
+        self.members = MemberRepository(session)
+        self.identities = IdentityRepository(session)
+        self.invites = InviteRepository(session)
+        self.audit = AuditRepository(session)
+        self.forms = FormRepository(session)
+        self.groups = GroupRepository(session)
+        self.outbox = OutboxRepository(session)
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._uncommitted = False
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._uncommitted = False
+
+    def flush(self) -> None:
+        self.session.flush()

@@ -1,0 +1,105 @@
+"""Databases for the tests: a migrated SQLite file per test, and Postgres when one answers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from storage import migrate
+from tests.harness import Chat, make_chat
+
+PG_ADMIN_URL = os.environ.get(
+    "KETENBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def postgres_reason() -> str | None:
+    """None when a Postgres server answers; otherwise why the Postgres tests skip."""
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as error:  # any failure to connect means: skip, and say why
+        return f"no PostgreSQL server reachable at {PG_ADMIN_URL} ({type(error).__name__}: {error})"[:300]
+    return None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    reason = postgres_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"ketenbot_t_{secrets.token_hex(4)}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                text(
+                    "select tablename from pg_tables"
+                    " where schemaname = 'public' and tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        if tables:
+            connection.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "ketenbot.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on SQLite and on PostgreSQL (which skips, saying why, when no server answers)."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    url = str(request.getfixturevalue("postgres_database"))
+    truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def chat(database_url: str) -> Iterator[Chat]:
+    harness = make_chat(database_url)
+    yield harness
+    harness.app.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_chat(sqlite_url: str) -> Iterator[Chat]:
+    harness = make_chat(sqlite_url)
+    yield harness
+    harness.app.engine.dispose()

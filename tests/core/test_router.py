@@ -1,0 +1,105 @@
+"""The router's middleware: bad input, handler failures, audit, authorisation."""
+
+import logging
+
+import pytest
+
+from bot.core import CommandGroup, Context, Incoming, Reply, t
+from bot.core.router import Router
+from tests.harness import Chat
+
+boom = CommandGroup("boom")
+
+
+@boom.command("boom")
+def explode(msg: Incoming, ctx: Context) -> Reply:
+    with ctx.uow as uow:
+        uow.organisations.add("Half geschreven BV", "anders")  # written, flushed ...
+        ctx.audit("boom", kind="write")
+        raise RuntimeError("database on fire")  # ... and then the handler fails
+
+
+@boom.command("pmonly", roles=["procesmanager"])
+def pm_only(msg: Incoming, ctx: Context) -> Reply:
+    return Reply(t("help.title"))
+
+
+def router_with_boom(chat: Chat) -> Router:
+    from bot.app import GROUPS
+
+    app = chat.app
+    return Router(
+        [*GROUPS, boom],
+        uow_factory=app.uow,
+        clock=app.clock,
+        catalogue=app.catalogue,
+        config=app.router.config,
+    )
+
+
+def test_handler_exception_becomes_a_friendly_message_with_reference_and_rolls_back(chat: Chat, caplog):
+    router = router_with_boom(chat)
+    with caplog.at_level(logging.ERROR, logger="ketenbot.router"):
+        replies = router.handle(chat.incoming(user="procesmanager", text="/boom"))
+    assert len(replies) == 1
+    text = replies[0].text
+    assert "Sorry, er ging iets mis" in text and "referentie" in text
+    assert "Traceback" not in text and "database on fire" not in text
+    reference = text.split("referentie ")[1].rstrip(".")
+    assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
+    with chat.app.uow() as uow:
+        names = [o.name for o in uow.organisations.list_all()]
+        events = uow.audit.search(name="boom")
+    assert "Half geschreven BV" not in names  # nothing half-written remains
+    assert [(e.kind, e.outcome) for e in events] == [("command", "error")]  # the failure itself is audited
+
+
+def test_role_check_refuses_other_roles(chat: Chat):
+    router = router_with_boom(chat)
+    reply = router.handle(chat.incoming(user="wijkagent", text="/pmonly"))
+    assert "geen toegang tot /pmonly" in reply[0].text
+    assert "Wat je met ketenbot" in router.handle(chat.incoming(user="procesmanager", text="/pmonly"))[0].text
+
+
+def test_every_command_is_audited_with_member_channel_and_outcome(chat: Chat):
+    chat.say("/ik", user="wijkagent")
+    chat.say("/taal xx", user="wijkagent")
+    with chat.app.uow() as uow:
+        member = uow.members.by_handle("wijkagent")
+        assert member is not None
+        events = uow.audit.search(member_id=member.id)
+    kinds = [(e.kind, e.name, e.outcome, e.platform, e.chat_kind) for e in events]
+    assert ("command", "ik", "ok", "console", "direct") in kinds
+    assert ("command", "taal", "refused", "console", "direct") in kinds
+    assert all(e.correlation_id for e in events)
+
+
+def test_message_over_4000_characters_is_refused_and_the_form_survives(chat: Chat):
+    chat.as_member("procesmanager")
+    text = chat.say("x" * 4001)
+    assert "te lang (4001 tekens; maximaal 4000)" in text
+
+
+@pytest.mark.parametrize("bad", ["hallo\x00wereld", "\x1b[31mrood", "bel\x07"])
+def test_control_characters_are_refused(chat: Chat, bad: str):
+    assert "stuurtekens" in chat.say(bad, user="procesmanager")
+
+
+def test_stale_button_is_explained(chat: Chat):
+    reply = chat.press("nothing.here", "1", user="procesmanager")
+    assert "werkt niet meer" in reply[0].text
+
+
+def test_duplicate_command_registration_is_refused(chat: Chat):
+    from bot.app import GROUPS
+
+    again = CommandGroup("again")
+    again.command("help")(pm_only)
+    with pytest.raises(ValueError, match="registered twice"):
+        Router(
+            [*GROUPS, again],
+            uow_factory=chat.app.uow,
+            clock=chat.app.clock,
+            catalogue=chat.app.catalogue,
+            config=chat.app.router.config,
+        )

@@ -1,0 +1,64 @@
+import pytest
+
+from bot.app import GROUPS
+from tests.harness import Chat
+
+COMMANDS = [c for g in GROUPS for c in g.commands if not c.hidden]
+
+
+def test_help_lists_commands_in_the_members_language(chat: Chat):
+    dutch = chat.say("/help", user="wijkagent")
+    assert "Wat je met ketenbot kunt doen" in dutch and "/taal" in dutch
+    chat.say("/taal en", user="wijkagent")
+    english = chat.say("/help", user="wijkagent")
+    assert "What you can do with ketenbot" in english and "your own profile" in english
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_every_command_is_listed_in_help_for_a_role_that_may_use_it(sqlite_chat: Chat, command):
+    handle = "beheerder"
+    if command.roles is not None:
+        handle = {
+            "partner": "wijkagent",
+            "procesmanager": "procesmanager",
+            "voorzitter": "voorzitter",
+            "beheerder": "beheerder",
+        }[sorted(command.roles)[0]]
+    assert f"/{command.name}" in sqlite_chat.say("/help", user=handle)
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c.needs_args], ids=lambda c: c.name)
+def test_every_bare_command_that_needs_arguments_answers_with_its_usage(sqlite_chat: Chat, command):
+    handle = (
+        "beheerder"
+        if command.roles is None
+        else {
+            "partner": "wijkagent",
+            "procesmanager": "procesmanager",
+            "voorzitter": "voorzitter",
+            "beheerder": "beheerder",
+        }[sorted(command.roles)[0]]
+    )
+    reply = sqlite_chat.say(f"/{command.name}", user=handle)
+    assert reply.startswith("Gebruik:"), reply
+
+
+def test_help_hides_commands_the_role_may_not_use(sqlite_chat: Chat):
+    restricted = [c for c in COMMANDS if c.roles is not None and "partner" not in c.roles]
+    text = sqlite_chat.say("/help", user="wijkagent")
+    for command in restricted:
+        assert f"\n/{command.name} " not in text
+
+
+def test_unknown_command_suggests_the_closest(chat: Chat):
+    chat.as_member("procesmanager").verify_dialog(
+        [
+            ("/hepl", "Bedoelde je /help?"),
+            ("/xyzzy", "De opdracht /xyzzy ken ik niet"),
+        ]
+    )
+
+
+def test_plain_text_in_a_direct_chat_gets_a_hint_and_in_a_group_nothing(chat: Chat):
+    assert "Typ /help" in chat.say("hallo", user="procesmanager")
+    assert chat.send("hallo", user="procesmanager", group="triage-groep") == []
