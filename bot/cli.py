@@ -103,8 +103,14 @@ def demo_data() -> None:
 @app.command()
 def run() -> None:
     """Start alle geconfigureerde adapters (zonder Telegram/Slack-gegevens: de console)."""
+    from bot.runtime import configured_runtime, serve_forever
+
     bot_app = open_app()
-    run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty())
+    runtime = configured_runtime(bot_app)
+    if not runtime.adapters:
+        run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty())
+        return
+    asyncio.run(serve_forever(runtime))
 
 
 def ensure_demo(bot_app: App) -> str | None:

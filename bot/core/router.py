@@ -16,6 +16,7 @@ from bot.core.errors import UserError
 from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
+from bot.core.metrics import Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply
 from storage.models import AuditEvent
@@ -41,6 +42,7 @@ class Router:
         self.clock = clock
         self.catalogue = catalogue
         self.config = config
+        self.metrics = metrics or Metrics()
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, Action] = {}
         for group in self.groups:
@@ -109,6 +111,12 @@ class Router:
                 uow.rollback()
                 log.exception("handler failed (reference %s) on %s %s", cid, kind, name)
                 replies, outcome = [Reply(t("core.internal_error", ref=cid))], "error"
+            self.metrics.inc(
+                "ketenbot_updates_handled_total",
+                help="Incoming messages, presses and forms handled",
+                platform=incoming.platform,
+                outcome=outcome,
+            )
             if replies or kind != "text":
                 self._audit(uow, incoming, member, kind, name, outcome, cid)
             uow.commit()
