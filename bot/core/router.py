@@ -36,6 +36,7 @@ class Router:
         clock: Clock,
         catalogue: Catalogue,
         config: CoreConfig,
+        metrics: Metrics | None = None,
     ) -> None:
         self.groups = list(groups)
         self.uow_factory = uow_factory
