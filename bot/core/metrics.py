@@ -51,12 +51,12 @@ class Metrics:
                 lines += [f"{name}{_labels(key)} {value:g}" for key, value in sorted(series.items())]
             for name, hist in sorted(self._histograms.items()):
                 lines += [f"# HELP {name} {self._help.get(name, '')}", f"# TYPE {name} histogram"]
-                for key, series in sorted(hist.items()):
+                for key, buckets in sorted(hist.items()):
                     for index, bound in enumerate(LATENCY_BUCKETS):
-                        lines.append(f"{name}_bucket{_labels(key, le=str(bound))} {series[index]:g}")
-                    lines.append(f"{name}_bucket{_labels(key, le='+Inf')} {series[-2]:g}")
-                    lines.append(f"{name}_count{_labels(key)} {series[-2]:g}")
-                    lines.append(f"{name}_sum{_labels(key)} {series[-1]:g}")
+                        lines.append(f"{name}_bucket{_labels(key, le=str(bound))} {buckets[index]:g}")
+                    lines.append(f"{name}_bucket{_labels(key, le='+Inf')} {buckets[-2]:g}")
+                    lines.append(f"{name}_count{_labels(key)} {buckets[-2]:g}")
+                    lines.append(f"{name}_sum{_labels(key)} {buckets[-1]:g}")
         for name, read in sorted(self._gauges.items()):
             lines += [
                 f"# HELP {name} {self._help.get(name, '')}",
