@@ -1,0 +1,105 @@
+"""Pacing sends to a platform's limits: overall, per chat and per group, as sliding windows.
+
+One ``Pacer`` per platform. ``await pacer.acquire(chat_id, is_group)`` returns when a send to that chat is
+within every limit, and records it. ``pause`` honours a 429's Retry-After for one chat or for all.
+Time and sleeping are injectable, so tests run on a virtual clock and never sleep for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    per: float  # seconds
+
+
+@dataclass(frozen=True)
+class Limits:
+    overall: Limit | None = None
+    per_chat: Limit | None = None
+    per_group: Limit | None = None
+
+
+TELEGRAM_LIMITS = Limits(overall=Limit(30, 1.0), per_chat=Limit(1, 1.0), per_group=Limit(20, 60.0))
+SLACK_LIMITS = Limits(per_chat=Limit(1, 1.0))
+
+
+class Pacer:
+    def __init__(
+        self,
+        limits: Limits,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.limits = limits
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self._overall: deque[float] = deque()
+        self._chats: dict[str, deque[float]] = {}
+        self._paused_until: dict[str | None, float] = {}
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float, chat_id: str | None = None) -> None:
+        """Hold sends (to one chat, or to all when ``chat_id`` is None) for ``seconds``."""
+        until = self.monotonic() + seconds
+        self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
+
+    def wait_time(self, chat_id: str, is_group: bool) -> float:
+        """Seconds until a send to ``chat_id`` fits every limit (0 when it fits now)."""
+        now = self.monotonic()
+        waits = [self._paused_until.get(None, 0.0) - now, self._paused_until.get(chat_id, 0.0) - now]
+        if self.limits.overall is not None:
+            waits.append(_window_wait(self._overall, self.limits.overall, now))
+        limit = self.limits.per_group if is_group else self.limits.per_chat
+        if limit is not None:
+            waits.append(_window_wait(self._chats.get(chat_id, deque()), limit, now))
+        return max(0.0, *waits)
+
+    async def acquire(self, chat_id: str, is_group: bool = False, *, max_wait: float = 3600.0) -> float:
+        """Wait until the send fits, record it, and return how long we waited."""
+        waited = 0.0
+        async with self._lock:
+            for _ in range(10_000):  # bounded: each round waits for the next free slot
+                delay = self.wait_time(chat_id, is_group)
+                if delay <= 0:
+                    break
+                if waited + delay > max_wait:
+                    raise TimeoutError(f"pacing would wait more than {max_wait}s for {chat_id}")
+                await self.sleep(delay)
+                waited += delay
+            now = self.monotonic()
+            self._overall.append(now)
+            self._chats.setdefault(chat_id, deque()).append(now)
+            self._trim(now)
+        return waited
+
+    def _trim(self, now: float) -> None:
+        longest = max(
+            (
+                lim.per
+                for lim in (self.limits.overall, self.limits.per_chat, self.limits.per_group)
+                if lim is not None
+            ),
+            default=0.0,
+        )
+        while self._overall and self._overall[0] <= now - longest:
+            self._overall.popleft()
+        if len(self._chats) > 10_000:
+            for key in [k for k, q in self._chats.items() if not q or q[-1] <= now - longest]:
+                del self._chats[key]
+
+
+def _window_wait(sent: deque[float], limit: Limit, now: float) -> float:
+    """How long until fewer than ``limit.count`` sends fall within the last ``limit.per`` seconds."""
+    recent = [at for at in sent if at > now - limit.per]
+    if len(recent) < limit.count:
+        return 0.0
+    return recent[-limit.count] + limit.per - now

@@ -1,0 +1,90 @@
+"""The pacer on a virtual clock: limits hold, waits are minimal, pauses are honoured."""
+
+import asyncio
+
+from bot.core.pacing import TELEGRAM_LIMITS, Limit, Limits, Pacer
+
+
+class VirtualTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def violations(times: list[float], limit: Limit) -> int:
+    return sum(
+        1 for i in range(limit.count, len(times)) if times[i] - times[i - limit.count] < limit.per - 1e-9
+    )
+
+
+def test_one_chat_is_paced_to_one_message_per_second():
+    clock = VirtualTime()
+    pacer = Pacer(TELEGRAM_LIMITS, monotonic=clock.monotonic, sleep=clock.sleep)
+
+    async def go() -> list[float]:
+        times = []
+        for _ in range(10):
+            await pacer.acquire("chat-1")
+            times.append(clock.now)
+        return times
+
+    times = run(go())
+    assert times == [float(i) for i in range(10)]
+
+
+def test_many_chats_are_paced_to_the_overall_limit_without_violations():
+    clock = VirtualTime()
+    pacer = Pacer(TELEGRAM_LIMITS, monotonic=clock.monotonic, sleep=clock.sleep)
+
+    async def go() -> list[float]:
+        times = []
+        for i in range(300):
+            await pacer.acquire(f"chat-{i % 100}")
+            times.append(clock.now)
+        return times
+
+    times = run(go())
+    assert violations(times, Limit(30, 1.0)) == 0
+    achieved = len(times) / (times[-1] - times[0] + 1.0)
+    assert achieved >= 0.95 * 30 * (len(times) / (len(times) + 30))  # within the window edge effect
+
+
+def test_groups_get_twenty_per_minute():
+    clock = VirtualTime()
+    pacer = Pacer(TELEGRAM_LIMITS, monotonic=clock.monotonic, sleep=clock.sleep)
+
+    async def go() -> list[float]:
+        times = []
+        for _ in range(45):
+            await pacer.acquire("group-1", is_group=True)
+            times.append(clock.now)
+        return times
+
+    times = run(go())
+    assert violations(times, Limit(20, 60.0)) == 0
+    assert times[20] == 60.0 and times[40] == 120.0
+
+
+def test_pause_after_retry_after_holds_that_chat_only():
+    clock = VirtualTime()
+    pacer = Pacer(Limits(per_chat=Limit(1, 1.0)), monotonic=clock.monotonic, sleep=clock.sleep)
+
+    async def go() -> tuple[float, float]:
+        await pacer.acquire("a")
+        pacer.pause(5.0, "a")
+        await pacer.acquire("b")
+        other = clock.now
+        await pacer.acquire("a")
+        return other, clock.now
+
+    other, paused = run(go())
+    assert other == 0.0 and paused == 5.0
