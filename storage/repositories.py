@@ -142,9 +142,19 @@ class IdentityRepository(Repository):
         return self.session.exec(statement).all()
 
     def preferred(self, member_id: int) -> Identity | None:
-        """The identity the member used last: messages to them go there."""
-        identities = self.of_member(member_id)
+        """The reachable identity the member used last: messages to them go there."""
+        identities = [i for i in self.of_member(member_id) if i.unreachable_at is None]
         return identities[0] if identities else None
+
+    def mark_unreachable(self, platform: str, external_id: str, at: datetime) -> Identity | None:
+        """The user blocked the bot on this platform; returns the identity when it was reachable until now."""
+        identity = self.find(platform, external_id)
+        if identity is None or identity.unreachable_at is not None:
+            return None
+        identity.unreachable_at = at
+        self.session.add(identity)
+        self.session.flush()
+        return identity
 
 
 class InviteRepository(Repository):
@@ -249,6 +259,16 @@ class GroupRepository(Repository):
 
     def for_purpose(self, purpose: str) -> GroupChat | None:
         return self.session.exec(select(GroupChat).where(GroupChat.purpose == purpose)).first()
+
+    def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> GroupChat | None:
+        """The group got a new chat id (a Telegram group upgraded to a supergroup)."""
+        group = self.find(platform, old_chat_id)
+        if group is None or self.find(platform, new_chat_id) is not None:
+            return None
+        group.chat_id = new_chat_id
+        self.session.add(group)
+        self.session.flush()
+        return group
 
     def link(self, platform: str, chat_id: str, title: str | None, purpose: str | None) -> GroupChat:
         group = self.find(platform, chat_id) or GroupChat(platform=platform, chat_id=chat_id)

@@ -58,28 +58,33 @@ class Pacer:
         waits = [self._paused_until.get(None, 0.0) - now, self._paused_until.get(chat_id, 0.0) - now]
         if self.limits.overall is not None:
             waits.append(_window_wait(self._overall, self.limits.overall, now))
-        limit = self.limits.per_group if is_group else self.limits.per_chat
-        if limit is not None:
-            waits.append(_window_wait(self._chats.get(chat_id, deque()), limit, now))
+        sent = self._chats.get(chat_id, deque())
+        # a group is a chat too: it gets the per-chat limit and, on top, the per-group one
+        for limit in (self.limits.per_chat, self.limits.per_group if is_group else None):
+            if limit is not None:
+                waits.append(_window_wait(sent, limit, now))
         return max(0.0, *waits)
 
     async def acquire(self, chat_id: str, is_group: bool = False, *, max_wait: float = 3600.0) -> float:
-        """Wait until the send fits, record it, and return how long we waited."""
+        """Wait until the send fits, record it, and return how long we waited.
+
+        The lock covers only check-and-record, never the sleep: a send waiting for one chat's slot does
+        not hold up sends to other chats (direct replies overtake a paced reminder burst)."""
         waited = 0.0
-        async with self._lock:
-            for _ in range(10_000):  # bounded: each round waits for the next free slot
+        for _ in range(10_000):  # bounded: each round waits for the next free slot
+            async with self._lock:
                 delay = self.wait_time(chat_id, is_group)
                 if delay <= 0:
-                    break
-                if waited + delay > max_wait:
-                    raise TimeoutError(f"pacing would wait more than {max_wait}s for {chat_id}")
-                await self.sleep(delay)
-                waited += delay
-            now = self.monotonic()
-            self._overall.append(now)
-            self._chats.setdefault(chat_id, deque()).append(now)
-            self._trim(now)
-        return waited
+                    now = self.monotonic()
+                    self._overall.append(now)
+                    self._chats.setdefault(chat_id, deque()).append(now)
+                    self._trim(now)
+                    return waited
+            if waited + delay > max_wait:
+                raise TimeoutError(f"pacing would wait more than {max_wait}s for {chat_id}")
+            await self.sleep(delay)
+            waited += delay
+        raise TimeoutError(f"pacing found no slot for {chat_id}")
 
     def _trim(self, now: float) -> None:
         longest = max(

@@ -78,6 +78,9 @@ class Router:
 
     def _handle(self, incoming: Incoming, cid: str) -> list[Outgoing]:
         uow = self.uow_factory()
+        if incoming.migrated_to is not None:
+            self._move_group(uow, incoming, incoming.migrated_to)
+            return []
         with uow:
             member = self._identify(uow, incoming)
             language = member.language if member else self._guess_language(incoming)
@@ -132,8 +135,10 @@ class Router:
             return None
         organisation = uow.organisations.get(member.organisation_id)
         now = self.clock.now()
-        if identity.last_used_at is None or now - identity.last_used_at > IDENTITY_TOUCH_INTERVAL:
+        stale = identity.last_used_at is None or now - identity.last_used_at > IDENTITY_TOUCH_INTERVAL
+        if stale or identity.unreachable_at is not None:  # writing again means they unblocked the bot
             identity.last_used_at = now
+            identity.unreachable_at = None
             if incoming.chat_kind == ChatKind.DIRECT:
                 identity.direct_chat_id = incoming.chat_id
             uow.session.add(identity)
@@ -146,6 +151,12 @@ class Router:
             uow.members.roles_of(member.id),
             member.language or self.config.default_language,
         )
+
+    def _move_group(self, uow: UnitOfWork, incoming: Incoming, new_chat_id: str) -> None:
+        with uow:
+            if uow.groups.move(incoming.platform, incoming.chat_id, new_chat_id) is not None:
+                log.info("group %s moved to %s on %s", incoming.chat_id, new_chat_id, incoming.platform)
+                uow.commit()
 
     def _guess_language(self, incoming: Incoming) -> str:
         if incoming.language_hint and incoming.language_hint.lower().startswith("en"):
