@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from bot.adapters.telegram.app import TelegramAdapter
 from bot.app import GROUPS
@@ -20,6 +21,7 @@ from tests.harness import Chat
 
 TOKEN = "123456:TEST-token"
 NO_LIMITS = Limits()
+WEBHOOK_PATH = "/telegram/webhook"
 
 
 @dataclass
@@ -115,8 +117,13 @@ async def running_bot(
             limits=limits,
             poll_timeout=1,
         )
+        if http is not None:  # the webhook URL names the port the server got
+            await http.start()
+            adapter.webhook_url = f"{http.base_url}{urlparse(webhook_url or WEBHOOK_PATH).path}"
         await adapter.start()
         try:
             yield TelegramBot(chat, fake, adapter, router)
         finally:
             await adapter.stop()
+            if http is not None:
+                await http.stop()

@@ -37,7 +37,7 @@ async def test_user_text_is_escaped_so_no_markup_or_links_get_through(chat: Chat
     async with running_bot(chat) as bot:
         call = await bot.say(NEW_USER, f"/start {chat.invite_code}", first_name=name)
     text = call.params["text"]
-    assert "&lt;a href=\"https://evil.example\"&gt;Klik&lt;/a&gt; &amp; &lt;b&gt;co" in text
+    assert '&lt;a href="https://evil.example"&gt;Klik&lt;/a&gt; &amp; &lt;b&gt;co' in text
     assert "<a" not in text and "<b>" not in text
     assert call.params["link_preview_options"] == {"is_disabled": True}
 
