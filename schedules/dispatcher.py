@@ -157,7 +157,8 @@ class Dispatcher:
         )
 
     async def deliver(self, delivery: Delivery) -> bool | None:
-        """True when sent; False when it failed and will be retried; None when dropped (expired, failed)."""
+        """True when sent; None when dropped (expired, failed); False when it failed and the recipient's
+        later messages must wait: until its retry, or (blocked) until the next tick resolves them again."""
         if delivery.expired:
             await asyncio.to_thread(self._finish, delivery.message_id, "expired", None)
             return None
@@ -170,6 +171,8 @@ class Dispatcher:
         except SendError as error:
             if error.kind == BLOCKED and delivery.platform and delivery.user_id:
                 await asyncio.to_thread(self._unreachable, delivery.platform, delivery.user_id)
+                await asyncio.to_thread(self._finish, delivery.message_id, "failed", str(error))
+                return False
             if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
                 await asyncio.to_thread(self._finish, delivery.message_id, "failed", str(error))
                 return None

@@ -52,6 +52,13 @@ class Pacer:
         until = self.monotonic() + seconds
         self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
 
+    def settle(self, chat_id: str) -> None:
+        """The last send to ``chat_id`` is done: count it from now. The platform saw it somewhere between
+        ``acquire`` and now, so the next send to that chat keeps its distance however slow this one was."""
+        sent = self._chats.get(chat_id)
+        if sent:
+            sent[-1] = max(sent[-1], self.monotonic())
+
     def wait_time(self, chat_id: str, is_group: bool) -> float:
         """Seconds until a send to ``chat_id`` fits every limit (0 when it fits now)."""
         now = self.monotonic()

@@ -31,7 +31,13 @@ from telegram.ext import (
 from bot.adapters.telegram import inbound
 from bot.adapters.telegram.forms import button_signature, keyboard, pressed_label
 from bot.adapters.telegram.markup import escape, split_text
-from bot.adapters.telegram.outbound import PacedRateLimiter, TelegramSender, deliver, destination
+from bot.adapters.telegram.outbound import (
+    PacedRateLimiter,
+    TelegramSender,
+    deliver,
+    destination,
+    with_margin,
+)
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
@@ -75,7 +81,7 @@ class TelegramAdapter:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret or (secrets.token_urlsafe(32) if webhook_url else None)
         self.poll_timeout = poll_timeout
-        self.pacer = Pacer(limits)
+        self.pacer = Pacer(with_margin(limits))
         builder = ApplicationBuilder().token(token).rate_limiter(PacedRateLimiter(self.pacer, metrics))
         if base_url:
             builder = builder.base_url(base_url)

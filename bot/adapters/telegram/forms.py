@@ -74,4 +74,3 @@ def _text_answer(value: str, label: str) -> InlineKeyboardButton:
 
 def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
-

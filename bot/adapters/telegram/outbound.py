@@ -24,7 +24,7 @@ from telegram.ext import BaseRateLimiter
 from bot.adapters.telegram.forms import keyboard
 from bot.adapters.telegram.markup import MAX_CAPTION, escape, split_text
 from bot.core.metrics import Metrics
-from bot.core.pacing import Pacer
+from bot.core.pacing import Limit, Limits, Pacer
 from bot.core.sending import BLOCKED, SendError
 from bot.core.types import Outgoing
 
@@ -40,6 +40,20 @@ MAX_BACKOFF = 8.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 Migrated = Callable[[str, str], Awaitable[None]]
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def with_margin(limits: Limits, chat: float = 0.1, overall: float = 0.03) -> Limits:
+    """Telegram counts a send when it arrives, the pacer when it leaves: stretch each window a little so
+    that jitter in between (a busy event loop, a slow connection) cannot push two sends too close."""
+
+    def stretch(limit: Limit | None, margin: float) -> Limit | None:
+        return Limit(limit.count, limit.per + margin) if limit is not None else None
+
+    return Limits(
+        overall=stretch(limits.overall, overall),
+        per_chat=stretch(limits.per_chat, chat),
+        per_group=stretch(limits.per_group, chat),
+    )
 
 
 def is_group_chat(chat_id: object) -> bool:
@@ -108,6 +122,8 @@ class PacedRateLimiter(BaseRateLimiter[None]):
                 await self.sleep(min(MAX_BACKOFF, BACKOFF * 2 ** (attempt - 1)))
                 continue
             finally:
+                if paced:
+                    self.pacer.settle(str(chat))
                 self.metrics.observe(
                     "ketenbot_telegram_send_seconds",
                     time.perf_counter() - started,
