@@ -143,18 +143,25 @@ class IdentityRepository(Repository):
 
     def preferred(self, member_id: int) -> Identity | None:
         """The reachable identity the member used last: messages to them go there."""
-        identities = [i for i in self.of_member(member_id) if i.unreachable_at is None]
+        identities = [i for i in self.of_member(member_id) if is_reachable(i)]
         return identities[0] if identities else None
 
     def mark_unreachable(self, platform: str, external_id: str, at: datetime) -> Identity | None:
         """The user blocked the bot on this platform; returns the identity when it was reachable until now."""
         identity = self.find(platform, external_id)
-        if identity is None or identity.unreachable_at is not None:
+        if identity is None or not is_reachable(identity):
             return None
         identity.unreachable_at = at
         self.session.add(identity)
         self.session.flush()
         return identity
+
+
+def is_reachable(identity: Identity) -> bool:
+    """Not blocked, or used again since (a member who writes to the bot again has unblocked it)."""
+    blocked = identity.unreachable_at
+    used = identity.last_used_at
+    return blocked is None or (used is not None and used > blocked)
 
 
 class InviteRepository(Repository):

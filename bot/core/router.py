@@ -135,10 +135,8 @@ class Router:
             return None
         organisation = uow.organisations.get(member.organisation_id)
         now = self.clock.now()
-        stale = identity.last_used_at is None or now - identity.last_used_at > IDENTITY_TOUCH_INTERVAL
-        if stale or identity.unreachable_at is not None:  # writing again means they unblocked the bot
+        if identity.last_used_at is None or now - identity.last_used_at > IDENTITY_TOUCH_INTERVAL:
             identity.last_used_at = now
-            identity.unreachable_at = None
             if incoming.chat_kind == ChatKind.DIRECT:
                 identity.direct_chat_id = incoming.chat_id
             uow.session.add(identity)

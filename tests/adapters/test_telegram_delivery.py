@@ -86,6 +86,7 @@ async def test_blocked_user_is_marked_unreachable_and_procesregie_told_once(chat
         with chat.app.uow() as uow:
             identity = uow.identities.find("telegram", "8101")
             assert identity is not None and identity.unreachable_at == chat.clock.now()
+            assert uow.identities.preferred(member_id) is None
             statuses = [uow.outbox.by_key(f"reminder:blocked:{n}") for n in (1, 2, 3)]
             assert [row.status if row else None for row in statuses] == [OutboxStatus.FAILED] * 3
         notices = [m for m in chat.sender.sent if "geblokkeerd" in m.text]
@@ -94,11 +95,12 @@ async def test_blocked_user_is_marked_unreachable_and_procesregie_told_once(chat
         assert len([c for c in bot.fake.calls if c.status == 403]) == 1  # not retried, not tried again
 
         bot.fake.unblock_chat(8101)
+        chat.clock.advance(timedelta(minutes=10))
         reply = await bot.say(8101, "/ik")  # writing again: reachable again
         assert "Deelnemer 0" in reply.params["text"]
         with chat.app.uow() as uow:
-            identity = uow.identities.find("telegram", "8101")
-            assert identity is not None and identity.unreachable_at is None
+            preferred = uow.identities.preferred(member_id)
+            assert preferred is not None and preferred.external_id == "8101"
 
 
 async def test_group_migration_updates_the_stored_chat_id(chat: Chat) -> None:
