@@ -51,7 +51,7 @@ class Dispatcher:
         *,
         default_language: str = "nl",
         batch: int = 100,
-        concurrency: int = 50,
+        concurrency: int = 200,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock

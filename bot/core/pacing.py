@@ -8,6 +8,7 @@ Time and sleeping are injectable, so tests run on a virtual clock and never slee
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -53,11 +54,18 @@ class Pacer:
         self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
 
     def settle(self, chat_id: str) -> None:
-        """The last send to ``chat_id`` is done: count it from now. The platform saw it somewhere between
-        ``acquire`` and now, so the next send to that chat keeps its distance however slow this one was."""
+        """The last send to ``chat_id`` is done: count it from now, in its chat's window and the overall one.
+        The platform saw it somewhere between ``acquire`` and now, so later sends keep their distance however
+        long this one took on the way (a busy event loop, a slow connection)."""
         sent = self._chats.get(chat_id)
-        if sent:
-            sent[-1] = max(sent[-1], self.monotonic())
+        now = self.monotonic()
+        if not sent or sent[-1] >= now:
+            return
+        started, sent[-1] = sent[-1], now
+        index = bisect.bisect_left(self._overall, started)
+        if index < len(self._overall) and self._overall[index] == started:
+            del self._overall[index]
+            bisect.insort(self._overall, now)  # the window stays sorted
 
     def wait_time(self, chat_id: str, is_group: bool) -> float:
         """Seconds until a send to ``chat_id`` fits every limit (0 when it fits now)."""
@@ -85,7 +93,7 @@ class Pacer:
                     now = self.monotonic()
                     self._overall.append(now)
                     self._chats.setdefault(chat_id, deque()).append(now)
-                    self._trim(now)
+                    self._trim(now, chat_id)
                     return waited
             if waited + delay > max_wait:
                 raise TimeoutError(f"pacing would wait more than {max_wait}s for {chat_id}")
@@ -93,19 +101,18 @@ class Pacer:
             waited += delay
         raise TimeoutError(f"pacing found no slot for {chat_id}")
 
-    def _trim(self, now: float) -> None:
-        longest = max(
-            (
-                lim.per
-                for lim in (self.limits.overall, self.limits.per_chat, self.limits.per_group)
-                if lim is not None
-            ),
-            default=0.0,
-        )
-        while self._overall and self._overall[0] <= now - longest:
-            self._overall.popleft()
+    def _trim(self, now: float, chat_id: str) -> None:
+        """Keep each window only as long as its limit looks back: every check stays O(limit), not O(history)
+        (many tasks wake for each free slot)."""
+        if self.limits.overall is not None:
+            while self._overall and self._overall[0] <= now - self.limits.overall.per:
+                self._overall.popleft()
+        span = max((lim.per for lim in (self.limits.per_chat, self.limits.per_group) if lim), default=0.0)
+        sent = self._chats.get(chat_id)
+        while sent and sent[0] <= now - span:
+            sent.popleft()
         if len(self._chats) > 10_000:
-            for key in [k for k, q in self._chats.items() if not q or q[-1] <= now - longest]:
+            for key in [k for k, q in self._chats.items() if not q or q[-1] <= now - span]:
                 del self._chats[key]
 
 

@@ -71,7 +71,10 @@ class TelegramAdapter:
         http: HttpServer | None = None,
         limits: Limits = TELEGRAM_LIMITS,
         poll_timeout: float = 10.0,
+        concurrent_updates: int = 1,
     ) -> None:
+        """``concurrent_updates``: how many chats are served at once (one chat's updates always in order).
+        1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it)."""
         if webhook_url and http is None:
             raise ValueError("webhook mode needs the bot's HTTP server")
         self.handle = handle
@@ -82,7 +85,12 @@ class TelegramAdapter:
         self.webhook_secret = webhook_secret or (secrets.token_urlsafe(32) if webhook_url else None)
         self.poll_timeout = poll_timeout
         self.pacer = Pacer(with_margin(limits))
-        builder = ApplicationBuilder().token(token).rate_limiter(PacedRateLimiter(self.pacer, metrics))
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .rate_limiter(PacedRateLimiter(self.pacer, metrics))
+            .concurrent_updates(inbound.PerChatUpdateProcessor(concurrent_updates))
+        )
         if base_url:
             builder = builder.base_url(base_url)
         if base_file_url or base_url:

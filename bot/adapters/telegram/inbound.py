@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import replace
+from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update, User
+from telegram.ext import BaseUpdateProcessor
 
 from bot.adapters.telegram.markup import TEXT_ANSWER, decode_callback
 from bot.core.types import ChatKind, Incoming
@@ -60,3 +64,33 @@ def from_migration(message: Message) -> Incoming | None:
         chat_kind=ChatKind.GROUP,
         migrated_to=str(message.migrate_to_chat_id),
     )
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates from different chats are handled concurrently; one chat's updates strictly one after the
+    other, so a member's form answers keep their order. A slow database call or a paced reply in one chat
+    does not hold up the others."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int | None, asyncio.Lock] = {}
+        self._waiting: dict[int | None, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = chat.id if chat is not None else None
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # forget idle chats: the dict stays as small as the traffic
+                del self._waiting[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None

@@ -42,9 +42,9 @@ Migrated = Callable[[str, str], Awaitable[None]]
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 
-def with_margin(limits: Limits, chat: float = 0.1, overall: float = 0.03) -> Limits:
-    """Telegram counts a send when it arrives, the pacer when it leaves: stretch each window a little so
-    that jitter in between (a busy event loop, a slow connection) cannot push two sends too close."""
+def with_margin(limits: Limits, chat: float = 0.05, overall: float = 0.01) -> Limits:
+    """A little slack on each window for clock jitter between us and Telegram. (Sends are counted from
+    when they finished, ``Pacer.settle``, so a slow request cannot push two sends too close.)"""
 
     def stretch(limit: Limit | None, margin: float) -> Limit | None:
         return Limit(limit.count, limit.per + margin) if limit is not None else None
