@@ -145,3 +145,29 @@ def test_settle_counts_a_slow_send_from_when_it_finished():
         return clock.now
 
     assert run(go()) == 1.4
+
+
+def test_a_held_send_stays_in_the_window_until_settled():
+    clock = VirtualTime()
+
+    async def yielding_sleep(seconds: float) -> None:
+        await asyncio.sleep(0)
+        clock.now += seconds
+
+    pacer = Pacer(Limits(overall=Limit(2, 1.0)), monotonic=clock.monotonic, sleep=yielding_sleep)
+
+    async def go() -> tuple[bool, float, float]:
+        await pacer.acquire("a", hold=True)  # still on its way long after its window
+        await pacer.acquire("b")
+        clock.now += 5.0
+        waiting = asyncio.ensure_future(pacer.acquire("c"))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        blocked = not waiting.done()
+        settled_at = clock.now
+        pacer.settle("a")
+        await waiting
+        return blocked, settled_at, clock.now
+
+    blocked, settled_at, acquired_at = run(go())
+    assert blocked and acquired_at - settled_at <= 0.05  # free as soon as "a" is done

@@ -221,9 +221,9 @@ class TelegramAdapter:
             await self.application.bot.edit_message_text(
                 html, chat_id=chat_id, message_id=message_id, parse_mode="HTML", reply_markup=markup
             )
-        except BadRequest as error:
+        except BadRequest as error:  # too old to edit, deleted, unchanged: the replies still go out
             if "not modified" not in str(error):
-                raise
+                log.warning("could not update message %s in %s: %s", message_id, chat_id, error)
 
     async def _migrated(self, old_chat_id: str, new_chat_id: str) -> None:
         """A send found the group moved: record it the same way as the migration update."""

@@ -78,9 +78,14 @@ def _hard_split(line: str, limit: int) -> list[str]:
     pieces: list[str] = []
     rest = line
     while len(escape(rest)) > limit:
-        cut = limit
-        while len(escape(rest[:cut])) > limit:
-            cut -= 1
+        low, high = 1, min(limit, len(rest))  # the longest prefix that fits, escaped (binary search)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if len(escape(rest[:middle])) <= limit:
+                low = middle
+            else:
+                high = middle - 1
+        cut = low
         space = rest.rfind(" ", 0, cut)
         if space > cut // 2:
             cut = space + 1

@@ -42,7 +42,7 @@ Migrated = Callable[[str, str], Awaitable[None]]
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 
-def with_margin(limits: Limits, chat: float = 0.05, overall: float = 0.01) -> Limits:
+def with_margin(limits: Limits, chat: float = 0.02, overall: float = 0.0) -> Limits:
     """A little slack on each window for clock jitter between us and Telegram. (Sends are counted from
     when they finished, ``Pacer.settle``, so a slow request cannot push two sends too close.)"""
 
@@ -98,7 +98,7 @@ class PacedRateLimiter(BaseRateLimiter[None]):
         paced = chat is not None and endpoint in PACED_METHODS
         for attempt in range(1, self.max_attempts + 1):
             if paced:
-                await self.pacer.acquire(str(chat), is_group_chat(chat))
+                await self.pacer.acquire(str(chat), is_group_chat(chat), hold=True)
             started = time.perf_counter()
             try:
                 result = await callback(*args, **kwargs)
