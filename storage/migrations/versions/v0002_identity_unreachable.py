@@ -3,6 +3,9 @@
 Revision ID: 0002_identity_unreachable
 Revises: 0001
 Create Date: 2026-11-26 01:30:00
+
+Made on the issue-telegram branch from 0001. main has gained its own 0002 (cases) since: when merging, set
+down_revision to main's latest head (one line), or Alembic reports two heads.
 """
 
 from collections.abc import Sequence
