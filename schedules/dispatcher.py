@@ -16,8 +16,9 @@ from typing import Any
 from bot.core.clock import Clock
 from bot.core.context import decode_reply
 from bot.core.i18n import Catalogue
-from bot.core.sending import Sender, SendError
+from bot.core.sending import BLOCKED, Sender, SendError
 from bot.core.types import Outgoing, RenderedButton
+from schedules.unreachable import mark_unreachable
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.dispatcher")
@@ -50,6 +51,7 @@ class Dispatcher:
         *,
         default_language: str = "nl",
         batch: int = 100,
+        concurrency: int = 200,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -57,23 +59,34 @@ class Dispatcher:
         self.senders = dict(senders)
         self.default_language = default_language
         self.batch = batch
+        self.concurrency = concurrency
+        self._retry_due: dict[int, datetime] = {}  # message id -> when a failed message is retried
 
     async def tick(self) -> int:
-        """Deliver what is due now; returns how many messages were sent."""
+        """Deliver what is due now; returns how many messages were sent.
+
+        Recipients are served concurrently (the platform's pacer spreads the sends), each recipient's
+        messages strictly in order: after a failure the rest wait for the same retry time."""
         deliveries = await asyncio.to_thread(self.claim)
-        sent = 0
-        blocked: set[str] = set()  # keep order per recipient: after a failure, wait for the next tick
+        queues: dict[str, list[Delivery]] = {}
         for delivery in deliveries:
-            if delivery.recipient in blocked:
-                await asyncio.to_thread(
-                    self._retry, delivery, self.clock.now(), "waiting for earlier message"
-                )
-                continue
-            outcome = await self.deliver(delivery)
-            if outcome:
-                sent += 1
-            elif outcome is False:
-                blocked.add(delivery.recipient)
+            queues.setdefault(delivery.recipient, []).append(delivery)
+        slots = asyncio.Semaphore(self.concurrency)
+        counts = await asyncio.gather(*(self._deliver_in_order(queue, slots) for queue in queues.values()))
+        return sum(counts)
+
+    async def _deliver_in_order(self, queue: list[Delivery], slots: asyncio.Semaphore) -> int:
+        sent = 0
+        async with slots:
+            for index, delivery in enumerate(queue):
+                outcome = await self.deliver(delivery)
+                if outcome:
+                    sent += 1
+                elif outcome is False:
+                    due = self._retry_due.pop(delivery.message_id, self.clock.now())
+                    for later in queue[index + 1 :]:
+                        await asyncio.to_thread(self._retry, later, due, "waiting for earlier message")
+                    break
         return sent
 
     def claim(self) -> list[Delivery]:
@@ -144,7 +157,8 @@ class Dispatcher:
         )
 
     async def deliver(self, delivery: Delivery) -> bool | None:
-        """True when sent; False when it failed and will be retried; None when dropped (expired, failed)."""
+        """True when sent; None when dropped (expired, failed); False when it failed and the recipient's
+        later messages must wait: until its retry, or (blocked) until the next tick resolves them again."""
         if delivery.expired:
             await asyncio.to_thread(self._finish, delivery.message_id, "expired", None)
             return None
@@ -155,13 +169,17 @@ class Dispatcher:
         try:
             await sender.send(self.render(delivery))
         except SendError as error:
+            if error.kind == BLOCKED and delivery.platform and delivery.user_id:
+                await asyncio.to_thread(self._unreachable, delivery.platform, delivery.user_id)
+                await asyncio.to_thread(self._finish, delivery.message_id, "failed", str(error))
+                return False
             if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
                 await asyncio.to_thread(self._finish, delivery.message_id, "failed", str(error))
                 return None
             delay = error.retry_after if error.retry_after is not None else min(300, 2**delivery.attempts)
-            await asyncio.to_thread(
-                self._retry, delivery, self.clock.now() + timedelta(seconds=delay), str(error)
-            )
+            due = self.clock.now() + timedelta(seconds=delay)
+            self._retry_due[delivery.message_id] = due
+            await asyncio.to_thread(self._retry, delivery, due, str(error))
             return False
         await asyncio.to_thread(self._finish, delivery.message_id, "sent", None)
         return True
@@ -191,6 +209,10 @@ class Dispatcher:
             else:
                 uow.outbox.mark_failed(message_id, error or status)
             uow.commit()
+
+    def _unreachable(self, platform: str, user_id: str) -> None:
+        with self.uow_factory() as uow:
+            mark_unreachable(uow, platform, user_id, self.clock.now())
 
     def _retry(self, delivery: Delivery, due_at: datetime, error: str) -> None:
         uow = self.uow_factory()

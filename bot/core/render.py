@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.forms import FormEngine
 from bot.core.i18n import Catalogue
+from bot.core.pickers import date_suggestions
 from bot.core.types import ChatKind, FieldView, FormView, Outgoing, RenderedButton, Reply, Target
 
 
@@ -47,6 +48,7 @@ class Renderer:
                 f.required,
                 [(o.value, self.catalogue.render(o.label, language)) for o in f.options],
                 values.get(f.name),
+                date_suggestions(ctx.clock.today(), self.catalogue, language) if f.kind == "date" else (),
             )
             for f in form.fields
         ]

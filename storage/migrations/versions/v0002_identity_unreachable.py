@@ -1,0 +1,29 @@
+"""identity.unreachable_at: the user blocked the bot on that platform (Telegram 403)
+
+Revision ID: 0002_identity_unreachable
+Revises: 0001
+Create Date: 2026-11-26 01:30:00
+
+Made on the issue-telegram branch from 0001. main has gained its own 0002 (cases) since: when merging, set
+down_revision to main's latest head (one line), or Alembic reports two heads.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002_identity_unreachable"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("identity") as batch:
+        batch.add_column(sa.Column("unreachable_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("identity") as batch:
+        batch.drop_column("unreachable_at")
