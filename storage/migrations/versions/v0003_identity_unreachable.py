@@ -1,11 +1,8 @@
 """identity.unreachable_at: the user blocked the bot on that platform (Telegram 403)
 
-Revision ID: 0002_identity_unreachable
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-26 01:30:00
-
-Made on the issue-telegram branch from 0001. main has gained its own 0002 (cases) since: when merging, set
-down_revision to main's latest head (one line), or Alembic reports two heads.
 """
 
 from collections.abc import Sequence
@@ -13,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_identity_unreachable"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
