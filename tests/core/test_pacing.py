@@ -1,6 +1,8 @@
 """The pacer on a virtual clock: limits hold, waits are minimal, pauses are honoured."""
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from bot.core.pacing import TELEGRAM_LIMITS, Limit, Limits, Pacer
 
@@ -16,7 +18,10 @@ class VirtualTime:
         self.now += seconds
 
 
-def run(coro):
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
