@@ -207,11 +207,12 @@ class SlackAdapter:
     ) -> None:
         """Put the router's replies on Slack: a form as a modal (when a trigger id allows), the first reply
         to a pressed message in its place, the rest as messages (direct ones via conversations.open)."""
-        for message in replies:
-            modal = message.form is not None and trigger_id is not None
-            if modal and trigger_id and await self.open_modal(message, incoming, trigger_id):
-                trigger_id = None
-                continue
+        pending = list(replies)
+        at = next((i for i, m in enumerate(pending) if m.form is not None), None)
+        if at is not None and trigger_id and await self.open_modal(pending[at], incoming, trigger_id):
+            # The modal replaces the step-by-step introduction ("form started, type /stop ...") and prompt.
+            pending = pending[at + 1 :]
+        for message in pending:
             if ref is not None and ref.ts and message.chat_id == ref.channel:
                 await self.outbound.update(ref, message)
                 ref = None
