@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.adapters.slack.markup import our_action_id
 from tests.adapters.slack_bot import SlackBot, running_bot
 from tests.fakes.slack_signing import block_actions_body, event_body
@@ -19,7 +21,7 @@ def link_demo_member(chat: Chat, handle: str, slack_user: str) -> None:
         uow.commit()
 
 
-async def post_choice(bot: SlackBot, user: str, channel: str) -> tuple[str, list[dict[str, str]]]:
+async def post_choice(bot: SlackBot, user: str, channel: str) -> tuple[str, list[dict[str, Any]]]:
     await bot.command("kies", user=user, channel=channel)
     [call] = await bot.fake.wait_for(lambda: bot.fake.posted(channel))
     blocks = call.params["blocks"]
