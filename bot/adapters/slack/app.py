@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -73,6 +74,7 @@ class SlackAdapter:
         self.outbound = SlackOutbound(self.client)
         self.bolt = AsyncApp(signing_secret=settings.signing_secret, client=self.client, logger=log)
         self.socket: AsyncSocketModeHandler | None = None
+        self._session: aiohttp.ClientSession | None = None
         self._running = False
         self._register()
 
@@ -91,6 +93,9 @@ class SlackAdapter:
         http.add_route("POST", EVENTS_PATH, self.dispatch_http)
 
     async def start(self) -> None:
+        if self.client.session is None:  # one connection pool for every Web API call (not one per call)
+            self._session = aiohttp.ClientSession()
+            self.client.session = self._session
         if self.settings.app_token:
             self.socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
             await self.socket.connect_async()  # type: ignore[no-untyped-call]
@@ -101,6 +106,10 @@ class SlackAdapter:
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
             self.socket = None
+        if self._session is not None:
+            self.client.session = None
+            await self._session.close()
+            self._session = None
 
     def connected(self) -> bool:
         return self._running
