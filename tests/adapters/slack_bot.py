@@ -155,14 +155,19 @@ class SlackBot:
 
 @asynccontextmanager
 async def running_bot(
-    chat: Chat, *, wrap: Callable[[Callable[[Incoming], list[Outgoing]]], Any] | None = None
+    chat: Chat,
+    *,
+    wrap: Callable[[Callable[[Incoming], list[Outgoing]]], Any] | None = None,
+    submit_deadline: float = 2.5,
 ) -> AsyncIterator[SlackBot]:
     """The adapter on a fresh HttpServer (127.0.0.1, port 0) against a fresh FakeSlack."""
     router = test_router(chat)
     chat.app.router = router
     handle = router.handle if wrap is None else wrap(router.handle)
     async with FakeSlack() as fake, aiohttp.ClientSession() as session:
-        settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url)
+        settings = SlackSettings(
+            bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, submit_deadline=submit_deadline
+        )
         adapter = SlackAdapter(handle, settings, chat.app.catalogue)
 
         async def healthy() -> dict[str, bool]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from bot.adapters.slack.forms import CALLBACK_ID
+from bot.core.i18n import Catalogue
+from bot.core.types import Incoming, Outgoing
 from tests.adapters.slack_bot import FORM, SlackBot, running_bot
 from tests.fakes.slack_signing import TEAM_ID, view_submission_body
 from tests.harness import Chat
@@ -138,3 +142,38 @@ async def test_closing_the_modal_cancels_the_form(chat: Chat) -> None:
         member = uow.members.by_handle("U630")
         assert member is not None and member.id is not None
         assert uow.forms.current("slack", "DU630", member.id) is None
+
+
+async def test_a_slow_submit_closes_the_modal_in_time_and_answers_by_message(chat: Chat) -> None:
+    release = threading.Event()
+
+    def slow_forms(handle: Callable[[Incoming], list[Outgoing]]) -> Callable[[Incoming], list[Outgoing]]:
+        def maybe_blocked(incoming: Incoming) -> list[Outgoing]:
+            if incoming.form_values is not None and not release.wait(timeout=30):
+                raise TimeoutError("test never released the slow submit")
+            return handle(incoming)
+
+        return maybe_blocked
+
+    async with running_bot(chat, wrap=slow_forms, submit_deadline=0.2) as bot:
+        view = await open_form(bot, "U640")
+        bad = filled(count=text("veel"))
+        status, body = await bot.post(
+            view_submission_body("U640", CALLBACK_ID, view["private_metadata"], bad)
+        )
+        assert (status, body) == (200, "")  # closed: validation did not finish within the deadline
+        assert not bot.fake.posted("DU640")
+        release.set()
+        [late] = await bot.replies("DU640")
+        assert "Niet alle velden" in late and "getal" in late.lower()  # the field's error, in the message
+
+
+def test_slack_texts_exist_in_both_languages_with_the_same_placeholders() -> None:
+    from bot.app import LOCALE_DIRS
+    from bot.core.i18n import placeholders
+
+    catalogue = Catalogue.load(LOCALE_DIRS)
+    slack_keys = {k for k in catalogue.messages["nl"] if k.startswith("slack.")}
+    assert slack_keys and slack_keys == {k for k in catalogue.messages["en"] if k.startswith("slack.")}
+    for key in slack_keys:
+        assert placeholders(catalogue.messages["nl"][key]) == placeholders(catalogue.messages["en"][key]), key

@@ -38,7 +38,6 @@ Ack = Callable[..., Any]
 Body = Mapping[str, Any]
 
 EVENTS_PATH = "/slack/events"
-SUBMIT_DEADLINE = 2.5  # seconds the modal waits for validation before it closes and answers by message
 HINTED_KINDS = ("date", "datetime", "integer", "organisation", "case")
 UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 # bot.core.forms.FORM_CANCEL; spelled out because the forms module pulls in storage (a test checks).
@@ -54,6 +53,9 @@ class SlackSettings:
     root_command: str = ROOT_COMMAND
     home_commands: Sequence[str] = ("/ik", "/help")  # what the App Home shows: the replies to these
     default_language: str = "nl"
+    submit_deadline: float = (
+        2.5  # seconds a modal waits for validation before it closes and answers by message
+    )
 
 
 class SlackAdapter:
@@ -152,7 +154,7 @@ class SlackAdapter:
         incoming, _where = inbound.from_submission(body)
         task = asyncio.ensure_future(self.run(incoming))
         try:
-            replies = await asyncio.wait_for(asyncio.shield(task), SUBMIT_DEADLINE)
+            replies = await asyncio.wait_for(asyncio.shield(task), self.settings.submit_deadline)
         except TimeoutError:
             await ack()  # close the modal within Slack's deadline; the outcome follows as messages
             await self.deliver([self.late_errors(m) for m in await task], incoming)
