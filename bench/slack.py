@@ -3,6 +3,8 @@
 (a) bare Bolt: ``/ping`` -> ack() -> chat.postMessage("pong")
 (b) ketenbot: ``/ketenbot ik`` -> ack() -> router in a worker thread (identity + member read, audit write)
     -> chat.postMessage
+(c) adapter: ketenbot's Slack adapter with a router that answers "pong" without a database (what the
+    adapter itself costs next to bare Bolt)
 
 Each side gets ``--commands`` signed slash commands over HTTP, ``--concurrency`` in flight, after a short
 warm-up. Printed: commands/s (until every reply reached the fake), ack p50/p99 (the HTTP response time,
@@ -35,7 +37,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
-from bot.core.types import ChatKind, Incoming
+from bot.core.types import ChatKind, Incoming, Outgoing
 from bot.demo import load_demo
 from storage import migrate
 from tests.fakes.slack_api import FakeSlack
@@ -124,11 +126,16 @@ def time_router(database_url: str, count: int = 300) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
+def pong(incoming: Incoming) -> list[Outgoing]:
+    """(c) the adapter with a router that does nothing: what the Slack adapter itself costs."""
+    return [Outgoing("slack", "pong", chat_id=incoming.chat_id, user_id=incoming.user_id)]
+
+
 @asynccontextmanager
-async def ketenbot(fake: FakeSlack, database_url: str) -> AsyncIterator[str]:
+async def ketenbot(fake: FakeSlack, database_url: str, *, no_op: bool = False) -> AsyncIterator[str]:
     app = build_app(Settings(KETENBOT_DATABASE_URL=database_url))  # type: ignore[call-arg]
     settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url)
-    adapter = SlackAdapter(app.router.handle, settings, app.catalogue)
+    adapter = SlackAdapter(pong if no_op else app.router.handle, settings, app.catalogue)
 
     async def healthy() -> dict[str, bool]:
         return {"slack": True}
@@ -223,15 +230,19 @@ async def main(commands: int, concurrency: int, database_url: str | None, rounds
         for round_ in range(1, rounds + 1):  # interleaved, so both sides see the same machine noise
             bare = await run_side("bare Bolt", bare_bolt, ping, commands, concurrency)
             ours = await run_side("ketenbot", lambda fake: ketenbot(fake, url), ik, commands, concurrency)
+            noop = await run_side(
+                "adapter", lambda fake: ketenbot(fake, url, no_op=True), ik, commands, concurrency
+            )
             print(f"round {round_}")
-            print("  " + bare.line())
-            print("  " + ours.line())
-            for result in (bare, ours):
+            for result in (bare, ours, noop):
+                print("  " + result.line())
+            for result in (bare, ours, noop):
                 if result.name not in best or result.rate > best[result.name].rate:
                     best[result.name] = result
         router_ms = time_router(url)
-    bare, ours = best["bare Bolt"], best["ketenbot"]
+    bare, ours, noop = best["bare Bolt"], best["ketenbot"], best["adapter"]
     print(f"best of {rounds}: ratio ketenbot / bare Bolt {ours.rate / bare.rate:.2f}x (target >= 0.75x)")
+    print(f"best of {rounds}: ratio adapter with a no-op router / bare Bolt {noop.rate / bare.rate:.2f}x")
     p50, p99 = ours.percentile(50), ours.percentile(99)
     print(f"ketenbot ack p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 300 ms)")
     print(f"router.handle alone (/ik, sequential, no Slack): {router_ms:.2f} ms per command")
