@@ -98,6 +98,21 @@ async def test_app_home_shows_the_members_overview(chat: Chat) -> None:
         assert len(bot.fake.views("publish")) == 1  # the messages tab publishes nothing
 
 
+async def test_app_home_for_someone_not_signed_up_explains_how_once(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        event = {
+            "type": "app_home_opened",
+            "user": "U731",
+            "channel": "DU731",
+            "tab": "home",
+            "event_ts": "1.1",
+        }
+        await bot.post(event_body(event))
+        [published] = await bot.fake.wait_for(lambda: bot.fake.views("publish"))
+        sections = [b for b in published.params["view"]["blocks"] if b["type"] == "section"]
+        assert len(sections) == 1 and "/aanmelden CODE" in sections[0]["text"]["text"]
+
+
 async def test_someone_joining_a_channel_is_told_privately_how_to_sign_up(chat: Chat) -> None:
     async with running_bot(chat) as bot:
         event = {"type": "member_joined_channel", "user": "U740", "channel": "C200", "channel_type": "C"}

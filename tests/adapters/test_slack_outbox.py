@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.adapters.slack.outbound import OUTBOX_LIMITS, send_error
 from bot.core.context import encode_reply
-from bot.core.types import Reply
+from bot.core.types import Button, Reply
 from storage.models import OutboxMessage, OutboxStatus, Role
 from tests.adapters.slack_bot import running_bot
 from tests.harness import Chat
@@ -68,6 +68,23 @@ async def test_a_429_storm_while_200_reminders_go_out(sqlite_chat: Chat) -> None
         assert uow.outbox.depth() == 0
         statuses = {row.status for row in uow.session.exec(select(OutboxMessage))}
     assert statuses == {OutboxStatus.SENT}
+
+
+async def test_a_group_reminder_with_buttons_goes_to_the_linked_channel(sqlite_chat: Chat) -> None:
+    chat = sqlite_chat
+    now = chat.clock.now()
+    with chat.app.uow() as uow:
+        uow.groups.link("slack", "C0TRIAGE", "triage", "triage-slack")
+        reply = Reply("Triage morgen <b>", buttons=[Button("overleg.rsvp", "Ik kom", "7")])
+        uow.outbox.add("triage:7:T-1", encode_reply(reply), due_at=now, now=now, group_purpose="triage-slack")
+        uow.commit()
+    async with running_bot(chat) as bot:
+        assert await chat.app.dispatcher({"slack": bot.adapter.sender}).tick() == 1
+        [posted] = bot.fake.posted("C0TRIAGE")
+        assert posted.params["text"] == "Triage morgen &lt;b&gt;"
+        [actions] = [b for b in posted.params["blocks"] if b["type"] == "actions"]
+        assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [("overleg.rsvp", "7")]
+        assert not bot.fake.called("conversations.open")
 
 
 def slack_error(status: int, error: str, headers: dict[str, str] | None = None) -> SlackApiError:

@@ -184,7 +184,8 @@ class SlackAdapter:
         language = self.settings.default_language
         for command in self.settings.home_commands:
             for message in await self.run(inbound.home_incoming(event, command)):
-                sections.append((message.text, message.buttons))
+                if all(message.text != text for text, _ in sections):  # e.g. "not registered" only once
+                    sections.append((message.text, message.buttons))
                 language = message.language or language
         title = self.catalogue.render(t("slack.home_title"), language)
         await self.client.views_publish(user_id=str(event.get("user")), view=home_view(title, sections))
