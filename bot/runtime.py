@@ -90,6 +90,7 @@ def configured_runtime(app: App) -> Runtime:
     if app.settings.telegram_bot_token:
         runtime.adapters.append(telegram_adapter(app, runtime))
         runtime.needs_http = runtime.needs_http or bool(app.settings.telegram_webhook_url)
+    add_slack(runtime)
     return runtime
 
 
@@ -119,6 +120,34 @@ def telegram_adapter(app: App, runtime: Runtime) -> TelegramAdapter:
         webhook_secret=settings.telegram_webhook_secret,
         http=runtime.http,
     )
+
+
+def add_slack(runtime: Runtime) -> None:
+    """Slack when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set: Socket Mode with SLACK_APP_TOKEN,
+    else HTTP on the bot's server. The App Home shows /mijn once that command exists, else /ik and /help."""
+    settings = runtime.app.settings
+    if not (settings.slack_bot_token and settings.slack_signing_secret):
+        return
+    from bot.adapters.slack.app import SlackAdapter, SlackSettings
+
+    commands = runtime.app.router.commands
+    home = ("/mijn",) if "mijn" in commands else ("/ik", "/help")
+    adapter = SlackAdapter(
+        runtime.app.router.handle,
+        SlackSettings(
+            bot_token=settings.slack_bot_token,
+            signing_secret=settings.slack_signing_secret,
+            app_token=settings.slack_app_token,
+            api_url=settings.slack_api_url,
+            home_commands=home,
+            default_language=settings.language,
+        ),
+        runtime.app.catalogue,
+    )
+    if adapter.mode == "http":
+        adapter.attach(runtime.http)
+        runtime.needs_http = True
+    runtime.adapters.append(adapter)
 
 
 async def serve_forever(runtime: Runtime) -> None:

@@ -130,3 +130,4 @@ class Outgoing:
     form: FormView | None = None
     is_group: bool = False
     dedupe_key: str | None = None
+    language: str | None = None  # the recipient's language, for platform chrome (modal buttons, titles)
