@@ -170,8 +170,13 @@ class SlackOutbound:
         channel: str | None = None
         try:
             channel = await self.channel_for(message)
-            await self.pacer.acquire(channel, message.is_group)
-            await self.post(replace(message, chat_id=channel), channel)
+            # held until settled: the window counts the post from when it finished, so a slow request on
+            # a busy machine cannot land two posts closer together than the limit at Slack's side
+            await self.pacer.acquire(channel, message.is_group, hold=True)
+            try:
+                await self.post(replace(message, chat_id=channel), channel)
+            finally:
+                self.pacer.settle(channel)
         except SlackApiError as error:
             failure = send_error(error)
             if failure.retry_after is not None:
