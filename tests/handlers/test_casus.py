@@ -100,6 +100,7 @@ def test_procesregie_adds_and_removes_members_and_organisations(chat: Chat):
             ("/casus VH-2026-0001 toevoegen Veilig Thuis Regio", "Veilig Thuis Regio is deelnemer"),
             ("/casus VH-2026-0001 toevoegen @niemand", "niemand"),
             ("/casus VH-2026-0001 verwijderen GGZ Rivierland", "GGZ Rivierland is geen deelnemer meer"),
+            ("/casus VH-2026-0001 verwijderen @regisseur", "Fatima el Idrissi heeft regie op VH-2026-0001"),
         ]
     )
     assert "Casus VH-2026-0001 — actief" in chat.say("/casus VH-2026-0001", user="woonstede")

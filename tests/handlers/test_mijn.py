@@ -10,6 +10,10 @@ def test_mijn_lists_my_open_actions_cases_and_regie(chat: Chat):
     assert "Mijn casussen (2):" in lines and "VH-2026-0001 (J.d.V.) — actief" in lines
     assert "VH-2026-0005 (A.e.A.) — gesloten" not in lines  # closed cases drop off
     assert lines[-2:] == ["Waar ik regie heb (1):", "VH-2026-0001 (J.d.V.) — casusregie"]
+    with chat.app.uow() as uow:
+        read = {e.case_id for e in uow.audit.search(name="mijn") if e.case_id is not None}
+        listed = {c.id for code in ("VH-2026-0001", "VH-2026-0004") if (c := uow.cases.by_code(code))}
+    assert read == listed
 
 
 def test_overdue_actions_are_marked(sqlite_chat: Chat):
