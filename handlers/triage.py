@@ -137,6 +137,9 @@ def _check_reason(reason: str, ctx: Context) -> None:
 
 
 def _submit_reason(values: dict[str, Any], ctx: Context) -> Reply:
+    signal = ctx.uow.signals.get(int(values["signal"]))
+    if signal is not None and signal.status != SignalStatus.NEW:
+        ctx.uow.commit()  # decided meanwhile by someone else: close this form, then say who decided what
     return decide(ctx, int(values["signal"]), TriageOutcome(values["outcome"]), values["reason"])
 
 

@@ -105,3 +105,11 @@ def test_empty_queue(sqlite_chat: Chat):
     for ref, outcome in (("S-6", "informatie x"), ("S-7", "afgewezen y"), ("S-8", "informatie z")):
         chat.say(f"/triage {ref} {outcome}", user="procesmanager")
     assert "geen nieuwe signalen" in chat.say("/triage", user="procesmanager")
+
+
+def test_a_decision_made_while_typing_a_reason_is_reported_and_closes_the_form(chat: Chat):
+    chat.press("triage.decide", "7:afgewezen", user="procesmanager")
+    chat.say("/triage S-7 informatie advies gegeven", user="procesmanager2")
+    late = chat.say("Geen rol voor het Veiligheidshuis.", user="procesmanager")
+    assert late == "Signaal S-7 is al beoordeeld door Sander Vos: informatie."
+    assert "Ik begrijp alleen opdrachten" in chat.say("nog een reden", user="procesmanager")
