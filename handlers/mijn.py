@@ -34,7 +34,9 @@ def mine(msg: Incoming, ctx: Context) -> list[Reply]:
         )
         lines.append(t("mijn.regie_title", count=len(regie)))
         lines.extend(t("mijn.regie_line", code=case_label(c), kind=t(f"regie.kind.{k}")) for c, k in regie)
-        ctx.audit("mijn", detail=f"{len(actions)} actions, {len(cases)} cases, {len(regie)} regie")
+        shown = {c.id for _, c in actions} | {c.id for c in cases} | {c.id for c, _ in regie}
+        for case_id in sorted(i for i in shown if i is not None):  # each case listed is a read
+            ctx.audit("mijn", case_id=case_id)
         uow.commit()
     return present(
         ctx,
