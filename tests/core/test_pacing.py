@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from bot.core.pacing import TELEGRAM_LIMITS, Limit, Limits, Pacer
 
+T = TypeVar("T")
+
 
 class VirtualTime:
     def __init__(self) -> None:
@@ -16,9 +18,6 @@ class VirtualTime:
 
     async def sleep(self, seconds: float) -> None:
         self.now += seconds
-
-
-T = TypeVar("T")
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
