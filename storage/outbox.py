@@ -1,4 +1,11 @@
-"""The notification outbox: rows written with the change that causes them, claimed by the dispatcher."""
+"""The notification outbox: rows written with the change that causes them, claimed by the dispatcher.
+
+A row's order key is ``(due_at, id)``; messages to one recipient (a member, or a group purpose) go out in
+that order. ``due_at`` never moves once a row is queued: a row waiting for a retry stays ``pending`` with
+``lease_until`` as its "not before" time, and while it waits it holds back every later row of its
+recipient. A ``claimed`` row's ``lease_until`` is the end of its lease; when that passes (the dispatcher
+died) the row can be claimed again.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +13,24 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, case, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import Repository
+
+UNDELIVERED = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
+ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Pending and not waiting for a retry, or claimed by a dispatcher whose lease ran out."""
+    status, lease = col(OutboxMessage.status), col(OutboxMessage.lease_until)
+    return or_(
+        and_(status == OutboxStatus.PENDING, or_(lease.is_(None), lease <= now)),
+        and_(status == OutboxStatus.CLAIMED, lease < now),
+    )
 
 
 class OutboxRepository(Repository):
@@ -41,8 +61,58 @@ class OutboxRepository(Repository):
         self.session.flush()
         return message
 
+    def schedule(
+        self,
+        dedupe_key: str,
+        payload: dict[str, Any],
+        *,
+        due_at: datetime,
+        now: datetime,
+        member_id: int | None = None,
+        group_purpose: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> bool:
+        """Queue a rung of a rebuilt ladder: insert it, or re-queue the row with that key unless a
+        dispatcher holds it right now (``claimed``). Returns whether the row is pending afterwards."""
+        existing = self.by_key(dedupe_key)
+        if existing is None:
+            return (
+                self.add(
+                    dedupe_key,
+                    payload,
+                    due_at=due_at,
+                    now=now,
+                    member_id=member_id,
+                    group_purpose=group_purpose,
+                    expires_at=expires_at,
+                )
+                is not None
+            )
+        if existing.status == OutboxStatus.CLAIMED:
+            return False
+        existing.payload = payload
+        existing.due_at = due_at
+        existing.expires_at = expires_at
+        existing.member_id = member_id
+        existing.group_purpose = group_purpose
+        existing.status = OutboxStatus.PENDING
+        existing.attempts = 0
+        existing.lease_until = None
+        existing.sent_at = None
+        existing.last_error = None
+        self.session.add(existing)
+        self.session.flush()
+        return True
+
     def by_key(self, dedupe_key: str) -> OutboxMessage | None:
         return self.session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+
+    def statuses(self, prefix: str) -> dict[str, str]:
+        """Dedupe key -> status of every row whose key starts with ``prefix``."""
+        statement = select(OutboxMessage.dedupe_key, OutboxMessage.status).where(
+            col(OutboxMessage.dedupe_key).startswith(prefix, autoescape=True)
+        )
+        return {key: status for key, status in self.session.exec(statement).all()}
 
     def cancel_prefix(self, prefix: str) -> int:
         """Cancel pending rows whose key starts with ``prefix`` (a date changed: the ladder is rebuilt)."""
@@ -56,35 +126,89 @@ class OutboxRepository(Repository):
         )
         return int(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
+    def due_candidates(self, now: datetime, *, limit: int, per_recipient: int) -> list[tuple[int, str]]:
+        """Ids (with their recipient) that may be sent now, in order: for each recipient the first
+        ``per_recipient`` due rows, stopping at the first row that must wait (retrying, or claimed)."""
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        partition = (table.c.member_id, table.c.group_purpose)
+        order = (table.c.due_at, table.c.id)
+        ranked = (
+            sa_select(
+                table.c.id,
+                table.c.member_id,
+                table.c.group_purpose,
+                table.c.due_at,
+                func.sum(case((_claimable(now), 0), else_=1))
+                .over(partition_by=partition, order_by=order)
+                .label("waiting"),
+                func.row_number().over(partition_by=partition, order_by=order).label("rank"),
+            )
+            .where(table.c.status.in_(UNDELIVERED), table.c.due_at <= now)
+            .subquery()
+        )
+        statement = (
+            sa_select(ranked.c.id, ranked.c.member_id, ranked.c.group_purpose)
+            .where(ranked.c.waiting == 0, ranked.c.rank <= per_recipient)
+            .order_by(ranked.c.due_at, ranked.c.id)
+            .limit(limit)
+        )
+        return [
+            (int(row_id), recipient_of(member_id, purpose))
+            for row_id, member_id, purpose in self.session.execute(statement).all()
+        ]
+
     def claim_due(
         self,
         now: datetime,
         *,
         limit: int = 100,
         lease: timedelta = timedelta(minutes=2),
-    ) -> Sequence[OutboxMessage]:
-        """Claim due rows (pending, or claimed with an expired lease). Postgres skips rows others hold."""
+        per_recipient: int = 10,
+    ) -> list[OutboxMessage]:
+        """Claim due rows in order per recipient. On Postgres rows another dispatcher holds are skipped
+        (``FOR UPDATE SKIP LOCKED``), and so is every later row of that recipient, to keep its order."""
+        candidates = self.due_candidates(now, limit=limit, per_recipient=per_recipient)
+        if not candidates:
+            return []
+        locked_statement = (
+            select(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([row_id for row_id, _ in candidates]), _claimable(now))
+            .with_for_update(skip_locked=True)
+        )
+        locked = {row.id: row for row in self.session.exec(locked_statement).all()}
+        stopped: set[str] = set()
+        rows = []
+        for row_id, recipient in candidates:
+            row = locked.get(row_id)
+            if row is None or recipient in stopped:
+                stopped.add(recipient)  # someone else holds an earlier row: leave the rest for later
+                continue
+            row.status = OutboxStatus.CLAIMED
+            row.lease_until = now + lease
+            row.attempts += 1
+            self.session.add(row)
+            rows.append(row)
+        self.session.flush()
+        return rows
+
+    def expire_missed(self, now: datetime, *, limit: int = 1000) -> list[OutboxMessage]:
+        """Mark pending rows that are due and no longer useful (past ``expires_at``) expired; return them."""
         statement = (
             select(OutboxMessage)
             .where(
-                (
-                    (col(OutboxMessage.status) == OutboxStatus.PENDING)
-                    | (
-                        (col(OutboxMessage.status) == OutboxStatus.CLAIMED)
-                        & (col(OutboxMessage.lease_until) < now)
-                    )
-                ),
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
                 col(OutboxMessage.due_at) <= now,
+                col(OutboxMessage.expires_at).is_not(None),
+                col(OutboxMessage.expires_at) <= now,
             )
             .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        rows = self.session.exec(statement).all()
+        rows = list(self.session.exec(statement).all())
         for row in rows:
-            row.status = OutboxStatus.CLAIMED
-            row.lease_until = now + lease
-            row.attempts += 1
+            row.status = OutboxStatus.EXPIRED
+            row.lease_until = None
             self.session.add(row)
         self.session.flush()
         return rows
@@ -95,10 +219,20 @@ class OutboxRepository(Repository):
     def mark_expired(self, message_id: int) -> None:
         self._set(message_id, status=OutboxStatus.EXPIRED, lease_until=None)
 
-    def retry_later(self, message_id: int, due_at: datetime, error: str) -> None:
-        self._set(
-            message_id, status=OutboxStatus.PENDING, due_at=due_at, lease_until=None, last_error=error[:300]
-        )
+    def retry_later(self, message_id: int, not_before: datetime, error: str) -> None:
+        """Back to pending, not before ``not_before``; its due time (its place in line) stays."""
+        self._set(message_id, status=OutboxStatus.PENDING, lease_until=not_before, last_error=error[:300])
+
+    def release(self, message_ids: Sequence[int]) -> None:
+        """Hand claimed rows back untried (their turn did not come within the lease)."""
+        if message_ids:
+            self.session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(message_ids), col(OutboxMessage.status) == "claimed")
+                .values(
+                    status=OutboxStatus.PENDING, lease_until=None, attempts=col(OutboxMessage.attempts) - 1
+                )
+            )
 
     def mark_failed(self, message_id: int, error: str) -> None:
         self._set(message_id, status=OutboxStatus.FAILED, lease_until=None, last_error=error[:300])
@@ -117,8 +251,6 @@ class OutboxRepository(Repository):
         return self.session.exec(statement).all()
 
     def depth(self) -> int:
-        from sqlalchemy import func
-
         statement = (
             select(func.count())
             .select_from(OutboxMessage)
@@ -130,3 +262,8 @@ class OutboxRepository(Repository):
         self.session.execute(
             update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
         )
+
+
+def recipient_of(member_id: int | None, group_purpose: str | None) -> str:
+    """The ordering unit: a member, or a group purpose."""
+    return f"member:{member_id}" if member_id is not None else f"group:{group_purpose}"
