@@ -1,7 +1,7 @@
 """From a claimed outbox row to something a ``Sender`` can put on a platform.
 
-``resolve`` runs inside the claim's unit of work: it finds the member's preferred identity (the one used
-last) or the group linked to a purpose, and the recipient's language. ``render`` turns the stored payload
+``resolve`` pairs a claimed row with where its recipient is reached: the member's preferred identity (the
+one used last) and language, or the group linked to a purpose. ``render`` turns the stored payload
 (``Text`` keys) into the recipient's language at send time.
 """
 
@@ -16,8 +16,7 @@ from bot.core.context import decode_reply
 from bot.core.i18n import Catalogue
 from bot.core.types import Outgoing, RenderedButton
 from storage.models import OutboxMessage
-from storage.outbox import recipient_of
-from storage.uow import UnitOfWork
+from storage.outbox import Address, recipient_of
 
 
 @dataclass(frozen=True)
@@ -42,28 +41,18 @@ class Delivery:
         return self.chat_id or self.user_id or self.recipient
 
 
-def resolve(uow: UnitOfWork, row: OutboxMessage, now: datetime, default_language: str) -> Delivery:
-    platform = chat_id = user_id = None
-    language = default_language
-    if row.member_id is not None:
-        member = uow.members.get(row.member_id)
-        identity = uow.identities.preferred(row.member_id)
-        if identity is not None:
-            platform, chat_id, user_id = identity.platform, identity.direct_chat_id, identity.external_id
-        language = (member.language if member else None) or default_language
-    else:
-        group = uow.groups.for_purpose(row.group_purpose or "")
-        if group is not None:
-            platform, chat_id = group.platform, group.chat_id
+def resolve(row: OutboxMessage, address: Address | None, now: datetime, default_language: str) -> Delivery:
+    """A claimed row plus where its recipient is reached (``OutboxRepository.addresses``)."""
+    address = address or Address(None, None, None, None)
     return Delivery(
         message_id=row.id or 0,
         dedupe_key=row.dedupe_key,
         recipient=recipient_of(row.member_id, row.group_purpose),
         member_id=row.member_id,
-        platform=platform,
-        chat_id=chat_id,
-        user_id=user_id,
-        language=language,
+        platform=address.platform,
+        chat_id=address.chat_id,
+        user_id=address.user_id,
+        language=address.language or default_language,
         payload=row.payload,
         due_at=row.due_at,
         expired=row.expires_at is not None and row.expires_at <= now,
@@ -80,9 +69,7 @@ def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
         text=catalogue.render(reply.text, language),
         chat_id=delivery.chat_id,
         user_id=delivery.user_id,
-        buttons=[
-            RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in reply.buttons
-        ],
+        buttons=[RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in reply.buttons],
         is_group=delivery.is_group,
         dedupe_key=delivery.dedupe_key,
     )

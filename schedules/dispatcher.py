@@ -30,6 +30,7 @@ from bot.core.sending import Sender, SendError
 from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
 from schedules.missed import MissedItem, queue_summary
+from storage.outbox import recipient_of
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.dispatcher")
@@ -140,7 +141,16 @@ class Dispatcher:
             rows = uow.outbox.claim_due(
                 now, limit=self.batch, lease=self.lease, per_recipient=self.per_recipient
             )
-            deliveries = [resolve(uow, row, now, self.default_language) for row in rows]
+            addresses = uow.outbox.addresses(rows)
+            deliveries = [
+                resolve(
+                    row,
+                    addresses.get(recipient_of(row.member_id, row.group_purpose)),
+                    now,
+                    self.default_language,
+                )
+                for row in rows
+            ]
             uow.commit()
         return deliveries
 

@@ -10,6 +10,7 @@ died) the row can be claimed again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
 from storage.repositories import Repository
 
 UNDELIVERED = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
@@ -258,10 +259,54 @@ class OutboxRepository(Repository):
         )
         return int(self.session.exec(statement).one())
 
+    def addresses(self, rows: Sequence[OutboxMessage]) -> dict[str, Address]:
+        """Where each row's recipient is reached, in two queries for a whole batch: a member's preferred
+        identity (the one used last) and language, or the group linked to a purpose."""
+        member_ids = {row.member_id for row in rows if row.member_id is not None}
+        purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
+        found: dict[str, Address] = {}
+        if member_ids:
+            languages = dict(
+                self.session.exec(
+                    select(Member.id, Member.language).where(col(Member.id).in_(member_ids))
+                ).all()
+            )
+            identities = self.session.exec(
+                select(Identity)
+                .where(col(Identity.member_id).in_(member_ids))
+                .order_by(col(Identity.last_used_at).desc(), col(Identity.id).desc())
+            ).all()
+            for member_id in member_ids:
+                found[recipient_of(member_id, None)] = Address(None, None, None, languages.get(member_id))
+            for identity in reversed(identities):  # the most recently used one is written last
+                found[recipient_of(identity.member_id, None)] = Address(
+                    identity.platform,
+                    identity.direct_chat_id,
+                    identity.external_id,
+                    languages.get(identity.member_id),
+                )
+        if purposes:
+            groups = self.session.exec(
+                select(GroupChat)
+                .where(col(GroupChat.purpose).in_(purposes))
+                .order_by(col(GroupChat.id).desc())
+            ).all()
+            for group in groups:
+                found[recipient_of(None, group.purpose)] = Address(group.platform, group.chat_id, None, None)
+        return found
+
     def _set(self, message_id: int, **values: Any) -> None:
         self.session.execute(
             update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
         )
+
+
+@dataclass(frozen=True)
+class Address:
+    platform: str | None
+    chat_id: str | None
+    user_id: str | None
+    language: str | None
 
 
 def recipient_of(member_id: int | None, group_purpose: str | None) -> str:

@@ -1,8 +1,12 @@
 """The pacer on a virtual clock: limits hold, waits are minimal, pauses are honoured."""
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from bot.core.pacing import TELEGRAM_LIMITS, Limit, Limits, Pacer
+
+T = TypeVar("T")
 
 
 class VirtualTime:
@@ -16,7 +20,7 @@ class VirtualTime:
         self.now += seconds
 
 
-def run(coro):
+def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 

@@ -32,7 +32,8 @@ def add_members(
 ) -> tuple[list[int], list[int]]:
     """``count`` partners and ``procesmanagers`` procesmanagers, each with one identity on ``platform``."""
     uow = UnitOfWork(engine)
-    partners, managers = [], []
+    partners: list[int] = []
+    managers: list[int] = []
     with uow:
         organisation = uow.organisations.add("Veiligheidshuis Testregio", OrganisationKind.VHH)
         assert organisation.id is not None
@@ -119,6 +120,7 @@ class FlakyPlatform(Recorder):
     bad_until: float = 40.0
     calls: int = 0
     refusals: int = 0
+    told_to_wait: list[tuple[str, float]] = field(default_factory=list)  # (chat, until)
 
     async def send(self, message: Outgoing) -> None:
         self.calls += 1
@@ -128,6 +130,7 @@ class FlakyPlatform(Recorder):
             raise SendError("502 Bad Gateway")
         if self.calls % self.every == 0:
             self.refusals += 1
+            self.told_to_wait.append((message.chat_id or "", now + self.retry_after))
             raise SendError("429 Too Many Requests", retry_after=self.retry_after)
         await super().send(message)
 

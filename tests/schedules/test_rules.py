@@ -24,8 +24,8 @@ from schedules.rules import (
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 def local_hours(steps: list[Step]) -> set[tuple[int, int]]:
