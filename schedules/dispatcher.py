@@ -31,6 +31,7 @@ from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
 from schedules.missed import MissedItem, queue_summary
 from storage.outbox import recipient_of
+from storage.outbox_marks import OutboxMarks
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.dispatcher")
@@ -89,9 +90,16 @@ class Dispatcher:
             pacers = {name: Pacer(PLATFORM_LIMITS[name]) for name in self.senders if name in PLATFORM_LIMITS}
         self.pacers = dict(pacers)
         self.last_report = TickReport()
+        self.marks = OutboxMarks(uow_factory().engine)
 
     async def tick(self) -> int:
         """Deliver what is due now; returns how many messages were sent."""
+        try:
+            return await self._tick()
+        finally:
+            await asyncio.to_thread(self.marks.close)
+
+    async def _tick(self) -> int:
         report = TickReport()
         await asyncio.to_thread(self.sweep)
         deliveries = await asyncio.to_thread(self.claim)
@@ -203,27 +211,18 @@ class Dispatcher:
         return Outcome.RETRY
 
     def _finish(self, message_id: int, status: str, error: str | None) -> None:
-        uow = self.uow_factory()
-        with uow:
-            if status == "sent":
-                uow.outbox.mark_sent(message_id, self.clock.now())
-            elif status == "expired":
-                uow.outbox.mark_expired(message_id)
-            else:
-                uow.outbox.mark_failed(message_id, error or status)
-            uow.commit()
+        if status == "sent":
+            self.marks.sent(message_id, self.clock.now())
+        elif status == "expired":
+            self.marks.expired(message_id)
+        else:
+            self.marks.failed(message_id, error or status)
 
     def _retry(self, message_id: int, not_before: datetime, error: str) -> None:
-        uow = self.uow_factory()
-        with uow:
-            uow.outbox.retry_later(message_id, not_before, error)
-            uow.commit()
+        self.marks.retry(message_id, not_before, error)
 
     def _release(self, message_ids: list[int]) -> None:
-        uow = self.uow_factory()
-        with uow:
-            uow.outbox.release(message_ids)
-            uow.commit()
+        self.marks.release(message_ids)
 
     def _summarise(self, items: list[MissedItem]) -> None:
         uow = self.uow_factory()

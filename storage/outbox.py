@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
@@ -27,7 +28,10 @@ ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
     """Pending and not waiting for a retry, or claimed by a dispatcher whose lease ran out."""
-    status, lease = col(OutboxMessage.status), col(OutboxMessage.lease_until)
+    return _claimable_columns(col(OutboxMessage.status), col(OutboxMessage.lease_until), now)
+
+
+def _claimable_columns(status: Any, lease: Any, now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(status == OutboxStatus.PENDING, or_(lease.is_(None), lease <= now)),
         and_(status == OutboxStatus.CLAIMED, lease < now),
@@ -127,26 +131,49 @@ class OutboxRepository(Repository):
         )
         return int(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
-    def due_candidates(self, now: datetime, *, limit: int, per_recipient: int) -> list[tuple[int, str]]:
+    def due_candidates(
+        self, now: datetime, *, limit: int, per_recipient: int, scan: int | None = None
+    ) -> list[tuple[int, str]]:
         """Ids (with their recipient) that may be sent now, in order: for each recipient the first
-        ``per_recipient`` due rows, stopping at the first row that must wait (retrying, or claimed)."""
+        ``per_recipient`` due rows, stopping at the first row that must wait (retrying, or claimed).
+
+        Every earlier row of a recipient comes earlier in ``(due_at, id)`` order, so looking at only the
+        first ``scan`` due rows is exact for the rows it returns. When that prefix yields fewer than
+        ``limit`` rows (its recipients are held up), the whole due set is looked at, so nobody starves."""
         table = OutboxMessage.__table__  # type: ignore[attr-defined]
-        partition = (table.c.member_id, table.c.group_purpose)
-        order = (table.c.due_at, table.c.id)
-        ranked = (
+        due = (
             sa_select(
                 table.c.id,
                 table.c.member_id,
                 table.c.group_purpose,
                 table.c.due_at,
-                func.sum(case((_claimable(now), 0), else_=1))
-                .over(partition_by=partition, order_by=order)
-                .label("waiting"),
-                func.row_number().over(partition_by=partition, order_by=order).label("rank"),
+                table.c.status,
+                table.c.lease_until,
             )
             .where(table.c.status.in_(UNDELIVERED), table.c.due_at <= now)
-            .subquery()
+            .order_by(table.c.due_at, table.c.id)
         )
+        if scan is None:
+            return self._ranked(due.subquery(), now, limit, per_recipient)
+        found = self._ranked(due.limit(scan).subquery(), now, limit, per_recipient)
+        if len(found) < limit:
+            return self._ranked(due.subquery(), now, limit, per_recipient)
+        return found
+
+    def _ranked(self, due: Any, now: datetime, limit: int, per_recipient: int) -> list[tuple[int, str]]:
+        partition = (due.c.member_id, due.c.group_purpose)
+        order = (due.c.due_at, due.c.id)
+        claimable = _claimable_columns(due.c.status, due.c.lease_until, now)
+        ranked = sa_select(
+            due.c.id,
+            due.c.member_id,
+            due.c.group_purpose,
+            due.c.due_at,
+            func.sum(case((claimable, 0), else_=1))
+            .over(partition_by=partition, order_by=order)
+            .label("waiting"),
+            func.row_number().over(partition_by=partition, order_by=order).label("rank"),
+        ).subquery()
         statement = (
             sa_select(ranked.c.id, ranked.c.member_id, ranked.c.group_purpose)
             .where(ranked.c.waiting == 0, ranked.c.rank <= per_recipient)
@@ -168,7 +195,7 @@ class OutboxRepository(Repository):
     ) -> list[OutboxMessage]:
         """Claim due rows in order per recipient. On Postgres rows another dispatcher holds are skipped
         (``FOR UPDATE SKIP LOCKED``), and so is every later row of that recipient, to keep its order."""
-        candidates = self.due_candidates(now, limit=limit, per_recipient=per_recipient)
+        candidates = self.due_candidates(now, limit=limit, per_recipient=per_recipient, scan=limit * 8)
         if not candidates:
             return []
         locked_statement = (
@@ -184,12 +211,21 @@ class OutboxRepository(Repository):
             if row is None or recipient in stopped:
                 stopped.add(recipient)  # someone else holds an earlier row: leave the rest for later
                 continue
-            row.status = OutboxStatus.CLAIMED
-            row.lease_until = now + lease
-            row.attempts += 1
-            self.session.add(row)
             rows.append(row)
+        if not rows:
+            return []
+        # one UPDATE for the batch; the loaded objects get the same values without a flush of their own
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        self.session.connection().execute(
+            update(table)
+            .where(table.c.id.in_([row.id for row in rows]))
+            .values(status=OutboxStatus.CLAIMED, lease_until=now + lease, attempts=table.c.attempts + 1)
+        )
         self.session.flush()
+        for row in rows:
+            set_committed_value(row, "status", OutboxStatus.CLAIMED)
+            set_committed_value(row, "lease_until", now + lease)
+            set_committed_value(row, "attempts", row.attempts + 1)
         return rows
 
     def expire_missed(self, now: datetime, *, limit: int = 1000) -> list[OutboxMessage]:
@@ -296,9 +332,9 @@ class OutboxRepository(Repository):
         return found
 
     def _set(self, message_id: int, **values: Any) -> None:
-        self.session.execute(
-            update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
-        )
+        # a Core statement: no ORM session synchronisation, which costs more than the UPDATE itself
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        self.session.connection().execute(update(table).where(table.c.id == message_id).values(**values))
 
 
 @dataclass(frozen=True)
