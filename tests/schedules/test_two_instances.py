@@ -87,7 +87,7 @@ def test_two_instances_send_10000_rows_once_each_in_order(postgres_url):
     keys = [key for _, key in log.sent]
     assert len(keys) == ROWS  # 0 duplicates ...
     assert len(set(keys)) == ROWS  # ... and 0 lost
-    by_instance = defaultdict(int)
+    by_instance: dict[str, int] = defaultdict(int)
     for name, _ in log.sent:
         by_instance[name] += 1
     assert min(by_instance.values()) > ROWS // 10, by_instance  # both really worked
