@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue
-from bot.core.pacing import SLACK_LIMITS, TELEGRAM_LIMITS, Limits, Pacer
+from bot.core.pacing import SLACK_LIMITS, TELEGRAM_LIMITS, Limit, Limits, Pacer
 from bot.core.sending import Sender, SendError
 from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
@@ -40,6 +40,17 @@ MAX_ATTEMPTS = 12  # with the backoff below: about 90 minutes of trying before a
 BACKOFF_BASE = 5.0  # seconds; doubles per attempt
 BACKOFF_CAP = 900.0
 PLATFORM_LIMITS: Mapping[str, Limits] = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
+PACING_MARGIN = 0.03  # windows 3% longer than the platform's: the pacer counts a send when it starts,
+# the platform when it arrives, and arrivals jitter
+
+
+def with_margin(limits: Limits, margin: float = PACING_MARGIN) -> Limits:
+    """The same limits over slightly longer windows, so send-time jitter never breaks the platform's."""
+
+    def stretch(limit: Limit | None) -> Limit | None:
+        return None if limit is None else Limit(limit.count, limit.per * (1 + margin))
+
+    return Limits(stretch(limits.overall), stretch(limits.per_chat), stretch(limits.per_group))
 
 
 def backoff(attempts: int) -> float:
@@ -87,7 +98,11 @@ class Dispatcher:
         self.lease = lease
         self.monotonic = monotonic
         if pacers is None:
-            pacers = {name: Pacer(PLATFORM_LIMITS[name]) for name in self.senders if name in PLATFORM_LIMITS}
+            pacers = {
+                name: Pacer(with_margin(PLATFORM_LIMITS[name]))
+                for name in self.senders
+                if name in PLATFORM_LIMITS
+            }
         self.pacers = dict(pacers)
         self.last_report = TickReport()
         self.marks = OutboxMarks(uow_factory().engine)

@@ -9,7 +9,7 @@ died) the row can be claimed again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -132,14 +132,21 @@ class OutboxRepository(Repository):
         return int(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
     def due_candidates(
-        self, now: datetime, *, limit: int, per_recipient: int, scan: int | None = None
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        per_recipient: int,
+        scan: int | None = None,
+        exclude: Collection[str] = (),
     ) -> list[tuple[int, str]]:
         """Ids (with their recipient) that may be sent now, in order: for each recipient the first
         ``per_recipient`` due rows, stopping at the first row that must wait (retrying, or claimed).
 
         Every earlier row of a recipient comes earlier in ``(due_at, id)`` order, so looking at only the
         first ``scan`` due rows is exact for the rows it returns. When that prefix yields fewer than
-        ``limit`` rows (its recipients are held up), the whole due set is looked at, so nobody starves."""
+        ``limit`` rows (its recipients are held up), the whole due set is looked at, so nobody starves.
+        Recipients in ``exclude`` (``recipient_of`` values) are left out altogether."""
         table = OutboxMessage.__table__  # type: ignore[attr-defined]
         due = (
             sa_select(
@@ -150,7 +157,7 @@ class OutboxRepository(Repository):
                 table.c.status,
                 table.c.lease_until,
             )
-            .where(table.c.status.in_(UNDELIVERED), table.c.due_at <= now)
+            .where(table.c.status.in_(UNDELIVERED), table.c.due_at <= now, *_not_to(exclude))
             .order_by(table.c.due_at, table.c.id)
         )
         if scan is None:
@@ -195,38 +202,68 @@ class OutboxRepository(Repository):
     ) -> list[OutboxMessage]:
         """Claim due rows in order per recipient. On Postgres rows another dispatcher holds are skipped
         (``FOR UPDATE SKIP LOCKED``), and so is every later row of that recipient, to keep its order."""
-        candidates = self.due_candidates(now, limit=limit, per_recipient=per_recipient, scan=limit * 8)
-        if not candidates:
-            return []
-        locked_statement = (
-            select(OutboxMessage)
-            .where(col(OutboxMessage.id).in_([row_id for row_id, _ in candidates]), _claimable(now))
-            .with_for_update(skip_locked=True)
-        )
-        locked = {row.id: row for row in self.session.exec(locked_statement).all()}
+        rows: dict[int, OutboxMessage] = {}
         stopped: set[str] = set()
-        rows = []
-        for row_id, recipient in candidates:
-            row = locked.get(row_id)
-            if row is None or recipient in stopped:
-                stopped.add(recipient)  # someone else holds an earlier row: leave the rest for later
-                continue
-            rows.append(row)
+        for _ in range(3):  # another dispatcher may lock our candidates first: look past its recipients
+            candidates = self.due_candidates(
+                now, limit=limit, per_recipient=per_recipient, scan=limit * 8, exclude=stopped
+            )
+            fresh = [row_id for row_id, _ in candidates if row_id not in rows]
+            if not fresh:
+                break
+            locked_statement = (
+                select(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(fresh), _claimable(now))
+                .with_for_update(skip_locked=True)
+            )
+            locked = {row.id: row for row in self.session.exec(locked_statement).all()}
+            skipped = False
+            for row_id, recipient in candidates:
+                row = rows.get(row_id) or locked.get(row_id)
+                if row is None or recipient in stopped:
+                    stopped.add(recipient)  # someone else holds an earlier row: leave the rest for later
+                    skipped = True
+                    continue
+                if len(rows) < limit:
+                    rows[row_id] = row
+            if not skipped or len(rows) >= limit:
+                break
         if not rows:
             return []
-        # one UPDATE for the batch; the loaded objects get the same values without a flush of their own
+        # One UPDATE for the batch, re-checking that each row is still claimable: on SQLite, which has no
+        # row locks, another process may have claimed some since we read them; only rows this UPDATE
+        # changed are ours. The loaded objects get the same values without a flush of their own.
         table = OutboxMessage.__table__  # type: ignore[attr-defined]
-        self.session.connection().execute(
-            update(table)
-            .where(table.c.id.in_([row.id for row in rows]))
-            .values(status=OutboxStatus.CLAIMED, lease_until=now + lease, attempts=table.c.attempts + 1)
-        )
-        self.session.flush()
-        for row in rows:
+        got = {
+            int(row_id)
+            for (row_id,) in self.session.connection().execute(
+                update(table)
+                .where(
+                    table.c.id.in_(list(rows)), _claimable_columns(table.c.status, table.c.lease_until, now)
+                )
+                .values(status=OutboxStatus.CLAIMED, lease_until=now + lease, attempts=table.c.attempts + 1)
+                .returning(table.c.id)
+            )
+        }
+        claimed, undo, gaps = [], [], set()
+        for row in sorted(rows.values(), key=lambda row: (row.due_at, row.id or 0)):
+            recipient = recipient_of(row.member_id, row.group_purpose)
+            if row.id not in got or recipient in gaps:
+                gaps.add(recipient)  # taken by someone else: this recipient's later rows wait
+                if row.id in got:
+                    undo.append(row.id)
+                continue
             set_committed_value(row, "status", OutboxStatus.CLAIMED)
             set_committed_value(row, "lease_until", now + lease)
             set_committed_value(row, "attempts", row.attempts + 1)
-        return rows
+            claimed.append(row)
+        if undo:
+            self.session.connection().execute(
+                update(table)
+                .where(table.c.id.in_(undo))
+                .values(status=OutboxStatus.PENDING, lease_until=None, attempts=table.c.attempts - 1)
+            )
+        return claimed
 
     def expire_missed(self, now: datetime, *, limit: int = 1000) -> list[OutboxMessage]:
         """Mark pending rows that are due and no longer useful (past ``expires_at``) expired; return them."""
@@ -343,6 +380,19 @@ class Address:
     chat_id: str | None
     user_id: str | None
     language: str | None
+
+
+def _not_to(recipients: Collection[str]) -> list[ColumnElement[bool]]:
+    """Conditions that leave out rows for the given recipients."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    members = [int(r.removeprefix("member:")) for r in recipients if r.startswith("member:")]
+    groups = [r.removeprefix("group:") for r in recipients if r.startswith("group:")]
+    conditions: list[ColumnElement[bool]] = []
+    if members:
+        conditions.append(or_(table.c.member_id.is_(None), table.c.member_id.not_in(members)))
+    if groups:
+        conditions.append(or_(table.c.member_id.is_not(None), table.c.group_purpose.not_in(groups)))
+    return conditions
 
 
 def recipient_of(member_id: int | None, group_purpose: str | None) -> str:
