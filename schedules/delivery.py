@@ -16,7 +16,8 @@ from bot.core.context import decode_reply
 from bot.core.i18n import Catalogue
 from bot.core.types import Outgoing, RenderedButton
 from storage.models import OutboxMessage
-from storage.outbox import Address, recipient_of
+from storage.outbox import Address
+from storage.outbox_claim import recipient_of
 
 
 @dataclass(frozen=True)

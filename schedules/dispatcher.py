@@ -30,7 +30,7 @@ from bot.core.sending import Sender, SendError
 from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
 from schedules.missed import MissedItem, queue_summary
-from storage.outbox import recipient_of
+from storage.outbox_claim import recipient_of
 from storage.outbox_marks import OutboxMarks
 from storage.uow import UnitOfWork
 

@@ -14,28 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, update
-from sqlalchemy import select as sa_select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func, update
 from sqlmodel import col, select
 
+from storage import outbox_claim
 from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
+from storage.outbox_claim import recipient_of
 from storage.repositories import Repository
 
-UNDELIVERED = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
 ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
-
-
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    """Pending and not waiting for a retry, or claimed by a dispatcher whose lease ran out."""
-    return _claimable_columns(col(OutboxMessage.status), col(OutboxMessage.lease_until), now)
-
-
-def _claimable_columns(status: Any, lease: Any, now: datetime) -> ColumnElement[bool]:
-    return or_(
-        and_(status == OutboxStatus.PENDING, or_(lease.is_(None), lease <= now)),
-        and_(status == OutboxStatus.CLAIMED, lease < now),
-    )
 
 
 class OutboxRepository(Repository):
@@ -140,57 +127,10 @@ class OutboxRepository(Repository):
         scan: int | None = None,
         exclude: Collection[str] = (),
     ) -> list[tuple[int, str]]:
-        """Ids (with their recipient) that may be sent now, in order: for each recipient the first
-        ``per_recipient`` due rows, stopping at the first row that must wait (retrying, or claimed).
-
-        Every earlier row of a recipient comes earlier in ``(due_at, id)`` order, so looking at only the
-        first ``scan`` due rows is exact for the rows it returns. When that prefix yields fewer than
-        ``limit`` rows (its recipients are held up), the whole due set is looked at, so nobody starves.
-        Recipients in ``exclude`` (``recipient_of`` values) are left out altogether."""
-        table = OutboxMessage.__table__  # type: ignore[attr-defined]
-        due = (
-            sa_select(
-                table.c.id,
-                table.c.member_id,
-                table.c.group_purpose,
-                table.c.due_at,
-                table.c.status,
-                table.c.lease_until,
-            )
-            .where(table.c.status.in_(UNDELIVERED), table.c.due_at <= now, *_not_to(exclude))
-            .order_by(table.c.due_at, table.c.id)
+        """See ``storage.outbox_claim.due_candidates``."""
+        return outbox_claim.due_candidates(
+            self.session, now, limit=limit, per_recipient=per_recipient, scan=scan, exclude=exclude
         )
-        if scan is None:
-            return self._ranked(due.subquery(), now, limit, per_recipient)
-        found = self._ranked(due.limit(scan).subquery(), now, limit, per_recipient)
-        if len(found) < limit:
-            return self._ranked(due.subquery(), now, limit, per_recipient)
-        return found
-
-    def _ranked(self, due: Any, now: datetime, limit: int, per_recipient: int) -> list[tuple[int, str]]:
-        partition = (due.c.member_id, due.c.group_purpose)
-        order = (due.c.due_at, due.c.id)
-        claimable = _claimable_columns(due.c.status, due.c.lease_until, now)
-        ranked = sa_select(
-            due.c.id,
-            due.c.member_id,
-            due.c.group_purpose,
-            due.c.due_at,
-            func.sum(case((claimable, 0), else_=1))
-            .over(partition_by=partition, order_by=order)
-            .label("waiting"),
-            func.row_number().over(partition_by=partition, order_by=order).label("rank"),
-        ).subquery()
-        statement = (
-            sa_select(ranked.c.id, ranked.c.member_id, ranked.c.group_purpose)
-            .where(ranked.c.waiting == 0, ranked.c.rank <= per_recipient)
-            .order_by(ranked.c.due_at, ranked.c.id)
-            .limit(limit)
-        )
-        return [
-            (int(row_id), recipient_of(member_id, purpose))
-            for row_id, member_id, purpose in self.session.execute(statement).all()
-        ]
 
     def claim_due(
         self,
@@ -200,70 +140,10 @@ class OutboxRepository(Repository):
         lease: timedelta = timedelta(minutes=2),
         per_recipient: int = 10,
     ) -> list[OutboxMessage]:
-        """Claim due rows in order per recipient. On Postgres rows another dispatcher holds are skipped
-        (``FOR UPDATE SKIP LOCKED``), and so is every later row of that recipient, to keep its order."""
-        rows: dict[int, OutboxMessage] = {}
-        stopped: set[str] = set()
-        for _ in range(3):  # another dispatcher may lock our candidates first: look past its recipients
-            candidates = self.due_candidates(
-                now, limit=limit, per_recipient=per_recipient, scan=limit * 8, exclude=stopped
-            )
-            fresh = [row_id for row_id, _ in candidates if row_id not in rows]
-            if not fresh:
-                break
-            locked_statement = (
-                select(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(fresh), _claimable(now))
-                .with_for_update(skip_locked=True)
-            )
-            locked = {row.id: row for row in self.session.exec(locked_statement).all()}
-            skipped = False
-            for row_id, recipient in candidates:
-                row = rows.get(row_id) or locked.get(row_id)
-                if row is None or recipient in stopped:
-                    stopped.add(recipient)  # someone else holds an earlier row: leave the rest for later
-                    skipped = True
-                    continue
-                if len(rows) < limit:
-                    rows[row_id] = row
-            if not skipped or len(rows) >= limit:
-                break
-        if not rows:
-            return []
-        # One UPDATE for the batch, re-checking that each row is still claimable: on SQLite, which has no
-        # row locks, another process may have claimed some since we read them; only rows this UPDATE
-        # changed are ours. The loaded objects get the same values without a flush of their own.
-        table = OutboxMessage.__table__  # type: ignore[attr-defined]
-        got = {
-            int(row_id)
-            for (row_id,) in self.session.connection().execute(
-                update(table)
-                .where(
-                    table.c.id.in_(list(rows)), _claimable_columns(table.c.status, table.c.lease_until, now)
-                )
-                .values(status=OutboxStatus.CLAIMED, lease_until=now + lease, attempts=table.c.attempts + 1)
-                .returning(table.c.id)
-            )
-        }
-        claimed, undo, gaps = [], [], set()
-        for row in sorted(rows.values(), key=lambda row: (row.due_at, row.id or 0)):
-            recipient = recipient_of(row.member_id, row.group_purpose)
-            if row.id not in got or recipient in gaps:
-                gaps.add(recipient)  # taken by someone else: this recipient's later rows wait
-                if row.id in got:
-                    undo.append(row.id)
-                continue
-            set_committed_value(row, "status", OutboxStatus.CLAIMED)
-            set_committed_value(row, "lease_until", now + lease)
-            set_committed_value(row, "attempts", row.attempts + 1)
-            claimed.append(row)
-        if undo:
-            self.session.connection().execute(
-                update(table)
-                .where(table.c.id.in_(undo))
-                .values(status=OutboxStatus.PENDING, lease_until=None, attempts=table.c.attempts - 1)
-            )
-        return claimed
+        """See ``storage.outbox_claim.claim_due``."""
+        return outbox_claim.claim_due(
+            self.session, now, limit=limit, lease=lease, per_recipient=per_recipient
+        )
 
     def expire_missed(self, now: datetime, *, limit: int = 1000) -> list[OutboxMessage]:
         """Mark pending rows that are due and no longer useful (past ``expires_at``) expired; return them."""
@@ -380,21 +260,3 @@ class Address:
     chat_id: str | None
     user_id: str | None
     language: str | None
-
-
-def _not_to(recipients: Collection[str]) -> list[ColumnElement[bool]]:
-    """Conditions that leave out rows for the given recipients."""
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    members = [int(r.removeprefix("member:")) for r in recipients if r.startswith("member:")]
-    groups = [r.removeprefix("group:") for r in recipients if r.startswith("group:")]
-    conditions: list[ColumnElement[bool]] = []
-    if members:
-        conditions.append(or_(table.c.member_id.is_(None), table.c.member_id.not_in(members)))
-    if groups:
-        conditions.append(or_(table.c.member_id.is_not(None), table.c.group_purpose.not_in(groups)))
-    return conditions
-
-
-def recipient_of(member_id: int | None, group_purpose: str | None) -> str:
-    """The ordering unit: a member, or a group purpose."""
-    return f"member:{member_id}" if member_id is not None else f"group:{group_purpose}"
