@@ -8,11 +8,11 @@ well, which is what keeps two processes apart on SQLite (no row locks).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -81,38 +81,39 @@ def due_candidates(
         .where(table.c.status.in_(UNDELIVERED), table.c.due_at <= now, *_not_to(exclude))
         .order_by(table.c.due_at, table.c.id)
     )
-    if scan is None:
-        return _ranked(session, due.subquery(), now, limit, per_recipient)
-    found = _ranked(session, due.limit(scan).subquery(), now, limit, per_recipient)
-    if len(found) < limit:
-        return _ranked(session, due.subquery(), now, limit, per_recipient)
+    if scan is not None:
+        found, complete = _first_in_line(session.execute(due.limit(scan)), now, limit, per_recipient)
+        if complete:
+            return found
+    found, _ = _first_in_line(session.execute(due), now, limit, per_recipient)
     return found
 
 
-def _ranked(
-    session: Session, due: Any, now: datetime, limit: int, per_recipient: int
-) -> list[tuple[int, str]]:
-    partition = (due.c.member_id, due.c.group_purpose)
-    order = (due.c.due_at, due.c.id)
-    claimable = _claimable_columns(due.c.status, due.c.lease_until, now)
-    ranked = sa_select(
-        due.c.id,
-        due.c.member_id,
-        due.c.group_purpose,
-        due.c.due_at,
-        func.sum(case((claimable, 0), else_=1)).over(partition_by=partition, order_by=order).label("waiting"),
-        func.row_number().over(partition_by=partition, order_by=order).label("rank"),
-    ).subquery()
-    statement = (
-        sa_select(ranked.c.id, ranked.c.member_id, ranked.c.group_purpose)
-        .where(ranked.c.waiting == 0, ranked.c.rank <= per_recipient)
-        .order_by(ranked.c.due_at, ranked.c.id)
-        .limit(limit)
-    )
-    return [
-        (int(row_id), recipient_of(member_id, purpose))
-        for row_id, member_id, purpose in session.execute(statement).all()
-    ]
+def _first_in_line(
+    rows: Iterable[Any], now: datetime, limit: int, per_recipient: int
+) -> tuple[list[tuple[int, str]], bool]:
+    """Walk due rows in order; per recipient keep rows up to the first one that must wait, at most
+    ``per_recipient``. Returns the rows and whether ``limit`` was reached."""
+    found: list[tuple[int, str]] = []
+    taken: dict[str, int] = {}
+    waiting: set[str] = set()
+    for row_id, member_id, purpose, _due_at, status, lease_until in rows:
+        recipient = recipient_of(member_id, purpose)
+        if recipient in waiting:
+            continue
+        claimable = (status == OutboxStatus.PENDING and (lease_until is None or lease_until <= now)) or (
+            status == OutboxStatus.CLAIMED and lease_until is not None and lease_until < now
+        )
+        if not claimable:
+            waiting.add(recipient)
+            continue
+        if taken.get(recipient, 0) >= per_recipient:
+            continue
+        taken[recipient] = taken.get(recipient, 0) + 1
+        found.append((int(row_id), recipient))
+        if len(found) >= limit:
+            return found, True
+    return found, False
 
 
 def claim_due(
@@ -129,7 +130,7 @@ def claim_due(
     stopped: set[str] = set()
     for _ in range(3):  # another dispatcher may lock our candidates first: look past its recipients
         candidates = due_candidates(
-            session, now, limit=limit, per_recipient=per_recipient, scan=limit * 8, exclude=stopped
+            session, now, limit=limit, per_recipient=per_recipient, scan=limit * 4, exclude=stopped
         )
         fresh = [row_id for row_id, _ in candidates if row_id not in rows]
         if not fresh:
