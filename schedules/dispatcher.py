@@ -201,6 +201,9 @@ class Dispatcher:
             await sender.send(self.render(delivery))
         except SendError as error:
             return await self._failed(delivery, error, pacer, report)
+        except Exception as error:  # an adapter bug must not stall the batch: retried like a 5xx, logged
+            log.exception("unexpected error sending %s", delivery.dedupe_key)
+            return await self._failed(delivery, SendError(f"{type(error).__name__}: {error}"), pacer, report)
         await asyncio.to_thread(self._finish, delivery.message_id, "sent", None)
         report.sent += 1
         return Outcome.SENT

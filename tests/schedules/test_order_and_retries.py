@@ -149,3 +149,26 @@ def test_permanent_failures_and_unreachable_members_are_summarised_to_procesregi
         texts = str(row.payload)
     assert f"test:{a}:0" in texts and "test:group:0" in texts and "outbox.failed_summary" in texts
     engine.dispose()
+
+
+def test_an_unexpected_sender_error_is_retried_and_does_not_stall_the_batch(database_url):
+    engine = engine_for(database_url)
+    (a, b), _ = add_members(engine, 2)
+    bulk_outbox(engine, rows_for([a, b], 1))
+    clock = FixedClock(T0)
+
+    class Buggy(Recorder):
+        async def send(self, message):
+            if message.user_id == f"u{a}" and not self.sent:
+                raise KeyError("chat_id")  # an adapter bug, not a SendError
+            await super().send(message)
+
+    sender = Buggy()
+    dispatcher = make_dispatcher(engine, clock, {"telegram": sender})
+    asyncio.run(dispatcher.tick())
+    assert [key for _, _, key in sender.sent] == [f"test:{b}:0"]
+    assert dispatcher.last_report.retried == 1
+    clock.advance(timedelta(seconds=backoff(1)))
+    asyncio.run(dispatcher.tick())
+    assert [key for _, _, key in sender.sent] == [f"test:{b}:0", f"test:{a}:0"]
+    engine.dispose()
