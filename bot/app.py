@@ -18,7 +18,7 @@ from bot.core.context import CoreConfig
 from bot.core.i18n import Catalogue
 from bot.core.router import Router
 from bot.core.sending import Sender
-from handlers import aanmelden, help, ik, stop, taal
+from handlers import aanmelden, actie, casus, help, ik, mijn, regie, signaal, stop, taal, triage
 from schedules.dispatcher import Dispatcher
 from storage import migrate
 from storage.db import is_sqlite, make_engine
@@ -30,6 +30,12 @@ GROUPS: tuple[CommandGroup, ...] = (
     ik.group,
     taal.group,
     stop.group,
+    signaal.group,
+    triage.group,
+    casus.group,
+    regie.group,
+    actie.group,
+    mijn.group,
 )
 
 LOCALE_DIRS = (

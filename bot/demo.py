@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.demo_cases import load_demo_cases
 from handlers.invites import create_invite
 from storage.models import OrganisationKind, Role
 from storage.uow import UnitOfWork
@@ -53,11 +54,13 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
     """Fill an empty database; returns a fresh invite code (partner at the gemeente) to try /aanmelden."""
     with uow:
         organisations = {name: uow.organisations.add(name, kind) for name, kind in ORGANISATIONS}
+        members = {}
         for demo in MEMBERS:
             organisation_id = organisations[demo.organisation].id
             assert organisation_id is not None
             member = uow.members.add(demo.name, organisation_id, demo.roles, at=now)
             assert member.id is not None
+            members[demo.handle] = member
             uow.identities.link(
                 member.id, "console", demo.handle, display_name=demo.name, direct_chat_id=demo.handle, at=now
             )
@@ -65,5 +68,6 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
         gemeente_id = organisations["Gemeente Waterdam"].id
         assert gemeente_id is not None
         code, _ = create_invite(uow, gemeente_id, Role.PARTNER, now=now, note="demo")
+        load_demo_cases(uow, members, now)
         uow.commit()
     return code

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -107,7 +110,76 @@ class MemberRepository(Repository):
         self.session.flush()
 
 
+@dataclass(frozen=True)
+class ResolvedIdentity:
+    """One chat identity with its member, organisation and roles, read in a single round trip."""
+
+    identity_id: int
+    last_used_at: datetime | None
+    direct_chat_id: str | None
+    member_id: int
+    name: str
+    organisation_id: int
+    organisation_name: str
+    language: str | None
+    active: bool
+    roles: frozenset[str]
+
+
+_I: Table = Identity.__table__  # type: ignore[attr-defined]
+_M: Table = Member.__table__  # type: ignore[attr-defined]
+_O: Table = Organisation.__table__  # type: ignore[attr-defined]
+_R: Table = MemberRole.__table__  # type: ignore[attr-defined]
+
+RESOLVE_IDENTITY = (  # built once: the router runs it for every incoming message
+    sa_select(
+        _I.c.id,
+        _I.c.last_used_at,
+        _I.c.direct_chat_id,
+        _M.c.id,
+        _M.c.name,
+        _M.c.organisation_id,
+        _M.c.language,
+        _M.c.active,
+        _O.c.name,
+        _R.c.role,
+    )
+    .select_from(
+        _I.join(_M, _M.c.id == _I.c.member_id)
+        .join(_O, _O.c.id == _M.c.organisation_id)
+        .outerjoin(_R, _R.c.member_id == _M.c.id)
+    )
+    .where(_I.c.platform == bindparam("platform"), _I.c.external_id == bindparam("external_id"))
+)
+
+
 class IdentityRepository(Repository):
+    def resolve(self, platform: str, external_id: str) -> ResolvedIdentity | None:
+        rows = self.session.execute(
+            RESOLVE_IDENTITY, {"platform": platform, "external_id": external_id}
+        ).all()
+        if not rows:
+            return None
+        first = rows[0]
+        return ResolvedIdentity(
+            first[0],
+            first[1],
+            first[2],
+            first[3],
+            first[4],
+            first[5],
+            first[8],
+            first[6],
+            bool(first[7]),
+            frozenset(row[9] for row in rows if row[9] is not None),
+        )
+
+    def touch(self, identity_id: int, at: datetime, direct_chat_id: str | None) -> None:
+        values: dict[str, Any] = {"last_used_at": at}
+        if direct_chat_id is not None:
+            values["direct_chat_id"] = direct_chat_id
+        self.session.execute(sa_update(Identity).where(col(Identity.id) == identity_id).values(**values))
+
     def find(self, platform: str, external_id: str) -> Identity | None:
         statement = select(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
         return self.session.exec(statement).first()
@@ -179,9 +251,27 @@ class InviteRepository(Repository):
         return int(self.session.exec(statement).one())
 
 
+AUDIT_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
+
+
 class AuditRepository(Repository):
     def record(self, event: AuditEvent) -> None:
-        self.session.add(event)
+        self.add(
+            at=event.at,
+            member_id=event.member_id,
+            platform=event.platform,
+            chat_kind=event.chat_kind,
+            kind=event.kind,
+            name=event.name,
+            case_id=event.case_id,
+            outcome=event.outcome,
+            detail=event.detail,
+            correlation_id=event.correlation_id,
+        )
+
+    def add(self, **fields: Any) -> None:
+        """Append one audit row (a plain insert: the log is written on every message, so it is kept cheap)."""
+        self.session.execute(AUDIT_INSERT, fields)
 
     def search(
         self,

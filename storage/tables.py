@@ -1,3 +1,6 @@
 """Imports every table module so SQLModel.metadata knows them all (for Alembic and tests)."""
 
-from storage import models  # noqa: F401
+from storage import (
+    cases,  # noqa: F401
+    models,  # noqa: F401
+)

@@ -7,7 +7,9 @@ from types import TracebackType
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.case_repository import CaseRepository
 from storage.outbox import OutboxRepository
+from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
     AuditRepository,
     FormRepository,
@@ -17,6 +19,7 @@ from storage.repositories import (
     MemberRepository,
     OrganisationRepository,
 )
+from storage.signal_repository import SignalRepository
 
 
 class UnitOfWork:
@@ -67,6 +70,10 @@ class UnitOfWork:
         self.forms = FormRepository(session)
         self.groups = GroupRepository(session)
         self.outbox = OutboxRepository(session)
+        self.cases = CaseRepository(session)
+        self.signals = SignalRepository(session)
+        self.regie = RegieRepository(session)
+        self.actions = ActionRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from bot.core.clock import Clock
 from bot.core.i18n import Text
 from bot.core.types import Button, Incoming, Reply
-from storage.models import AuditEvent
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -70,19 +69,17 @@ class Context:
         outcome: str = "ok",
     ) -> None:
         """Record a read or a change (inside the handler's unit of work: it commits with the change)."""
-        self.uow.audit.record(
-            AuditEvent(
-                at=self.clock.now(),
-                member_id=self.member.id if self.member else None,
-                platform=self.incoming.platform,
-                chat_kind=self.incoming.chat_kind,
-                kind=kind,
-                name=what,
-                case_id=case_id,
-                outcome=outcome,
-                detail=detail,
-                correlation_id=self.correlation_id,
-            )
+        self.uow.audit.add(
+            at=self.clock.now(),
+            member_id=self.member.id if self.member else None,
+            platform=self.incoming.platform,
+            chat_kind=str(self.incoming.chat_kind),
+            kind=kind,
+            name=what,
+            case_id=case_id,
+            outcome=outcome,
+            detail=detail,
+            correlation_id=self.correlation_id,
         )
 
     def notify(

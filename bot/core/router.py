@@ -19,7 +19,6 @@ from bot.core.logs import correlation_id
 from bot.core.metrics import Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply
-from storage.models import AuditEvent
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.router")
@@ -124,27 +123,21 @@ class Router:
             return [self.renderer.render(reply, ctx, form_errors) for reply in replies]
 
     def _identify(self, uow: UnitOfWork, incoming: Incoming) -> MemberView | None:
-        identity = uow.identities.find(incoming.platform, incoming.user_id)
-        if identity is None:
+        found = uow.identities.resolve(incoming.platform, incoming.user_id)
+        if found is None or not found.active:
             return None
-        member = uow.members.get(identity.member_id)
-        if member is None or not member.active or member.id is None:
-            return None
-        organisation = uow.organisations.get(member.organisation_id)
         now = self.clock.now()
-        if identity.last_used_at is None or now - identity.last_used_at > IDENTITY_TOUCH_INTERVAL:
-            identity.last_used_at = now
-            if incoming.chat_kind == ChatKind.DIRECT:
-                identity.direct_chat_id = incoming.chat_id
-            uow.session.add(identity)
+        if found.last_used_at is None or now - found.last_used_at > IDENTITY_TOUCH_INTERVAL:
+            direct = incoming.chat_id if incoming.chat_kind == ChatKind.DIRECT else None
+            uow.identities.touch(found.identity_id, now, direct)
             uow.commit()
         return MemberView(
-            member.id,
-            member.name,
-            member.organisation_id,
-            organisation.name if organisation else "?",
-            uow.members.roles_of(member.id),
-            member.language or self.config.default_language,
+            found.member_id,
+            found.name,
+            found.organisation_id,
+            found.organisation_name,
+            found.roles,
+            found.language or self.config.default_language,
         )
 
     def _guess_language(self, incoming: Incoming) -> str:
@@ -208,18 +201,17 @@ class Router:
         outcome: str,
         cid: str,
     ) -> None:
-        uow.audit.record(
-            AuditEvent(
-                at=self.clock.now(),
-                member_id=member.id if member else None,
-                platform=incoming.platform,
-                chat_kind=incoming.chat_kind,
-                kind=kind,
-                name=name[:60],
-                outcome=outcome,
-                detail=None if member else f"identity {incoming.user_id}"[:500],
-                correlation_id=cid,
-            )
+        uow.audit.add(
+            at=self.clock.now(),
+            member_id=member.id if member else None,
+            platform=incoming.platform,
+            chat_kind=str(incoming.chat_kind),
+            kind=kind,
+            name=name[:60],
+            case_id=None,
+            outcome=outcome,
+            detail=None if member else f"identity {incoming.user_id}"[:500],
+            correlation_id=cid,
         )
 
 

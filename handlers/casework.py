@@ -1,0 +1,97 @@
+"""Shared steps of the case commands: parse a code, find a case the member may see, name regie holders."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core import Context, MemberView, Text, UserError, t
+from storage.cases import Case, CaseStatus, RegieAssignment, RegieKind
+from storage.uow import UnitOfWork
+
+CASE_CODE = re.compile(r"^VH-(\d{4})-(\d{4})$", re.IGNORECASE)
+
+
+def parse_case_code(text: str) -> str:
+    """``vh-2026-0042`` -> ``VH-2026-0042``; anything else is a UserError naming the expected form."""
+    word = text.strip().split(maxsplit=1)[0] if text.strip() else ""
+    match = CASE_CODE.match(word)
+    if match is None:
+        raise UserError("case.bad_code", text=word[:30])
+    return f"VH-{match[1]}-{match[2]}"
+
+
+def split_code(args: str) -> tuple[str, str]:
+    """The case code and the rest of the arguments."""
+    code = parse_case_code(args)
+    parts = args.strip().split(maxsplit=1)
+    return code, parts[1].strip() if len(parts) > 1 else ""
+
+
+def visible_case(ctx: Context, code: str, what: str) -> Case:
+    """The case if the caller is a deelnemer; otherwise the same refusal for unknown and not-yours,
+    with the attempt audited (committed before the refusal rolls the rest back)."""
+    member = ctx.require_member()
+    uow = ctx.uow
+    case = uow.cases.visible_to(member.id, member.organisation_id, code)
+    if case is None or case.id is None:
+        existing = uow.cases.by_code(code)
+        ctx.audit(what, case_id=existing.id if existing else None, outcome="denied", detail=code)
+        uow.commit()
+        raise UserError("case.not_found", code=code)
+    ctx.audit(what, case_id=case.id)
+    return case
+
+
+def holds_regie(uow: UnitOfWork, case: Case, member: MemberView, kind: str | None = None) -> bool:
+    assert case.id is not None
+    current = uow.regie.current(case.id)
+    kinds = [kind] if kind else list(RegieKind)
+    return any(current[k].member_id == member.id for k in kinds if k in current)
+
+
+def require_procesregie(uow: UnitOfWork, case: Case, member: MemberView) -> None:
+    if not holds_regie(uow, case, member, RegieKind.PROCESREGIE):
+        raise UserError("case.procesregie_only", code=case.code)
+
+
+def require_open(case: Case) -> None:
+    if case.status == CaseStatus.GESLOTEN:
+        raise UserError("case.closed", code=case.code)
+
+
+def member_name(uow: UnitOfWork, member_id: int | None) -> str:
+    member = uow.members.get(member_id) if member_id is not None else None
+    return member.name if member else "?"
+
+
+def reach(uow: UnitOfWork, member_id: int) -> str:
+    """How to reach a member in chat: their preferred identity."""
+    identity = uow.identities.preferred(member_id)
+    if identity is None:
+        return "-"
+    return f"{identity.platform}: @{identity.external_id}"
+
+
+def holder_text(uow: UnitOfWork, assignment: RegieAssignment | None) -> Text:
+    if assignment is None:
+        return t("regie.nobody")
+    organisation = uow.organisations.get(assignment.organisation_id)
+    return t(
+        "regie.holder",
+        organisation=organisation.name if organisation else "?",
+        name=member_name(uow, assignment.member_id),
+        reach=reach(uow, assignment.member_id),
+    )
+
+
+def add_working_days(moment: datetime, days: int, tz: ZoneInfo) -> datetime:
+    """``days`` working days (Monday to Friday) later, at the same local wall time, in UTC."""
+    local = moment.astimezone(tz)
+    added = 0
+    while added < days:
+        local = (local + timedelta(days=1)).replace(tzinfo=tz)
+        if local.weekday() < 5:
+            added += 1
+    return local.astimezone(UTC)

@@ -1,0 +1,198 @@
+"""/casus (/case) CODE: summary and timeline for deelnemers; status changes and deelnemers by procesregie.
+
+``/casus CODE`` · ``/casus CODE acties`` · ``/casus CODE opschalen|afschalen|sluiten <reden>`` ·
+``/casus CODE toevoegen @member|Organisatie`` · ``/casus CODE verwijderen @member|Organisatie``
+"""
+
+from __future__ import annotations
+
+from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from bot.core.dates import format_date
+from handlers.casework import (
+    holder_text,
+    member_name,
+    require_open,
+    require_procesregie,
+    split_code,
+    visible_case,
+)
+from handlers.privacy import case_label, present, subject_line
+from storage.cases import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
+from storage.uow import UnitOfWork
+
+group = CommandGroup("casus")
+
+# verb -> {from status: to status}
+TRANSITIONS: dict[str, dict[str, CaseStatus]] = {
+    "opschalen": {
+        CaseStatus.AANGEMELD: CaseStatus.IN_TRIAGE,
+        CaseStatus.IN_TRIAGE: CaseStatus.ACTIEF,
+        CaseStatus.AFGESCHAALD: CaseStatus.ACTIEF,
+    },
+    "afschalen": {CaseStatus.ACTIEF: CaseStatus.AFGESCHAALD},
+    "sluiten": {
+        CaseStatus.AANGEMELD: CaseStatus.GESLOTEN,
+        CaseStatus.IN_TRIAGE: CaseStatus.GESLOTEN,
+        CaseStatus.AFGESCHAALD: CaseStatus.GESLOTEN,
+    },
+}
+VERB_ALIASES = {"escalate": "opschalen", "deescalate": "afschalen", "close": "sluiten"}
+MAX_REASON = 500
+
+
+@group.command("casus", aliases=["case"], usage=t("casus.usage"), needs_args=True)
+def casus(msg: Incoming, ctx: Context) -> list[Reply]:
+    code, rest = split_code(msg.args)
+    verb, _, tail = rest.partition(" ")
+    verb = VERB_ALIASES.get(verb.lower(), verb.lower())
+    with ctx.uow as uow:
+        if verb in ("", "acties", "actions"):
+            case = visible_case(ctx, code, "casus.actions" if verb else "casus")
+            replies = show_actions(ctx, case) if verb else show_summary(ctx, case)
+            uow.commit()
+            return replies
+        case = visible_case(ctx, code, f"casus.{verb}"[:60])
+        if verb in TRANSITIONS:
+            return [change_status(ctx, case, verb, tail.strip())]
+        if verb in ("toevoegen", "add", "verwijderen", "remove"):
+            return [change_participants(ctx, case, verb in ("toevoegen", "add"), tail.strip())]
+    raise UserError("casus.usage")
+
+
+def show_summary(ctx: Context, case: Case) -> list[Reply]:
+    uow = ctx.uow
+    assert case.id is not None
+    current = uow.regie.current(case.id)
+    lines: list[Text | str] = [
+        t(
+            "casus.title",
+            code=case.code,
+            status=t(f"case.status.{case.status}"),
+            track=t(f"triage.outcome.{case.track}"),
+        ),
+        t("casus.subjects", who=subject_line(uow.cases.subjects(case.id), full=True)),
+        t("casus.casusregie", holder=holder_text(uow, current.get(RegieKind.CASUSREGIE))),
+        t("casus.procesregie", holder=holder_text(uow, current.get(RegieKind.PROCESREGIE))),
+        t("casus.participants", names=participant_names(uow, case.id)),
+    ]
+    actions = uow.actions.of_case(case.id)
+    open_actions = [a for a in actions if a.done_at is None]
+    late = [a for a in open_actions if a.deadline < ctx.clock.today()]
+    lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
+    lines.append(t("casus.timeline"))
+    lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
+    return present(ctx, lines, group_line=case_label(case))
+
+
+def participant_names(uow: UnitOfWork, case_id: int) -> list[str | Text]:
+    names: list[str | Text] = []
+    for participant in uow.cases.participants(case_id):
+        if participant.member_id is not None:
+            names.append(member_name(uow, participant.member_id))
+        elif participant.organisation_id is not None:
+            organisation = uow.organisations.get(participant.organisation_id)
+            names.append(t("casus.organisation", name=organisation.name if organisation else "?"))
+    return names
+
+
+def event_line(ctx: Context, event: CaseEvent) -> Text:
+    params = dict(event.params)
+    for key, prefix in (
+        ("track", "triage.outcome"),
+        ("old", "case.status"),
+        ("new", "case.status"),
+        ("kind", "regie.kind"),
+    ):
+        if key in params:
+            params[key] = t(f"{prefix}.{params[key]}")
+    return t(
+        "casus.timeline_line",
+        date=format_date(event.at.astimezone(ctx.clock.tz).date()),
+        what=t(f"case.event.{event.kind}", **params),
+        by=member_name(ctx.uow, event.member_id),
+    )
+
+
+def show_actions(ctx: Context, case: Case) -> list[Reply]:
+    uow = ctx.uow
+    assert case.id is not None
+    actions = uow.actions.of_case(case.id)
+    lines: list[Text | str] = [t("casus.actions_title", code=case.code)]
+    if not actions:
+        lines.append(t("casus.no_actions"))
+    for action in actions:
+        lines.append(
+            t(
+                "casus.action_done_line" if action.done_at else "casus.action_line",
+                id=action.id,
+                text=action.text,
+                owner=member_name(uow, action.owner_id),
+                deadline=format_date(action.deadline),
+            )
+        )
+    return present(ctx, lines, group_line=case_label(case))
+
+
+def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:
+    member = ctx.require_member()
+    uow = ctx.uow
+    assert case.id is not None
+    require_procesregie(uow, case, member)
+    if not reason:
+        raise UserError("casus.reason_needed", verb=verb)
+    if len(reason) > MAX_REASON:
+        raise UserError("form.too_long", limit=MAX_REASON, length=len(reason))
+    target = TRANSITIONS[verb].get(CaseStatus(case.status))
+    old = case.status
+    if target is None or not uow.cases.set_status(case, target, ctx.clock.now()):
+        raise UserError(
+            "casus.bad_transition", code=case.code, status=t(f"case.status.{case.status}"), verb=verb
+        )
+    uow.cases.add_event(
+        case.id, CaseEventKind.STATUS, ctx.clock.now(), member.id, old=old, new=target.value, reason=reason
+    )
+    ctx.audit("casus.status", kind="write", case_id=case.id, detail=f"{old} -> {target}")
+    uow.commit()
+    return Reply(t("casus.status_changed", code=case_label(case), status=t(f"case.status.{target.value}")))
+
+
+def change_participants(ctx: Context, case: Case, add: bool, who: str) -> Reply:
+    member = ctx.require_member()
+    uow = ctx.uow
+    assert case.id is not None
+    require_procesregie(uow, case, member)
+    require_open(case)
+    if not who:
+        raise UserError("casus.usage")
+    now = ctx.clock.now()
+    member_id: int | None = None
+    organisation_id: int | None = None
+    if who.startswith("@"):
+        target = uow.members.by_handle(who)
+        if target is None or not target.active:
+            raise UserError("form.unknown_member", text=who)
+        member_id, name = target.id, target.name
+    else:
+        organisation = uow.organisations.by_name(who)
+        if organisation is None:
+            raise UserError("form.unknown_organisation", text=who)
+        organisation_id, name = organisation.id, organisation.name
+    if add:
+        if (
+            uow.cases.add_participant(
+                case.id, now, member_id=member_id, organisation_id=organisation_id, added_by=member.id
+            )
+            is None
+        ):
+            raise UserError("casus.already_participant", name=name, code=case.code)
+        kind = CaseEventKind.PARTICIPANT_ADDED
+    else:
+        existing = uow.cases.find_participant(case.id, member_id=member_id, organisation_id=organisation_id)
+        if existing is None:
+            raise UserError("casus.not_participant", name=name, code=case.code)
+        uow.cases.remove_participant(existing, now)
+        kind = CaseEventKind.PARTICIPANT_REMOVED
+    uow.cases.add_event(case.id, kind, now, member.id, who=name)
+    ctx.audit("casus.participants", kind="write", case_id=case.id, detail=f"{kind}: {name}")
+    uow.commit()
+    return Reply(t(f"casus.{kind}", name=name, code=case_label(case)))

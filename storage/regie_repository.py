@@ -1,0 +1,139 @@
+"""Regie (who holds casusregie and procesregie, with history), handover proposals, and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from storage.cases import (
+    OPEN_STATUSES,
+    Action,
+    Case,
+    HandoverStatus,
+    RegieAssignment,
+    RegieHandover,
+)
+from storage.repositories import Repository
+
+
+class RegieRepository(Repository):
+    def current(self, case_id: int) -> dict[str, RegieAssignment]:
+        """kind -> the assignment in force now."""
+        statement = select(RegieAssignment).where(
+            RegieAssignment.case_id == case_id, col(RegieAssignment.to_at).is_(None)
+        )
+        return {row.kind: row for row in self.session.exec(statement).all()}
+
+    def history(self, case_id: int) -> Sequence[RegieAssignment]:
+        statement = (
+            select(RegieAssignment)
+            .where(RegieAssignment.case_id == case_id)
+            .order_by(col(RegieAssignment.from_at), col(RegieAssignment.id))
+        )
+        return self.session.exec(statement).all()
+
+    def assign(
+        self, case_id: int, kind: str, member_id: int, organisation_id: int, at: datetime
+    ) -> RegieAssignment:
+        """End the current holder's term (if any) and start the new one's."""
+        self.session.execute(
+            update(RegieAssignment)
+            .where(
+                col(RegieAssignment.case_id) == case_id,
+                col(RegieAssignment.kind) == kind,
+                col(RegieAssignment.to_at).is_(None),
+            )
+            .values(to_at=at)
+        )
+        row = RegieAssignment(
+            case_id=case_id, kind=kind, member_id=member_id, organisation_id=organisation_id, from_at=at
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def held_by(self, member_id: int, *, limit: int = 20) -> Sequence[tuple[Case, str]]:
+        """Open cases where the member holds regie now, with the kind."""
+        statement = (
+            select(Case, RegieAssignment.kind)
+            .join(RegieAssignment, col(RegieAssignment.case_id) == col(Case.id))
+            .where(
+                RegieAssignment.member_id == member_id,
+                col(RegieAssignment.to_at).is_(None),
+                col(Case.status).in_(OPEN_STATUSES),
+            )
+            .order_by(col(Case.code))
+            .limit(limit)
+        )
+        return [(case, kind) for case, kind in self.session.exec(statement).all()]
+
+    # -- handovers ------------------------------------------------------------------------------------
+
+    def propose(self, handover: RegieHandover) -> RegieHandover:
+        self.session.add(handover)
+        self.session.flush()
+        return handover
+
+    def handover(self, handover_id: int) -> RegieHandover | None:
+        return self.session.get(RegieHandover, handover_id)
+
+    def pending_handovers(self, case_id: int, kind: str) -> Sequence[RegieHandover]:
+        statement = select(RegieHandover).where(
+            RegieHandover.case_id == case_id,
+            RegieHandover.kind == kind,
+            RegieHandover.status == HandoverStatus.PENDING,
+        )
+        return self.session.exec(statement).all()
+
+    def answer(self, handover: RegieHandover, status: str, at: datetime) -> bool:
+        """Accept/decline/cancel only a pending proposal (a double tap answers once)."""
+        result = self.session.execute(
+            update(RegieHandover)
+            .where(col(RegieHandover.id) == handover.id, col(RegieHandover.status) == HandoverStatus.PENDING)
+            .values(status=status, answered_at=at)
+        )
+        self.session.refresh(handover)
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+class ActionRepository(Repository):
+    def add(self, action: Action) -> Action:
+        self.session.add(action)
+        self.session.flush()
+        return action
+
+    def get(self, action_id: int) -> Action | None:
+        return self.session.get(Action, action_id)
+
+    def of_case(self, case_id: int) -> Sequence[Action]:
+        statement = (
+            select(Action)
+            .where(Action.case_id == case_id)
+            .order_by(col(Action.done_at).is_not(None), col(Action.deadline), col(Action.id))
+        )
+        return self.session.exec(statement).all()
+
+    def open_for(self, owner_id: int, *, limit: int = 20) -> Sequence[tuple[Action, Case]]:
+        statement = (
+            select(Action, Case)
+            .join(Case, col(Case.id) == col(Action.case_id))
+            .where(Action.owner_id == owner_id, col(Action.done_at).is_(None))
+            .order_by(col(Action.deadline), col(Action.id))
+            .limit(limit)
+        )
+        return [(action, case) for action, case in self.session.exec(statement).all()]
+
+    def mark_done(self, action: Action, member_id: int, at: datetime) -> bool:
+        result = self.session.execute(
+            update(Action)
+            .where(col(Action.id) == action.id, col(Action.done_at).is_(None))
+            .values(done_at=at, done_by=member_id)
+        )
+        self.session.refresh(action)
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+    def overdue_count(self, case_id: int, today: date) -> int:
+        return sum(1 for a in self.of_case(case_id) if a.done_at is None and a.deadline < today)

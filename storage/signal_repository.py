@@ -1,0 +1,90 @@
+"""Signals and their subjects; the triage decision is a conditional update so only one decider wins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from storage.cases import URGENCY_RANK, Signal, SignalStatus, Subject
+from storage.names import initials, name_key, surname_key
+from storage.repositories import Repository
+
+
+class SignalRepository(Repository):
+    def add(self, signal: Signal, people: Sequence[tuple[str, date | None]]) -> Signal:
+        self.session.add(signal)
+        self.session.flush()
+        for name, birth_date in people:
+            self.session.add(
+                Subject(
+                    signal_id=signal.id,
+                    name=name,
+                    name_key=name_key(name),
+                    surname_key=surname_key(name),
+                    initials=initials(name),
+                    birth_date=birth_date,
+                )
+            )
+        self.session.flush()
+        return signal
+
+    def get(self, signal_id: int) -> Signal | None:
+        return self.session.get(Signal, signal_id)
+
+    def subjects(self, signal_id: int) -> Sequence[Subject]:
+        statement = select(Subject).where(Subject.signal_id == signal_id).order_by(col(Subject.id))
+        return self.session.exec(statement).all()
+
+    def queue(self, *, limit: int = 25) -> Sequence[Signal]:
+        """Undecided signals: acuut first, then hoog, then normaal; oldest first within each."""
+        rank = sql_case(
+            {key.value: value for key, value in URGENCY_RANK.items()}, value=col(Signal.urgency), else_=9
+        )
+        statement = (
+            select(Signal)
+            .where(Signal.status == SignalStatus.NEW)
+            .order_by(rank, col(Signal.created_at), col(Signal.id))
+            .limit(limit)
+        )
+        return self.session.exec(statement).all()
+
+    def decide(self, signal_id: int, outcome: str, reason: str | None, decided_by: int, at: datetime) -> bool:
+        """Record the outcome only if the signal is still new; False when someone else decided first."""
+        statement = (
+            update(Signal)
+            .where(col(Signal.id) == signal_id, col(Signal.status) == SignalStatus.NEW)
+            .values(
+                status=SignalStatus.DECIDED,
+                outcome=outcome,
+                reason=reason,
+                decided_by=decided_by,
+                decided_at=at,
+            )
+        )
+        won = int(self.session.execute(statement).rowcount) == 1  # type: ignore[attr-defined]
+        signal = self.get(signal_id)
+        if signal is not None:
+            self.session.refresh(signal)
+        return won
+
+    def attach_to_case(self, signal: Signal, case_id: int) -> None:
+        """The signal's subjects become the case's subjects."""
+        signal.case_id = case_id
+        self.session.add(signal)
+        self.session.execute(
+            update(Subject).where(col(Subject.signal_id) == signal.id).values(case_id=case_id)
+        )
+        self.session.flush()
+
+    def recent_duplicate(self, reporter_id: int, description: str, since: datetime) -> Signal | None:
+        """A signal with the same text from the same reporter since ``since`` (a form sent twice)."""
+        statement = select(Signal).where(
+            Signal.reporter_id == reporter_id,
+            Signal.description == description,
+            col(Signal.created_at) >= since,
+        )
+        return self.session.exec(statement.limit(1)).first()

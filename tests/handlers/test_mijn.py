@@ -1,0 +1,31 @@
+from tests.harness import Chat
+
+
+def test_mijn_lists_my_open_actions_cases_and_regie(chat: Chat):
+    lines = chat.say("/mijn", user="regisseur").splitlines()
+    assert lines[0] == "Mijn open acties (2):"
+    assert lines[1] == "#5 VH-2026-0004 (K.v.d.B.): ID-bewijs aanvragen — uiterlijk 03-12-2026"
+    assert "Mijn casussen (2):" in lines and "VH-2026-0001 (J.d.V.) — actief" in lines
+    assert "VH-2026-0005 (A.e.A.) — gesloten" not in lines  # closed cases drop off
+    assert lines[-2:] == ["Waar ik regie heb (1):", "VH-2026-0001 (J.d.V.) — casusregie"]
+
+
+def test_overdue_actions_are_marked(chat: Chat):
+    assert "#2 VH-2026-0001 (J.d.V.): Schuldhulp aanvragen — TE LAAT" in chat.say(
+        "/mine", user="reclassering"
+    )
+
+
+def test_in_a_group_mijn_gives_counts_and_the_list_privately(chat: Chat):
+    replies = chat.send("/mijn", user="regisseur", group="triage-groep")
+    assert replies[0].text.startswith("Je hebt 2 open acties, 2 casussen en 1 keer regie.")
+    assert replies[1].user_id == "regisseur" and replies[1].chat_id is None
+    assert "ID-bewijs aanvragen" in replies[1].text
+
+
+def test_a_member_without_anything_gets_empty_lists(chat: Chat):
+    assert chat.say("/mijn", user="woonstede").splitlines() == [
+        "Mijn open acties (0):",
+        "Mijn casussen (0):",
+        "Waar ik regie heb (0):",
+    ]

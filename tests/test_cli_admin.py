@@ -1,0 +1,105 @@
+"""The beheerder's CLI: organisations, members, invites, revocation and the audit export."""
+
+import csv
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.harness import Chat
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> Chat:
+    monkeypatch.setenv("KETENBOT_DATABASE_URL", chat.app.settings.database_url)
+    if not chat.app.settings.database_url.startswith("sqlite"):
+        from storage import migrate
+
+        migrate.upgrade(chat.app.settings.database_url)
+    return chat
+
+
+def invoke(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_help_everywhere():
+    for args in ([], ["admin"], ["admin", "org"], ["admin", "invite"], ["admin", "member"], ["db"]):
+        result = runner.invoke(app, [*args, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_org_add_invite_create_and_join(cli_env: Chat):
+    assert "Stichting Jeugdbescherming Test" in invoke(
+        "admin", "org", "add", "Stichting Jeugdbescherming Test", "--kind", "jeugdbescherming"
+    )
+    assert "Stichting Jeugdbescherming Test" in invoke("admin", "org", "list")
+    output = invoke(
+        "admin", "invite", "create", "--org", "Stichting Jeugdbescherming Test", "--role", "voorzitter"
+    )
+    code = output.split("code: ")[1].split()[0]
+    assert "Welkom" in cli_env.say(f"/aanmelden {code}", user="jb-voorzitter")
+    assert "voorzitter" in cli_env.say("/ik", user="jb-voorzitter")
+    assert "gebruikt" in invoke("admin", "invite", "list")
+
+
+def test_duplicate_org_and_unknown_org_are_refused(cli_env: Chat):
+    result = runner.invoke(app, ["admin", "org", "add", "Woonstede", "--kind", "woningcorporatie"])
+    assert result.exit_code == 2 and "already exists" in result.output
+    result = runner.invoke(app, ["admin", "invite", "create", "--org", "Bestaat Niet"])
+    assert result.exit_code == 2 and "no organisation" in result.output
+
+
+def test_revoke_member_and_invite(cli_env: Chat):
+    with cli_env.app.uow() as uow:
+        member = uow.members.by_handle("woonstede")
+        assert member is not None
+    assert "revoked" in invoke("admin", "member", "revoke", str(member.id))
+    assert "/aanmelden CODE" in cli_env.say("/ik", user="woonstede")
+    assert "ingetrokken" in invoke("admin", "member", "list", "--all")
+    output = invoke("admin", "invite", "create", "--org", "Woonstede")
+    invite_id = output.split("invite ")[1].split()[0]
+    invoke("admin", "invite", "revoke", invite_id)
+    code = output.split("code: ")[1].split()[0]
+    assert "ingetrokken" in cli_env.say(f"/aanmelden {code}", user="te-laat")
+
+
+def test_audit_filters_and_csv(cli_env: Chat):
+    cli_env.say("/ik", user="wijkagent")
+    cli_env.say("/help", user="ggz")
+    with cli_env.app.uow() as uow:
+        member = uow.members.by_handle("wijkagent")
+        assert member is not None
+    rows = list(csv.reader(io.StringIO(invoke("audit", "--member", str(member.id), "--format", "csv"))))
+    assert rows[0][:6] == ["at", "member", "platform", "chat", "kind", "name"]
+    assert [r[5] for r in rows[1:]] == ["ik"]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                invoke(
+                    "audit",
+                    "--command",
+                    "help",
+                    "--format",
+                    "csv",
+                    "--since",
+                    "26-11-2026",
+                    "--until",
+                    "26-11-2026",
+                )
+            )
+        )
+    )
+    assert len(rows) == 2 and rows[1][5] == "help"
+    rows = list(
+        csv.reader(
+            io.StringIO(invoke("audit", "--command", "help", "--format", "csv", "--since", "27-11-2026"))
+        )
+    )
+    assert len(rows) == 1
+    assert "Audit" in invoke("audit")
