@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import FixedClock
 from bot.core.i18n import t
 from bot.core.types import Reply
-from schedules.ladders import cancel_ladder, rebuild_ladder
+from handlers.reminders import cancel_ladder, rebuild_ladder
 from schedules.rules import Step, huisverbod_ladder, release_ladder
 from storage.db import make_engine
 from storage.uow import UnitOfWork
