@@ -12,8 +12,17 @@ from bot.core.clock import Clock
 from bot.core.context import encode_reply
 from bot.core.dates import format_date
 from bot.core.types import Reply
-from schedules.rules import Step, action_ladder, dedupe_key, key_prefix, offset_of, plan_rebuild
+from schedules.rules import (
+    Step,
+    action_ladder,
+    dedupe_key,
+    key_prefix,
+    offset_of,
+    plan_rebuild,
+    release_ladder,
+)
 from storage.cases import Action, Case, RegieKind
+from storage.detention import Detention
 from storage.models import Role
 from storage.outbox import ALREADY_SENT
 from storage.uow import UnitOfWork
@@ -105,3 +114,39 @@ def queue_action_deadline(
 
     steps = action_ladder(action.deadline, clock.tz)
     return rebuild_ladder(uow, DEADLINE_KIND, action.id, steps, recipients, reply_for, clock.now())
+
+
+RELEASE_KIND = "release"
+
+
+def queue_release_alerts(uow: UnitOfWork, detention: Detention, case: Case, clock: Clock) -> list[str]:
+    """Release alerts for the procesregie and casusregie holders, 28/14/7/1/0 days before at 09:00;
+    rebuilt from the current release date every time it is called."""
+    assert detention.id is not None and case.id is not None
+    current = uow.regie.current(case.id)
+    holders = [
+        a.member_id
+        for kind, a in sorted(current.items())
+        if kind in (RegieKind.PROCESREGIE, RegieKind.CASUSREGIE)
+    ]
+    recipients = holders or procesregie_of(uow, case)
+    release = format_date(detention.release_on)
+
+    def reply_for(step: Step) -> Reply:
+        days = int(step.offset.removeprefix("T-"))
+        if days == 0:
+            return Reply(
+                t("reminder.release_today", code=case.code, facility=detention.facility, release=release)
+            )
+        return Reply(
+            t(
+                "reminder.release_before",
+                days=days,
+                code=case.code,
+                facility=detention.facility,
+                release=release,
+            )
+        )
+
+    steps = release_ladder(detention.release_on, clock.tz)
+    return rebuild_ladder(uow, RELEASE_KIND, detention.id, steps, recipients, reply_for, clock.now())

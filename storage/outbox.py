@@ -204,6 +204,18 @@ class OutboxRepository(Repository):
         )
         return self.session.exec(statement).all()
 
+    def pending_for_prefix(self, prefix: str) -> Sequence[OutboxMessage]:
+        """Pending rows of one ladder (keys starting with ``prefix``), soonest first."""
+        statement = (
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.dedupe_key).startswith(prefix, autoescape=True),
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .order_by(col(OutboxMessage.due_at))
+        )
+        return self.session.exec(statement).all()
+
     def depth(self) -> int:
         statement = (
             select(func.count())

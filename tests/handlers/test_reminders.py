@@ -55,3 +55,55 @@ def test_mijn_herinneringen_lists_what_is_coming_for_me(chat: Chat):
     escalation = chat.say("/mine reminders", user="procesmanager")
     assert "08-12-2026 09:00: Escalatie: actie #" in escalation  # Friday + 2 working days
     assert "Gebruik: /mijn of /mijn herinneringen" in chat.say("/mijn iets", user="ggz")
+
+
+def release_alerts(chat: Chat) -> list[tuple[str, str]]:
+    return [(m.user_id or "", m.text) for m in chat.deliver() if "rijlating" in m.text]
+
+
+def test_detention_release_alerts_go_to_regie_at_nine_and_a_date_change_rebuilds_the_ladder(chat: Chat):
+    reply = chat.say(
+        "/detentie VH-2026-0001 01-11-2026 28-01-2027 gevangenisstraf PI Rivierland", user="procesmanager"
+    )
+    assert reply == (
+        "Detentie vastgelegd voor VH-2026-0001 (J.d.V.): PI Rivierland, vrijlating 28-01-2027."
+        " 5 herinnering(en) ingepland."
+    ) or reply.endswith("10 herinnering(en) ingepland.")
+    assert "PI Rivierland, sinds 01-11-2026, verwachte vrijlating 28-01-2027" in chat.say(
+        "/detentie VH-2026-0001", user="wijkagent"
+    )
+    chat.deliver()
+    chat.clock.set(datetime(2026, 12, 31, 8, 0, tzinfo=UTC))  # T-28, 09:00 Amsterdam
+    alerts = release_alerts(chat)
+    assert alerts and all(text.startswith("Vrijlating over 28 dag(en)") for _, text in alerts)
+    assert "procesmanager" in {who for who, _ in alerts}
+
+    # 2 January: the release is brought forward to 12 January. T-28 and T-14 (29 Dec) lie in the past;
+    # T-14's window (29 Dec .. 5 Jan) holds today, so it goes out now, once; T-7, T-1 and T-0 stay ahead.
+    chat.clock.set(datetime(2027, 1, 2, 11, 0, tzinfo=UTC))
+    assert "gewijzigd van 28-01-2027 naar 12-01-2027" in chat.say(
+        "/detentie VH-2026-0001 datum 12-01-2027", user="procesmanager"
+    )
+    alerts = release_alerts(chat)
+    assert alerts and all(text.startswith("Vrijlating over 14 dag(en)") for _, text in alerts)
+    assert release_alerts(chat) == []
+    chat.clock.set(datetime(2027, 1, 12, 8, 0, tzinfo=UTC))
+    alerts = release_alerts(chat)
+    assert alerts and all(text.startswith("Vandaag vrijlating") for _, text in alerts)
+
+
+def test_bad_detention_input_writes_nothing(chat: Chat):
+    chat.as_member("procesmanager").verify_dialog(
+        [
+            ("/detentie VH-2026-0001 10-12-2026 01-12-2026 gevangenisstraf PI Vught", "vóór de startdatum"),
+            ("/detentie VH-2026-0001 01-10-2026 01-11-2026 gevangenisstraf PI Vught", "in het verleden"),
+            ("/detentie VH-2026-0001 01-11-2026 01-12-2026 huisarrest PI Vught", "Kies uit: voorlopige"),
+            ("/detentie VH-2026-0001 01-11-2026", "Gebruik: /detentie"),
+            ("/detentie VH-2026-0001 datum 01-12-2026", "Voor VH-2026-0001 staat geen detentie"),
+        ]
+    )
+    assert "Alleen de procesregisseur of casusregisseur" in chat.say(
+        "/detentie VH-2026-0001 01-11-2026 01-12-2026 gevangenisstraf PI Vught", user="wijkagent"
+    )
+    with chat.app.uow() as uow:
+        assert list(uow.outbox.pending_for_prefix("release:")) == []
