@@ -18,7 +18,21 @@ from bot.core.context import CoreConfig
 from bot.core.i18n import Catalogue
 from bot.core.router import Router
 from bot.core.sending import Sender
-from handlers import aanmelden, actie, casus, detentie, help, ik, mijn, regie, signaal, stop, taal, triage
+from handlers import (
+    aanmelden,
+    actie,
+    casus,
+    detentie,
+    help,
+    huisverbod,
+    ik,
+    mijn,
+    regie,
+    signaal,
+    stop,
+    taal,
+    triage,
+)
 from schedules.dispatcher import Dispatcher
 from storage import migrate
 from storage.db import is_sqlite, make_engine
@@ -37,6 +51,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     actie.group,
     mijn.group,
     detentie.group,
+    huisverbod.group,
 )
 
 LOCALE_DIRS = (

@@ -16,13 +16,15 @@ from schedules.rules import (
     Step,
     action_ladder,
     dedupe_key,
+    huisverbod_ends_on,
+    huisverbod_ladder,
     key_prefix,
     offset_of,
     plan_rebuild,
     release_ladder,
 )
 from storage.cases import Action, Case, RegieKind
-from storage.detention import Detention
+from storage.detention import Detention, Huisverbod
 from storage.models import Role
 from storage.outbox import ALREADY_SENT
 from storage.uow import UnitOfWork
@@ -150,3 +152,36 @@ def queue_release_alerts(uow: UnitOfWork, detention: Detention, case: Case, cloc
 
     steps = release_ladder(detention.release_on, clock.tz)
     return rebuild_ladder(uow, RELEASE_KIND, detention.id, steps, recipients, reply_for, clock.now())
+
+
+HUISVERBOD_KIND = "huisverbod"
+
+
+def regie_holders(uow: UnitOfWork, case: Case) -> list[int]:
+    """The procesregie and casusregie holders (procesmanagers when nobody holds regie)."""
+    assert case.id is not None
+    current = uow.regie.current(case.id)
+    holders = [
+        current[kind].member_id for kind in (RegieKind.PROCESREGIE, RegieKind.CASUSREGIE) if kind in current
+    ]
+    return list(dict.fromkeys(holders)) or procesregie_of(uow, case)
+
+
+def queue_huisverbod_reminders(
+    uow: UnitOfWork, huisverbod: Huisverbod, case: Case, clock: Clock
+) -> list[str]:
+    """Day 8 (extension decision due), day 10 (ends unless extended) or day 28 (extended: hard end), and
+    follow-ups at 3, 6 and 12 months, to the regie holders; rebuilt when the decision is recorded."""
+    assert huisverbod.id is not None
+    ends = format_date(huisverbod_ends_on(huisverbod.started_on, huisverbod.extended))
+
+    def reply_for(step: Step) -> Reply:
+        key = {"D8": "decision", "D10": "ends", "D28": "ends"}.get(step.offset, "follow_up")
+        if key == "ends" and huisverbod.extended is None:
+            key = "ends_unless"
+        return Reply(t(f"reminder.huisverbod_{key}", code=case.code, ends=ends, offset=step.offset))
+
+    steps = huisverbod_ladder(huisverbod.started_on, clock.tz, extended=huisverbod.extended)
+    return rebuild_ladder(
+        uow, HUISVERBOD_KIND, huisverbod.id, steps, regie_holders(uow, case), reply_for, clock.now()
+    )

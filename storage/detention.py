@@ -1,5 +1,5 @@
-"""Detentions of a case subject (issue 5): where, since when, what kind, and the expected release date
-that the release alerts are computed from."""
+"""Dates that drive reminders (issue 5): detentions of a case subject (the expected release date drives
+the release alerts) and huisverboden (day 8, 10 or 28, and the follow-ups)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,31 @@ class DetentionRepository(Repository):
     def of_case(self, case_id: int) -> Sequence[Detention]:
         statement = select(Detention).where(Detention.case_id == case_id).order_by(col(Detention.id))
         return self.session.exec(statement).all()
+
+
+class Huisverbod(SQLModel, table=True):
+    """A temporary restraining order (tijdelijk huisverbod): 10 days from the day imposed (day 1),
+    extendable to 28; ``extended`` is None until the extension decision is recorded."""
+
+    __tablename__ = "huisverbod"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    started_on: date
+    extended: bool | None = None
+    created_by: int = Field(foreign_key="member.id")
+    created_at: datetime = utc_column()
+    decided_at: datetime | None = utc_column(nullable=True)
+
+
+class HuisverbodRepository(Repository):
+    def add(self, huisverbod: Huisverbod) -> Huisverbod:
+        self.session.add(huisverbod)
+        self.session.flush()
+        return huisverbod
+
+    def latest(self, case_id: int) -> Huisverbod | None:
+        statement = (
+            select(Huisverbod).where(Huisverbod.case_id == case_id).order_by(col(Huisverbod.id).desc())
+        )
+        return self.session.exec(statement).first()

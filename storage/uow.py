@@ -8,7 +8,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from storage.case_repository import CaseRepository
-from storage.detention import DetentionRepository
+from storage.detention import DetentionRepository, HuisverbodRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -76,6 +76,7 @@ class UnitOfWork:
         self.regie = RegieRepository(session)
         self.actions = ActionRepository(session)
         self.detentions = DetentionRepository(session)
+        self.huisverboden = HuisverbodRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

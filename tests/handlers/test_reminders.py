@@ -107,3 +107,51 @@ def test_bad_detention_input_writes_nothing(chat: Chat):
     )
     with chat.app.uow() as uow:
         assert list(uow.outbox.pending_for_prefix("release:")) == []
+
+
+def huisverbod_alerts(chat: Chat) -> list[str]:
+    return [m.text for m in chat.deliver() if m.user_id == "procesmanager" and "uisverbod" in m.text]
+
+
+def test_huisverbod_reminds_on_day_8_and_the_extension_moves_the_end_to_day_28(chat: Chat):
+    # imposed Monday 23 November 2026 (day 1); today is day 4
+    assert "eindigt 02-12-2026 tenzij verlengd" in chat.say(
+        "/huisverbod VH-2026-0001 23-11-2026", user="procesmanager"
+    )
+    chat.deliver()
+    chat.clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # day 8, 09:00
+    assert [text.split(":")[0] for text in huisverbod_alerts(chat)] == ["Huisverbod casus VH-2026-0001"]
+    assert "eindigt uiterlijk 20-12-2026" in chat.say(
+        "/huisverbod VH-2026-0001 verlengd", user="procesmanager"
+    )
+    chat.clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # day 10: no "ends today" any more
+    assert huisverbod_alerts(chat) == []
+    chat.clock.set(datetime(2026, 12, 20, 8, 0, tzinfo=UTC))  # day 28
+    assert huisverbod_alerts(chat) == ["Huisverbod casus VH-2026-0001 eindigt vandaag (20-12-2026)."]
+    chat.clock.set(datetime(2027, 2, 23, 8, 0, tzinfo=UTC))  # 3 months after day 1 (09:00 CET)
+    assert [text[:28] for text in huisverbod_alerts(chat)] == ["Nazorg huisverbod casus VH-2"]
+    assert "verlengd" in chat.say("/huisverbod VH-2026-0001", user="wijkagent")
+
+
+def test_bad_huisverbod_input_writes_nothing(chat: Chat):
+    from sqlalchemy import delete
+
+    from storage.cases import Subject
+
+    chat.as_member("procesmanager").verify_dialog(
+        [
+            ("/huisverbod VH-2026-0001 01-12-2026", "ligt in de toekomst"),
+            ("/huisverbod VH-2026-0001 01-10-2026", "al voorbij"),
+            ("/huisverbod VH-2026-0001 verlengd", "Voor VH-2026-0001 staat geen huisverbod"),
+            ("/huisverbod VH-2026-0001 23-11-2026 extra", "Gebruik: /huisverbod"),
+        ]
+    )
+    assert "Alleen de procesregisseur" in chat.say("/huisverbod VH-2026-0001 23-11-2026", user="wijkagent")
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None
+        uow.session.execute(delete(Subject).where(Subject.case_id == case.id))  # type: ignore[arg-type]
+        uow.commit()
+    assert "heeft geen betrokkene" in chat.say("/huisverbod VH-2026-0001 23-11-2026", user="procesmanager")
+    with chat.app.uow() as uow:
+        assert list(uow.outbox.pending_for_prefix("huisverbod:")) == []

@@ -1,4 +1,4 @@
-"""reminders: detentions (release dates drive the release alerts)
+"""reminders: detentions (release dates drive the release alerts) and huisverboden
 
 Revision ID: 0003
 Revises: 0002
@@ -35,9 +35,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("detention", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_detention_case_id"), ["case_id"], unique=False)
+    op.create_table(
+        "huisverbod",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("started_on", sa.Date(), nullable=False),
+        sa.Column("extended", sa.Boolean(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["case.id"]),
+        sa.ForeignKeyConstraint(["created_by"], ["member.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("huisverbod", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_huisverbod_case_id"), ["case_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("huisverbod", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_huisverbod_case_id"))
+    op.drop_table("huisverbod")
     with op.batch_alter_table("detention", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_detention_case_id"))
     op.drop_table("detention")
