@@ -21,6 +21,7 @@ from bot.core.sending import Sender
 from handlers import (
     aanmelden,
     actie,
+    afwezig,
     casus,
     detentie,
     help,
@@ -52,6 +53,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     mijn.group,
     detentie.group,
     huisverbod.group,
+    afwezig.group,
 )
 
 LOCALE_DIRS = (

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.context import decode_reply
-from bot.core.i18n import Catalogue
+from bot.core.i18n import Catalogue, t
 from bot.core.types import Outgoing, RenderedButton
 from storage.models import OutboxMessage
 from storage.outbox import Address
@@ -35,6 +35,7 @@ class Delivery:
     expired: bool
     attempts: int
     is_group: bool
+    on_behalf_of: str | None = None
 
     @property
     def pace_key(self) -> str:
@@ -59,15 +60,19 @@ def resolve(row: OutboxMessage, address: Address | None, now: datetime, default_
         expired=row.expires_at is not None and row.expires_at <= now,
         attempts=row.attempts,
         is_group=row.member_id is None,
+        on_behalf_of=address.on_behalf_of,
     )
 
 
 def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
     reply = decode_reply(delivery.payload)
     language = delivery.language
+    text = catalogue.render(reply.text, language)
+    if delivery.on_behalf_of:
+        text = catalogue.render(t("outbox.on_behalf_of", name=delivery.on_behalf_of), language) + "\n" + text
     return Outgoing(
         platform=delivery.platform or "",
-        text=catalogue.render(reply.text, language),
+        text=text,
         chat_id=delivery.chat_id,
         user_id=delivery.user_id,
         buttons=[RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in reply.buttons],

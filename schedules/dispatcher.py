@@ -164,7 +164,7 @@ class Dispatcher:
             rows = uow.outbox.claim_due(
                 now, limit=self.batch, lease=self.lease, per_recipient=self.per_recipient
             )
-            addresses = uow.outbox.addresses(rows)
+            addresses = uow.outbox.addresses(rows, self.clock.today())
             deliveries = [
                 resolve(
                     row,

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from storage import outbox_claim
+from storage.absence import Absence
 from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
 from storage.outbox_claim import recipient_of
 from storage.repositories import Repository
@@ -224,31 +225,39 @@ class OutboxRepository(Repository):
         )
         return int(self.session.exec(statement).one())
 
-    def addresses(self, rows: Sequence[OutboxMessage]) -> dict[str, Address]:
-        """Where each row's recipient is reached, in two queries for a whole batch: a member's preferred
-        identity (the one used last) and language, or the group linked to a purpose."""
+    def addresses(self, rows: Sequence[OutboxMessage], today: date | None = None) -> dict[str, Address]:
+        """Where each row's recipient is reached, in a few queries for a whole batch: a member's preferred
+        identity (the one used last) and language, or the group linked to a purpose. A member away on
+        ``today`` (``/afwezig``) is reached through their deputy."""
         member_ids = {row.member_id for row in rows if row.member_id is not None}
         purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
         found: dict[str, Address] = {}
         if member_ids:
-            languages = dict(
-                self.session.exec(
-                    select(Member.id, Member.language).where(col(Member.id).in_(member_ids))
+            deputies = self._deputies(member_ids, today) if today is not None else {}
+            lookup = member_ids | set(deputies.values())
+            people = {
+                member_id: (name, language)
+                for member_id, name, language in self.session.exec(
+                    select(Member.id, Member.name, Member.language).where(col(Member.id).in_(lookup))
                 ).all()
-            )
+            }
             identities = self.session.exec(
                 select(Identity)
-                .where(col(Identity.member_id).in_(member_ids))
+                .where(col(Identity.member_id).in_(lookup))
                 .order_by(col(Identity.last_used_at).desc(), col(Identity.id).desc())
             ).all()
+            preferred: dict[int, Identity] = {}
+            for identity in identities:
+                preferred.setdefault(identity.member_id, identity)
             for member_id in member_ids:
-                found[recipient_of(member_id, None)] = Address(None, None, None, languages.get(member_id))
-            for identity in reversed(identities):  # the most recently used one is written last
-                found[recipient_of(identity.member_id, None)] = Address(
-                    identity.platform,
-                    identity.direct_chat_id,
-                    identity.external_id,
-                    languages.get(identity.member_id),
+                target = deputies.get(member_id, member_id)
+                reached = preferred.get(target)
+                found[recipient_of(member_id, None)] = Address(
+                    reached.platform if reached else None,
+                    reached.direct_chat_id if reached else None,
+                    reached.external_id if reached else None,
+                    people.get(target, (None, None))[1],
+                    people.get(member_id, ("?", None))[0] if target != member_id else None,
                 )
         if purposes:
             groups = self.session.exec(
@@ -259,6 +268,15 @@ class OutboxRepository(Repository):
             for group in groups:
                 found[recipient_of(None, group.purpose)] = Address(group.platform, group.chat_id, None, None)
         return found
+
+    def _deputies(self, member_ids: set[int], today: date) -> dict[int, int]:
+        statement = select(Absence).where(
+            col(Absence.member_id).in_(member_ids),
+            col(Absence.from_on) <= today,
+            col(Absence.to_on) >= today,
+            col(Absence.ended_at).is_(None),
+        )
+        return {absence.member_id: absence.deputy_id for absence in self.session.exec(statement).all()}
 
     def _set(self, message_id: int, **values: Any) -> None:
         # a Core statement: no ORM session synchronisation, which costs more than the UPDATE itself
@@ -272,3 +290,4 @@ class Address:
     chat_id: str | None
     user_id: str | None
     language: str | None
+    on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
 from storage.outbox import OutboxRepository
@@ -77,6 +78,7 @@ class UnitOfWork:
         self.actions = ActionRepository(session)
         self.detentions = DetentionRepository(session)
         self.huisverboden = HuisverbodRepository(session)
+        self.absences = AbsenceRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

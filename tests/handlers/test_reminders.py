@@ -155,3 +155,36 @@ def test_bad_huisverbod_input_writes_nothing(chat: Chat):
     assert "heeft geen betrokkene" in chat.say("/huisverbod VH-2026-0001 23-11-2026", user="procesmanager")
     with chat.app.uow() as uow:
         assert list(uow.outbox.pending_for_prefix("huisverbod:")) == []
+
+
+def test_while_i_am_away_my_reminders_go_to_my_deputy(chat: Chat):
+    action = add_action(chat)
+    assert "naar Fatima el Idrissi" in chat.say("/afwezig 27-11-2026 28-11-2026 @regisseur", user="ggz")
+    told = delivered_to(chat, "regisseur")
+    assert any("Lotte Bakker is afwezig van 27-11-2026 tot en met 28-11-2026" in text for text in told)
+    chat.clock.set(FRIDAY_0900)
+    sent = chat.deliver()
+    assert [m.user_id for m in sent] == ["regisseur"]
+    assert sent[0].text.splitlines() == [
+        "(Doorgestuurd omdat Lotte Bakker afwezig is; jij bent de vervanger.)",
+        f"Herinnering: actie #{action} in casus VH-2026-0001 moet vandaag klaar zijn (27-11-2026):"
+        f" Huisarts bellen. Klaar? Typ /actie klaar {action}.",
+    ]
+    assert "beëindigd" in chat.say("/afwezig uit", user="ggz")
+
+
+def test_bad_absence_input_writes_nothing(chat: Chat):
+    chat.as_member("ggz").verify_dialog(
+        [
+            ("/afwezig 01-12-2026 14-12-2026 @niemand", "@niemand is geen lid van ketenbot"),
+            ("/afwezig 14-12-2026 01-12-2026 @regisseur", "ligt vóór de begindatum"),
+            ("/afwezig 01-11-2026 14-11-2026 @regisseur", "in het verleden"),
+            ("/afwezig 01-12-2026 14-12-2026 @ggz", "niet als vervanger"),
+            ("/afwezig 01-12-2026 @regisseur", "Gebruik: /afwezig"),
+            ("/afwezig uit", "geen afwezigheid"),
+        ]
+    )
+    with chat.app.uow() as uow:
+        member = uow.members.by_handle("ggz")
+        assert member is not None and member.id is not None
+        assert uow.absences.current_and_future(member.id, chat.clock.today()) == []

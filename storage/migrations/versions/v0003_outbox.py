@@ -1,4 +1,4 @@
-"""reminders: detentions (release dates drive the release alerts) and huisverboden
+"""reminders: detentions (release dates drive the release alerts), huisverboden, absences
 
 Revision ID: 0003
 Revises: 0002
@@ -50,9 +50,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("huisverbod", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_huisverbod_case_id"), ["case_id"], unique=False)
+    op.create_table(
+        "absence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("deputy_id", sa.Integer(), nullable=False),
+        sa.Column("from_on", sa.Date(), nullable=False),
+        sa.Column("to_on", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"]),
+        sa.ForeignKeyConstraint(["deputy_id"], ["member.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("absence", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_absence_member_id"), ["member_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("absence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_absence_member_id"))
+    op.drop_table("absence")
     with op.batch_alter_table("huisverbod", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_huisverbod_case_id"))
     op.drop_table("huisverbod")
