@@ -58,7 +58,9 @@ def test_mijn_herinneringen_lists_what_is_coming_for_me(chat: Chat):
 
 
 def release_alerts(chat: Chat) -> list[tuple[str, str]]:
-    return [(m.user_id or "", m.text) for m in chat.deliver() if "rijlating" in m.text]
+    return [
+        (m.user_id or "", m.text) for m in chat.deliver() if "rijlating" in m.text and "VH-2026-0001" in m.text
+    ]
 
 
 def test_detention_release_alerts_go_to_regie_at_nine_and_a_date_change_rebuilds_the_ladder(chat: Chat):
@@ -106,7 +108,10 @@ def test_bad_detention_input_writes_nothing(chat: Chat):
         "/detentie VH-2026-0001 01-11-2026 01-12-2026 gevangenisstraf PI Vught", user="wijkagent"
     )
     with chat.app.uow() as uow:
-        assert list(uow.outbox.pending_for_prefix("release:")) == []
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None and case.id is not None
+        assert uow.detentions.current(case.id) is None
+        assert len(uow.outbox.pending_for_prefix("release:")) == 10  # the demo's detention only
 
 
 def huisverbod_alerts(chat: Chat) -> list[str]:
@@ -188,3 +193,12 @@ def test_bad_absence_input_writes_nothing(chat: Chat):
         member = uow.members.by_handle("ggz")
         assert member is not None and member.id is not None
         assert uow.absences.current_and_future(member.id, chat.clock.today()) == []
+
+
+def test_the_demo_has_a_detention_with_its_release_alerts_queued(chat: Chat):
+    with chat.app.uow() as uow:
+        pending = list(uow.outbox.pending_for_prefix("release:"))
+    assert len(pending) == 10  # five rungs for the procesregie and the casusregie holder
+    assert min(row.due_at for row in pending) > chat.clock.now()  # nothing due at load
+    reply = chat.say("/mijn herinneringen", user="reclassering")
+    assert "Vrijlating over 28 dag(en)" in reply
