@@ -59,6 +59,7 @@ GROUPS: tuple[CommandGroup, ...] = (
 LOCALE_DIRS = (
     Path(__file__).parent / "core" / "locales",
     Path(__file__).parent.parent / "handlers" / "locales",
+    Path(__file__).parent / "adapters" / "slack" / "locales",
 )
 
 

@@ -26,10 +26,11 @@ from enum import StrEnum
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue
 from bot.core.pacing import SLACK_LIMITS, TELEGRAM_LIMITS, Limit, Limits, Pacer
-from bot.core.sending import Sender, SendError
+from bot.core.sending import BLOCKED, Sender, SendError
 from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
 from schedules.missed import MissedItem, queue_summary
+from schedules.unreachable import mark_unreachable
 from storage.outbox_claim import recipient_of
 from storage.outbox_marks import OutboxMarks
 from storage.uow import UnitOfWork
@@ -216,6 +217,18 @@ class Dispatcher:
     ) -> Outcome:
         if error.retry_after is not None and pacer is not None:
             pacer.pause(error.retry_after, delivery.pace_key)
+        if (
+            error.kind == BLOCKED
+            and delivery.platform
+            and delivery.user_id
+            and delivery.attempts < MAX_ATTEMPTS
+        ):
+            # the member blocked the bot there: mark that identity unreachable (procesregie is told once)
+            # and try again at once; the next claim resolves another identity, or fails and summarises
+            await asyncio.to_thread(self._unreachable, delivery.platform, delivery.user_id)
+            await asyncio.to_thread(self._retry, delivery.message_id, self.clock.now(), str(error))
+            report.retried += 1
+            return Outcome.RETRY
         if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
             log.error("giving up on %s after %d attempts: %s", delivery.dedupe_key, delivery.attempts, error)
             await asyncio.to_thread(self._finish, delivery.message_id, "failed", str(error))
@@ -238,6 +251,10 @@ class Dispatcher:
 
     def _retry(self, message_id: int, not_before: datetime, error: str) -> None:
         self.marks.retry(message_id, not_before, error)
+
+    def _unreachable(self, platform: str, user_id: str) -> None:
+        with self.uow_factory() as uow:
+            mark_unreachable(uow, platform, user_id, self.clock.now())
 
     def _release(self, message_ids: list[int]) -> None:
         self.marks.release(message_ids)

@@ -21,7 +21,7 @@ from storage import outbox_claim
 from storage.absence import Absence
 from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
 from storage.outbox_claim import recipient_of
-from storage.repositories import Repository
+from storage.repositories import Repository, is_reachable
 
 ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
 
@@ -248,7 +248,8 @@ class OutboxRepository(Repository):
             ).all()
             preferred: dict[int, Identity] = {}
             for identity in identities:
-                preferred.setdefault(identity.member_id, identity)
+                if is_reachable(identity):
+                    preferred.setdefault(identity.member_id, identity)
             for member_id in member_ids:
                 target = deputies.get(member_id, member_id)
                 reached = preferred.get(target)
