@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from bot.core import CommandGroup, Context, Incoming, Reply, Text, t
-from bot.core.dates import format_date
+from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from bot.core.context import decode_reply
+from bot.core.dates import format_date, format_datetime
 from handlers.privacy import case_label, present
 
 group = CommandGroup("mijn")
 
 
+REMINDER_WORDS = ("herinneringen", "reminders")
+
+
 @group.command("mijn", aliases=["mine"])
 def mine(msg: Incoming, ctx: Context) -> list[Reply]:
+    if msg.args.strip():
+        if msg.args.strip().lower() not in REMINDER_WORDS:
+            raise UserError("reminder.mine_usage")
+        return my_reminders(ctx)
     member = ctx.require_member()
     today = ctx.clock.today()
     with ctx.uow as uow:
@@ -43,3 +51,20 @@ def mine(msg: Incoming, ctx: Context) -> list[Reply]:
         lines,
         group_line=t("mijn.group_line", actions=len(actions), cases=len(cases), regie=len(regie)),
     )
+
+
+def my_reminders(ctx: Context) -> list[Reply]:
+    """``/mijn herinneringen``: what the outbox still holds for me, soonest first, in my direct chat."""
+    member = ctx.require_member()
+    with ctx.uow as uow:
+        rows = uow.outbox.pending_for(member.id, ctx.clock.now())
+        lines: list[Text | str] = (
+            [t("reminder.mine_title", count=len(rows))] if rows else [t("reminder.mine_none")]
+        )
+        for row in rows:
+            text = decode_reply(row.payload).text
+            first = text[0] if isinstance(text, list) and text else text
+            lines.append(t("reminder.mine_line", due=format_datetime(row.due_at, ctx.clock.tz), text=first))
+        ctx.audit("mijn.herinneringen", detail=f"{len(rows)} reminders")
+        uow.commit()
+    return present(ctx, lines, group_line=t("reminder.mine_title", count=len(rows)))

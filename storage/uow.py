@@ -7,7 +7,9 @@ from types import TracebackType
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
+from storage.detention import DetentionRepository, HuisverbodRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -74,6 +76,9 @@ class UnitOfWork:
         self.signals = SignalRepository(session)
         self.regie = RegieRepository(session)
         self.actions = ActionRepository(session)
+        self.detentions = DetentionRepository(session)
+        self.huisverboden = HuisverbodRepository(session)
+        self.absences = AbsenceRepository(session)
 
     def commit(self) -> None:
         self.session.commit()
