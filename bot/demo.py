@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.demo_cases import load_demo_cases
-from bot.demo_reminders import load_demo_reminders
 from handlers.invites import create_invite
 from storage.models import OrganisationKind, Role
 from storage.uow import UnitOfWork
@@ -70,6 +69,5 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
         assert gemeente_id is not None
         code, _ = create_invite(uow, gemeente_id, Role.PARTNER, now=now, note="demo")
         load_demo_cases(uow, members, now)
-        load_demo_reminders(uow, now)
         uow.commit()
     return code
