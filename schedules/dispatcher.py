@@ -177,6 +177,7 @@ class Dispatcher:
             buttons=[
                 RenderedButton(b.id, self.catalogue.render(b.label, language), b.value) for b in reply.buttons
             ],
+            file=reply.file,
             is_group=delivery.is_group,
             dedupe_key=delivery.dedupe_key,
         )

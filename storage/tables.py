@@ -2,5 +2,6 @@
 
 from storage import (
     cases,  # noqa: F401
+    meetings,  # noqa: F401
     models,  # noqa: F401
 )

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from storage.case_repository import CaseRepository
+from storage.meeting_repository import MeetingRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -74,6 +75,7 @@ class UnitOfWork:
         self.signals = SignalRepository(session)
         self.regie = RegieRepository(session)
         self.actions = ActionRepository(session)
+        self.meetings = MeetingRepository(session)
 
     def commit(self) -> None:
         self.session.commit()
