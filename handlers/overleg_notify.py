@@ -1,7 +1,8 @@
 """Everything a meeting puts in the outbox: invites with the ``.ics``, reminders, chair warnings, cut-offs.
 
 Messages sent at once (invites, changes, warnings) have keys ``meeting-note:<id>:<what>:m<member>:s<seq>``;
-a rebuild never cancels them. Scheduled rows have keys ``meeting:<id>:<local occurrence date>:<kind>:m<member>:s<sequence>r<revision>``. The version
+a rebuild never cancels them. Scheduled rows have keys
+``meeting:<id>:<local occurrence date>:<kind>:m<member>:s<sequence>r<revision>``. The version
 suffix makes a rebuilt row a new row (the outbox keeps a key once used, in any state): a change raises the
 meeting's sequence, an answer raises the invitee's revision. ``cancel_prefix("meeting:<id>:")`` cancels
 everything still pending of a meeting; ``...:<date>:<kind>:m<member>:`` one member's row of one date.

@@ -60,7 +60,9 @@ def answer(ctx: Context, raw_id: str, rsvp: Rsvp, substitute_id: int | None = No
         schedule_for_invitee(ctx, meeting, invitee, items, regisseurs)
         substitute = uow.members.get(substitute_id) if substitute_id else None
         if substitute is not None and substitute.id is not None:
-            send_invites(ctx, meeting, uow.meetings.invite(meeting.id, [substitute.id]), update=False)
+            for added in uow.meetings.invite(meeting.id, [substitute.id]):
+                schedule_for_invitee(ctx, meeting, added, items, regisseurs)
+                send_invites(ctx, meeting, [added], update=False)
         if rsvp != Rsvp.JA and member.id in regisseurs and meeting.chair_id != member.id:
             ctx.notify(
                 meeting.chair_id,
