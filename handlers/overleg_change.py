@@ -74,7 +74,8 @@ def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]
                 raise UserError("form.too_long", limit=MAX_REASON, length=len(rest))
             values["reason"] = rest or None
             values["confirm"] = True
-        values["new_start"] = values.get("new_start")
+        values.setdefault("new_start", None)
+        values.setdefault("reason", None)
         if meeting.recurrence == Recurrence.NONE:
             values["scope"] = SERIES
         if "scope" in values and "confirm" in values:
