@@ -29,9 +29,14 @@ def plan(chat: Chat, user: str = "procesmanager", **overrides: str) -> str:
     return "\n".join(o.text for o in chat.submit("overleg.plan", {**PLAN, **overrides}, user=user))
 
 
+DEMO_MEETINGS = 2  # bot/demo_meetings.py: the triage series (#1) and the MDO (#2); tests plan #3 on
+
+
 def meetings(chat: Chat) -> list[Meeting]:
+    """The meetings a test planned (the demo's are left out)."""
     with chat.app.uow() as uow:
-        return list(uow.session.exec(select(Meeting).order_by(col(Meeting.id))).all())
+        statement = select(Meeting).where(col(Meeting.id) > DEMO_MEETINGS).order_by(col(Meeting.id))
+        return list(uow.session.exec(statement).all())
 
 
 def rows(chat: Chat, prefix: str, status: str | None = OutboxStatus.PENDING) -> list[OutboxMessage]:

@@ -12,12 +12,12 @@ from tests.harness import Chat
 
 def test_a_planned_series_invites_each_invitee_with_rsvp_buttons_and_an_ics(chat: Chat) -> None:
     answer = plan(chat)
-    assert "MDO/casusoverleg #1 is gepland; 4 genodigden" in answer
+    assert "MDO/casusoverleg #3 is gepland; 4 genodigden" in answer
     sent = chat.deliver()
-    invites = [m for m in sent if m.text.startswith("Uitnodiging voor MDO/casusoverleg #1")]
+    invites = [m for m in sent if m.text.startswith("Uitnodiging voor MDO/casusoverleg #3")]
     assert sorted(m.user_id or "" for m in invites) == ["ggz", "reclassering", "regisseur", "wijkagent"]
     for message in invites:
-        assert [b.value for b in message.buttons] == ["1:ja", "1:nee", "1:vervanger"]
+        assert [b.value for b in message.buttons] == ["3:ja", "3:nee", "3:vervanger"]
         assert all(len(b.id.encode()) + len(b.value.encode()) <= 64 for b in message.buttons)
         assert message.file is not None and message.file.mime == "text/calendar"
         assert method_of(message.file.data) == "REQUEST"
@@ -27,7 +27,7 @@ def test_a_planned_series_invites_each_invitee_with_rsvp_buttons_and_an_ics(chat
         assert "VH-2026-0001" in str(event["DESCRIPTION"]) and "Jan" not in str(event["DESCRIPTION"])
     # 4 Tuesdays x 5 invitees (the chair counts as 'ja') x (24 h + 1 h), plus the chair's warnings for the
     # casusregisseur who has not answered yet (one per occurrence).
-    reminders = rows(chat, "meeting:1:")
+    reminders = rows(chat, "meeting:3:")
     assert len([r for r in reminders if ":T-24h:" in r.dedupe_key]) == 20
     assert len([r for r in reminders if ":T-1h:" in r.dedupe_key]) == 20
     warnings = [r for r in reminders if ":open-24h:" in r.dedupe_key]
@@ -55,9 +55,9 @@ def test_stepwise_planning_confirms_an_ambiguous_time_and_refuses_bad_answers(ch
     summary = chat.say("-")
     assert "do 26-11-2026 14:00" in summary and "Iris Mulder" in summary and "90" in summary
     first = chat.press("form.submit")
-    assert "#1 is gepland" in first[0].text and first[0].file is not None
+    assert "#3 is gepland" in first[0].text and first[0].file is not None
     second = chat.press("form.submit")  # a double tap
-    assert "#1" not in second[0].text
+    assert "#3" not in second[0].text
     assert len(meetings(chat)) == 1
     assert meetings(chat)[0].duration_minutes == 90
 
@@ -85,9 +85,9 @@ def _whole() -> dict[str, str]:
 def test_only_a_chair_or_procesmanager_may_plan(chat: Chat) -> None:
     chat.as_member("wijkagent")
     assert "Alleen een voorzitter of procesmanager" in chat.say("/overleg plan")
-    assert "#1 is gepland" not in plan(chat, user="wijkagent")
+    assert "#3 is gepland" not in plan(chat, user="wijkagent")
     assert meetings(chat) == []
-    assert "#1 is gepland" in plan(chat, user="voorzitter", cases="")
+    assert "#3 is gepland" in plan(chat, user="voorzitter", cases="")
 
 
 def test_a_declining_casusregisseur_warns_the_chair_and_reminders_follow_the_answer(chat: Chat) -> None:
@@ -95,27 +95,27 @@ def test_a_declining_casusregisseur_warns_the_chair_and_reminders_follow_the_ans
     chat.deliver()
     regisseur = member_id(chat, "regisseur")
     mine = f":m{regisseur}:"
-    assert len([r for r in rows(chat, "meeting:1:") if mine in r.dedupe_key]) == 12  # 8 reminders, 4 warnings
+    assert len([r for r in rows(chat, "meeting:3:") if mine in r.dedupe_key]) == 12  # 8 reminders, 4 warnings
     chat.as_member("regisseur")
-    assert "Genoteerd voor overleg #1: nee" in chat.press("overleg.rsvp", "1:nee")[0].text
-    assert "stond al op: nee" in chat.press("overleg.rsvp", "1:nee")[0].text  # a double tap
-    assert [r for r in rows(chat, "meeting:1:") if mine in r.dedupe_key] == []
+    assert "Genoteerd voor overleg #3: nee" in chat.press("overleg.rsvp", "3:nee")[0].text
+    assert "stond al op: nee" in chat.press("overleg.rsvp", "3:nee")[0].text  # a double tap
+    assert [r for r in rows(chat, "meeting:3:") if mine in r.dedupe_key] == []
     warned = [m for m in chat.deliver() if m.user_id == "procesmanager"]
     assert len(warned) == 1 and "Fatima el Idrissi (casusregisseur) komt niet" in warned[0].text
-    assert "Genoteerd voor overleg #1: ja" in chat.press("overleg.rsvp", "1:ja")[0].text
-    again = [r for r in rows(chat, "meeting:1:") if mine in r.dedupe_key]
+    assert "Genoteerd voor overleg #3: ja" in chat.press("overleg.rsvp", "3:ja")[0].text
+    again = [r for r in rows(chat, "meeting:3:") if mine in r.dedupe_key]
     assert len(again) == 8 and all(":open-24h:" not in r.dedupe_key for r in again)
     chat.as_member("woonstede")
-    assert "niet gevonden" in chat.press("overleg.rsvp", "1:ja")[0].text
+    assert "niet gevonden" in chat.press("overleg.rsvp", "3:ja")[0].text
 
 
 def test_a_substitute_is_invited_and_reminders_arrive_24h_and_1h_before(chat: Chat) -> None:
     plan(chat, recurrence="none", until="")
     chat.deliver()
     chat.as_member("ggz")
-    assert "Typ /overleg 1 vervanger @lid" in chat.press("overleg.rsvp", "1:vervanger")[0].text
-    assert "'@niemand' is geen lid" in chat.say("/overleg 1 vervanger @niemand")
-    assert "stuurt een vervanger" in chat.say("/overleg 1 vervanger @veiligthuis")
+    assert "Typ /overleg 3 vervanger @lid" in chat.press("overleg.rsvp", "3:vervanger")[0].text
+    assert "'@niemand' is geen lid" in chat.say("/overleg 3 vervanger @niemand")
+    assert "stuurt een vervanger" in chat.say("/overleg 3 vervanger @veiligthuis")
     invited = [m for m in chat.deliver() if m.user_id == "veiligthuis"]
     assert len(invited) == 1 and invited[0].file is not None
     chat.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
@@ -125,7 +125,7 @@ def test_a_substitute_is_invited_and_reminders_arrive_24h_and_1h_before(chat: Ch
     hour_before = [m for m in chat.deliver() if m.text.startswith("Herinnering: over een uur")]
     assert len(hour_before) == 5 and "01-12-2026 10:00" in hour_before[0].text
     chat.as_member("procesmanager")
-    overview = chat.say("/overleg 1")
+    overview = chat.say("/overleg 3")
     assert "Lotte Bakker: stuurt een vervanger" in overview and "Iris Mulder: nog geen antwoord" in overview
 
 
@@ -135,20 +135,20 @@ def test_the_list_shows_upcoming_meetings_with_my_answer(chat: Chat) -> None:
     plan(chat)
     plan(chat, kind="hg", start="03-12-2026 13:00", cases="", recurrence="biweekly", until="")
     listed = chat.say("/overleg lijst")
-    assert "#1 MDO/casusoverleg · 01-12-2026 10:00" in listed and "jouw antwoord: nog geen antwoord" in listed
-    assert "#2" in listed
+    assert "#3 MDO/casusoverleg · 01-12-2026 10:00" in listed and "jouw antwoord: nog geen antwoord" in listed
+    assert "#4" in listed
     chat.as_member("woonstede")
     assert "geen komende overleggen" in chat.say("/meeting list")
-    assert "niet gevonden" in chat.say("/overleg 1")
+    assert "niet gevonden" in chat.say("/overleg 3")
     assert "Gebruik: /overleg plan" in chat.say("/overleg")
 
 
 def test_rsvp_on_a_cancelled_meeting_is_refused(chat: Chat) -> None:
     plan(chat, recurrence="none", until="")
     chat.as_member("procesmanager")
-    assert "Afgezegd: overleg #1; 5 genodigden" in chat.say("/overleg 1 afzeggen ziekte voorzitter")
-    assert rows(chat, "meeting:1:") == []
-    assert len(rows(chat, "meeting:1:", OutboxStatus.CANCELLED)) > 0
+    assert "Afgezegd: overleg #3; 5 genodigden" in chat.say("/overleg 3 afzeggen ziekte voorzitter")
+    assert rows(chat, "meeting:3:") == []
+    assert len(rows(chat, "meeting:3:", OutboxStatus.CANCELLED)) > 0
     cancels = [m for m in chat.deliver() if "is afgezegd. Reden: ziekte voorzitter" in m.text]
     assert len(cancels) == 5
     assert cancels[0].file is not None
@@ -156,20 +156,33 @@ def test_rsvp_on_a_cancelled_meeting_is_refused(chat: Chat) -> None:
     assert str(event_of(cancels[0].file.data)["STATUS"]) == "CANCELLED"
     assert int(event_of(cancels[0].file.data)["SEQUENCE"]) == 1
     chat.as_member("ggz")
-    assert "is afgezegd; aanmelden kan niet meer" in chat.press("overleg.rsvp", "1:ja")[0].text
-    assert "is afgezegd" in chat.say("/overleg 1 vervanger @veiligthuis")
+    assert "is afgezegd; aanmelden kan niet meer" in chat.press("overleg.rsvp", "3:ja")[0].text
+    assert "is afgezegd" in chat.say("/overleg 3 vervanger @veiligthuis")
     chat.as_member("procesmanager")
-    assert "is afgezegd" in chat.say("/overleg 1 afzeggen nogmaals")
+    assert "is afgezegd" in chat.say("/overleg 3 afzeggen nogmaals")
 
 
 def test_answers_are_stored_per_invitee_once(chat: Chat) -> None:
     plan(chat)
     chat.as_member("wijkagent")
-    chat.press("overleg.rsvp", "1:ja")
-    chat.press("overleg.rsvp", "1:ja")
+    chat.press("overleg.rsvp", "3:ja")
+    chat.press("overleg.rsvp", "3:ja")
     with chat.app.uow() as uow:
-        invitees = uow.meetings.invitees(1)
+        invitees = uow.meetings.invitees(3)
         assert len(invitees) == 5
         mine = [i for i in invitees if i.member_id == member_id(chat, "wijkagent")]
         assert mine[0].rsvp == Rsvp.JA and mine[0].revision == 1
     assert chat.clock.now() + timedelta(days=1) > chat.clock.now()
+
+
+def test_the_demo_has_an_upcoming_triage_series_and_an_mdo(chat: Chat) -> None:
+    chat.as_member("procesmanager2")
+    listed = chat.say("/overleg lijst")
+    assert (
+        "#1 triage-overleg · 01-12-2026 10:00" in listed
+        and "#2 MDO/casusoverleg · 03-12-2026 13:30" in listed
+    )
+    overview = chat.say("/overleg 2")
+    assert "Agenda: VH-2026-0002" in overview and "Iris Mulder: nee" in overview
+    assert "Signalen op de agenda (binnen vóór 30-11-2026 12:00)" in chat.say("/overleg 1")
+    assert rows(chat, "meeting:") == [] and rows(chat, "meeting-note:") == []  # loading sends nobody anything
