@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -36,15 +36,16 @@ class MeetingRepository(Repository):
         self.session.flush()
 
     def upcoming_for(self, member_id: int, since: datetime, *, limit: int = 20) -> Sequence[Meeting]:
-        """Planned meetings the member chairs or is invited to whose series has not ended before ``since``
-        (a series' last date is checked by the caller, which knows the time zone)."""
+        """Planned meetings the member chairs or is invited to that may still have an occurrence after
+        ``since`` (a day of slack for time zones and running meetings; callers expand the occurrences)."""
         invited = select(Invitee.meeting_id).where(Invitee.member_id == member_id)
         statement = (
             select(Meeting)
             .where(
                 Meeting.status == MeetingStatus.PLANNED,
                 (col(Meeting.chair_id) == member_id) | col(Meeting.id).in_(invited),
-                (col(Meeting.start_at) >= since) | col(Meeting.until).is_not(None),
+                (col(Meeting.start_at) >= since - timedelta(days=1))
+                | (col(Meeting.until) >= (since - timedelta(days=1)).date()),
             )
             .order_by(col(Meeting.start_at))
             .limit(limit)
