@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import statistics
 import tempfile
 import time
@@ -143,8 +144,7 @@ def prepare(backend: str, size: int) -> Prepared:
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='ketenbot-bench-')) / 'bench.db'}"
 
         def drop() -> None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+            shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
 
     else:
         name = f"ketenbot_bench_{secrets.token_hex(4)}"

@@ -18,7 +18,23 @@ from bot.core.context import CoreConfig
 from bot.core.i18n import Catalogue
 from bot.core.router import Router
 from bot.core.sending import Sender
-from handlers import aanmelden, actie, casus, help, ik, mijn, overleg, regie, signaal, stop, taal, triage
+from handlers import (
+    aanmelden,
+    actie,
+    afwezig,
+    casus,
+    detentie,
+    help,
+    huisverbod,
+    ik,
+    mijn,
+    overleg,
+    regie,
+    signaal,
+    stop,
+    taal,
+    triage,
+)
 from schedules.dispatcher import Dispatcher
 from storage import migrate
 from storage.db import is_sqlite, make_engine
@@ -36,12 +52,16 @@ GROUPS: tuple[CommandGroup, ...] = (
     regie.group,
     actie.group,
     mijn.group,
+    detentie.group,
+    huisverbod.group,
+    afwezig.group,
     overleg.group,
 )
 
 LOCALE_DIRS = (
     Path(__file__).parent / "core" / "locales",
     Path(__file__).parent.parent / "handlers" / "locales",
+    Path(__file__).parent / "adapters" / "slack" / "locales",
 )
 
 

@@ -167,6 +167,9 @@ def register_subcommands() -> None:
 
     app.add_typer(admin_app, name="admin")
     app.command("audit")(audit_command)
+    from bot.cli_slack import slack_app
+
+    app.add_typer(slack_app, name="slack")
 
 
 register_subcommands()

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.demo_cases import load_demo_cases
 from bot.demo_meetings import load_demo_meetings
+from bot.demo_reminders import load_demo_reminders
 from handlers.invites import create_invite
 from storage.models import OrganisationKind, Role
 from storage.uow import UnitOfWork
@@ -71,5 +72,6 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
         code, _ = create_invite(uow, gemeente_id, Role.PARTNER, now=now, note="demo")
         load_demo_cases(uow, members, now)
         load_demo_meetings(uow, members, now)
+        load_demo_reminders(uow, now)
         uow.commit()
     return code

@@ -11,10 +11,13 @@ from contextlib import suppress
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 
+from bot.adapters.telegram.app import TelegramAdapter
 from bot.app import App
 from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
+from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from storage.models import Role
 
 log = logging.getLogger("ketenbot.runtime")
 
@@ -83,7 +86,68 @@ class Runtime:
 
 def configured_runtime(app: App) -> Runtime:
     """The runtime with every adapter whose credentials are set."""
-    return Runtime(app)
+    runtime = Runtime(app)
+    if app.settings.telegram_bot_token:
+        runtime.adapters.append(telegram_adapter(app, runtime))
+        runtime.needs_http = runtime.needs_http or bool(app.settings.telegram_webhook_url)
+    add_slack(runtime)
+    return runtime
+
+
+def command_menu(app: App) -> dict[str, list[tuple[str, str]]]:
+    """Per language, the commands a chat menu shows (setMyCommands): every visible command of any role."""
+    every_role = frozenset(Role)
+    commands = sorted(app.router.visible_commands(every_role), key=lambda command: command.name)
+    return {
+        language: [
+            (command.name, app.catalogue.render(command.description or command.name, language))
+            for command in commands
+        ]
+        for language in LANGUAGES
+    }
+
+
+def telegram_adapter(app: App, runtime: Runtime) -> TelegramAdapter:
+    settings = app.settings
+    return TelegramAdapter(
+        app.router.handle,
+        token=settings.telegram_bot_token or "",
+        metrics=app.router.metrics,
+        commands=command_menu(app),
+        default_language=settings.language,
+        base_url=settings.telegram_base_url,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=settings.telegram_webhook_secret,
+        http=runtime.http,
+    )
+
+
+def add_slack(runtime: Runtime) -> None:
+    """Slack when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set: Socket Mode with SLACK_APP_TOKEN,
+    else HTTP on the bot's server. The App Home shows /mijn once that command exists, else /ik and /help."""
+    settings = runtime.app.settings
+    if not (settings.slack_bot_token and settings.slack_signing_secret):
+        return
+    from bot.adapters.slack.app import SlackAdapter, SlackSettings
+
+    commands = runtime.app.router.commands
+    home = ("/mijn",) if "mijn" in commands else ("/ik", "/help")
+    adapter = SlackAdapter(
+        runtime.app.router.handle,
+        SlackSettings(
+            bot_token=settings.slack_bot_token,
+            signing_secret=settings.slack_signing_secret,
+            app_token=settings.slack_app_token,
+            api_url=settings.slack_api_url,
+            home_commands=home,
+            default_language=settings.language,
+        ),
+        runtime.app.catalogue,
+    )
+    if adapter.mode == "http":
+        adapter.attach(runtime.http)
+        runtime.needs_http = True
+    runtime.adapters.append(adapter)
 
 
 async def serve_forever(runtime: Runtime) -> None:

@@ -1,6 +1,7 @@
 """/actie (/action): the plan van aanpak. ``/actie CODE <text> @owner <deadline>`` · ``/actie klaar ID``.
 
-Deadlines are stored now; the reminders on the deadline morning come with the reminder issue.
+A deadline queues a reminder to the owner on the deadline morning and an escalation to procesregie two
+working days later (``handlers/reminders.py``); marking the action done cancels both.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy import case_label
+from handlers.reminders import DEADLINE_KIND, cancel_ladder, queue_action_deadline
 from storage.cases import Action, CaseEventKind
 
 group = CommandGroup("actie")
@@ -62,6 +64,7 @@ def add_action(ctx: Context, args: str) -> Reply:
             )
         )
         uow.cases.add_event(case.id, CaseEventKind.ACTION_ADDED, now, member.id, id=action.id, who=owner.name)
+        queue_action_deadline(uow, action, case, owner.name, ctx.clock)
         if owner.id != member.id:
             ctx.notify(
                 owner.id,
@@ -104,6 +107,7 @@ def mark_done(ctx: Context, raw_id: str) -> Reply:
         if not uow.actions.mark_done(action, member.id, ctx.clock.now()):
             raise UserError("actie.already_done", id=action.id)
         uow.cases.add_event(case.id, CaseEventKind.ACTION_DONE, ctx.clock.now(), member.id, id=action.id)
+        cancel_ladder(uow, DEADLINE_KIND, action.id or 0)
         ctx.audit("actie.done", kind="write", case_id=case.id, detail=f"action {action.id}")
         uow.commit()
     return Reply(t("actie.done", id=action.id, code=case_label(case)))

@@ -187,6 +187,9 @@ def change_participants(ctx: Context, case: Case, add: bool, who: str) -> Reply:
             raise UserError("casus.already_participant", name=name, code=case.code)
         kind = CaseEventKind.PARTICIPANT_ADDED
     else:
+        holders = uow.regie.current(case.id).values()
+        if member_id is not None and any(h.member_id == member_id for h in holders):
+            raise UserError("casus.remove_regie_holder", name=name, code=case.code)
         existing = uow.cases.find_participant(case.id, member_id=member_id, organisation_id=organisation_id)
         if existing is None:
             raise UserError("casus.not_participant", name=name, code=case.code)

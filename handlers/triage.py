@@ -112,6 +112,7 @@ def _queue_item(ctx: Context, signal: Signal) -> list[Reply]:
         matched = uow.cases.get(signal.matched_case_id)
         if matched is not None:
             lines.append(t("triage.maybe_known", code=matched.code))
+            ctx.audit("triage.maybe_known", case_id=matched.id, detail=signal_ref(signal.id))
     buttons = [Button(DECIDE, outcome_label(o), f"{signal.id}:{o.value}") for o in TriageOutcome]
     return [Reply(lines, buttons=buttons)]
 
@@ -136,6 +137,9 @@ def _check_reason(reason: str, ctx: Context) -> None:
 
 
 def _submit_reason(values: dict[str, Any], ctx: Context) -> Reply:
+    signal = ctx.uow.signals.get(int(values["signal"]))
+    if signal is not None and signal.status != SignalStatus.NEW:
+        ctx.uow.commit()  # decided meanwhile by someone else: close this form, then say who decided what
     return decide(ctx, int(values["signal"]), TriageOutcome(values["outcome"]), values["reason"])
 
 

@@ -81,6 +81,7 @@ class Identity(SQLModel, table=True):
     display_name: str | None = Field(default=None, max_length=120)
     direct_chat_id: str | None = Field(default=None, max_length=120)
     last_used_at: datetime | None = utc_column(nullable=True)
+    unreachable_at: datetime | None = utc_column(nullable=True)  # the user blocked the bot here
 
 
 class Invite(SQLModel, table=True):

@@ -1,16 +1,29 @@
-"""The notification outbox: rows written with the change that causes them, claimed by the dispatcher."""
+"""The notification outbox: rows written with the change that causes them, claimed by the dispatcher.
+
+A row's order key is ``(due_at, id)``; messages to one recipient (a member, or a group purpose) go out in
+that order. ``due_at`` never moves once a row is queued: a row waiting for a retry stays ``pending`` with
+``lease_until`` as its "not before" time, and while it waits it holds back every later row of its
+recipient. A ``claimed`` row's ``lease_until`` is the end of its lease; when that passes (the dispatcher
+died) the row can be claimed again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 
-from storage.models import OutboxMessage, OutboxStatus
-from storage.repositories import Repository
+from storage import outbox_claim
+from storage.absence import Absence
+from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
+from storage.outbox_claim import recipient_of
+from storage.repositories import Repository, is_reachable
+
+ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
 
 
 class OutboxRepository(Repository):
@@ -41,8 +54,58 @@ class OutboxRepository(Repository):
         self.session.flush()
         return message
 
+    def schedule(
+        self,
+        dedupe_key: str,
+        payload: dict[str, Any],
+        *,
+        due_at: datetime,
+        now: datetime,
+        member_id: int | None = None,
+        group_purpose: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> bool:
+        """Queue a rung of a rebuilt ladder: insert it, or re-queue the row with that key unless a
+        dispatcher holds it right now (``claimed``). Returns whether the row is pending afterwards."""
+        existing = self.by_key(dedupe_key)
+        if existing is None:
+            return (
+                self.add(
+                    dedupe_key,
+                    payload,
+                    due_at=due_at,
+                    now=now,
+                    member_id=member_id,
+                    group_purpose=group_purpose,
+                    expires_at=expires_at,
+                )
+                is not None
+            )
+        if existing.status == OutboxStatus.CLAIMED:
+            return False
+        existing.payload = payload
+        existing.due_at = due_at
+        existing.expires_at = expires_at
+        existing.member_id = member_id
+        existing.group_purpose = group_purpose
+        existing.status = OutboxStatus.PENDING
+        existing.attempts = 0
+        existing.lease_until = None
+        existing.sent_at = None
+        existing.last_error = None
+        self.session.add(existing)
+        self.session.flush()
+        return True
+
     def by_key(self, dedupe_key: str) -> OutboxMessage | None:
         return self.session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+
+    def statuses(self, prefix: str) -> dict[str, str]:
+        """Dedupe key -> status of every row whose key starts with ``prefix``."""
+        statement = select(OutboxMessage.dedupe_key, OutboxMessage.status).where(
+            col(OutboxMessage.dedupe_key).startswith(prefix, autoescape=True)
+        )
+        return {key: status for key, status in self.session.exec(statement).all()}
 
     def cancel_prefix(self, prefix: str) -> int:
         """Cancel pending rows whose key starts with ``prefix`` (a date changed: the ladder is rebuilt)."""
@@ -56,35 +119,51 @@ class OutboxRepository(Repository):
         )
         return int(self.session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
+    def due_candidates(
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        per_recipient: int,
+        scan: int | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[tuple[int, str]]:
+        """See ``storage.outbox_claim.due_candidates``."""
+        return outbox_claim.due_candidates(
+            self.session, now, limit=limit, per_recipient=per_recipient, scan=scan, exclude=exclude
+        )
+
     def claim_due(
         self,
         now: datetime,
         *,
         limit: int = 100,
         lease: timedelta = timedelta(minutes=2),
-    ) -> Sequence[OutboxMessage]:
-        """Claim due rows (pending, or claimed with an expired lease). Postgres skips rows others hold."""
+        per_recipient: int = 10,
+    ) -> list[OutboxMessage]:
+        """See ``storage.outbox_claim.claim_due``."""
+        return outbox_claim.claim_due(
+            self.session, now, limit=limit, lease=lease, per_recipient=per_recipient
+        )
+
+    def expire_missed(self, now: datetime, *, limit: int = 1000) -> list[OutboxMessage]:
+        """Mark pending rows that are due and no longer useful (past ``expires_at``) expired; return them."""
         statement = (
             select(OutboxMessage)
             .where(
-                (
-                    (col(OutboxMessage.status) == OutboxStatus.PENDING)
-                    | (
-                        (col(OutboxMessage.status) == OutboxStatus.CLAIMED)
-                        & (col(OutboxMessage.lease_until) < now)
-                    )
-                ),
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
                 col(OutboxMessage.due_at) <= now,
+                col(OutboxMessage.expires_at).is_not(None),
+                col(OutboxMessage.expires_at) <= now,
             )
             .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        rows = self.session.exec(statement).all()
+        rows = list(self.session.exec(statement).all())
         for row in rows:
-            row.status = OutboxStatus.CLAIMED
-            row.lease_until = now + lease
-            row.attempts += 1
+            row.status = OutboxStatus.EXPIRED
+            row.lease_until = None
             self.session.add(row)
         self.session.flush()
         return rows
@@ -95,10 +174,20 @@ class OutboxRepository(Repository):
     def mark_expired(self, message_id: int) -> None:
         self._set(message_id, status=OutboxStatus.EXPIRED, lease_until=None)
 
-    def retry_later(self, message_id: int, due_at: datetime, error: str) -> None:
-        self._set(
-            message_id, status=OutboxStatus.PENDING, due_at=due_at, lease_until=None, last_error=error[:300]
-        )
+    def retry_later(self, message_id: int, not_before: datetime, error: str) -> None:
+        """Back to pending, not before ``not_before``; its due time (its place in line) stays."""
+        self._set(message_id, status=OutboxStatus.PENDING, lease_until=not_before, last_error=error[:300])
+
+    def release(self, message_ids: Sequence[int]) -> None:
+        """Hand claimed rows back untried (their turn did not come within the lease)."""
+        if message_ids:
+            self.session.execute(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(message_ids), col(OutboxMessage.status) == "claimed")
+                .values(
+                    status=OutboxStatus.PENDING, lease_until=None, attempts=col(OutboxMessage.attempts) - 1
+                )
+            )
 
     def mark_failed(self, message_id: int, error: str) -> None:
         self._set(message_id, status=OutboxStatus.FAILED, lease_until=None, last_error=error[:300])
@@ -116,9 +205,19 @@ class OutboxRepository(Repository):
         )
         return self.session.exec(statement).all()
 
-    def depth(self) -> int:
-        from sqlalchemy import func
+    def pending_for_prefix(self, prefix: str) -> Sequence[OutboxMessage]:
+        """Pending rows of one ladder (keys starting with ``prefix``), soonest first."""
+        statement = (
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.dedupe_key).startswith(prefix, autoescape=True),
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .order_by(col(OutboxMessage.due_at))
+        )
+        return self.session.exec(statement).all()
 
+    def depth(self) -> int:
         statement = (
             select(func.count())
             .select_from(OutboxMessage)
@@ -126,10 +225,73 @@ class OutboxRepository(Repository):
         )
         return int(self.session.exec(statement).one())
 
-    def _set(self, message_id: int, **values: Any) -> None:
-        self.session.execute(
-            update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+    def addresses(self, rows: Sequence[OutboxMessage], today: date | None = None) -> dict[str, Address]:
+        """Where each row's recipient is reached, in a few queries for a whole batch: a member's preferred
+        identity (the one used last) and language, or the group linked to a purpose. A member away on
+        ``today`` (``/afwezig``) is reached through their deputy."""
+        member_ids = {row.member_id for row in rows if row.member_id is not None}
+        purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
+        found: dict[str, Address] = {}
+        if member_ids:
+            deputies = self._deputies(member_ids, today) if today is not None else {}
+            lookup = member_ids | set(deputies.values())
+            people = {
+                member_id: (name, language)
+                for member_id, name, language in self.session.exec(
+                    select(Member.id, Member.name, Member.language).where(col(Member.id).in_(lookup))
+                ).all()
+            }
+            identities = self.session.exec(
+                select(Identity)
+                .where(col(Identity.member_id).in_(lookup))
+                .order_by(col(Identity.last_used_at).desc(), col(Identity.id).desc())
+            ).all()
+            preferred: dict[int, Identity] = {}
+            for identity in identities:
+                if is_reachable(identity):
+                    preferred.setdefault(identity.member_id, identity)
+            for member_id in member_ids:
+                target = deputies.get(member_id, member_id)
+                reached = preferred.get(target)
+                found[recipient_of(member_id, None)] = Address(
+                    reached.platform if reached else None,
+                    reached.direct_chat_id if reached else None,
+                    reached.external_id if reached else None,
+                    people.get(target, (None, None))[1],
+                    people.get(member_id, ("?", None))[0] if target != member_id else None,
+                )
+        if purposes:
+            groups = self.session.exec(
+                select(GroupChat)
+                .where(col(GroupChat.purpose).in_(purposes))
+                .order_by(col(GroupChat.id).desc())
+            ).all()
+            for group in groups:
+                found[recipient_of(None, group.purpose)] = Address(group.platform, group.chat_id, None, None)
+        return found
+
+    def _deputies(self, member_ids: set[int], today: date) -> dict[int, int]:
+        statement = select(Absence).where(
+            col(Absence.member_id).in_(member_ids),
+            col(Absence.from_on) <= today,
+            col(Absence.to_on) >= today,
+            col(Absence.ended_at).is_(None),
         )
+        return {absence.member_id: absence.deputy_id for absence in self.session.exec(statement).all()}
+
+    def _set(self, message_id: int, **values: Any) -> None:
+        # a Core statement: no ORM session synchronisation, which costs more than the UPDATE itself
+        table = OutboxMessage.__table__  # type: ignore[attr-defined]
+        self.session.connection().execute(update(table).where(table.c.id == message_id).values(**values))
+
+
+@dataclass(frozen=True)
+class Address:
+    platform: str | None
+    chat_id: str | None
+    user_id: str | None
+    language: str | None
+    on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead
 
 
 

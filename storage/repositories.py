@@ -214,9 +214,26 @@ class IdentityRepository(Repository):
         return self.session.exec(statement).all()
 
     def preferred(self, member_id: int) -> Identity | None:
-        """The identity the member used last: messages to them go there."""
-        identities = self.of_member(member_id)
+        """The reachable identity the member used last: messages to them go there."""
+        identities = [i for i in self.of_member(member_id) if is_reachable(i)]
         return identities[0] if identities else None
+
+    def mark_unreachable(self, platform: str, external_id: str, at: datetime) -> Identity | None:
+        """The user blocked the bot on this platform; returns the identity when it was reachable until now."""
+        identity = self.find(platform, external_id)
+        if identity is None or not is_reachable(identity):
+            return None
+        identity.unreachable_at = at
+        self.session.add(identity)
+        self.session.flush()
+        return identity
+
+
+def is_reachable(identity: Identity) -> bool:
+    """Not blocked, or used again since (a member who writes to the bot again has unblocked it)."""
+    blocked = identity.unreachable_at
+    used = identity.last_used_at
+    return blocked is None or (used is not None and used > blocked)
 
 
 class InviteRepository(Repository):
@@ -339,6 +356,16 @@ class GroupRepository(Repository):
 
     def for_purpose(self, purpose: str) -> GroupChat | None:
         return self.session.exec(select(GroupChat).where(GroupChat.purpose == purpose)).first()
+
+    def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> GroupChat | None:
+        """The group got a new chat id (a Telegram group upgraded to a supergroup)."""
+        group = self.find(platform, old_chat_id)
+        if group is None or self.find(platform, new_chat_id) is not None:
+            return None
+        group.chat_id = new_chat_id
+        self.session.add(group)
+        self.session.flush()
+        return group
 
     def link(self, platform: str, chat_id: str, title: str | None, purpose: str | None) -> GroupChat:
         group = self.find(platform, chat_id) or GroupChat(platform=platform, chat_id=chat_id)

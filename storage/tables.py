@@ -1,7 +1,9 @@
 """Imports every table module so SQLModel.metadata knows them all (for Alembic and tests)."""
 
 from storage import (
+    absence,  # noqa: F401
     cases,  # noqa: F401
+    detention,  # noqa: F401
     meetings,  # noqa: F401
     models,  # noqa: F401
 )

@@ -7,7 +7,9 @@ from types import TracebackType
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
+from storage.detention import DetentionRepository, HuisverbodRepository
 from storage.meeting_repository import MeetingRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
@@ -75,6 +77,9 @@ class UnitOfWork:
         self.signals = SignalRepository(session)
         self.regie = RegieRepository(session)
         self.actions = ActionRepository(session)
+        self.detentions = DetentionRepository(session)
+        self.huisverboden = HuisverbodRepository(session)
+        self.absences = AbsenceRepository(session)
         self.meetings = MeetingRepository(session)
 
     def commit(self) -> None:

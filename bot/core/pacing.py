@@ -8,6 +8,7 @@ Time and sleeping are injectable, so tests run on a virtual clock and never slee
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -45,6 +46,7 @@ class Pacer:
         self._overall: deque[float] = deque()
         self._chats: dict[str, deque[float]] = {}
         self._paused_until: dict[str | None, float] = {}
+        self._held: dict[float, int] = {}  # sends acquired with hold=True and not settled yet
         self._lock = asyncio.Lock()
 
     def pause(self, seconds: float, chat_id: str | None = None) -> None:
@@ -52,54 +54,95 @@ class Pacer:
         until = self.monotonic() + seconds
         self._paused_until[chat_id] = max(self._paused_until.get(chat_id, 0.0), until)
 
+    def settle(self, chat_id: str) -> None:
+        """The last send to ``chat_id`` is done: count it from now, in its chat's window and the overall one.
+        The platform saw it somewhere between ``acquire`` and now, so later sends keep their distance however
+        long this one took on the way (a busy event loop, a slow connection)."""
+        sent = self._chats.get(chat_id)
+        if not sent:
+            return
+        now = self.monotonic()
+        started = sent[-1]
+        if self._held.get(started):
+            self._held[started] -= 1
+            if not self._held[started]:
+                del self._held[started]
+        if started >= now:
+            return
+        sent[-1] = now
+        index = bisect.bisect_left(self._overall, started)
+        if index < len(self._overall) and self._overall[index] == started:
+            del self._overall[index]
+            bisect.insort(self._overall, now)  # the window stays sorted
+
     def wait_time(self, chat_id: str, is_group: bool) -> float:
         """Seconds until a send to ``chat_id`` fits every limit (0 when it fits now)."""
         now = self.monotonic()
         waits = [self._paused_until.get(None, 0.0) - now, self._paused_until.get(chat_id, 0.0) - now]
         if self.limits.overall is not None:
-            waits.append(_window_wait(self._overall, self.limits.overall, now))
-        limit = self.limits.per_group if is_group else self.limits.per_chat
-        if limit is not None:
-            waits.append(_window_wait(self._chats.get(chat_id, deque()), limit, now))
+            waits.append(_window_wait(self._overall, self.limits.overall, now, self._held))
+        sent = self._chats.get(chat_id, deque())
+        # a group is a chat too: it gets the per-chat limit and, on top, the per-group one
+        for limit in (self.limits.per_chat, self.limits.per_group if is_group else None):
+            if limit is not None:
+                waits.append(_window_wait(sent, limit, now, self._held))
         return max(0.0, *waits)
 
-    async def acquire(self, chat_id: str, is_group: bool = False, *, max_wait: float = 3600.0) -> float:
-        """Wait until the send fits, record it, and return how long we waited."""
+    async def acquire(
+        self, chat_id: str, is_group: bool = False, *, max_wait: float = 3600.0, hold: bool = False
+    ) -> float:
+        """Wait until the send fits, record it, and return how long we waited.
+
+        ``hold``: the send counts as happening now until ``settle(chat_id)`` says it is done (the caller
+        promises to call it), so a request stuck on its way cannot let later ones crowd it at the platform.
+
+        The lock covers only check-and-record, never the sleep: a send waiting for one chat's slot does
+        not hold up sends to other chats (direct replies overtake a paced reminder burst)."""
         waited = 0.0
-        async with self._lock:
-            for _ in range(10_000):  # bounded: each round waits for the next free slot
+        for _ in range(10_000):  # bounded: each round waits for the next free slot
+            async with self._lock:
                 delay = self.wait_time(chat_id, is_group)
                 if delay <= 0:
-                    break
-                if waited + delay > max_wait:
-                    raise TimeoutError(f"pacing would wait more than {max_wait}s for {chat_id}")
-                await self.sleep(delay)
-                waited += delay
-            now = self.monotonic()
-            self._overall.append(now)
-            self._chats.setdefault(chat_id, deque()).append(now)
-            self._trim(now)
-        return waited
+                    now = self.monotonic()
+                    self._overall.append(now)
+                    self._chats.setdefault(chat_id, deque()).append(now)
+                    if hold:
+                        self._held[now] = self._held.get(now, 0) + 1
+                    self._trim(now, chat_id)
+                    return waited
+            if waited + delay > max_wait:
+                raise TimeoutError(f"pacing would wait more than {max_wait}s for {chat_id}")
+            await self.sleep(delay)
+            waited += delay
+        raise TimeoutError(f"pacing found no slot for {chat_id}")
 
-    def _trim(self, now: float) -> None:
-        longest = max(
-            (
-                lim.per
-                for lim in (self.limits.overall, self.limits.per_chat, self.limits.per_group)
-                if lim is not None
-            ),
-            default=0.0,
-        )
-        while self._overall and self._overall[0] <= now - longest:
-            self._overall.popleft()
+    def _trim(self, now: float, chat_id: str) -> None:
+        """Keep each window only as long as its limit looks back: every check stays O(limit), not O(history)
+        (many tasks wake for each free slot)."""
+        if self.limits.overall is not None:
+            while self._overall and self._overall[0] <= now - self.limits.overall.per:
+                if self._overall[0] in self._held:
+                    break
+                self._overall.popleft()
+        span = max((lim.per for lim in (self.limits.per_chat, self.limits.per_group) if lim), default=0.0)
+        sent = self._chats.get(chat_id)
+        while sent and sent[0] <= now - span and sent[0] not in self._held:
+            sent.popleft()
         if len(self._chats) > 10_000:
-            for key in [k for k, q in self._chats.items() if not q or q[-1] <= now - longest]:
+            for key in [k for k, q in self._chats.items() if not q or q[-1] <= now - span]:
                 del self._chats[key]
 
 
-def _window_wait(sent: deque[float], limit: Limit, now: float) -> float:
-    """How long until fewer than ``limit.count`` sends fall within the last ``limit.per`` seconds."""
-    recent = [at for at in sent if at > now - limit.per]
+HELD_POLL = 0.02  # seconds between checks while the slot we need belongs to a send still on its way
+
+
+def _window_wait(sent: deque[float], limit: Limit, now: float, held: dict[float, int]) -> float:
+    """How long until fewer than ``limit.count`` sends fall within the last ``limit.per`` seconds.
+    A held send (not settled yet) is always within the window."""
+    recent = [at for at in sent if at > now - limit.per or at in held]
     if len(recent) < limit.count:
         return 0.0
-    return recent[-limit.count] + limit.per - now
+    blocking = recent[-limit.count]
+    if blocking in held:
+        return HELD_POLL
+    return blocking + limit.per - now

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.forms import FormEngine
 from bot.core.i18n import Catalogue
+from bot.core.pickers import date_suggestions
 from bot.core.types import ChatKind, FieldView, FormView, Outgoing, RenderedButton, Reply, Target
 
 
@@ -29,6 +30,7 @@ class Renderer:
             file=reply.file,
             form=self.form_view(reply.form_id, ctx, form_errors or {}) if reply.form_id else None,
             is_group=not direct,
+            language=language,
         )
 
     def form_view(self, form_id: str, ctx: Context, errors: dict[str, str]) -> FormView | None:
@@ -47,6 +49,7 @@ class Renderer:
                 f.required,
                 [(o.value, self.catalogue.render(o.label, language)) for o in f.options],
                 values.get(f.name),
+                date_suggestions(ctx.clock.today(), self.catalogue, language) if f.kind == "date" else (),
             )
             for f in form.fields
         ]

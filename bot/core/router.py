@@ -77,6 +77,9 @@ class Router:
 
     def _handle(self, incoming: Incoming, cid: str) -> list[Outgoing]:
         uow = self.uow_factory()
+        if incoming.migrated_to is not None:
+            self._move_group(uow, incoming, incoming.migrated_to)
+            return []
         with uow:
             member = self._identify(uow, incoming)
             language = member.language if member else self._guess_language(incoming)
@@ -139,6 +142,12 @@ class Router:
             found.roles,
             found.language or self.config.default_language,
         )
+
+    def _move_group(self, uow: UnitOfWork, incoming: Incoming, new_chat_id: str) -> None:
+        with uow:
+            if uow.groups.move(incoming.platform, incoming.chat_id, new_chat_id) is not None:
+                log.info("group %s moved to %s on %s", incoming.chat_id, new_chat_id, incoming.platform)
+                uow.commit()
 
     def _guess_language(self, incoming: Incoming) -> str:
         if incoming.language_hint and incoming.language_hint.lower().startswith("en"):

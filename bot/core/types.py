@@ -39,6 +39,7 @@ class Incoming:
     language_hint: str | None = None
     chat_title: str | None = None
     message_ref: str | None = None  # the platform message a button sat on (to update in place)
+    migrated_to: str | None = None  # the group chat moved to this id (Telegram group -> supergroup)
 
     @property
     def is_command(self) -> bool:
@@ -104,6 +105,7 @@ class FieldView:
     required: bool
     options: Sequence[tuple[str, str]] = ()
     value: Any = None
+    suggestions: Sequence[tuple[str, str]] = ()  # typed answers offered as buttons (value, label)
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,4 @@ class Outgoing:
     form: FormView | None = None
     is_group: bool = False
     dedupe_key: str | None = None
+    language: str | None = None  # the recipient's language, for platform chrome (modal buttons, titles)

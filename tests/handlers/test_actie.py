@@ -1,3 +1,5 @@
+# Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
+# (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from tests.handlers.cases_helpers import delivered_to
 from tests.harness import Chat
 
@@ -20,7 +22,8 @@ def test_an_action_is_added_the_owner_told_and_listed(chat: Chat):
     assert "#6 VH-2026-0001 (J.d.V.): Contact opnemen met de huisarts" in chat.say("/mijn", user="ggz")
 
 
-def test_deadline_words_are_understood(chat: Chat):
+def test_deadline_words_are_understood(sqlite_chat: Chat):
+    chat = sqlite_chat
     reply = chat.say("/action VH-2026-0001 Bellen @wijkagent volgende week vr", user="regisseur")
     assert "uiterlijk 04-12-2026" in reply
 

@@ -1,3 +1,5 @@
+# Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
+# (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from storage.models import AuditEvent
 from tests.handlers.cases_helpers import delivered_to
 from tests.harness import Chat
@@ -48,7 +50,8 @@ def test_every_read_is_audited_with_the_case_id(chat: Chat):
     assert {e.name for e in reads} >= {"casus", "casus.actions"} and all(e.outcome == "ok" for e in reads)
 
 
-def test_a_bad_code_is_explained(chat: Chat):
+def test_a_bad_code_is_explained(sqlite_chat: Chat):
+    chat = sqlite_chat
     assert "is geen casuscode" in chat.say("/casus 42", user="wijkagent")
     assert chat.say("/casus", user="wijkagent").startswith("Gebruik: /casus CODE")
 
@@ -97,6 +100,7 @@ def test_procesregie_adds_and_removes_members_and_organisations(chat: Chat):
             ("/casus VH-2026-0001 toevoegen Veilig Thuis Regio", "Veilig Thuis Regio is deelnemer"),
             ("/casus VH-2026-0001 toevoegen @niemand", "niemand"),
             ("/casus VH-2026-0001 verwijderen GGZ Rivierland", "GGZ Rivierland is geen deelnemer meer"),
+            ("/casus VH-2026-0001 verwijderen @regisseur", "Fatima el Idrissi heeft regie op VH-2026-0001"),
         ]
     )
     assert "Casus VH-2026-0001 — actief" in chat.say("/casus VH-2026-0001", user="woonstede")
@@ -107,7 +111,8 @@ def test_procesregie_adds_and_removes_members_and_organisations(chat: Chat):
     assert delivered_to(chat, "woonstede") == []
 
 
-def test_actions_list_open_first_and_done_marked(chat: Chat):
+def test_actions_list_open_first_and_done_marked(sqlite_chat: Chat):
+    chat = sqlite_chat
     text = chat.say("/casus VH-2026-0001 acties", user="regisseur")
     lines = text.splitlines()
     assert lines[0] == "Plan van aanpak VH-2026-0001:"

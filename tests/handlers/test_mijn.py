@@ -1,3 +1,5 @@
+# Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
+# (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from tests.harness import Chat
 
 
@@ -8,22 +10,29 @@ def test_mijn_lists_my_open_actions_cases_and_regie(chat: Chat):
     assert "Mijn casussen (2):" in lines and "VH-2026-0001 (J.d.V.) — actief" in lines
     assert "VH-2026-0005 (A.e.A.) — gesloten" not in lines  # closed cases drop off
     assert lines[-2:] == ["Waar ik regie heb (1):", "VH-2026-0001 (J.d.V.) — casusregie"]
+    with chat.app.uow() as uow:
+        read = {e.case_id for e in uow.audit.search(name="mijn") if e.case_id is not None}
+        listed = {c.id for code in ("VH-2026-0001", "VH-2026-0004") if (c := uow.cases.by_code(code))}
+    assert read == listed
 
 
-def test_overdue_actions_are_marked(chat: Chat):
+def test_overdue_actions_are_marked(sqlite_chat: Chat):
+    chat = sqlite_chat
     assert "#2 VH-2026-0001 (J.d.V.): Schuldhulp aanvragen — TE LAAT" in chat.say(
         "/mine", user="reclassering"
     )
 
 
-def test_in_a_group_mijn_gives_counts_and_the_list_privately(chat: Chat):
+def test_in_a_group_mijn_gives_counts_and_the_list_privately(sqlite_chat: Chat):
+    chat = sqlite_chat
     replies = chat.send("/mijn", user="regisseur", group="triage-groep")
     assert replies[0].text.startswith("Je hebt 2 open acties, 2 casussen en 1 keer regie.")
     assert replies[1].user_id == "regisseur" and replies[1].chat_id is None
     assert "ID-bewijs aanvragen" in replies[1].text
 
 
-def test_a_member_without_anything_gets_empty_lists(chat: Chat):
+def test_a_member_without_anything_gets_empty_lists(sqlite_chat: Chat):
+    chat = sqlite_chat
     assert chat.say("/mijn", user="woonstede").splitlines() == [
         "Mijn open acties (0):",
         "Mijn casussen (0):",

@@ -1,3 +1,5 @@
+# Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
+# (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from datetime import timedelta
 
 from sqlmodel import select
@@ -34,7 +36,8 @@ def test_procesmanagers_search_by_name_and_get_only_codes_they_may_see(chat: Cha
     assert "is geen casuscode" in chat.say("/regie Jan de Vries", user="wijkagent")
 
 
-def test_group_chat_shows_code_and_initials_and_sends_details_privately(chat: Chat):
+def test_group_chat_shows_code_and_initials_and_sends_details_privately(sqlite_chat: Chat):
+    chat = sqlite_chat
     replies = chat.send("/regie VH-2026-0001", user="wijkagent", group="triage-groep")
     assert replies[0].text.startswith("VH-2026-0001 (J.d.V.)") and "Fatima" not in replies[0].text
     assert replies[1].user_id == "wijkagent" and replies[1].chat_id is None and "Fatima" in replies[1].text
@@ -113,7 +116,8 @@ def test_handover_refusals(chat: Chat):
     assert "Alleen wie de regie" in chat.say("/regie VH-2026-0001 overdragen @reclassering", user="wijkagent")
 
 
-def test_only_the_proposed_member_can_answer(chat: Chat):
+def test_only_the_proposed_member_can_answer(sqlite_chat: Chat):
+    chat = sqlite_chat
     chat.say("/regie VH-2026-0001 overdragen @reclassering", user="procesmanager")
     handover_id = max(int(k.split(":")[1]) for k in outbox_keys(chat, "handover:"))
     refused = chat.press("regie.accept", str(handover_id), user="wijkagent")[0].text

@@ -1,3 +1,5 @@
+# Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
+# (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from datetime import timedelta
 
 from tests.handlers.cases_helpers import SIGNAL, delivered_to, signals, submit_signal
@@ -45,7 +47,8 @@ def test_acute_signal_alerts_every_procesmanager_at_once(chat: Chat):
     assert all("E.S." in m.text and "Eva Smit" not in m.text for m in sent)
 
 
-def test_a_normal_signal_alerts_nobody(chat: Chat):
+def test_a_normal_signal_alerts_nobody(sqlite_chat: Chat):
+    chat = sqlite_chat
     chat.deliver()
     submit_signal(chat)
     assert [m for m in chat.deliver() if "ACUUT" in m.text] == []
@@ -88,7 +91,8 @@ def test_impossible_and_future_birth_dates_are_refused_and_the_form_keeps_the_na
         assert state.values["name"] == "Eva Smit" and state.values["birth_date"] == "1990-01-02"
 
 
-def test_impossible_date_reply_names_the_problem(chat: Chat):
+def test_impossible_date_reply_names_the_problem(sqlite_chat: Chat):
+    chat = sqlite_chat
     chat.as_member("wijkagent")
     chat.say("/signaal")
     chat.say("Eva Smit")
@@ -130,7 +134,8 @@ def test_a_modal_with_bad_fields_names_each_and_saves_nothing(chat: Chat):
     assert len(signals(chat)) == before
 
 
-def test_signal_in_english(chat: Chat):
+def test_signal_in_english(sqlite_chat: Chat):
+    chat = sqlite_chat
     chat.say("/taal en", user="wijkagent")
     assert "Name of the person" in chat.say("/signal", user="wijkagent")
     assert delivered_to(chat, "wijkagent") == []

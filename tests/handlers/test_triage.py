@@ -1,3 +1,5 @@
+# Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
+# (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from sqlmodel import select
 
 from storage.cases import Case, RegieKind
@@ -15,14 +17,16 @@ def test_queue_shows_acuut_first_then_hoog_then_normaal_with_a_button_per_outcom
     assert len(values) == 9 and values[0] == "8:topx" and all(len(v.encode()) <= 64 for v in values)
 
 
-def test_only_procesmanagers_may_triage(chat: Chat):
+def test_only_procesmanagers_may_triage(sqlite_chat: Chat):
+    chat = sqlite_chat
     assert "Je hebt geen toegang tot /triage" in chat.say("/triage", user="wijkagent")
     assert "niet voor jouw rol" in "\n".join(
         o.text for o in chat.press("triage.decide", "7:topx", user="wijkagent")
     )
 
 
-def test_in_a_group_the_queue_shows_initials_only(chat: Chat):
+def test_in_a_group_the_queue_shows_initials_only(sqlite_chat: Chat):
+    chat = sqlite_chat
     text = chat.say("/triage", user="procesmanager", group="triage-groep")
     assert "R.H." in text and "Ruud Hendriks" not in text and "Omschrijving" not in text
     assert "Mogelijk bekend: VH-2026-0001" in text
@@ -63,7 +67,8 @@ def test_a_non_case_outcome_asks_a_reason_and_sends_it_back(chat: Chat):
     ]
 
 
-def test_deciding_from_the_command_line_needs_a_reason_for_non_case_outcomes(chat: Chat):
+def test_deciding_from_the_command_line_needs_a_reason_for_non_case_outcomes(sqlite_chat: Chat):
+    chat = sqlite_chat
     chat.as_member("procesmanager").verify_dialog(
         [
             ("/triage S-7 afgewezen", "hoort een korte reden"),
@@ -95,7 +100,16 @@ def test_a_known_person_is_linked_to_the_open_case_and_the_aanmelder_is_not_told
     assert "niet gevonden of geen toegang" in chat.say("/casus VH-2026-0001", user="woonstede")
 
 
-def test_empty_queue(chat: Chat):
+def test_empty_queue(sqlite_chat: Chat):
+    chat = sqlite_chat
     for ref, outcome in (("S-6", "informatie x"), ("S-7", "afgewezen y"), ("S-8", "informatie z")):
         chat.say(f"/triage {ref} {outcome}", user="procesmanager")
     assert "geen nieuwe signalen" in chat.say("/triage", user="procesmanager")
+
+
+def test_a_decision_made_while_typing_a_reason_is_reported_and_closes_the_form(chat: Chat):
+    chat.press("triage.decide", "7:afgewezen", user="procesmanager")
+    chat.say("/triage S-7 informatie advies gegeven", user="procesmanager2")
+    late = chat.say("Geen rol voor het Veiligheidshuis.", user="procesmanager")
+    assert late == "Signaal S-7 is al beoordeeld door Sander Vos: informatie."
+    assert "Ik begrijp alleen opdrachten" in chat.say("nog een reden", user="procesmanager")

@@ -1,0 +1,260 @@
+"""Slack benchmark: a bare Bolt app vs ketenbot, against the same fake Slack Web API, in the same run.
+
+(a) bare Bolt: ``/ping`` -> ack() -> chat.postMessage("pong")
+(b) ketenbot: ``/ketenbot ik`` -> ack() -> router in a worker thread (identity + member read, audit write)
+    -> chat.postMessage
+(c) adapter: ketenbot's Slack adapter with a router that answers "pong" without a database (what the
+    adapter itself costs next to bare Bolt)
+
+Each side gets ``--commands`` signed slash commands over HTTP, ``--concurrency`` in flight, after a short
+warm-up. Printed: commands/s (until every reply reached the fake), ack p50/p99 (the HTTP response time,
+which is what Slack's 3-second deadline measures) and the ratio ketenbot / bare Bolt.
+
+    .venv/bin/python -m bench.slack [--commands 1000] [--concurrency 20] [--database URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.app import SlackAdapter, SlackSettings
+from bot.app import build_app
+from bot.config import Settings
+from bot.core.http import HttpServer
+from bot.core.metrics import Metrics
+from bot.core.types import ChatKind, Incoming, Outgoing
+from bot.demo import load_demo
+from storage import migrate
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_signing import signed_headers, slash_command_body
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench"
+USERS = 20
+
+
+@dataclass
+class Result:
+    name: str
+    commands: int
+    seconds: float
+    acks: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.commands / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.acks)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<10} {self.commands:>5} commands in {self.seconds:6.2f} s = {self.rate:7.1f}/s   "
+            f"ack p50 {self.percentile(50):6.1f} ms  p99 {self.percentile(99):6.1f} ms  "
+            f"max {max(self.acks) * 1000:6.1f} ms"
+        )
+
+
+@asynccontextmanager
+async def bare_bolt(fake: FakeSlack) -> AsyncIterator[str]:
+    app = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=fake.api_url))
+
+    @app.command("/ping")
+    async def ping(ack: Any, say: Any) -> None:
+        await ack()
+        await say("pong")
+
+    async def handle(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    web_app = web.Application()
+    web_app.router.add_post("/slack/events", handle)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}/slack/events"
+    finally:
+        await runner.cleanup()
+
+
+def prepare(database_url: str) -> None:
+    """Schema, the fictional demo data, and USERS Slack users (each a second identity of a demo member)."""
+    migrate.upgrade(database_url)
+    app = build_app(Settings(KETENBOT_DATABASE_URL=database_url))  # type: ignore[call-arg]
+    load_demo(app.uow(), app.clock.now())
+    with app.uow() as uow:
+        members = uow.members.list_all()
+        now = app.clock.now()
+        for n in range(USERS):
+            member_id = members[n % len(members)].id
+            assert member_id is not None
+            uow.identities.link(
+                member_id, "slack", f"U{n:04d}", display_name=None, direct_chat_id=f"DU{n:04d}", at=now
+            )
+        uow.commit()
+    app.engine.dispose()
+
+
+def time_router(database_url: str, count: int = 300) -> float:
+    """Milliseconds per ``/ik`` through ``router.handle`` alone, sequentially (no Slack, no HTTP)."""
+    app = build_app(Settings(KETENBOT_DATABASE_URL=database_url))  # type: ignore[call-arg]
+    incoming = Incoming("slack", "DU0000", "U0000", ChatKind.DIRECT, text="/ik")
+    for _ in range(30):
+        app.router.handle(incoming)
+    started = time.perf_counter()
+    for _ in range(count):
+        app.router.handle(incoming)
+    app.engine.dispose()
+    return (time.perf_counter() - started) / count * 1000
+
+
+def pong(incoming: Incoming) -> list[Outgoing]:
+    """(c) the adapter with a router that does nothing: what the Slack adapter itself costs."""
+    return [Outgoing("slack", "pong", chat_id=incoming.chat_id, user_id=incoming.user_id)]
+
+
+@asynccontextmanager
+async def ketenbot(fake: FakeSlack, database_url: str, *, no_op: bool = False) -> AsyncIterator[str]:
+    app = build_app(Settings(KETENBOT_DATABASE_URL=database_url))  # type: ignore[call-arg]
+    settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url)
+    adapter = SlackAdapter(pong if no_op else app.router.handle, settings, app.catalogue)
+
+    async def healthy() -> dict[str, bool]:
+        return {"slack": True}
+
+    http = HttpServer("127.0.0.1", 0, metrics=Metrics(), health=healthy)
+    adapter.attach(http)
+    await http.start()
+    await adapter.start()
+    try:
+        yield f"{http.base_url}/slack/events"
+    finally:
+        await adapter.stop()
+        await http.stop()
+        app.engine.dispose()
+
+
+Body = Callable[[int], bytes]
+
+
+class PostCounter:
+    """True once ``target`` chat.postMessage calls were recorded; counts incrementally (O(1) per call)."""
+
+    def __init__(self, fake: FakeSlack, target: int) -> None:
+        self.fake, self.target, self.seen, self.count = fake, target, 0, 0
+
+    def __call__(self) -> bool:
+        calls = self.fake.calls
+        for call in calls[self.seen :]:
+            self.count += call.method == "chat.postMessage"
+        self.seen = len(calls)
+        return self.count >= self.target
+
+
+async def drive(name: str, url: str, fake: FakeSlack, body: Body, commands: int, concurrency: int) -> Result:
+    acks: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(commands):
+        queue.put_nowait(i)
+    baseline = len(fake.called("chat.postMessage"))
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+        async def worker() -> None:
+            while not queue.empty():
+                i = queue.get_nowait()
+                data = body(i)
+                started = time.perf_counter()
+                async with session.post(url, data=data, headers=signed_headers(SECRET, data)) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"{name}: HTTP {response.status}")
+                acks.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await fake.wait_for(PostCounter(fake, baseline + commands), timeout=120)
+        seconds = time.perf_counter() - started
+    ok = len(fake.posted()) - baseline
+    if ok != commands:
+        methods = sorted({(c.method, c.status, str(c.response.get("error"))) for c in fake.calls})
+        raise RuntimeError(f"{name}: {ok} replies for {commands} commands; calls: {methods}")
+    return Result(name, commands, seconds, acks)
+
+
+async def run_side(
+    name: str,
+    server: Callable[[FakeSlack], Any],
+    body: Body,
+    commands: int,
+    concurrency: int,
+) -> Result:
+    async with FakeSlack() as fake, server(fake) as url:
+        await drive(name, url, fake, body, min(100, commands), concurrency)  # warm-up
+        fake.calls.clear()
+        return await drive(name, url, fake, body, commands, concurrency)
+
+
+async def main(commands: int, concurrency: int, database_url: str | None, rounds: int) -> None:
+    logging.basicConfig(level=logging.ERROR)
+
+    def ping(i: int) -> bytes:
+        return slash_command_body("/ping", "", f"U{i % USERS:04d}", f"DU{i % USERS:04d}")
+
+    def ik(i: int) -> bytes:
+        return slash_command_body("/ketenbot", "ik", f"U{i % USERS:04d}", f"DU{i % USERS:04d}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        print(f"{commands} signed slash commands, {concurrency} in flight, database {url.split(':')[0]}")
+        prepare(url)
+        best: dict[str, Result] = {}
+        for round_ in range(1, rounds + 1):  # interleaved, so both sides see the same machine noise
+            bare = await run_side("bare Bolt", bare_bolt, ping, commands, concurrency)
+            ours = await run_side("ketenbot", lambda fake: ketenbot(fake, url), ik, commands, concurrency)
+            noop = await run_side(
+                "adapter", lambda fake: ketenbot(fake, url, no_op=True), ik, commands, concurrency
+            )
+            print(f"round {round_}")
+            for result in (bare, ours, noop):
+                print("  " + result.line())
+            for result in (bare, ours, noop):
+                if result.name not in best or result.rate > best[result.name].rate:
+                    best[result.name] = result
+        router_ms = time_router(url)
+    bare, ours, noop = best["bare Bolt"], best["ketenbot"], best["adapter"]
+    print(f"best of {rounds}: ratio ketenbot / bare Bolt {ours.rate / bare.rate:.2f}x (target >= 0.75x)")
+    print(f"best of {rounds}: ratio adapter with a no-op router / bare Bolt {noop.rate / bare.rate:.2f}x")
+    p50, p99 = ours.percentile(50), ours.percentile(99)
+    print(f"ketenbot ack p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 300 ms)")
+    print(f"router.handle alone (/ik, sequential, no Slack): {router_ms:.2f} ms per command")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--commands", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: a temporary SQLite file)")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.commands, arguments.concurrency, arguments.database, arguments.rounds))

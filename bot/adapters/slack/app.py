@@ -1,0 +1,275 @@
+"""The Slack adapter: a Bolt ``AsyncApp`` with a few generic listeners, served on the bot's HTTP server
+(``POST /slack/events``) or over Socket Mode when an app token is set.
+
+Every listener acks first and does the slow work after: the router runs in a worker thread
+(``asyncio.to_thread``), so neither a slow database nor a busy loop makes Slack's 3-second deadline slip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import inbound
+from bot.adapters.slack.forms import CALLBACK_ID, FormContext, modal_view
+from bot.adapters.slack.inbound import PLATFORM, ROOT_COMMAND, MessageRef
+from bot.adapters.slack.markup import home_view
+from bot.adapters.slack.outbound import SlackOutbound, make_client
+from bot.core.http import HttpServer
+from bot.core.i18n import Catalogue, t
+from bot.core.types import Incoming, Outgoing
+
+log = logging.getLogger("ketenbot.slack")
+
+Handle = Callable[[Incoming], list[Outgoing]]
+Ack = Callable[..., Any]
+Body = Mapping[str, Any]
+
+EVENTS_PATH = "/slack/events"
+HINTED_KINDS = ("date", "datetime", "integer", "organisation", "case")
+UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
+# bot.core.forms.FORM_CANCEL; spelled out because the forms module pulls in storage (a test checks).
+FORM_CANCEL = "form.cancel"
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None = None  # set: Socket Mode; unset: HTTP on the bot's server
+    api_url: str | None = None
+    root_command: str = ROOT_COMMAND
+    home_commands: Sequence[str] = ("/ik", "/help")  # what the App Home shows: the replies to these
+    default_language: str = "nl"
+    submit_deadline: float = (
+        2.5  # seconds a modal waits for validation before it closes and answers by message
+    )
+
+
+class SlackAdapter:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        handle: Handle,
+        settings: SlackSettings,
+        catalogue: Catalogue,
+        *,
+        client: AsyncWebClient | None = None,
+    ) -> None:
+        self.handle = handle
+        self.settings = settings
+        self.catalogue = catalogue
+        self.client = client or make_client(settings.bot_token, settings.api_url)
+        self.outbound = SlackOutbound(self.client)
+        self.bolt = AsyncApp(signing_secret=settings.signing_secret, client=self.client, logger=log)
+        self.socket: AsyncSocketModeHandler | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._running = False
+        self._register()
+
+    # -- adapter protocol -------------------------------------------------------------------------
+
+    @property
+    def sender(self) -> SlackOutbound:
+        return self.outbound
+
+    @property
+    def mode(self) -> str:
+        return "socket" if self.settings.app_token else "http"
+
+    def attach(self, http: HttpServer) -> None:
+        """Serve Slack's requests (commands, interactivity, events) on the bot's one HTTP server."""
+        http.add_route("POST", EVENTS_PATH, self.dispatch_http)
+
+    async def start(self) -> None:
+        if self.client.session is None:  # one connection pool for every Web API call (not one per call)
+            self._session = aiohttp.ClientSession()
+            self.client.session = self._session
+        if self.settings.app_token:
+            self.socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
+            await self.socket.connect_async()  # type: ignore[no-untyped-call]
+        self._running = True
+
+    async def stop(self) -> None:
+        self._running = False
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
+            self.socket = None
+        if self._session is not None:
+            self.client.session = None
+            await self._session.close()
+            self._session = None
+
+    def connected(self) -> bool:
+        return self._running
+
+    async def dispatch_http(self, request: web.Request) -> web.Response:
+        """Bolt verifies the signature (401 when bad, missing or older than 5 minutes) and acks."""
+        return await to_aiohttp_response(await self.bolt.async_dispatch(await to_bolt_request(request)))
+
+    # -- listeners: few and generic ---------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.bolt
+        app.command(re.compile(r"^/"))(self.on_command)
+        app.action(re.compile(r".+"))(self.on_action)
+        app.view_submission(CALLBACK_ID)(self.on_submission)
+        app.view_closed(CALLBACK_ID)(self.on_closed)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.event("member_joined_channel")(self.on_member_joined)
+        app.event("message")(self.on_message)
+
+    async def on_command(self, ack: Ack, body: Body) -> None:
+        await ack()
+        incoming = inbound.from_command(body, self.settings.root_command)
+        replies = await self.run(incoming)
+        await self.deliver(replies, incoming, trigger_id=body.get("trigger_id"))
+
+    async def on_action(self, ack: Ack, body: Body) -> None:
+        await ack()
+        view = body.get("view") or {}
+        if view.get("type") == "modal":  # a widget inside one of our modals: nothing to do until submit
+            return
+        incoming = inbound.from_action(body)
+        if incoming is None:
+            return
+        replies = await self.run(incoming)
+        ref = inbound.press_location(body)[1]
+        await self.deliver(replies, incoming, trigger_id=body.get("trigger_id"), ref=ref)
+
+    async def on_submission(self, ack: Ack, body: Body) -> None:
+        incoming, _where = inbound.from_submission(body)
+        task = asyncio.ensure_future(self.run(incoming))
+        try:
+            replies = await asyncio.wait_for(asyncio.shield(task), self.settings.submit_deadline)
+        except TimeoutError:
+            await ack()  # close the modal within Slack's deadline; the outcome follows as messages
+            await self.deliver([self.late_errors(m) for m in await task], incoming)
+            return
+        errors = next((dict(m.form.errors) for m in replies if m.form is not None and m.form.errors), None)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self.deliver(replies, incoming)
+
+    async def on_closed(self, ack: Ack, body: Body) -> None:
+        """The modal was closed without submitting: cancel the form the command started."""
+        await ack()
+        view = body.get("view") or {}
+        where = FormContext.decode(str(view.get("private_metadata") or ""))
+        user = (body.get("user") or {}).get("id", "")
+        incoming = Incoming(
+            PLATFORM, where.chat_id, str(user), where.chat_kind, action_id=FORM_CANCEL, value=""
+        )
+        await self.deliver(await self.run(incoming), incoming)
+
+    async def on_home_opened(self, event: Body) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        sections: list[tuple[str, Sequence[Any]]] = []
+        language = self.settings.default_language
+        for command in self.settings.home_commands:
+            for message in await self.run(inbound.home_incoming(event, command)):
+                if all(message.text != text for text, _ in sections):  # e.g. "not registered" only once
+                    sections.append((message.text, message.buttons))
+                language = message.language or language
+        title = self.catalogue.render(t("slack.home_title"), language)
+        await self.client.views_publish(user_id=str(event.get("user")), view=home_view(title, sections))
+
+    async def on_member_joined(self, event: Body, context: Mapping[str, Any]) -> None:
+        """Greet someone who joins a channel with the bot (privately), explaining how to sign up."""
+        user = str(event.get("user") or "")
+        if not user or user == context.get("bot_user_id"):
+            return
+        incoming = inbound.joined_incoming(event, "/help")
+        for message in await self.run(incoming):
+            await self.outbound.ephemeral(incoming.chat_id, user, message)
+
+    async def on_message(self, event: Body) -> None:
+        incoming = inbound.from_message_event(event)
+        if incoming is not None:
+            await self.deliver(await self.run(incoming), incoming)
+
+    # -- the work after the ack -------------------------------------------------------------------
+
+    async def run(self, incoming: Incoming) -> list[Outgoing]:
+        return await asyncio.to_thread(self.handle, incoming)
+
+    async def deliver(
+        self,
+        replies: Sequence[Outgoing],
+        incoming: Incoming,
+        *,
+        trigger_id: str | None = None,
+        ref: MessageRef | None = None,
+    ) -> None:
+        """Put the router's replies on Slack: a form as a modal (when a trigger id allows), the first reply
+        to a pressed message in its place, the rest as messages (direct ones via conversations.open)."""
+        pending = list(replies)
+        at = next((i for i, m in enumerate(pending) if m.form is not None), None)
+        if at is not None and trigger_id and await self.open_modal(pending[at], incoming, trigger_id):
+            # The modal replaces the step-by-step introduction ("form started, type /stop ...") and prompt.
+            pending = pending[at + 1 :]
+        for message in pending:
+            if ref is not None and ref.ts and message.chat_id == ref.channel:
+                await self.outbound.update(ref, message)
+                ref = None
+                continue
+            await self.post(message, incoming)
+
+    async def post(self, message: Outgoing, incoming: Incoming) -> None:
+        try:
+            await self.outbound.post(message)
+        except SlackApiError as error:
+            # A slash command works in channels the bot is not in: answer the user directly instead.
+            if error.response.get("error") not in UNREACHABLE_CHANNEL or not incoming.user_id:
+                raise
+            await self.outbound.post(replace(message, chat_id=None, user_id=incoming.user_id))
+
+    async def open_modal(self, message: Outgoing, incoming: Incoming, trigger_id: str) -> bool:
+        form = message.form
+        assert form is not None
+        language = message.language or self.settings.default_language
+        where = FormContext(form.form_id, incoming.chat_id, incoming.chat_kind)
+        view = modal_view(
+            form,
+            where,
+            submit=self.catalogue.render(t("form.submit_button"), language),
+            close=self.catalogue.render(t("form.cancel_button"), language),
+            hint=lambda kind: self.hint(kind, language),
+        )
+        try:
+            await self.client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as error:  # e.g. expired_trigger_id: fall back to the chat steps
+            log.warning("could not open a modal (%s); asking step by step", error.response.get("error"))
+            return False
+        return True
+
+    def hint(self, kind: str, language: str) -> str:
+        return self.catalogue.render(t(f"form.hint_{kind}"), language) if kind in HINTED_KINDS else ""
+
+    def late_errors(self, message: Outgoing) -> Outgoing:
+        """Field errors that arrived after the modal closed, written out in the message."""
+        if message.form is None or not message.form.errors:
+            return message
+        labels = {f.name: f.label for f in message.form.fields}
+        language = message.language or self.settings.default_language
+        lines = [
+            self.catalogue.render(t("slack.late_errors", field=labels.get(name, name), error=error), language)
+            for name, error in message.form.errors.items()
+        ]
+        return replace(message, text="\n".join([message.text, *lines]), form=None)

@@ -1,0 +1,255 @@
+"""The Telegram adapter: the real PTB ``Application`` with three generic listeners (commands, button
+presses, plain text) and one for group migrations; long polling, or a webhook on the bot's HTTP server.
+
+It translates updates to ``Incoming``, runs the router off the event loop, and renders what comes back.
+No business rules live here: the adapter gets plain data (a handle function, the command menu).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import web
+from telegram import BotCommand, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram import inbound
+from bot.adapters.telegram.forms import button_signature, keyboard, pressed_label
+from bot.adapters.telegram.markup import escape, split_text
+from bot.adapters.telegram.outbound import (
+    PacedRateLimiter,
+    TelegramSender,
+    deliver,
+    destination,
+    with_margin,
+)
+from bot.core.http import HttpServer
+from bot.core.metrics import Metrics
+from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
+from bot.core.types import Incoming, Outgoing
+
+log = logging.getLogger("ketenbot.telegram")
+
+Handle = Callable[[Incoming], list[Outgoing]]
+CommandMenu = Mapping[str, Sequence[tuple[str, str]]]  # language -> (command, description)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+class TelegramAdapter:
+    platform = inbound.PLATFORM
+
+    def __init__(
+        self,
+        handle: Handle,
+        *,
+        token: str,
+        metrics: Metrics,
+        commands: CommandMenu,
+        default_language: str = "nl",
+        base_url: str | None = None,
+        base_file_url: str | None = None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        http: HttpServer | None = None,
+        limits: Limits = TELEGRAM_LIMITS,
+        poll_timeout: float = 10.0,
+        concurrent_updates: int = 1,
+    ) -> None:
+        """``concurrent_updates``: how many chats are served at once (one chat's updates always in order).
+        1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it)."""
+        if webhook_url and http is None:
+            raise ValueError("webhook mode needs the bot's HTTP server")
+        self.handle = handle
+        self.metrics = metrics
+        self.commands = commands
+        self.default_language = default_language
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret or (secrets.token_urlsafe(32) if webhook_url else None)
+        self.poll_timeout = poll_timeout
+        self.pacer = Pacer(with_margin(limits))
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .rate_limiter(PacedRateLimiter(self.pacer, metrics))
+            .concurrent_updates(inbound.PerChatUpdateProcessor(concurrent_updates))
+        )
+        if base_url:
+            builder = builder.base_url(base_url)
+        if base_file_url or base_url:
+            builder = builder.base_file_url(base_file_url or _file_url(base_url or ""))
+        if webhook_url:
+            builder = builder.updater(None)
+        self.application: AnyApplication = builder.build()
+        self.sender = TelegramSender(self.application.bot, self._migrated)
+        self._running = False
+        self._install_listeners()
+        if webhook_url and http is not None:
+            http.add_route("POST", urlparse(webhook_url).path or DEFAULT_WEBHOOK_PATH, self._webhook)
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()
+        await self.publish_commands()
+        if self.webhook_url:
+            await app.bot.set_webhook(
+                self.webhook_url, secret_token=self.webhook_secret, allowed_updates=ALLOWED_UPDATES
+            )
+            await app.start()
+        else:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
+        self._running = True
+        log.info("telegram adapter started (%s)", "webhook" if self.webhook_url else "long polling")
+
+    async def stop(self) -> None:
+        self._running = False
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    def connected(self) -> bool:
+        return self._running and self.application.running
+
+    async def publish_commands(self) -> None:
+        """setMyCommands per language; the default list (no language_code) in the default language."""
+        bot = self.application.bot
+        for language, entries in self.commands.items():
+            menu = [BotCommand(name, description[:256]) for name, description in entries]
+            await bot.set_my_commands(menu, language_code=language)
+            if language == self.default_language:
+                await bot.set_my_commands(menu)
+
+    # -- listeners: few and generic -------------------------------------------------------------------
+
+    def _install_listeners(self) -> None:
+        app = self.application
+        app.add_handler(MessageHandler(filters.COMMAND, self._on_message))
+        app.add_handler(CallbackQueryHandler(self._on_press))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self._on_message))
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
+        app.add_error_handler(self._on_error)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = inbound.from_message(update)
+        if incoming is None:
+            return
+        self._count("message" if not incoming.is_command else "command")
+        for message in await asyncio.to_thread(self.handle, incoming):
+            await self._reply(message)
+
+    async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        incoming = inbound.from_press(query)
+        await query.answer()  # stop the spinner at once, whatever the press leads to
+        if incoming is None:
+            return
+        self._count("press")
+        replies = await asyncio.to_thread(self.handle, incoming)
+        pressed = query.message
+        old_markup = getattr(pressed, "reply_markup", None)
+        first = replies[0] if replies else None
+        if pressed is not None and first is not None and self._same_prompt(old_markup, first):
+            # the same question again (a multiple choice toggled): update it in place
+            await self._edit(pressed.chat.id, pressed.message_id, first)
+            replies = replies[1:]
+        elif pressed is not None and old_markup is not None:
+            # answered: keep the question and what was chosen, drop the buttons (no double taps)
+            label = pressed_label(old_markup, query.data or "")
+            text = getattr(pressed, "text", None) or ""
+            chosen = f"{escape(text)}\n\n→ <b>{escape(label)}</b>" if label else escape(text)
+            await self._edit_text(pressed.chat.id, pressed.message_id, chosen, None)
+        for message in replies:
+            await self._reply(message)
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        incoming = inbound.from_migration(message) if message is not None else None
+        if incoming is not None:
+            self._count("migration")
+            await asyncio.to_thread(self.handle, incoming)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.metrics.inc("ketenbot_telegram_errors_total", help="Bot API errors", kind="update", method="-")
+        log.error("telegram update failed: %r", context.error, exc_info=context.error)
+
+    # -- rendering ------------------------------------------------------------------------------------
+
+    async def _reply(self, message: Outgoing) -> None:
+        await deliver(self.application.bot, destination(message), message)
+
+    def _same_prompt(self, old: InlineKeyboardMarkup | None, message: Outgoing) -> bool:
+        new = keyboard(message)
+        if old is None or new is None or message.file is not None:
+            return False
+        return button_signature(old) == button_signature(new) and len(split_text(message.text)) == 1
+
+    async def _edit(self, chat_id: int, message_id: int, message: Outgoing) -> None:
+        await self._edit_text(chat_id, message_id, split_text(message.text)[0], keyboard(message))
+
+    async def _edit_text(
+        self, chat_id: int, message_id: int, html: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        try:
+            await self.application.bot.edit_message_text(
+                html, chat_id=chat_id, message_id=message_id, parse_mode="HTML", reply_markup=markup
+            )
+        except BadRequest as error:  # too old to edit, deleted, unchanged: the replies still go out
+            if "not modified" not in str(error):
+                log.warning("could not update message %s in %s: %s", message_id, chat_id, error)
+
+    async def _migrated(self, old_chat_id: str, new_chat_id: str) -> None:
+        """A send found the group moved: record it the same way as the migration update."""
+        incoming = Incoming(platform=self.platform, chat_id=old_chat_id, user_id="", migrated_to=new_chat_id)
+        await asyncio.to_thread(self.handle, incoming)
+
+    def _count(self, kind: str) -> None:
+        self.metrics.inc("ketenbot_telegram_updates_total", help="Telegram updates received", kind=kind)
+
+    # -- webhook --------------------------------------------------------------------------------------
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not self.webhook_secret or not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
+            self.metrics.inc("ketenbot_telegram_webhook_rejected_total", help="Webhook calls refused")
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.application.bot)
+        except (json.JSONDecodeError, TelegramError, TypeError, KeyError, ValueError):
+            return web.Response(status=400)
+        await self.application.update_queue.put(update)
+        return web.Response()
+
+
+def _file_url(base_url: str) -> str:
+    """``http://host/bot`` -> ``http://host/file/bot`` (the Bot API's file download root)."""
+    root, _, tail = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{tail}"

@@ -1,0 +1,71 @@
+"""/afwezig (/away): while I am away my reminders go to a deputy.
+
+``/afwezig VAN TOT @vervanger`` (dates ``dd-mm-jjjj``, both days included) · ``/afwezig uit`` ends it now.
+The dispatcher routes at send time: a reminder due while I am away reaches the deputy, marked as mine.
+"""
+
+from __future__ import annotations
+
+from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core.dates import format_date, parse_date
+from storage.absence import Absence
+
+group = CommandGroup("afwezig")
+
+END_WORDS = ("uit", "off", "stop")
+
+
+@group.command("afwezig", aliases=["away"], usage=t("afwezig.usage"), needs_args=True)
+def afwezig(msg: Incoming, ctx: Context) -> Reply:
+    words = msg.args.split()
+    if len(words) == 1 and words[0].lower() in END_WORDS:
+        return end_absence(ctx)
+    if len(words) != 3 or not words[2].startswith("@"):
+        raise UserError("afwezig.usage")
+    return set_absence(ctx, words[0], words[1], words[2])
+
+
+def set_absence(ctx: Context, start: str, end: str, handle: str) -> Reply:
+    member = ctx.require_member()
+    today = ctx.clock.today()
+    from_on, to_on = parse_date(start, today), parse_date(end, today)
+    if to_on < from_on:
+        raise UserError("afwezig.bad_range", start=format_date(from_on), end=format_date(to_on))
+    if to_on < today:
+        raise UserError("afwezig.in_past", end=format_date(to_on))
+    with ctx.uow as uow:
+        deputy = uow.members.by_handle(handle)
+        if deputy is None or deputy.id is None or not deputy.active:
+            raise UserError("afwezig.unknown_deputy", who=handle[:40])
+        if deputy.id == member.id:
+            raise UserError("afwezig.self")
+        uow.absences.add(
+            Absence(
+                member_id=member.id,
+                deputy_id=deputy.id,
+                from_on=from_on,
+                to_on=to_on,
+                created_at=ctx.clock.now(),
+            )
+        )
+        ctx.notify(
+            deputy.id,
+            t("afwezig.deputy_told", who=member.name, start=format_date(from_on), end=format_date(to_on)),
+            key=f"absence:{member.id}:{from_on.isoformat()}@{deputy.id}",
+        )
+        ctx.audit("afwezig", kind="write", detail=f"deputy {deputy.id} {from_on}..{to_on}")
+        uow.commit()
+    return Reply(t("afwezig.set", start=format_date(from_on), end=format_date(to_on), deputy=deputy.name))
+
+
+def end_absence(ctx: Context) -> Reply:
+    member = ctx.require_member()
+    with ctx.uow as uow:
+        absences = uow.absences.current_and_future(member.id, ctx.clock.today())
+        for absence in absences:
+            absence.ended_at = ctx.clock.now()
+            uow.session.add(absence)
+        uow.session.flush()
+        ctx.audit("afwezig.uit", kind="write", detail=f"{len(absences)} ended")
+        uow.commit()
+    return Reply(t("afwezig.ended" if absences else "afwezig.none"))

@@ -1,0 +1,153 @@
+"""/detentie (/detention): a detention of a case subject and its release alerts.
+
+``/detentie CODE START VRIJ SOORT INRICHTING`` registers one (dates ``dd-mm-jjjj``); the procesregie and
+casusregie holders get release alerts 28, 14, 7 and 1 day(s) before and on the release day at 09:00.
+``/detentie CODE datum NIEUWE-DATUM`` moves the release date and rebuilds the ladder (passed alerts are not
+re-sent, the one now in its window goes out once). ``/detentie CODE`` shows the detention.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core.dates import format_date, format_datetime, parse_date
+from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.privacy import case_label
+from handlers.reminders import RELEASE_KIND, queue_release_alerts
+from storage.detention import Detention, DetentionKind
+
+group = CommandGroup("detentie")
+
+DATE_WORDS = ("datum", "date")
+MAX_FACILITY = 120
+
+
+@group.command("detentie", aliases=["detention"], usage=t("detentie.usage"), needs_args=True)
+def detentie(msg: Incoming, ctx: Context) -> Reply:
+    code, rest = split_code(msg.args)
+    words = rest.split()
+    if not words:
+        return show(ctx, code)
+    if words[0].lower() in DATE_WORDS:
+        if len(words) != 2:
+            raise UserError("detentie.usage")
+        return move_release(ctx, code, words[1])
+    if len(words) < 4:
+        raise UserError("detentie.usage")
+    return register(ctx, code, words[0], words[1], words[2], " ".join(words[3:]))
+
+
+def parse_kind(word: str) -> DetentionKind:
+    for kind in DetentionKind:
+        if word.lower() in (kind.value, kind.value.replace("_", "-")):
+            return kind
+    raise UserError("detentie.bad_kind", kind=word[:30], options=", ".join(k.value for k in DetentionKind))
+
+
+def check_dates(ctx: Context, started_on: date, release_on: date) -> None:
+    if release_on < started_on:
+        raise UserError(
+            "detentie.release_before_start", release=format_date(release_on), start=format_date(started_on)
+        )
+    if release_on < ctx.clock.today():
+        raise UserError("detentie.release_in_past", release=format_date(release_on))
+
+
+def register(ctx: Context, code: str, start: str, release: str, kind_word: str, facility: str) -> Reply:
+    member = ctx.require_member()
+    started_on = parse_date(start, ctx.clock.today())
+    release_on = parse_date(release, ctx.clock.today())
+    kind = parse_kind(kind_word)
+    if len(facility) > MAX_FACILITY:
+        raise UserError("form.too_long", limit=MAX_FACILITY, length=len(facility))
+    check_dates(ctx, started_on, release_on)
+    now = ctx.clock.now()
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "detentie")
+        assert case.id is not None
+        require_open(case)
+        if not holds_regie(uow, case, member):
+            raise UserError("detentie.regie_only", code=case.code)
+        if uow.detentions.current(case.id) is not None:
+            raise UserError("detentie.exists", code=case.code)
+        detention = uow.detentions.add(
+            Detention(
+                case_id=case.id,
+                facility=facility,
+                kind=kind,
+                started_on=started_on,
+                release_on=release_on,
+                created_by=member.id,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        keys = queue_release_alerts(uow, detention, case, ctx.clock)
+        ctx.audit("detentie", kind="write", case_id=case.id, detail=f"detention {detention.id}")
+        uow.commit()
+    return Reply(
+        t(
+            "detentie.registered",
+            code=case_label(case),
+            facility=facility,
+            release=format_date(release_on),
+            alerts=len(keys),
+        )
+    )
+
+
+def move_release(ctx: Context, code: str, release: str) -> Reply:
+    member = ctx.require_member()
+    release_on = parse_date(release, ctx.clock.today())
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "detentie")
+        assert case.id is not None
+        if not holds_regie(uow, case, member):
+            raise UserError("detentie.regie_only", code=case.code)
+        detention = uow.detentions.current(case.id)
+        if detention is None:
+            raise UserError("detentie.none", code=case.code)
+        check_dates(ctx, detention.started_on, release_on)
+        old = detention.release_on
+        detention.release_on = release_on
+        detention.updated_at = ctx.clock.now()
+        uow.session.add(detention)
+        uow.session.flush()
+        keys = queue_release_alerts(uow, detention, case, ctx.clock)
+        ctx.audit("detentie.datum", kind="write", case_id=case.id, detail=f"{old} -> {release_on}")
+        uow.commit()
+    return Reply(
+        t(
+            "detentie.moved",
+            code=case_label(case),
+            old=format_date(old),
+            release=format_date(release_on),
+            alerts=len(keys),
+        )
+    )
+
+
+def show(ctx: Context, code: str) -> Reply:
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "detentie")
+        assert case.id is not None
+        detention = uow.detentions.current(case.id)
+        if detention is None:
+            uow.commit()
+            return Reply(t("detentie.none", code=case_label(case)))
+        pending = [row for row in uow.outbox.pending_for_prefix(f"{RELEASE_KIND}:{detention.id}:")]
+        lines = [
+            t(
+                "detentie.show",
+                code=case_label(case),
+                facility=detention.facility,
+                kind=t(f"detentie.kind.{detention.kind}"),
+                start=format_date(detention.started_on),
+                release=format_date(detention.release_on),
+            )
+        ]
+        due_times = sorted({format_datetime(row.due_at, ctx.clock.tz) for row in pending})
+        lines.append(t("detentie.alerts", times=due_times or "-"))
+        uow.commit()
+    return Reply(lines)

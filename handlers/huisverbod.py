@@ -1,0 +1,117 @@
+"""/huisverbod: a tijdelijk huisverbod on a case subject and its reminders.
+
+``/huisverbod CODE DATUM`` records one imposed on DATUM (day 1): reminders to the regie holders on day 8
+(extension decision due) and day 10 (ends unless extended), follow-ups at 3, 6 and 12 months.
+``/huisverbod CODE verlengd`` or ``niet-verlengd`` records the extension decision and adjusts the ladder
+(extended: the hard end on day 28). ``/huisverbod CODE`` shows it.
+"""
+
+from __future__ import annotations
+
+from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core.dates import format_date, parse_date
+from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.privacy import case_label
+from handlers.reminders import queue_huisverbod_reminders
+from schedules.rules import huisverbod_ends_on
+from storage.detention import Huisverbod
+
+group = CommandGroup("huisverbod")
+
+DECISIONS = {"verlengd": True, "extended": True, "niet-verlengd": False, "not-extended": False}
+MAX_AGE_DAYS = 28  # a huisverbod that ended longer ago needs no reminders
+
+
+@group.command("huisverbod", usage=t("huisverbod.usage"), needs_args=True)
+def huisverbod(msg: Incoming, ctx: Context) -> Reply:
+    code, rest = split_code(msg.args)
+    word = rest.strip().lower()
+    if not word:
+        return show(ctx, code)
+    if word in DECISIONS:
+        return decide(ctx, code, DECISIONS[word])
+    if len(word.split()) != 1:
+        raise UserError("huisverbod.usage")
+    return register(ctx, code, word)
+
+
+def register(ctx: Context, code: str, start_text: str) -> Reply:
+    member = ctx.require_member()
+    today = ctx.clock.today()
+    started_on = parse_date(start_text, today)
+    if started_on > today:
+        raise UserError("huisverbod.in_future", date=format_date(started_on))
+    if (today - started_on).days >= MAX_AGE_DAYS:
+        raise UserError("huisverbod.too_old", date=format_date(started_on))
+    now = ctx.clock.now()
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "huisverbod")
+        assert case.id is not None
+        require_open(case)
+        if not holds_regie(uow, case, member):
+            raise UserError("huisverbod.regie_only", code=case.code)
+        if not uow.cases.subjects(case.id):
+            raise UserError("huisverbod.no_subject", code=case.code)
+        record = uow.huisverboden.add(
+            Huisverbod(case_id=case.id, started_on=started_on, created_by=member.id, created_at=now)
+        )
+        keys = queue_huisverbod_reminders(uow, record, case, ctx.clock)
+        ctx.audit("huisverbod", kind="write", case_id=case.id, detail=f"huisverbod {record.id}")
+        uow.commit()
+    ends = huisverbod_ends_on(started_on, None)
+    return Reply(
+        t(
+            "huisverbod.registered",
+            code=case_label(case),
+            start=format_date(started_on),
+            ends=format_date(ends),
+            alerts=len(keys),
+        )
+    )
+
+
+def decide(ctx: Context, code: str, extended: bool) -> Reply:
+    member = ctx.require_member()
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "huisverbod")
+        assert case.id is not None
+        if not holds_regie(uow, case, member):
+            raise UserError("huisverbod.regie_only", code=case.code)
+        record = uow.huisverboden.latest(case.id)
+        if record is None:
+            raise UserError("huisverbod.none", code=case.code)
+        record.extended = extended
+        record.decided_at = ctx.clock.now()
+        uow.session.add(record)
+        uow.session.flush()
+        queue_huisverbod_reminders(uow, record, case, ctx.clock)
+        ctx.audit("huisverbod.besluit", kind="write", case_id=case.id, detail=f"extended={extended}")
+        uow.commit()
+    ends = format_date(huisverbod_ends_on(record.started_on, extended))
+    return Reply(
+        t("huisverbod.extended" if extended else "huisverbod.not_extended", code=case_label(case), ends=ends)
+    )
+
+
+def show(ctx: Context, code: str) -> Reply:
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "huisverbod")
+        assert case.id is not None
+        record = uow.huisverboden.latest(case.id)
+        uow.commit()
+    if record is None:
+        return Reply(t("huisverbod.none", code=case_label(case)))
+    decision = {
+        None: "huisverbod.undecided",
+        True: "huisverbod.is_extended",
+        False: "huisverbod.is_not_extended",
+    }
+    return Reply(
+        t(
+            "huisverbod.show",
+            code=case_label(case),
+            start=format_date(record.started_on),
+            ends=format_date(huisverbod_ends_on(record.started_on, record.extended)),
+            decision=t(decision[record.extended]),
+        )
+    )

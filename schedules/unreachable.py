@@ -1,0 +1,39 @@
+"""A member blocked the bot on a platform: mark that identity unreachable and tell procesregie once.
+
+Later messages to the member go to another reachable identity of theirs (``identities.preferred``); when
+they have none, the dispatcher fails the row with "no reachable identity". Deputies do not exist yet:
+when they do, reminders for an unreachable member should go to the deputy here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.context import encode_reply
+from bot.core.i18n import t
+from bot.core.types import Reply
+from storage.models import Role
+from storage.uow import UnitOfWork
+
+
+def mark_unreachable(uow: UnitOfWork, platform: str, external_id: str, now: datetime) -> int:
+    """Mark the identity unreachable; on the first failure queue a notice to every procesmanager.
+
+    Returns how many notices were queued (0 when it was already marked, or is unknown). Commits."""
+    identity = uow.identities.mark_unreachable(platform, external_id, now)
+    if identity is None:
+        uow.commit()
+        return 0
+    member = uow.members.get(identity.member_id)
+    name = member.name if member else external_id
+    payload = encode_reply(Reply(t("delivery.unreachable", name=name, platform=platform)))
+    episode = int(now.timestamp())  # a later block (after unblocking) is a new episode, told again
+    queued = 0
+    for manager in uow.members.with_role(Role.PROCESMANAGER):
+        if manager.id is None or manager.id == identity.member_id:
+            continue
+        key = f"unreachable:{identity.id}:{episode}-{manager.id}"
+        if uow.outbox.add(key, payload, due_at=now, now=now, member_id=manager.id) is not None:
+            queued += 1
+    uow.commit()
+    return queued
