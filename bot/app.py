@@ -28,6 +28,7 @@ from handlers import (
     huisverbod,
     ik,
     mijn,
+    overleg,
     regie,
     signaal,
     stop,
@@ -54,6 +55,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     detentie.group,
     huisverbod.group,
     afwezig.group,
+    overleg.group,
 )
 
 LOCALE_DIRS = (

@@ -76,6 +76,7 @@ def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
         chat_id=delivery.chat_id,
         user_id=delivery.user_id,
         buttons=[RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in reply.buttons],
+        file=reply.file,
         is_group=delivery.is_group,
         dedupe_key=delivery.dedupe_key,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 
 from storage import outbox_claim
@@ -292,3 +292,22 @@ class Address:
     user_id: str | None
     language: str | None
     on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead
+
+
+
+def add_many(repository: OutboxRepository, rows: Sequence[dict[str, Any]]) -> int:
+    """Queue many messages (dicts of OutboxMessage columns: ``dedupe_key``, ``member_id``, ``payload``,
+    ``due_at``, ``expires_at``, ``created_at``) with one key check per 500 keys and one multi-row INSERT: a
+    series with 40 invitees writes thousands of reminder rows. Keys already queued, in any state, are left
+    alone, as in ``OutboxRepository.add``."""
+    existing: set[str] = set()
+    keys = [row["dedupe_key"] for row in rows]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        statement = select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_(chunk))
+        existing.update(repository.session.exec(statement).all())
+    fresh = [r for r in {r["dedupe_key"]: r for r in rows}.values() if r["dedupe_key"] not in existing]
+    if fresh:
+        values = [{"status": OutboxStatus.PENDING, "attempts": 0, "group_purpose": None, **r} for r in fresh]
+        repository.session.execute(insert(OutboxMessage), values)
+    return len(fresh)

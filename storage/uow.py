@@ -10,6 +10,7 @@ from sqlmodel import Session
 from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
+from storage.meeting_repository import MeetingRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -79,6 +80,7 @@ class UnitOfWork:
         self.detentions = DetentionRepository(session)
         self.huisverboden = HuisverbodRepository(session)
         self.absences = AbsenceRepository(session)
+        self.meetings = MeetingRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

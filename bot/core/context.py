@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import Clock
 from bot.core.i18n import Text
-from bot.core.types import Button, Incoming, Reply
+from bot.core.types import Button, FileAttachment, Incoming, Reply
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -91,9 +92,12 @@ class Context:
         buttons: Sequence[Button] = (),
         due_at: datetime | None = None,
         expires_at: datetime | None = None,
+        file: FileAttachment | None = None,
     ) -> bool:
         """Queue a direct message to a member through the outbox; rendered in their language when sent."""
-        payload = encode_reply(Reply(text if isinstance(text, Text) else list(text), buttons=buttons))
+        payload = encode_reply(
+            Reply(text if isinstance(text, Text) else list(text), buttons=buttons, file=file)
+        )
         row = self.uow.outbox.add(
             key,
             payload,
@@ -122,7 +126,7 @@ class Context:
 
 def encode_reply(reply: Reply) -> dict[str, Any]:
     parts = [reply.text] if isinstance(reply.text, Text | str) else list(reply.text)
-    return {
+    encoded: dict[str, Any] = {
         "text": [p.to_json() if isinstance(p, Text) else {"raw": p} for p in parts],
         "buttons": [
             {
@@ -133,13 +137,22 @@ def encode_reply(reply: Reply) -> dict[str, Any]:
             for b in reply.buttons
         ],
     }
+    if reply.file is not None:  # small files only (an .ics invite): base64 inside the JSON payload
+        encoded["file"] = {
+            "name": reply.file.name,
+            "mime": reply.file.mime,
+            "data": base64.b64encode(reply.file.data).decode("ascii"),
+        }
+    return encoded
 
 
 def decode_reply(payload: dict[str, Any]) -> Reply:
     def one(item: dict[str, Any]) -> Text | str:
         return str(item["raw"]) if "raw" in item else Text.from_json(item)
 
+    file = payload.get("file")
     return Reply(
         [one(p) for p in payload.get("text", [])],
         buttons=[Button(b["id"], one(b["label"]), b.get("value", "")) for b in payload.get("buttons", [])],
+        file=FileAttachment(file["name"], base64.b64decode(file["data"]), file["mime"]) if file else None,
     )

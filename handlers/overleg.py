@@ -1,0 +1,166 @@
+"""/overleg (/meeting): plan an MDO, triage-overleg, HG-overleg, ... with agenda, invites, RSVP, reminders.
+
+``/overleg plan`` · ``/overleg lijst`` · ``/overleg ID`` (overview, RSVPs)
+· ``/overleg ID verzetten <time>`` · ``/overleg ID afzeggen <reason>`` · ``/overleg ID vervanger @member``
+· after the meeting (chair):
+``/overleg ID aanwezig @a @b`` and ``/overleg ID afspraak CODE <text> @owner <deadline>``.
+
+A triage-overleg's agenda is not copied by a job at the cut-off: it is *derived* — the signals that came in
+before the cut-off (12:00 the day before) and were still untriaged then. Nothing can be missed when the bot
+was down at the cut-off, no second instance can fill it twice, and the outcomes are recorded afterwards with
+the existing ``/triage S-<n> <outcome>`` flow (the overview lists each signal with its state).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from bot.core.dates import format_datetime
+from handlers.overleg_change import CANCEL, MOVE, change_form, request_change
+from handlers.overleg_notify import RSVP, kind_label, when_text
+from handlers.overleg_plan import PLAN_FORM, plan_form, require_chair_role
+from handlers.overleg_rsvp import (
+    load_meeting,
+    press_rsvp,
+    record_agreement,
+    record_attendance,
+    send_substitute,
+)
+from handlers.overleg_times import last_started, triage_cutoff, upcoming
+from handlers.signaal import signal_ref
+from handlers.triage import outcome_label
+from storage.meetings import Meeting, MeetingKind, MeetingStatus
+
+group = CommandGroup("overleg")
+group.form(plan_form())
+group.form(change_form())
+
+SUBCOMMANDS = {
+    "verzetten": MOVE,
+    "move": MOVE,
+    "afzeggen": CANCEL,
+    "cancel": CANCEL,
+}
+
+
+@group.command("overleg", aliases=["meeting"], usage=t("overleg.usage"), needs_args=True)
+def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
+    head, _, rest = msg.args.partition(" ")
+    word = head.lower()
+    rest = rest.strip()
+    if word == "plan":
+        require_chair_role(ctx)
+        replies = ctx.forms.start(PLAN_FORM, ctx)
+        ctx.uow.commit()
+        return replies
+    if word in ("lijst", "list"):
+        return show_list(ctx)
+    if not word.lstrip("#").isdigit():
+        raise UserError("overleg.usage")
+    verb, _, more = rest.partition(" ")
+    verb = verb.lower()
+    more = more.strip()
+    if not verb:
+        return show_meeting(ctx, head)
+    if verb in SUBCOMMANDS:
+        return request_change(ctx, head, SUBCOMMANDS[verb], more)
+    if verb in ("vervanger", "substitute"):
+        return send_substitute(ctx, head, more)
+    if verb in ("aanwezig", "attendance"):
+        return record_attendance(ctx, head, more)
+    if verb in ("afspraak", "agreement"):
+        return record_agreement(ctx, head, more)
+    raise UserError("overleg.usage")
+
+
+@group.action(RSVP)
+def rsvp(msg: Incoming, ctx: Context) -> Reply:
+    return press_rsvp(ctx, msg.value)
+
+
+def show_list(ctx: Context) -> Reply:
+    member = ctx.require_member()
+    now = ctx.clock.now()
+    lines: list[Text | str] = []
+    with ctx.uow as uow:
+        for meeting in uow.meetings.upcoming_for(member.id, now):
+            assert meeting.id is not None
+            items = upcoming(meeting, uow.meetings.changes(meeting.id), ctx.clock.tz, now)
+            if not items:
+                continue
+            invitee = uow.meetings.invitee(meeting.id, member.id)
+            lines.append(
+                t(
+                    "overleg.list_line",
+                    id=meeting.id,
+                    kind=kind_label(meeting.kind),
+                    start=format_datetime(items[0].start, ctx.clock.tz),
+                    place=meeting.place,
+                    rsvp=t(f"overleg.rsvp.{invitee.rsvp}") if invitee else "-",
+                )
+            )
+        ctx.audit("overleg.list")
+    if not lines:
+        return Reply(t("overleg.list_empty"))
+    return Reply([t("overleg.list_title", count=len(lines)), *lines])
+
+
+def show_meeting(ctx: Context, raw_id: str) -> Reply:
+    now = ctx.clock.now()
+    with ctx.uow as uow:
+        meeting = load_meeting(ctx, raw_id)
+        assert meeting.id is not None
+        changes = uow.meetings.changes(meeting.id)
+        items = upcoming(meeting, changes, ctx.clock.tz, now)
+        lines: list[Text | str] = [
+            t("overleg.title", id=meeting.id, kind=kind_label(meeting.kind)),
+            when_text(ctx, meeting),
+            t("overleg.place", place=meeting.place),
+        ]
+        if meeting.status == MeetingStatus.CANCELLED:
+            lines.append(t("overleg.status_cancelled", reason=meeting.cancel_reason or "-"))
+        elif items:
+            lines.append(t("overleg.next", start=format_datetime(items[0].start, ctx.clock.tz)))
+        lines.append(
+            t("overleg.agenda_codes", codes=", ".join(c.code for c in uow.meetings.agenda(meeting.id)) or "-")
+        )
+        lines.extend(_triage_agenda(ctx, meeting, items[0].start if items else None))
+        invitees = uow.meetings.invitees(meeting.id)
+        people = uow.meetings.members(
+            [i.member_id for i in invitees] + [i.substitute_id for i in invitees if i.substitute_id]
+        )
+        for invitee in invitees:
+            person = people.get(invitee.member_id)
+            substitute = people.get(invitee.substitute_id) if invitee.substitute_id else None
+            lines.append(
+                t(
+                    "overleg.rsvp_line",
+                    who=person.name if person else "?",
+                    rsvp=t(f"overleg.rsvp.{invitee.rsvp}"),
+                    substitute=substitute.name if substitute else "",
+                )
+            )
+        ctx.audit("overleg.show", detail=f"meeting {meeting.id}")
+    return Reply(lines)
+
+
+def _triage_agenda(ctx: Context, meeting: Meeting, next_start: datetime | None) -> list[Text | str]:
+    """For a triage-overleg: the signals of the next occurrence, or of the last one if none is ahead."""
+    if meeting.kind != MeetingKind.TRIAGE or meeting.id is None:
+        return []
+    start = next_start
+    if start is None:
+        last = last_started(meeting, ctx.uow.meetings.changes(meeting.id), ctx.clock.tz, ctx.clock.now())
+        start = last.start if last else None
+    if start is None:
+        return []
+    cutoff = triage_cutoff(start, ctx.clock.tz)
+    signals = ctx.uow.meetings.triage_agenda(cutoff)
+    lines: list[Text | str] = [
+        t("overleg.triage_agenda", cutoff=format_datetime(cutoff, ctx.clock.tz), count=len(signals))
+    ]
+    for signal in signals:
+        state = outcome_label(signal.outcome) if signal.outcome else t("overleg.signal_open")
+        lines.append(t("overleg.triage_line", ref=signal_ref(signal.id), state=state))
+    return lines

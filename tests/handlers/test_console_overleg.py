@@ -1,0 +1,33 @@
+"""/overleg driven end to end through the JSONL console: the invite reaches the invitee with its .ics."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.handlers.test_console_cases import run_cli
+
+
+def test_jsonl_console_plans_a_meeting_and_delivers_the_invite_with_its_ics(tmp_path: Path) -> None:
+    database = tmp_path / "console.db"
+    run_cli(["demo-data"], database)
+    day = (datetime.fromtimestamp(time.time(), UTC) + timedelta(days=20)).strftime("%d-%m-%Y")
+    answers = ["/overleg plan", "1", f"{day} 10:00", "60", "Zaal 1", "-", "@ggz", "1", "-"]
+    lines = [{"user": "procesmanager", "text": text} for text in answers]
+    lines.append({"user": "procesmanager", "press": "form.submit", "value": ""})
+    lines.append({"user": "ggz", "press": "overleg.rsvp", "value": "3:ja"})
+    out = [
+        json.loads(line)
+        for line in run_cli(
+            ["console", "--jsonl"], database, "".join(json.dumps(x) + "\n" for x in lines)
+        ).splitlines()
+    ]
+    planned = [o for o in out if o["to"] == "procesmanager" and "#3 is gepland" in o["text"]]
+    assert len(planned) == 1 and planned[0]["file"]["name"] == "overleg-3.ics"
+    invites = [o for o in out if o["to"] == "ggz" and o["text"].startswith("Uitnodiging")]
+    assert len(invites) == 1
+    assert invites[0]["file"]["mime"] == "text/calendar" and invites[0]["file"]["size"] > 500
+    assert [b["value"] for b in invites[0]["buttons"]] == ["3:ja", "3:nee", "3:vervanger"]
+    assert any(o["to"] == "ggz" and "Genoteerd voor overleg #3: ja" in o["text"] for o in out)
