@@ -167,6 +167,9 @@ def register_subcommands() -> None:
 
     app.add_typer(admin_app, name="admin")
     app.command("audit")(audit_command)
+    from bot.cli_report import report_command
+
+    app.command("rapport")(report_command)
 
 
 register_subcommands()
