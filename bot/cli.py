@@ -170,6 +170,9 @@ def register_subcommands() -> None:
     from bot.cli_report import report_command
 
     app.command("rapport")(report_command)
+    from bot.cli_privacy import privacy_app
+
+    app.add_typer(privacy_app, name="privacy")
 
 
 register_subcommands()

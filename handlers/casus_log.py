@@ -24,7 +24,7 @@ def show_log(ctx: Context, case: Case) -> list[Reply]:
     lines: list[Text | str] = [t("casus.log_title", code=case.code, count=len(events))]
     names: dict[int, str] = {}
     for event in events[:LOG_LINES]:
-        who = t("casus.log_unknown_member")
+        who: Text | str = t("casus.log_unknown_member")
         if event.member_id is not None:
             if event.member_id not in names:
                 names[event.member_id] = member_name(uow, event.member_id)

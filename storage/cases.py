@@ -129,6 +129,7 @@ class Signal(SQLModel, table=True):
     decided_at: datetime | None = utc_column(nullable=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     created_at: datetime = utc_column()
+    anonymised_at: datetime | None = utc_column(nullable=True)  # personal data removed (retention, erasure)
 
 
 class Subject(SQLModel, table=True):
@@ -165,6 +166,7 @@ class Case(SQLModel, table=True):
     opened_by: int | None = Field(default=None, foreign_key="member.id")
     opened_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
+    anonymised_at: datetime | None = utc_column(nullable=True)  # figures kept, personal data removed
 
 
 class CaseCounter(SQLModel, table=True):

@@ -1,0 +1,30 @@
+"""privacy: anonymised_at on case and signal (retention and erasure keep the figures)
+
+Revision ID: 0005
+Revises: 0002
+Create Date: 2026-11-26 02:15:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0002"  # the lead re-chains this at merge
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("case", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.drop_column("anonymised_at")
+    with op.batch_alter_table("case", schema=None) as batch_op:
+        batch_op.drop_column("anonymised_at")
