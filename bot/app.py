@@ -70,7 +70,11 @@ def build_app(settings: Settings, *, clock: Clock | None = None, engine: Engine 
     engine = engine or make_engine(settings.database_url)
     clock = clock or SystemClock(settings.tz)
     catalogue = load_catalogue()
-    config = CoreConfig(default_language=settings.language, invite_ttl_days=settings.invite_ttl_days)
+    config = CoreConfig(
+        default_language=settings.language,
+        invite_ttl_days=settings.invite_ttl_days,
+        show_special_categories=settings.show_special_categories,
+    )
     router = Router(
         GROUPS, uow_factory=lambda: UnitOfWork(engine), clock=clock, catalogue=catalogue, config=config
     )

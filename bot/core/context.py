@@ -38,6 +38,7 @@ class CoreConfig:
     default_language: str = "nl"
     invite_ttl_days: int = 7
     max_text_length: int = 4000
+    show_special_categories: bool = False  # KETENBOT_SHOW_SPECIAL_CATEGORIES (handlers/privacy.py)
 
 
 @dataclass
