@@ -120,7 +120,11 @@ def ensure_demo(bot_app: App) -> str | None:
     with uow:
         if has_data(uow):
             return None
-    return load_demo(bot_app.uow(), bot_app.clock.now())
+    code = load_demo(bot_app.uow(), bot_app.clock.now())
+    from bot.demo_report import load_report_demo
+
+    load_report_demo(bot_app.uow(), bot_app.clock.now())
+    return code
 
 
 def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:

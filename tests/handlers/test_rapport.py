@@ -108,3 +108,16 @@ def test_the_chart_renders_an_empty_quarter_too():
     )
     data = to_png(empty, lambda text: text if isinstance(text, str) else text.key)
     assert Image.open(io.BytesIO(data)).size == (1200, 900)
+
+
+def test_the_report_demo_fills_this_quarter_and_the_previous_one(sqlite_chat: Chat):
+    from bot.demo_report import load_report_demo
+
+    load_report_demo(sqlite_chat.app.uow(), sqlite_chat.clock.now())
+    with sqlite_chat.app.uow() as uow:
+        report = build_report(uow.session, Quarter(2026, 4), TZ)
+    signals = report.section("signals_by_urgency")
+    assert sum(int(r.current or 0) for r in signals.rows) >= 15
+    assert sum(int(r.previous or 0) for r in signals.rows) >= 15
+    assert len(report.section("casusregie_by_organisation").rows) >= 3
+    assert report.section("days_to_first_action").rows[0].previous is not None
