@@ -21,7 +21,9 @@ from bot.core.sending import Sender
 from handlers import aanmelden, actie, casus, help, ik, mijn, rapport, regie, signaal, stop, taal, triage
 from schedules.dispatcher import Dispatcher
 from storage import migrate
+from storage.crypto import EncryptionKeyError, KeyRing, attach_keyring
 from storage.db import is_sqlite, make_engine
+from storage.privacy_keys import check_key
 from storage.uow import UnitOfWork
 
 GROUPS: tuple[CommandGroup, ...] = (
@@ -68,6 +70,10 @@ class App:
 
 def build_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> App:
     engine = engine or make_engine(settings.database_url)
+    try:
+        attach_keyring(engine, KeyRing.parse(settings.encryption_key))
+    except EncryptionKeyError as error:
+        raise ConfigError(str(error)) from None
     clock = clock or SystemClock(settings.tz)
     catalogue = load_catalogue()
     config = CoreConfig(
@@ -86,6 +92,9 @@ def prepare_database(app: App) -> None:
     url = app.settings.database_url
     if is_sqlite(url):
         migrate.upgrade(url)
-        return
-    if not migrate.is_current(app.engine, url):
+    elif not migrate.is_current(app.engine, url):
         raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")
+    try:
+        check_key(app.engine)
+    except EncryptionKeyError as error:
+        raise ConfigError(str(error)) from None

@@ -39,7 +39,7 @@ def guarded(action: Callable[[], T]) -> T:
 def open_app(*, migrate: bool = True) -> App:
     settings = guarded(load_settings)
     configure_logging(settings.log_level)
-    bot_app = build_app(settings)
+    bot_app = guarded(lambda: build_app(settings))
     if migrate:
         guarded(lambda: prepare_database(bot_app))
     return bot_app

@@ -89,3 +89,39 @@ def erase_command(
     typer.echo(
         f"erased subject {subject}: {len(erased)} subject rows anonymised; reason recorded in the audit log"
     )
+
+
+@privacy_app.command("rotate-key")
+def rotate_key_command() -> None:
+    """Versleutel alle persoonsvelden opnieuw met de eerste sleutel in KETENBOT_ENCRYPTION_KEY.
+
+    Zet eerst de nieuwe sleutel vooraan en laat de oude erachter staan (k2:NIEUW,k1:OUD); na deze opdracht
+    kan de oude weg. Leesbare (oude, onversleutelde) rijen worden hierbij ook versleuteld.
+    """
+    from storage.privacy_keys import rotate
+
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        result = rotate(uow.session)
+        audit_admin(
+            uow,
+            bot_app.clock.now(),
+            "privacy.rotate_key",
+            f"key {result.key_id}: {result.subjects} subjects, {result.signals} signals",
+        )
+        uow.commit()
+    typer.echo(
+        f"re-encrypted with key '{result.key_id}': {result.subjects} subjects, {result.signals} signals; "
+        "the other keys may now be removed from KETENBOT_ENCRYPTION_KEY"
+    )
+
+
+@privacy_app.command("new-key")
+def new_key_command(key_id: Annotated[str, typer.Option("--id", help="sleutel-id")] = "k1") -> None:
+    """Maak een nieuwe sleutel (voor KETENBOT_ENCRYPTION_KEY); hij wordt nergens opgeslagen."""
+    from storage.crypto import new_key
+
+    if not key_id.isalnum():
+        raise _fail("--id must be letters and digits")
+    typer.echo(new_key(key_id))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import BlindIndex, EncryptedText
 from storage.models import utc_column
 
 
@@ -119,7 +120,7 @@ class Signal(SQLModel, table=True):
     gemeente: str = Field(max_length=80)
     categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     urgency: str = Field(max_length=10)
-    description: str = Field(max_length=2000)
+    description: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max 2000, checked on input
     subject_informed: bool = False
     status: str = Field(default=SignalStatus.NEW, max_length=10)
     matched_case_id: int | None = Field(default=None, foreign_key="case.id")
@@ -144,9 +145,9 @@ class Subject(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     signal_id: int | None = Field(default=None, foreign_key="signal.id", index=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
-    name: str = Field(max_length=120)
-    name_key: str = Field(max_length=120)
-    surname_key: str = Field(max_length=120)
+    name: str = Field(sa_column=Column(EncryptedText(), nullable=False))
+    name_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))  # HMAC of the normalised name
+    surname_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))
     initials: str = Field(max_length=30)
     birth_date: date | None = None
 

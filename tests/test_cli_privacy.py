@@ -22,9 +22,9 @@ def cli_env(sqlite_chat: Chat, monkeypatch: pytest.MonkeyPatch) -> Chat:
 
 def first_subject(chat: Chat, name: str) -> int:
     with chat.app.uow() as uow:
-        subject = uow.session.exec(select(Subject).where(Subject.name == name)).first()
-        assert subject is not None and subject.id is not None
-        return subject.id
+        ids = [s.id for s in uow.session.exec(select(Subject)).all() if s.name == name]  # encrypted
+        assert ids and ids[0] is not None
+        return ids[0]
 
 
 def admin_events(chat: Chat, name: str) -> list[str]:

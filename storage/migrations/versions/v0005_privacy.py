@@ -1,4 +1,4 @@
-"""privacy: anonymised_at on case and signal (retention and erasure keep the figures)
+"""privacy: anonymised_at on case and signal; wider encrypted personal fields and HMAC name indexes
 
 Revision ID: 0005
 Revises: 0002
@@ -17,14 +17,21 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # existing plaintext rows stay readable; `ketenbot privacy rotate-key` encrypts them and hashes the keys
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("signal", schema=None) as batch_op:
         batch_op.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.alter_column("description", type_=sa.Text(), existing_nullable=False)
+    with op.batch_alter_table("subject", schema=None) as batch_op:
+        batch_op.alter_column("name", type_=sa.Text(), existing_nullable=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("subject", schema=None) as batch_op:
+        batch_op.alter_column("name", type_=sa.String(length=120), existing_nullable=False)
     with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.alter_column("description", type_=sa.String(length=2000), existing_nullable=False)
         batch_op.drop_column("anonymised_at")
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.drop_column("anonymised_at")
