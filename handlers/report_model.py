@@ -162,6 +162,3 @@ def shown(value: Value, *, extern: bool, is_median: bool = False) -> str:
         return f"<{SUPPRESS_BELOW}"
     return str(value)
 
-
-def total(section: Section, which: str) -> int:
-    return sum(int(getattr(row, which) or 0) for row in section.rows)
