@@ -29,6 +29,7 @@ from handlers import (
     ik,
     mijn,
     overleg,
+    rapport,
     regie,
     signaal,
     stop,
@@ -37,7 +38,9 @@ from handlers import (
 )
 from schedules.dispatcher import Dispatcher
 from storage import migrate
+from storage.crypto import EncryptionKeyError, KeyRing, attach_keyring
 from storage.db import is_sqlite, make_engine
+from storage.privacy_keys import check_key
 from storage.uow import UnitOfWork
 
 GROUPS: tuple[CommandGroup, ...] = (
@@ -56,6 +59,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     huisverbod.group,
     afwezig.group,
     overleg.group,
+    rapport.group,
 )
 
 LOCALE_DIRS = (
@@ -88,9 +92,17 @@ class App:
 
 def build_app(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> App:
     engine = engine or make_engine(settings.database_url)
+    try:
+        attach_keyring(engine, KeyRing.parse(settings.encryption_key))
+    except EncryptionKeyError as error:
+        raise ConfigError(str(error)) from None
     clock = clock or SystemClock(settings.tz)
     catalogue = load_catalogue()
-    config = CoreConfig(default_language=settings.language, invite_ttl_days=settings.invite_ttl_days)
+    config = CoreConfig(
+        default_language=settings.language,
+        invite_ttl_days=settings.invite_ttl_days,
+        show_special_categories=settings.show_special_categories,
+    )
     router = Router(
         GROUPS, uow_factory=lambda: UnitOfWork(engine), clock=clock, catalogue=catalogue, config=config
     )
@@ -102,6 +114,9 @@ def prepare_database(app: App) -> None:
     url = app.settings.database_url
     if is_sqlite(url):
         migrate.upgrade(url)
-        return
-    if not migrate.is_current(app.engine, url):
+    elif not migrate.is_current(app.engine, url):
         raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")
+    try:
+        check_key(app.engine)
+    except EncryptionKeyError as error:
+        raise ConfigError(str(error)) from None

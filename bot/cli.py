@@ -39,7 +39,7 @@ def guarded(action: Callable[[], T]) -> T:
 def open_app(*, migrate: bool = True) -> App:
     settings = guarded(load_settings)
     configure_logging(settings.log_level)
-    bot_app = build_app(settings)
+    bot_app = guarded(lambda: build_app(settings))
     if migrate:
         guarded(lambda: prepare_database(bot_app))
     return bot_app
@@ -120,7 +120,11 @@ def ensure_demo(bot_app: App) -> str | None:
     with uow:
         if has_data(uow):
             return None
-    return load_demo(bot_app.uow(), bot_app.clock.now())
+    code = load_demo(bot_app.uow(), bot_app.clock.now())
+    from bot.demo_report import load_report_demo
+
+    load_report_demo(bot_app.uow(), bot_app.clock.now())
+    return code
 
 
 def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
@@ -170,6 +174,12 @@ def register_subcommands() -> None:
     from bot.cli_slack import slack_app
 
     app.add_typer(slack_app, name="slack")
+    from bot.cli_report import report_command
+
+    app.command("rapport")(report_command)
+    from bot.cli_privacy import privacy_app
+
+    app.add_typer(privacy_app, name="privacy")
 
 
 register_subcommands()

@@ -15,6 +15,7 @@ from bot.app import App
 from bot.core.dates import parse_date
 from bot.core.errors import UserError
 from storage.models import AuditEvent, OrganisationKind, Role
+from storage.uow import UnitOfWork
 
 admin_app = typer.Typer(help="Beheer: organisaties, leden, uitnodigingen.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisaties (partners van het convenant).", no_args_is_help=True)
@@ -186,7 +187,7 @@ def invite_revoke(invite_id: int) -> None:
 
 def audit_command(
     member: Annotated[int | None, typer.Option(help="lid (id)")] = None,
-    case: Annotated[int | None, typer.Option(help="casus (id)")] = None,
+    case: Annotated[str | None, typer.Option(help="casus (code VH-2026-0001 of id)")] = None,
     command: Annotated[str | None, typer.Option(help="opdracht of actie, bijv. regie")] = None,
     since: Annotated[str | None, typer.Option(help="vanaf datum (dd-mm-jjjj of ISO)")] = None,
     until: Annotated[str | None, typer.Option(help="tot en met datum")] = None,
@@ -208,8 +209,9 @@ def audit_command(
         end += timedelta(days=1)
     uow = bot_app.uow()
     with uow:
+        case_id = _case_id(uow, case) if case is not None else None
         events = uow.audit.search(
-            member_id=member, case_id=case, name=command, since=start, until=end, limit=limit
+            member_id=member, case_id=case_id, name=command, since=start, until=end, limit=limit
         )
     columns = ["at", "member", "platform", "chat", "kind", "name", "case", "outcome", "detail"]
     rows = [
@@ -234,6 +236,16 @@ def audit_command(
         _table("Audit", columns, rows)
     else:
         raise _fail("--format must be table or csv")
+
+
+def _case_id(uow: UnitOfWork, case: str) -> int:
+    """A case code (``VH-2026-0001``) or a numeric id; an unknown code is a clear error."""
+    if case.strip().isdigit():
+        return int(case)
+    found = uow.cases.by_code(case.strip().upper())
+    if found is None or found.id is None:
+        raise _fail(f"unknown case: {case}")
+    return found.id
 
 
 def _admin_event(at: datetime, name: str, detail: str) -> AuditEvent:

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
 
+    retention_closed_case_months: int = Field(
+        24, ge=1, le=600, validation_alias="KETENBOT_RETENTION_CLOSED_CASE_MONTHS"
+    )
+    retention_closed_case_months_by_track: str = Field(
+        "", validation_alias="KETENBOT_RETENTION_CLOSED_CASE_MONTHS_BY_TRACK"
+    )
+    retention_declined_signal_months: int = Field(
+        6, ge=1, le=600, validation_alias="KETENBOT_RETENTION_DECLINED_SIGNAL_MONTHS"
+    )
+    retention_audit_years: int = Field(5, ge=1, le=50, validation_alias="KETENBOT_RETENTION_AUDIT_YEARS")
+    show_special_categories: bool = Field(False, validation_alias="KETENBOT_SHOW_SPECIAL_CATEGORIES")
+    encryption_key: str | None = Field(None, validation_alias="KETENBOT_ENCRYPTION_KEY", repr=False)
+
     http_host: str = Field("127.0.0.1", validation_alias=AliasChoices("KETENBOT_HTTP_HOST"))
     http_port: int = Field(8080, ge=0, le=65535, validation_alias="KETENBOT_HTTP_PORT")
 
@@ -60,9 +73,32 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown timezone {value!r} (expected e.g. Europe/Amsterdam)") from None
         return value
 
+    @field_validator("retention_closed_case_months_by_track")
+    @classmethod
+    def _check_track_months(cls, value: str) -> str:
+        track_months(value)
+        return value
+
+    @property
+    def track_retention(self) -> dict[str, int]:
+        return track_months(self.retention_closed_case_months_by_track)
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def track_months(value: str) -> dict[str, int]:
+    """``radicalisering=60,hg=36`` -> {"radicalisering": 60, "hg": 36}; tracks are triage outcomes."""
+    from storage.cases import TriageOutcome
+
+    months: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        track, _, number = item.partition("=")
+        if track.strip() not in set(TriageOutcome) or not number.strip().isdigit():
+            raise ValueError(f"expected track=months (e.g. radicalisering=60), got {item!r}")
+        months[track.strip()] = int(number)
+    return months
 
 
 class ConfigError(Exception):

@@ -69,7 +69,17 @@ class Runtime:
             max_instances=1,
             coalesce=True,
         )
+        self.scheduler.add_job(self.purge_daily, "interval", days=1, max_instances=1, coalesce=True)
         self.scheduler.start()
+
+    async def purge_daily(self) -> None:
+        """The retention policy, once a day (anonymise what passed its term; delete old audit rows)."""
+        from bot.privacy_jobs import describe, policy_from, run_purge
+
+        policy = policy_from(self.app.settings)
+        now = self.app.clock.now()
+        result = await asyncio.to_thread(run_purge, self.app.uow(), policy, now, dry_run=False)
+        log.info("privacy purge: %s", describe(result))
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:

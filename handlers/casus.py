@@ -16,6 +16,7 @@ from handlers.casework import (
     split_code,
     visible_case,
 )
+from handlers.casus_log import show_log
 from handlers.privacy import case_label, present, subject_line
 from storage.cases import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
@@ -52,6 +53,10 @@ def casus(msg: Incoming, ctx: Context) -> list[Reply]:
             uow.commit()
             return replies
         case = visible_case(ctx, code, f"casus.{verb}"[:60])
+        if verb == "log":
+            replies = show_log(ctx, case)
+            uow.commit()
+            return replies
         if verb in TRANSITIONS:
             return [change_status(ctx, case, verb, tail.strip())]
         if verb in ("toevoegen", "add", "verwijderen", "remove"):

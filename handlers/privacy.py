@@ -2,16 +2,79 @@
 
 In a group chat a case is only its code and the subjects' initials (``VH-2026-0042 (J.d.V.)``); every
 detail goes to the asker's direct chat instead. Every handler that shows case or signal data uses this.
+``may_show`` is the rule table: who (deelnemer or not, procesregie) sees which item where (group or
+direct). Special categories of personal data (health, addiction, domestic violence, crime, radicalisation)
+stay out of group chats unless the deployment relaxes it (``KETENBOT_SHOW_SPECIAL_CATEGORIES``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 
 from bot.core import Button, ChatKind, Context, Reply, Target, Text, t
 from bot.core.dates import format_date
-from storage.cases import Case, Subject
+from storage.cases import Case, SignalCategory, Subject
+
+
+class Item(StrEnum):
+    CASE_CODE = "case_code"
+    INITIALS = "initials"
+    NAME = "name"
+    BIRTH_DATE = "birth_date"
+    DESCRIPTION = "description"
+    CATEGORY = "category"
+    SPECIAL_CATEGORY = "special_category"
+    DETAILS = "details"  # regie holders, deelnemers, actions, timeline
+    ACCESS_LOG = "access_log"
+
+
+SPECIAL_CATEGORIES = frozenset(
+    {
+        SignalCategory.PSYCHISCH,
+        SignalCategory.VERSLAVING,
+        SignalCategory.HUISELIJK_GEWELD,
+        SignalCategory.CRIMINALITEIT,
+        SignalCategory.RADICALISERING,
+    }
+)
+GROUP_SAFE = frozenset({Item.CASE_CODE, Item.INITIALS, Item.CATEGORY})
+
+
+def may_show(
+    item: Item,
+    *,
+    group: bool,
+    deelnemer: bool,
+    procesregie: bool = False,
+    special_categories: bool = False,
+) -> bool:
+    """The rule table. Nothing for someone outside the case; in a group only code, initials and ordinary
+    categories (special ones only when the deployment allows it); the access log to procesregie, direct."""
+    if not deelnemer:
+        return False
+    if item == Item.ACCESS_LOG:
+        return procesregie and not group
+    if item == Item.SPECIAL_CATEGORY:
+        return special_categories or not group
+    return item in GROUP_SAFE or not group
+
+
+def shown_categories(ctx: Context, categories: Sequence[str], *, deelnemer: bool = True) -> list[str]:
+    """The categories this chat may see (special categories drop out of group chats by default)."""
+    group = in_group(ctx)
+    relax = ctx.config.show_special_categories
+    return [
+        c
+        for c in categories
+        if may_show(
+            Item.SPECIAL_CATEGORY if c in SPECIAL_CATEGORIES else Item.CATEGORY,
+            group=group,
+            deelnemer=deelnemer,
+            special_categories=relax,
+        )
+    ]
 
 
 def in_group(ctx: Context) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import BlindIndex, EncryptedText
 from storage.models import utc_column
 
 
@@ -119,7 +120,7 @@ class Signal(SQLModel, table=True):
     gemeente: str = Field(max_length=80)
     categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     urgency: str = Field(max_length=10)
-    description: str = Field(max_length=2000)
+    description: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max 2000, checked on input
     subject_informed: bool = False
     status: str = Field(default=SignalStatus.NEW, max_length=10)
     matched_case_id: int | None = Field(default=None, foreign_key="case.id")
@@ -129,6 +130,7 @@ class Signal(SQLModel, table=True):
     decided_at: datetime | None = utc_column(nullable=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     created_at: datetime = utc_column()
+    anonymised_at: datetime | None = utc_column(nullable=True)  # personal data removed (retention, erasure)
 
 
 class Subject(SQLModel, table=True):
@@ -143,9 +145,9 @@ class Subject(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     signal_id: int | None = Field(default=None, foreign_key="signal.id", index=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
-    name: str = Field(max_length=120)
-    name_key: str = Field(max_length=120)
-    surname_key: str = Field(max_length=120)
+    name: str = Field(sa_column=Column(EncryptedText(), nullable=False))
+    name_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))  # HMAC of the normalised name
+    surname_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))
     initials: str = Field(max_length=30)
     birth_date: date | None = None
 
@@ -165,6 +167,7 @@ class Case(SQLModel, table=True):
     opened_by: int | None = Field(default=None, foreign_key="member.id")
     opened_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
+    anonymised_at: datetime | None = utc_column(nullable=True)  # figures kept, personal data removed
 
 
 class CaseCounter(SQLModel, table=True):

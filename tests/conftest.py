@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import shutil
@@ -13,6 +14,10 @@ from sqlalchemy import create_engine, text
 
 from storage import migrate
 from tests.harness import Chat, make_chat
+
+# a fictional fixed key for the encrypted personal fields (storage/crypto.py); never used outside tests
+TEST_ENCRYPTION_KEY = "test:" + base64.urlsafe_b64encode(b"ketenbot-fictional-test-key-0001").decode()
+os.environ.setdefault("KETENBOT_ENCRYPTION_KEY", TEST_ENCRYPTION_KEY)
 
 PG_ADMIN_URL = os.environ.get(
     "KETENBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import Clock
-from bot.core.i18n import Text
+from bot.core.i18n import Catalogue, Text
 from bot.core.types import Button, FileAttachment, Incoming, Reply
 from storage.uow import UnitOfWork
 
@@ -39,6 +39,7 @@ class CoreConfig:
     default_language: str = "nl"
     invite_ttl_days: int = 7
     max_text_length: int = 4000
+    show_special_categories: bool = False  # KETENBOT_SHOW_SPECIAL_CATEGORIES (handlers/privacy.py)
 
 
 @dataclass
@@ -52,6 +53,13 @@ class Context:
     forms: FormEngine
     correlation_id: str
     commands: Callable[[frozenset[str] | None], list[Command]] | None = None
+    catalogue: Catalogue | None = None  # for handlers that render text into files (charts, CSV)
+
+    def render(self, text: Text | str) -> str:
+        """Text in this member's language, for content that leaves the chat as a file."""
+        if self.catalogue is None:
+            return text if isinstance(text, str) else text.key
+        return self.catalogue.render(text, self.language)
 
     def require_member(self) -> MemberView:
         from bot.core.errors import UserError

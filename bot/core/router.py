@@ -93,6 +93,7 @@ class Router:
                 self.forms,
                 cid,
                 self.visible_commands,
+                self.catalogue,
             )
             kind, name = describe(incoming)
             form_errors: dict[str, str] = {}

@@ -1,0 +1,127 @@
+"""``ketenbot privacy purge|export|erase``: retention and the rights of the people in the files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.app import App
+from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
+from storage.privacy import SubjectHasActiveCase, UnknownSubject, erase_subject, export_subject
+
+privacy_app = typer.Typer(help="Privacy: bewaartermijnen, inzage en verwijdering.", no_args_is_help=True)
+
+
+def _app() -> App:
+    from bot.cli import open_app
+
+    return open_app()
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(2)
+
+
+@privacy_app.command("purge")
+def purge_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="alleen tonen wat er zou gebeuren")] = False,
+) -> None:
+    """Pas de bewaartermijnen toe: anonimiseer gesloten casussen, verwijder oude auditregels."""
+    bot_app = _app()
+    policy = policy_from(bot_app.settings)
+    result = run_purge(bot_app.uow(), policy, bot_app.clock.now(), dry_run=dry_run)
+    typer.echo(("dry run — would do: " if dry_run else "done: ") + describe(result))
+
+
+@privacy_app.command("export")
+def export_command(
+    subject: Annotated[int, typer.Option("--subject", help="betrokkene (id)")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSON-bestand (standaard: stdout)")
+    ] = None,
+) -> None:
+    """Alles wat over één persoon is vastgelegd, als JSON (inzageverzoek)."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        try:
+            data = export_subject(uow.session, subject)
+        except UnknownSubject:
+            raise _fail(f"unknown subject: {subject}") from None
+        audit_admin(uow, bot_app.clock.now(), "privacy.export", f"subject {subject}")
+        uow.commit()
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"{output} written")
+
+
+@privacy_app.command("erase")
+def erase_command(
+    subject: Annotated[int, typer.Option("--subject", help="betrokkene (id)")],
+    reason: Annotated[str, typer.Option("--reason", help="waarom (komt in het auditlog)")],
+    force: Annotated[bool, typer.Option("--force", help="ook als een casus nog loopt")] = False,
+) -> None:
+    """Verwijder de persoonsgegevens van één persoon (met reden, in het auditlog)."""
+    if not reason.strip():
+        raise _fail("--reason must not be empty")
+    bot_app = _app()
+    uow = bot_app.uow()
+    now = bot_app.clock.now()
+    with uow:
+        try:
+            erased = erase_subject(uow.session, subject, now, force=force)
+        except UnknownSubject:
+            raise _fail(f"unknown subject: {subject}") from None
+        except SubjectHasActiveCase as error:
+            raise _fail(
+                f"refused: subject {subject} is in an active case ({', '.join(error.codes)}); use --force"
+            ) from None
+        detail = f"subject {subject} ({len(erased)} rows){' forced' if force else ''}: {reason.strip()}"
+        audit_admin(uow, now, "privacy.erase", detail)
+        uow.commit()
+    typer.echo(
+        f"erased subject {subject}: {len(erased)} subject rows anonymised; reason recorded in the audit log"
+    )
+
+
+@privacy_app.command("rotate-key")
+def rotate_key_command() -> None:
+    """Versleutel alle persoonsvelden opnieuw met de eerste sleutel in KETENBOT_ENCRYPTION_KEY.
+
+    Zet eerst de nieuwe sleutel vooraan en laat de oude erachter staan (k2:NIEUW,k1:OUD); na deze opdracht
+    kan de oude weg. Leesbare (oude, onversleutelde) rijen worden hierbij ook versleuteld.
+    """
+    from storage.privacy_keys import rotate
+
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        result = rotate(uow.session)
+        audit_admin(
+            uow,
+            bot_app.clock.now(),
+            "privacy.rotate_key",
+            f"key {result.key_id}: {result.subjects} subjects, {result.signals} signals",
+        )
+        uow.commit()
+    typer.echo(
+        f"re-encrypted with key '{result.key_id}': {result.subjects} subjects, {result.signals} signals; "
+        "the other keys may now be removed from KETENBOT_ENCRYPTION_KEY"
+    )
+
+
+@privacy_app.command("new-key")
+def new_key_command(key_id: Annotated[str, typer.Option("--id", help="sleutel-id")] = "k1") -> None:
+    """Maak een nieuwe sleutel (voor KETENBOT_ENCRYPTION_KEY); hij wordt nergens opgeslagen."""
+    from storage.crypto import new_key
+
+    if not key_id.isalnum():
+        raise _fail("--id must be letters and digits")
+    typer.echo(new_key(key_id))

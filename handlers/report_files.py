@@ -1,0 +1,196 @@
+"""The report as files: Markdown, CSV, a PNG chart (matplotlib, Agg) and an Excel workbook (openpyxl).
+
+Every function takes a ``render`` that turns a ``Text`` into the reader's language, so the same report
+serves the chat (the member's language) and the command line (the deployment's language).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from bot.core import Text, t
+from handlers.report_model import Report, Section, shown
+
+Render = Callable[[Text | str], str]
+
+
+def header(report: Report, render: Render) -> str:
+    return render(
+        t(
+            "rapport.heading",
+            quarter=str(report.quarter),
+            previous=str(report.quarter.previous()),
+            gemeente=report.gemeente or render(t("rapport.all_gemeenten")),
+        )
+    )
+
+
+def table(report: Report, render: Render) -> list[list[str]]:
+    """Rows of (section, label, this quarter, previous quarter) as printed, with a header row."""
+    rows = [
+        [
+            render(t("rapport.col.section")),
+            render(t("rapport.col.label")),
+            str(report.quarter),
+            str(report.quarter.previous()),
+        ]
+    ]
+    for section in report.sections:
+        title = render(section.title)
+        if not section.available:
+            unavailable = render(t("rapport.unavailable"))
+            rows.append([title, "", unavailable, unavailable])
+            continue
+        if not section.rows:
+            rows.append([title, render(t("rapport.none")), "0", "0"])
+        for row in section.rows:
+            rows.append(
+                [
+                    title,
+                    render(row.label),
+                    shown(row.current, extern=report.extern, is_median=section.is_median),
+                    shown(row.previous, extern=report.extern, is_median=section.is_median),
+                ]
+            )
+    return rows
+
+
+def to_csv(report: Report, render: Render) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerows(table(report, render))
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents
+
+
+def to_markdown(report: Report, render: Render) -> str:
+    rows = table(report, render)
+    lines = [f"# {header(report, render)}", ""]
+    if report.extern:
+        lines += [render(t("rapport.extern_note")), ""]
+    lines += ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def to_xlsx(report: Report, render: Render) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = str(report.quarter)
+    sheet.append([header(report, render)])
+    sheet["A1"].font = Font(bold=True)
+    for number, row in enumerate(table(report, render)):
+        sheet.append([_cell(value) for value in row])
+        if number == 0:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    for letter, width in zip("ABCD", (38, 38, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: str) -> str | int | float:
+    """Numbers as numbers (so a stuurgroep can sum them); "<5", "-" and labels stay text."""
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+
+
+CHART_SECTIONS = ("signals_by_category", "cases_opened", "triage_outcomes", "signals_by_source")
+
+
+def to_png(report: Report, render: Render) -> bytes:
+    """A 2x2 grid of bar charts, this quarter beside the previous one (suppressed cells drawn as 0)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # headless; set here and never at import
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(12, 9), dpi=100)  # fixed margins: a layout engine doubles the drawing time
+    figure.suptitle(header(report, render), fontsize=13)
+    axes = figure.subplots(2, 2)
+    figure.subplots_adjust(left=0.17, right=0.98, top=0.9, bottom=0.07, wspace=0.55, hspace=0.3)
+    for ax, key in zip(axes.flat, CHART_SECTIONS, strict=True):
+        _bars(ax, report, report.section(key), render)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _bars(ax: object, report: Report, section: Section, render: Render) -> None:
+    from matplotlib.axes import Axes
+    from matplotlib.ticker import MaxNLocator
+
+    assert isinstance(ax, Axes)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    labels = [render(row.label) for row in section.rows][:8]
+    current = [_plotted(row.current, report.extern) for row in section.rows][:8]
+    previous = [_plotted(row.previous, report.extern) for row in section.rows][:8]
+    positions = list(range(len(labels)))
+    ax.set_title(render(section.title))
+    ax.barh([p + 0.2 for p in positions], previous, height=0.4, label=str(report.quarter.previous()))
+    ax.barh([p - 0.2 for p in positions], current, height=0.4, label=str(report.quarter))
+    ax.set_yticks(positions, labels=labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(render(t("rapport.axis.count")))
+    ax.set_ylabel(render(t("rapport.axis.label")))
+    if not labels:
+        ax.text(0.5, 0.5, render(t("rapport.none")), ha="center", va="center", transform=ax.transAxes)
+    else:
+        ax.legend(fontsize=8)
+
+
+def _plotted(value: int | float | None, extern: bool) -> float:
+    if value is None:
+        return 0.0
+    return 0.0 if extern and 0 < value < 5 else float(value)
+
+
+def summary(report: Report) -> list[Text | str]:
+    """The short text in chat: totals of the main figures against the previous quarter."""
+    lines: list[Text | str] = [
+        t(
+            "rapport.heading",
+            quarter=str(report.quarter),
+            previous=str(report.quarter.previous()),
+            gemeente=report.gemeente or t("rapport.all_gemeenten"),
+        )
+    ]
+    for key in ("signals_by_urgency", "triage_outcomes", "cases_opened", "cases_closed", "cases_active"):
+        section = report.section(key)
+        now = sum(int(row.current or 0) for row in section.rows)
+        before = sum(int(row.previous or 0) for row in section.rows)
+        lines.append(
+            t(
+                "rapport.summary_line",
+                title=section.title,
+                now=shown(now, extern=report.extern),
+                before=shown(before, extern=report.extern),
+            )
+        )
+    for key in ("days_to_decision", "days_to_first_action"):
+        section = report.section(key)
+        row = section.rows[0]
+        lines.append(
+            t(
+                "rapport.summary_line",
+                title=section.title,
+                now=shown(row.current, extern=False, is_median=True),
+                before=shown(row.previous, extern=False, is_median=True),
+            )
+        )
+    lines += [t("rapport.summary_unavailable", title=s.title) for s in report.sections if not s.available]
+    if report.extern:
+        lines.append(t("rapport.extern_note"))
+    return lines

@@ -1,0 +1,164 @@
+"""The quarterly stuurgroep report as data: quarters, sections of figures, two quarters side by side.
+
+Figures come from the small query functions in ``storage.report_queries``; a source whose tables are not
+there yet is a section marked unavailable (shown as "niet beschikbaar", never as zero). Reports that leave
+the Veiligheidshuis (``extern``) suppress small numbers: any count below 5 becomes "<5".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.core import Text, UserError, t
+from storage import report_queries as q
+
+SUPPRESS_BELOW = 5
+QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[qQkK]([1-4])$")
+
+Value = int | float | None
+CountQuery = Callable[[Session, datetime, datetime, str | None], dict[str, int]]
+MedianQuery = Callable[[Session, datetime, datetime, str | None], float | None]
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        match = QUARTER_RE.match(text.strip())
+        if not match:
+            raise UserError("rapport.bad_quarter", quarter=text.strip())
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """Local midnight of the first day to local midnight of the next quarter's first day."""
+        start = datetime.combine(self.first_day, time(), tz)
+        end = datetime.combine(self.next().first_day, time(), tz)
+        return start, end
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: Text | str  # a Text for stored values (categories, tracks), a str for names (organisations)
+    current: Value
+    previous: Value
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # rapport.section.<key> is its title
+    rows: tuple[Row, ...]
+    available: bool = True
+    is_median: bool = False
+
+    @property
+    def title(self) -> Text:
+        return t(f"rapport.section.{self.key}")
+
+
+@dataclass(frozen=True)
+class Report:
+    quarter: Quarter
+    gemeente: str | None
+    extern: bool
+    sections: tuple[Section, ...]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+# key, query, i18n prefix for the stored value (None: the value is a name and shown as is)
+COUNT_SECTIONS: tuple[tuple[str, CountQuery, str | None], ...] = (
+    ("signals_by_source", q.signals_by_source, None),
+    ("signals_by_category", q.signals_by_category, "signal.category"),
+    ("signals_by_urgency", q.signals_by_urgency, "signal.urgency"),
+    ("triage_outcomes", q.triage_outcomes, "triage.outcome"),
+    ("cases_opened", q.cases_opened, "triage.outcome"),
+    ("cases_closed", q.cases_closed, "triage.outcome"),
+    ("cases_active", q.cases_active, "triage.outcome"),
+    ("casusregie_by_organisation", q.casusregie_by_organisation, None),
+)
+MEDIAN_SECTIONS: tuple[tuple[str, MedianQuery], ...] = (
+    ("days_to_decision", q.median_days_to_decision),
+    ("days_to_first_action", q.median_days_to_first_action),
+)
+# sources built on other branches; they become query functions when their tables land on main
+UNAVAILABLE_SECTIONS = ("overleg_attendance", "releases_basisvoorwaarden", "huisverboden")
+
+
+def build_report(
+    session: Session,
+    quarter: Quarter,
+    tz: ZoneInfo,
+    *,
+    gemeente: str | None = None,
+    extern: bool = False,
+) -> Report:
+    if gemeente is not None:
+        gemeente = _known_gemeente(session, gemeente)
+    now_start, now_end = quarter.bounds(tz)
+    before_start, before_end = quarter.previous().bounds(tz)
+    sections: list[Section] = []
+    for key, count_query, prefix in COUNT_SECTIONS:
+        current = count_query(session, now_start, now_end, gemeente)
+        previous = count_query(session, before_start, before_end, gemeente)
+        labels = sorted(set(current) | set(previous), key=lambda k: (-current.get(k, 0), k))
+        rows = tuple(
+            Row(t(f"{prefix}.{label}") if prefix else label, current.get(label, 0), previous.get(label, 0))
+            for label in labels
+        )
+        sections.append(Section(key, rows))
+    for key, median_query in MEDIAN_SECTIONS:
+        row = Row(
+            t("rapport.median_days"),
+            median_query(session, now_start, now_end, gemeente),
+            median_query(session, before_start, before_end, gemeente),
+        )
+        sections.append(Section(key, (row,), is_median=True))
+    sections.extend(Section(key, (), available=False) for key in UNAVAILABLE_SECTIONS)
+    return Report(quarter, gemeente, extern, tuple(sections))
+
+
+def _known_gemeente(session: Session, gemeente: str) -> str:
+    known = q.known_gemeenten(session)
+    for name in known:
+        if name.lower() == gemeente.strip().lower():
+            return name
+    raise UserError("rapport.unknown_gemeente", gemeente=gemeente.strip(), known=", ".join(known) or "-")
+
+
+def shown(value: Value, *, extern: bool, is_median: bool = False) -> str:
+    """A cell as printed: "<5" for small counts in an external report, "-" for no value."""
+    if value is None:
+        return "-"
+    if isinstance(value, float) or is_median:
+        return f"{value:.1f}"
+    if extern and 0 < value < SUPPRESS_BELOW:
+        return f"<{SUPPRESS_BELOW}"
+    return str(value)
+

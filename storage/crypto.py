@@ -1,0 +1,131 @@
+"""Field encryption for personal data (AES-GCM) and keyed-hash (HMAC) indexes for lookups by name.
+
+``KETENBOT_ENCRYPTION_KEY`` holds one or more keys, ``id:base64url-32-bytes``, comma-separated; the first
+encrypts, every one decrypts (during a rotation: ``k2:NEW,k1:OLD``, then ``ketenbot privacy rotate-key``).
+A stored value is ``enc1:<key id>:<base64url(nonce + ciphertext)>``; the key id is also the associated data,
+so a value cannot be moved under another key id. Values without the prefix are legacy plaintext (read as is;
+``rotate-key`` encrypts them). Name keys are stored as ``HMAC-SHA256(index key, normalised name)``; the index
+key is derived from the current key, so rotation recomputes them from the decrypted names.
+
+The key ring is attached to the engine's dialect by the composition root (``attach_keyring``); a column
+that needs it on an engine without one refuses to read or write: nothing is ever written in plaintext.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Engine, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+PREFIX = "enc1:"
+INDEX_PREFIX = "h1:"
+KEY_SETTING = "KETENBOT_ENCRYPTION_KEY"
+
+
+class EncryptionKeyError(Exception):
+    """A missing, malformed or wrong encryption key: one clear line for the operator."""
+
+
+def new_key(key_id: str = "k1") -> str:
+    """A fresh key in the setting's format."""
+    return f"{key_id}:{base64.urlsafe_b64encode(os.urandom(32)).decode()}"
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    current: str
+    keys: dict[str, bytes]
+
+    @classmethod
+    def parse(cls, setting: str | None) -> KeyRing:
+        if not setting or not setting.strip():
+            raise EncryptionKeyError(
+                f"{KEY_SETTING} is not set: refusing to start (personal data is stored encrypted)"
+            )
+        keys: dict[str, bytes] = {}
+        for part in setting.split(","):
+            key_id, _, encoded = part.strip().partition(":")
+            try:
+                key = base64.urlsafe_b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4))
+            except (binascii.Error, ValueError):
+                key = b""
+            if not key_id.isalnum() or len(key) != 32:
+                raise EncryptionKeyError(f"{KEY_SETTING} is malformed: expected id:base64(32 bytes)[,id:...]")
+            keys[key_id] = key
+        return cls(next(iter(keys)), keys)
+
+    def encrypt(self, plain: str) -> str:
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, plain.encode(), self.current.encode())
+        return f"{PREFIX}{self.current}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, stored: str) -> str:
+        if not stored.startswith(PREFIX):
+            return stored  # legacy plaintext, until `ketenbot privacy rotate-key` encrypts it
+        key_id, _, body = stored[len(PREFIX) :].partition(":")
+        if key_id not in self.keys:
+            raise EncryptionKeyError(f"{KEY_SETTING} lacks key '{key_id}' that the stored data needs")
+        raw = base64.urlsafe_b64decode(body)
+        try:
+            return AESGCM(self.keys[key_id]).decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+        except InvalidTag:
+            raise EncryptionKeyError(
+                f"{KEY_SETTING}: key '{key_id}' is wrong (the stored data does not decrypt)"
+            ) from None
+
+    def index(self, normalised: str) -> str:
+        if not normalised or normalised.startswith(INDEX_PREFIX):
+            return normalised  # empty (anonymised) stays empty; an already hashed value is not hashed again
+        index_key = hmac.new(self.keys[self.current], b"ketenbot name index", hashlib.sha256).digest()
+        return INDEX_PREFIX + hmac.new(index_key, normalised.encode(), hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def key_id_of(stored: str) -> str | None:
+        return stored[len(PREFIX) :].partition(":")[0] if stored.startswith(PREFIX) else None
+
+
+def attach_keyring(engine: Engine, keyring: KeyRing) -> None:
+    engine.dialect.ketenbot_keyring = keyring  # type: ignore[attr-defined]
+
+
+def keyring_of(dialect: Dialect) -> KeyRing:
+    keyring = getattr(dialect, "ketenbot_keyring", None)
+    if keyring is None:
+        raise EncryptionKeyError(
+            f"{KEY_SETTING} is not configured for this database engine: refusing to touch personal data"
+        )
+    assert isinstance(keyring, KeyRing)
+    return keyring
+
+
+class EncryptedText(TypeDecorator[str]):
+    """A personal text field, stored AES-GCM encrypted."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else keyring_of(dialect).encrypt(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else keyring_of(dialect).decrypt(str(value))
+
+
+class BlindIndex(TypeDecorator[str]):
+    """A normalised name key, stored (and compared) as its HMAC: lookups work, the name is not there."""
+
+    impl = String(80)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else keyring_of(dialect).index(value)

@@ -1,0 +1,232 @@
+"""Privacy by design in storage: retention (anonymise, delete old audit rows), subject export and erasure.
+
+Anonymising keeps every figure the quarterly report needs (dates, track, status, gemeente, categories,
+urgency, reporter's organisation) and removes what identifies a person: names, name keys, dates of birth,
+initials, signal descriptions and reasons, action texts. Audit rows are deleted when they pass their term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, func, or_, select, update
+from sqlmodel import Session, col
+
+from storage.cases import (
+    CASE_OUTCOMES,
+    OPEN_STATUSES,
+    Action,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Signal,
+    Subject,
+)
+from storage.models import AuditEvent
+
+REMOVED = "[verwijderd]"  # stored marker, not shown text: the display layer renders it through i18n
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    closed_case_months: int = 24
+    closed_case_months_by_track: Mapping[str, int] = field(default_factory=dict)
+    declined_signal_months: int = 6  # signals triage did not take in
+    audit_years: int = 5
+
+    def months_for(self, track: str) -> int:
+        return self.closed_case_months_by_track.get(track, self.closed_case_months)
+
+
+@dataclass
+class PurgeResult:
+    cases_anonymised: list[str] = field(default_factory=list)
+    signals_anonymised: int = 0
+    audit_rows_deleted: int = 0
+
+
+def purge(session: Session, policy: RetentionPolicy, now: datetime, *, dry_run: bool = False) -> PurgeResult:
+    """Apply the retention policy once. With ``dry_run`` nothing changes; the result says what would."""
+    result = PurgeResult()
+    candidates = session.execute(
+        select(Case).where(
+            col(Case.status) == CaseStatus.GESLOTEN,
+            col(Case.closed_at).is_not(None),
+            col(Case.anonymised_at).is_(None),
+        )
+    ).scalars()
+    for case in candidates:
+        assert case.closed_at is not None
+        if case.closed_at <= now - relativedelta(months=policy.months_for(case.track)):
+            result.cases_anonymised.append(case.code)
+            if not dry_run:
+                anonymise_case(session, case, now)
+    signal_cutoff = now - relativedelta(months=policy.declined_signal_months)
+    declined = select(Signal).where(
+        col(Signal.decided_at) <= signal_cutoff,
+        col(Signal.case_id).is_(None),
+        or_(col(Signal.outcome).is_(None), col(Signal.outcome).not_in([str(o) for o in CASE_OUTCOMES])),
+        col(Signal.anonymised_at).is_(None),
+    )
+    for signal in session.execute(declined).scalars():
+        result.signals_anonymised += 1
+        if not dry_run:
+            anonymise_signal(session, signal, now)
+    audit_cutoff = now - relativedelta(years=policy.audit_years)
+    old_audit = select(func.count(col(AuditEvent.id))).where(col(AuditEvent.at) < audit_cutoff)
+    result.audit_rows_deleted = int(session.execute(old_audit).scalar_one())
+    if not dry_run and result.audit_rows_deleted:
+        session.execute(delete(AuditEvent).where(col(AuditEvent.at) < audit_cutoff))
+    return result
+
+
+def anonymise_case(session: Session, case: Case, now: datetime) -> None:
+    assert case.id is not None
+    case.initials = "-"
+    case.anonymised_at = now
+    session.add(case)
+    for subject in session.execute(select(Subject).where(col(Subject.case_id) == case.id)).scalars():
+        _blank_subject(session, subject)
+    for signal in session.execute(select(Signal).where(col(Signal.case_id) == case.id)).scalars():
+        anonymise_signal(session, signal, now)
+    session.execute(update(Action).where(col(Action.case_id) == case.id).values(text=REMOVED))
+    session.execute(
+        update(CaseEvent).where(col(CaseEvent.case_id) == case.id).values(params={})
+    )  # event texts may quote reasons; the kinds and dates stay
+
+
+def anonymise_signal(session: Session, signal: Signal, now: datetime) -> None:
+    signal.description = REMOVED
+    signal.reason = None
+    signal.anonymised_at = now
+    session.add(signal)
+    for subject in session.execute(select(Subject).where(col(Subject.signal_id) == signal.id)).scalars():
+        _blank_subject(session, subject)
+
+
+def _blank_subject(session: Session, subject: Subject) -> None:
+    subject.name = REMOVED
+    subject.name_key = ""
+    subject.surname_key = ""
+    subject.initials = "-"
+    subject.birth_date = None
+    session.add(subject)
+
+
+# --- subject rights ----------------------------------------------------------------------------------
+
+
+class UnknownSubject(LookupError):
+    pass
+
+
+class SubjectHasActiveCase(Exception):
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = codes
+
+
+def same_person(session: Session, subject_id: int) -> list[Subject]:
+    """The subject and every other subject row with the same name key and date of birth (one person)."""
+    subject = session.get(Subject, subject_id)
+    if subject is None or not subject.name_key:
+        raise UnknownSubject(str(subject_id))
+    rows = session.execute(
+        select(Subject).where(
+            col(Subject.name_key) == subject.name_key,
+            col(Subject.birth_date) == subject.birth_date
+            if subject.birth_date
+            else col(Subject.birth_date).is_(None),
+        )
+    ).scalars()
+    return sorted(rows, key=lambda s: s.id or 0)
+
+
+def export_subject(session: Session, subject_id: int) -> dict[str, Any]:
+    """Everything held about one person, as JSON-ready data."""
+    subjects = same_person(session, subject_id)
+    signal_ids = {s.signal_id for s in subjects if s.signal_id is not None}
+    case_ids = {s.case_id for s in subjects if s.case_id is not None}
+    signals = session.execute(select(Signal).where(col(Signal.id).in_(signal_ids))).scalars().all()
+    cases = session.execute(select(Case).where(col(Case.id).in_(case_ids))).scalars().all()
+    return {
+        "subject_id": subject_id,
+        "subjects": [
+            _plain(s, ("id", "name", "initials", "birth_date", "signal_id", "case_id")) for s in subjects
+        ],
+        "signals": [
+            _plain(
+                s,
+                (
+                    "id",
+                    "gemeente",
+                    "categories",
+                    "urgency",
+                    "description",
+                    "status",
+                    "outcome",
+                    "reason",
+                    "created_at",
+                    "decided_at",
+                    "case_id",
+                ),
+            )
+            for s in signals
+        ],
+        "cases": [_case_export(session, case) for case in cases],
+    }
+
+
+def _case_export(session: Session, case: Case) -> dict[str, Any]:
+    data = _plain(case, ("code", "status", "track", "initials", "opened_at", "closed_at"))
+    data["actions"] = [
+        _plain(a, ("text", "deadline", "created_at", "done_at"))
+        for a in session.execute(select(Action).where(col(Action.case_id) == case.id)).scalars()
+    ]
+    data["timeline"] = [
+        _plain(e, ("at", "kind", "params"))
+        for e in session.execute(select(CaseEvent).where(col(CaseEvent.case_id) == case.id)).scalars()
+    ]
+    data["access_log"] = [
+        _plain(e, ("at", "member_id", "platform", "chat_kind", "kind", "name", "outcome"))
+        for e in session.execute(select(AuditEvent).where(col(AuditEvent.case_id) == case.id)).scalars()
+    ]
+    return data
+
+
+def _plain(row: object, names: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(row, name)
+        out[name] = value.isoformat() if isinstance(value, date | datetime) else value
+    return out
+
+
+def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bool = False) -> list[Subject]:
+    """Remove one person's personal data; refused while one of their cases is open, unless ``force``."""
+    subjects = same_person(session, subject_id)
+    case_ids = {s.case_id for s in subjects if s.case_id is not None}
+    open_cases = (
+        session.execute(
+            select(col(Case.code)).where(
+                col(Case.id).in_(case_ids), col(Case.status).in_([str(s) for s in OPEN_STATUSES])
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if open_cases and not force:
+        raise SubjectHasActiveCase(sorted(open_cases))
+    for subject in subjects:
+        if subject.signal_id is not None:
+            signal = session.get(Signal, subject.signal_id)
+            if signal is not None:
+                signal.description = REMOVED
+                signal.anonymised_at = now
+                session.add(signal)
+        _blank_subject(session, subject)
+    return subjects

@@ -1,0 +1,176 @@
+"""Small per-source query functions for the quarterly stuurgroep report.
+
+Each function answers one figure for one period ``[start, end)`` (aware UTC), optionally for one gemeente (a
+case belongs to the gemeente of the signal that opened it). They return plain counts keyed by a stored value
+(an organisation name, a category, a track) so the report can put the same figure for two quarters side by
+side. Sources whose tables do not exist yet (overleg, detentions, huisverboden) have no function here: the
+report shows them as not available, never as zero.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from statistics import median
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlmodel import Session, col
+
+from storage.cases import Action, Case, RegieAssignment, RegieKind, Signal
+from storage.models import Member, Organisation
+
+Counts = dict[str, int]
+
+
+def _signal_gemeente(gemeente: str | None) -> ColumnElement[bool]:
+    if gemeente is None:
+        return and_(True)
+    return func.lower(col(Signal.gemeente)) == gemeente.lower()
+
+
+def _case_gemeente(gemeente: str | None) -> ColumnElement[bool]:
+    """Cases of one gemeente: those opened from a signal of that gemeente."""
+    if gemeente is None:
+        return and_(True)
+    of_gemeente = select(col(Signal.id)).where(_signal_gemeente(gemeente))
+    return col(Case.signal_id).in_(of_gemeente)
+
+
+def known_gemeenten(session: Session) -> list[str]:
+    rows = session.execute(select(col(Signal.gemeente)).distinct()).scalars().all()
+    return sorted(rows)
+
+
+def signals_by_source(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    statement = (
+        select(col(Organisation.name), func.count(col(Signal.id)))
+        .join(Member, col(Member.id) == col(Signal.reporter_id))
+        .join(Organisation, col(Organisation.id) == col(Member.organisation_id))
+        .where(col(Signal.created_at) >= start, col(Signal.created_at) < end, _signal_gemeente(gemeente))
+        .group_by(col(Organisation.name))
+    )
+    return {name: count for name, count in session.execute(statement).all()}
+
+
+def signals_by_category(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """A signal with two categories counts once under each."""
+    statement = select(col(Signal.categories)).where(
+        col(Signal.created_at) >= start, col(Signal.created_at) < end, _signal_gemeente(gemeente)
+    )
+    counts: Counter[str] = Counter()
+    for categories in session.execute(statement).scalars():
+        counts.update(categories or [])
+    return dict(counts)
+
+
+def signals_by_urgency(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    statement = (
+        select(col(Signal.urgency), func.count(col(Signal.id)))
+        .where(col(Signal.created_at) >= start, col(Signal.created_at) < end, _signal_gemeente(gemeente))
+        .group_by(col(Signal.urgency))
+    )
+    return {urgency: count for urgency, count in session.execute(statement).all()}
+
+
+def triage_outcomes(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    statement = (
+        select(col(Signal.outcome), func.count(col(Signal.id)))
+        .where(
+            col(Signal.decided_at) >= start,
+            col(Signal.decided_at) < end,
+            col(Signal.outcome).is_not(None),
+            _signal_gemeente(gemeente),
+        )
+        .group_by(col(Signal.outcome))
+    )
+    return {str(outcome): count for outcome, count in session.execute(statement).all()}
+
+
+def _cases_by_track(session: Session, condition: ColumnElement[bool], gemeente: str | None) -> Counts:
+    statement = (
+        select(col(Case.track), func.count(col(Case.id)))
+        .where(condition, _case_gemeente(gemeente))
+        .group_by(col(Case.track))
+    )
+    return {track: count for track, count in session.execute(statement).all()}
+
+
+def cases_opened(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    condition = and_(col(Case.opened_at) >= start, col(Case.opened_at) < end)
+    return _cases_by_track(session, condition, gemeente)
+
+
+def cases_closed(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    condition = and_(col(Case.closed_at) >= start, col(Case.closed_at) < end)
+    return _cases_by_track(session, condition, gemeente)
+
+
+def cases_active(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """Open at the end of the period (opened before it ends, not closed by then)."""
+    condition = and_(
+        col(Case.opened_at) < end, or_(col(Case.closed_at).is_(None), col(Case.closed_at) >= end)
+    )
+    return _cases_by_track(session, condition, gemeente)
+
+
+def median_days_to_decision(
+    session: Session, start: datetime, end: datetime, gemeente: str | None
+) -> float | None:
+    """Median days from a signal's arrival to its triage decision, over signals decided in the period."""
+    statement = select(col(Signal.created_at), col(Signal.decided_at)).where(
+        col(Signal.decided_at) >= start, col(Signal.decided_at) < end, _signal_gemeente(gemeente)
+    )
+    days = [(decided - created).total_seconds() / 86400 for created, decided in session.execute(statement)]
+    return round(median(days), 1) if days else None
+
+
+def median_days_to_first_action(
+    session: Session, start: datetime, end: datetime, gemeente: str | None
+) -> float | None:
+    """Median days from the triage decision to the first plan action, over cases opened in the period."""
+    first_action = (
+        select(col(Action.case_id), func.min(col(Action.created_at)).label("first_at"))
+        .group_by(col(Action.case_id))
+        .subquery()
+    )
+    statement = (
+        select(col(Signal.decided_at), first_action.c.first_at)
+        .select_from(Case)
+        .join(Signal, col(Signal.id) == col(Case.signal_id))
+        .join(first_action, first_action.c.case_id == col(Case.id))
+        .where(
+            col(Case.opened_at) >= start,
+            col(Case.opened_at) < end,
+            col(Signal.decided_at).is_not(None),
+            _case_gemeente(gemeente),
+        )
+    )
+    days = [
+        (_aware(first) - _aware(decided)).total_seconds() / 86400
+        for decided, first in session.execute(statement)
+    ]
+    return round(median(days), 1) if days else None
+
+
+def _aware(moment: datetime) -> datetime:
+    """``min()`` over a UTC column comes back naive on SQLite; the stored values are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def casusregie_by_organisation(
+    session: Session, start: datetime, end: datetime, gemeente: str | None
+) -> Counts:
+    """Cases whose casusregie an organisation held at some time in the period."""
+    statement = (
+        select(col(Organisation.name), func.count(func.distinct(col(RegieAssignment.case_id))))
+        .join(Organisation, col(Organisation.id) == col(RegieAssignment.organisation_id))
+        .join(Case, col(Case.id) == col(RegieAssignment.case_id))
+        .where(
+            col(RegieAssignment.kind) == RegieKind.CASUSREGIE,
+            col(RegieAssignment.from_at) < end,
+            or_(col(RegieAssignment.to_at).is_(None), col(RegieAssignment.to_at) >= start),
+            _case_gemeente(gemeente),
+        )
+        .group_by(col(Organisation.name))
+    )
+    return {name: count for name, count in session.execute(statement).all()}
