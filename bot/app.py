@@ -18,7 +18,22 @@ from bot.core.context import CoreConfig
 from bot.core.i18n import Catalogue
 from bot.core.router import Router
 from bot.core.sending import Sender
-from handlers import aanmelden, actie, casus, help, ik, mijn, regie, signaal, stop, taal, triage
+from handlers import (
+    aanmelden,
+    actie,
+    casus,
+    help,
+    ik,
+    info,
+    mijn,
+    mutatie,
+    regie,
+    signaal,
+    stale,
+    stop,
+    taal,
+    triage,
+)
 from schedules.dispatcher import Dispatcher
 from storage import migrate
 from storage.db import is_sqlite, make_engine
@@ -36,6 +51,9 @@ GROUPS: tuple[CommandGroup, ...] = (
     regie.group,
     actie.group,
     mijn.group,
+    mutatie.group,
+    info.group,
+    stale.group,
 )
 
 LOCALE_DIRS = (

@@ -15,6 +15,7 @@ from bot.app import App
 from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.sending import Sender
+from schedules.stale import run_stale_watchdog
 
 log = logging.getLogger("ketenbot.runtime")
 
@@ -66,7 +67,13 @@ class Runtime:
             max_instances=1,
             coalesce=True,
         )
+        self.scheduler.add_job(self._stale_watchdog, "cron", day_of_week="mon-fri", hour=8, minute=0,
+                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
         self.scheduler.start()
+
+    def _stale_watchdog(self) -> None:
+        settings = self.app.settings
+        run_stale_watchdog(self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks)
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:

@@ -2,5 +2,6 @@
 
 from storage import (
     cases,  # noqa: F401
+    flows,  # noqa: F401
     models,  # noqa: F401
 )

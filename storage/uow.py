@@ -8,6 +8,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from storage.case_repository import CaseRepository
+from storage.flows_repository import InfoRequestRepository, MutatieRepository, StaleCaseQuery
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -74,6 +75,9 @@ class UnitOfWork:
         self.signals = SignalRepository(session)
         self.regie = RegieRepository(session)
         self.actions = ActionRepository(session)
+        self.info_requests = InfoRequestRepository(session)
+        self.stale = StaleCaseQuery(session)
+        self.mutaties = MutatieRepository(session)
 
     def commit(self) -> None:
         self.session.commit()
