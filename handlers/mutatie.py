@@ -13,6 +13,7 @@ from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, 
 from handlers.casework import holds_regie
 from storage.cases import Case, CaseEventKind, RegieKind, Signal, SignalStatus
 from storage.flows import MutatieChoice
+from storage.models import Role
 from storage.names import initials
 
 group = CommandGroup("mutatie")
@@ -111,7 +112,7 @@ def press_partner(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("mutatie.pick_partner", ref=f"S-{signal.id}", code=case.code))
 
 
-@group.command("mutatie", usage=t("mutatie.usage"), needs_args=True)
+@group.command("mutatie", roles=[Role.PROCESMANAGER], usage=t("mutatie.usage"), needs_args=True)
 def hand_to_partner(msg: Incoming, ctx: Context) -> Reply:
     """``/mutatie S-12 @handle``: the partner (a deelnemer of the case) gets it and reports back."""
     member = ctx.require_member()
