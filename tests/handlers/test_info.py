@@ -10,6 +10,10 @@ def _pm_texts(chat: Chat) -> list[str]:
     return [m.text for m in chat.deliver() if m.user_id in ("procesmanager", "procesmanager2")]
 
 
+def _pressed(chat: Chat, value: str, user: str) -> str:
+    return "\n".join(o.text for o in chat.press("info.known", value, user=user))
+
+
 def test_request_goes_to_every_procesmanager_with_the_default_deadline_and_the_lookup(chat: Chat):
     chat.deliver()
     reply = chat.say("/info Jan de Vries", user="woonstede")
@@ -22,7 +26,8 @@ def test_request_goes_to_every_procesmanager_with_the_default_deadline_and_the_l
 
 def test_the_asker_who_may_not_see_the_case_learns_only_known_and_whom_to_call(chat: Chat):
     chat.deliver()
-    asked = chat.say("/info jan de vries 15:00", user="woonstede")  # Woonstede is no deelnemer of VH-2026-0001
+    # Woonstede is no deelnemer of VH-2026-0001
+    asked = chat.say("/info jan de vries 15:00", user="woonstede")
     chat.deliver()
     answered = "\n".join(o.text for o in chat.press("info.known", "1", user="procesmanager"))
     assert "naar de vrager gestuurd" in answered
@@ -76,8 +81,8 @@ def test_bad_inputs_are_refused_and_write_nothing(chat: Chat):
     assert "verleden" in chat.say("/info Jan de Vries 26-11-2026 08:00", user="wijkagent")
     assert "Gebruik: /info" in chat.say("/info 12345", user="wijkagent")
     assert "I-1 is doorgezet" in chat.say("/info VH-2026-0001", user="wijkagent")  # a case code is fine
-    assert "niet voor jouw rol" in "\n".join(o.text for o in chat.press("info.known", "1", user="wijkagent"))
-    assert "I-7 niet gevonden" in "\n".join(o.text for o in chat.press("info.known", "7", user="procesmanager"))
+    assert "niet voor jouw rol" in _pressed(chat, "1", "wijkagent")
+    assert "I-7 niet gevonden" in _pressed(chat, "7", "procesmanager")
     with chat.app.uow() as uow:
         assert uow.session.get(InfoRequest, 2) is None
         assert uow.info_requests.count_per_organisation(
