@@ -167,6 +167,9 @@ def register_subcommands() -> None:
 
     app.add_typer(admin_app, name="admin")
     app.command("audit")(audit_command)
+    from bot.cli_import import import_app
+
+    app.add_typer(import_app, name="import")
 
 
 register_subcommands()

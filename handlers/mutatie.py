@@ -8,13 +8,16 @@ a button), or bring it to the next triage.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core.context import encode_reply
 from handlers.casework import holds_regie
 from storage.cases import Case, CaseEventKind, RegieKind, Signal, SignalStatus
 from storage.flows import MutatieChoice
 from storage.models import Role
 from storage.names import initials
+from storage.uow import UnitOfWork
 
 group = CommandGroup("mutatie")
 
@@ -23,9 +26,14 @@ NOTE, PARTNER, TRIAGE, FEEDBACK = "mutatie.note", "mutatie.partner", "mutatie.tr
 
 def route_mutatie(ctx: Context, signal: Signal, case: Case, names: Sequence[str]) -> None:
     """Mark ``signal`` as a mutatie on ``case``, add it to the timeline and tell the regie holders."""
-    uow = ctx.uow
+    route_mutatie_in(ctx.uow, ctx.clock.now(), signal, case, names)
+
+
+def route_mutatie_in(
+    uow: UnitOfWork, now: datetime, signal: Signal, case: Case, names: Sequence[str]
+) -> None:
+    """The same, with only a unit of work (the bulk import has no chat context)."""
     assert signal.id is not None and case.id is not None
-    now = ctx.clock.now()
     signal.status = SignalStatus.MUTATIE
     signal.matched_case_id = case.id
     uow.signals.attach_to_case(signal, case.id)
@@ -50,9 +58,13 @@ def route_mutatie(ctx: Context, signal: Signal, case: Case, names: Sequence[str]
             Button(PARTNER, t("mutatie.b_partner"), value=str(signal.id)),
             Button(TRIAGE, t("mutatie.b_triage"), value=str(signal.id)),
         ]
-        ctx.notify(proces.member_id, text, key=f"mutatie:{signal.id}:proces", buttons=buttons)
+        payload = encode_reply(Reply(text, buttons=buttons))
+        uow.outbox.add(
+            f"mutatie:{signal.id}:proces", payload, due_at=now, now=now, member_id=proces.member_id
+        )
     if casus is not None and (proces is None or casus.member_id != proces.member_id):
-        ctx.notify(casus.member_id, text, key=f"mutatie:{signal.id}:casus")
+        payload = encode_reply(Reply(text))
+        uow.outbox.add(f"mutatie:{signal.id}:casus", payload, due_at=now, now=now, member_id=casus.member_id)
 
 
 def _mutatie_for_procesregie(ctx: Context, raw: str) -> tuple[Signal, Case]:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 
-from storage.cases import Action, Case, CaseStatus, RegieAssignment, RegieKind, Signal, SignalStatus
+from storage.cases import (
+    OPEN_STATUSES,
+    Action,
+    Case,
+    CaseStatus,
+    RegieAssignment,
+    RegieKind,
+    Signal,
+    SignalStatus,
+    Subject,
+)
 from storage.flows import InfoRequest, InfoStatus
+from storage.names import initials, name_key
 from storage.repositories import Repository
 
 
@@ -97,3 +109,52 @@ class StaleCaseQuery(Repository):
             .order_by(col(RegieAssignment.member_id), col(Case.code))
         )
         return [(int(member_id), case) for member_id, case in self.session.exec(statement).all()]
+
+
+class SignalImportRepository(Repository):
+    """Bulk paths for the CSV import: many signals at once, known-person matching in batches."""
+
+    def add_many(self, rows: Sequence[tuple[dict[str, Any], str, date | None]]) -> list[int]:
+        """Insert signals (column values) with one subject each, as two multi-row inserts (Core, not
+        ORM objects: 10x faster for a 100k-row file); returns the new signal ids in order."""
+        signals = Signal.__table__  # type: ignore[attr-defined]
+        subjects = Subject.__table__  # type: ignore[attr-defined]
+        result = self.session.execute(
+            insert(signals).returning(signals.c.id, sort_by_parameter_order=True), [v for v, _, _ in rows]
+        )
+        ids = [int(row[0]) for row in result.all()]
+        self.session.execute(
+            insert(subjects),
+            [
+                {
+                    "signal_id": signal_id,
+                    "case_id": None,
+                    "name": name,
+                    "name_key": key,
+                    "surname_key": key.rsplit(" ", 1)[-1],
+                    "initials": initials(name),
+                    "birth_date": born,
+                }
+                for signal_id, (_, name, born) in zip(ids, rows, strict=True)
+                for key in (name_key(name),)
+            ],
+        )
+        return ids
+
+    def open_cases_by_key(self, name_keys: Sequence[str]) -> dict[str, list[tuple[date | None, Case]]]:
+        """name key -> (subject birth date, open case) for subjects of open cases with one of the keys
+        (computed with ``storage.names.name_key``)."""
+        keys = sorted({key for key in name_keys if key})
+        found: dict[str, list[tuple[date | None, Case]]] = {}
+        for start in range(0, len(keys), 500):
+            statement = (
+                select(Subject.name_key, Subject.birth_date, Case)
+                .join(Case, col(Case.id) == col(Subject.case_id))
+                .where(
+                    col(Subject.name_key).in_(keys[start : start + 500]), col(Case.status).in_(OPEN_STATUSES)
+                )
+                .order_by(col(Case.code))
+            )
+            for key, born, case in self.session.exec(statement).all():
+                found.setdefault(key, []).append((born, case))
+        return found

@@ -8,7 +8,12 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from storage.case_repository import CaseRepository
-from storage.flows_repository import InfoRequestRepository, MutatieRepository, StaleCaseQuery
+from storage.flows_repository import (
+    InfoRequestRepository,
+    MutatieRepository,
+    SignalImportRepository,
+    StaleCaseQuery,
+)
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -78,6 +83,7 @@ class UnitOfWork:
         self.info_requests = InfoRequestRepository(session)
         self.stale = StaleCaseQuery(session)
         self.mutaties = MutatieRepository(session)
+        self.signal_import = SignalImportRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

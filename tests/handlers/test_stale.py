@@ -29,10 +29,11 @@ def _run(chat: Chat, weeks: int = 3) -> int:
 def test_a_case_with_nothing_planned_for_three_weeks_is_listed_once_to_procesregie(chat: Chat):
     chat.deliver()
     _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=3, days=1))
-    assert _run(chat) == 1
+    assert _run(chat) == 2  # this one, and the demo's stale case of procesmanager2 (VH-2025-0001)
     assert _run(chat) == 0  # the same morning again: the dedupe key stale:<member>:<date> holds
-    sent = chat.deliver()
-    assert [m.user_id for m in sent] == ["procesmanager"]
+    sent = sorted(chat.deliver(), key=lambda m: m.user_id or "")
+    assert [m.user_id for m in sent] == ["procesmanager", "procesmanager2"]
+    assert "VH-2025-0001" in sent[1].text and "VH-2026-0001" not in sent[1].text
     assert "1 actieve casus(sen) waar al meer dan 3 weken niets gepland staat" in sent[0].text
     assert "VH-2026-0001 (J.d.V.)" in sent[0].text
     assert [b.id for b in sent[0].buttons] == ["stale.mdo", "stale.action"]
@@ -43,10 +44,13 @@ def test_a_case_with_nothing_planned_for_three_weeks_is_listed_once_to_procesreg
 
 
 def test_recent_activity_open_actions_and_other_statuses_are_not_stale(chat: Chat):
-    assert _run(chat) == 0  # demo: VH-2026-0001 has open actions; the others are not actief
+    # demo: only VH-2025-0001 (procesmanager2); VH-2026-0001 has open actions; the others are not actief
+    assert _run(chat) == 1
+    chat.clock.advance(timedelta(days=1))  # the next (working) morning
     _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=2))
-    assert _run(chat) == 0  # done two weeks ago: not yet stale
-    assert _run(chat, weeks=1) == 1  # a shorter setting lists it
+    assert _run(chat) == 1  # done two weeks ago: not yet stale
+    chat.clock.advance(timedelta(days=3))  # Monday
+    assert _run(chat, weeks=1) == 2  # a shorter setting lists it
 
 
 def test_no_digest_at_the_weekend(chat: Chat):
@@ -54,7 +58,7 @@ def test_no_digest_at_the_weekend(chat: Chat):
     chat.clock.set(datetime(2026, 11, 28, 7, 0, tzinfo=UTC))  # Saturday morning
     assert _run(chat) == 0
     chat.clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday morning
-    assert _run(chat) == 1
+    assert _run(chat) == 2
 
 
 def test_the_setting_is_configurable_and_bounded():
