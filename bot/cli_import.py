@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.core.errors import UserError
-from bot.core.i18n import t
+from bot.core.i18n import Text, t
 from handlers.signal_import import import_signals
 from storage.models import OrganisationKind
 
@@ -27,7 +27,10 @@ def import_signals_command(
     from bot.cli import fail, open_app
 
     bot_app = open_app()
-    render = lambda text: bot_app.catalogue.render(text, bot_app.settings.language)  # noqa: E731
+
+    def render(text: Text) -> str:
+        return bot_app.catalogue.render(text, bot_app.settings.language)
+
     if not file.is_file():
         raise fail(render(t("import.no_file", path=str(file))))
     uow = bot_app.uow()

@@ -92,11 +92,11 @@ def _mutatie(uow: UnitOfWork, members: dict[str, Member], now: datetime) -> None
             created_at=at,
             status=SignalStatus.MUTATIE,
             matched_case_id=case.id,
+            case_id=case.id,
         ),
         [("Noah Jansen", None)],
     )
     assert signal.id is not None
-    uow.signals.attach_to_case(signal, case.id)
     uow.cases.add_event(case.id, CaseEventKind.MUTATIE, at, _id(members["ggz"]), signal=f"S-{signal.id}")
 
 

@@ -36,7 +36,8 @@ def route_mutatie_in(
     assert signal.id is not None and case.id is not None
     signal.status = SignalStatus.MUTATIE
     signal.matched_case_id = case.id
-    uow.signals.attach_to_case(signal, case.id)
+    signal.case_id = case.id  # its subjects stay on the signal: the case already has this person
+    uow.session.add(signal)
     ref = f"S-{signal.id}"
     uow.cases.add_event(case.id, CaseEventKind.MUTATIE, now, signal.reporter_id, signal=ref)
     reporter = uow.members.get(signal.reporter_id)

@@ -148,7 +148,7 @@ class SignalImportRepository(Repository):
         found: dict[str, list[tuple[date | None, Case]]] = {}
         for start in range(0, len(keys), 500):
             statement = (
-                select(Subject.name_key, Subject.birth_date, Case)
+                select(Subject.name_key, col(Subject.birth_date), Case)
                 .join(Case, col(Case.id) == col(Subject.case_id))
                 .where(
                     col(Subject.name_key).in_(keys[start : start + 500]), col(Case.status).in_(OPEN_STATUSES)
