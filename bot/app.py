@@ -27,11 +27,14 @@ from handlers import (
     help,
     huisverbod,
     ik,
+    info,
     mijn,
+    mutatie,
     overleg,
     rapport,
     regie,
     signaal,
+    stale,
     stop,
     taal,
     triage,
@@ -60,6 +63,9 @@ GROUPS: tuple[CommandGroup, ...] = (
     afwezig.group,
     overleg.group,
     rapport.group,
+    mutatie.group,
+    info.group,
+    stale.group,
 )
 
 LOCALE_DIRS = (

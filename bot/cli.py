@@ -180,6 +180,9 @@ def register_subcommands() -> None:
     from bot.cli_privacy import privacy_app
 
     app.add_typer(privacy_app, name="privacy")
+    from bot.cli_import import import_app
+
+    app.add_typer(import_app, name="import")
 
 
 register_subcommands()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.demo_cases import load_demo_cases
+from bot.demo_flows import load_demo_flows
 from bot.demo_meetings import load_demo_meetings
 from handlers.invites import create_invite
 from storage.models import OrganisationKind, Role
@@ -71,5 +72,6 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
         code, _ = create_invite(uow, gemeente_id, Role.PARTNER, now=now, note="demo")
         load_demo_cases(uow, members, now)
         load_demo_meetings(uow, members, now)
+        load_demo_flows(uow, members, now)
         uow.commit()
     return code

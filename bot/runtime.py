@@ -17,6 +17,7 @@ from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from schedules.stale import run_stale_watchdog
 from storage.models import Role
 
 log = logging.getLogger("ketenbot.runtime")
@@ -70,6 +71,8 @@ class Runtime:
             coalesce=True,
         )
         self.scheduler.add_job(self.purge_daily, "interval", days=1, max_instances=1, coalesce=True)
+        self.scheduler.add_job(self._stale_watchdog, "cron", day_of_week="mon-fri", hour=8, minute=0,
+                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
         self.scheduler.start()
 
     async def purge_daily(self) -> None:
@@ -80,6 +83,12 @@ class Runtime:
         now = self.app.clock.now()
         result = await asyncio.to_thread(run_purge, self.app.uow(), policy, now, dry_run=False)
         log.info("privacy purge: %s", describe(result))
+
+    async def _stale_watchdog(self) -> None:
+        settings = self.app.settings
+        await asyncio.to_thread(
+            run_stale_watchdog, self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks
+        )
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:

@@ -107,6 +107,7 @@ def event_line(ctx: Context, event: CaseEvent) -> Text:
         ("old", "case.status"),
         ("new", "case.status"),
         ("kind", "regie.kind"),
+        ("choice", "mutatie.choice"),
     ):
         if key in params:
             params[key] = t(f"{prefix}.{params[key]}")

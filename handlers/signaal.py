@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, Option, Reply, UserError, t
 from bot.core.dates import parse_date
+from handlers.mutatie import route_mutatie
 from storage.cases import Signal, SignalCategory, Urgency
 from storage.models import Role
 from storage.names import initials, name_key
@@ -126,9 +127,8 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
             people,
         )
         matches = [case for name, born in people for case in uow.cases.known_person(name, born)]
-        if matches:
-            signal.matched_case_id = matches[0].id
-            uow.session.add(signal)
+        if matches:  # a mutatie on a known person: to that case's regie, not to the triage queue
+            route_mutatie(ctx, signal, matches[0], [name for name, _ in people])
         ref = signal_ref(signal.id)
         ctx.audit("signaal", kind="write", detail=f"signal {signal.id}")
         lines = [t("signal.received", ref=ref)]

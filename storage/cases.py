@@ -44,6 +44,7 @@ class SignalCategory(StrEnum):
 class SignalStatus(StrEnum):
     NEW = "new"
     DECIDED = "decided"
+    MUTATIE = "mutatie"  # about a subject of an open case: routed to its regie, not queued
 
 
 class TriageOutcome(StrEnum):
@@ -107,6 +108,9 @@ class CaseEventKind(StrEnum):
     HANDOVER_DECLINED = "handover_declined"
     ACTION_ADDED = "action_added"
     ACTION_DONE = "action_done"
+    MUTATIE = "mutatie"  # a new signal about a subject, routed to regie (not to triage)
+    MUTATIE_HANDLED = "mutatie_handled"  # procesregie chose: note, partner or triage
+    MUTATIE_FEEDBACK = "mutatie_feedback"  # the partner it was handed to reported back
 
 
 class Signal(SQLModel, table=True):

@@ -10,6 +10,12 @@ from sqlmodel import Session
 from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
+from storage.flows_repository import (
+    InfoRequestRepository,
+    MutatieRepository,
+    SignalImportRepository,
+    StaleCaseQuery,
+)
 from storage.meeting_repository import MeetingRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
@@ -81,6 +87,10 @@ class UnitOfWork:
         self.huisverboden = HuisverbodRepository(session)
         self.absences = AbsenceRepository(session)
         self.meetings = MeetingRepository(session)
+        self.info_requests = InfoRequestRepository(session)
+        self.stale = StaleCaseQuery(session)
+        self.mutaties = MutatieRepository(session)
+        self.signal_import = SignalImportRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,0 +1,69 @@
+"""``ketenbot import signals FILE.csv --source politie [--dry-run]``: bulk import of a partner's signals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.core.errors import UserError
+from bot.core.i18n import Text, t
+from handlers.signal_import import import_signals
+from storage.models import OrganisationKind
+
+import_app = typer.Typer(help="Importeren uit bestanden van partners.", no_args_is_help=True)
+
+
+@import_app.command("signals")
+def import_signals_command(
+    file: Annotated[
+        Path, typer.Argument(help="CSV: name,birth_date,gemeente,categories,urgency,description")
+    ],
+    source: Annotated[OrganisationKind, typer.Option(help="soort partner die de signalen aanlevert")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="alleen laten zien wat er zou gebeuren")] = False,
+) -> None:
+    """Elke rij wordt een signaal, of een mutatie als de persoon al in een open casus staat."""
+    from bot.cli import fail, open_app
+
+    bot_app = open_app()
+
+    def render(text: Text) -> str:
+        return bot_app.catalogue.render(text, bot_app.settings.language)
+
+    if not file.is_file():
+        raise fail(render(t("import.no_file", path=str(file))))
+    uow = bot_app.uow()
+    with uow:
+        organisations = [o for o in uow.organisations.list_all() if o.kind == source.value]
+        reporters = [
+            m
+            for o in organisations
+            for m in uow.members.list_all(include_revoked=False)
+            if m.organisation_id == o.id
+        ]
+    if not reporters or reporters[0].id is None:
+        raise fail(render(t("import.no_reporter", source=source.value)))
+    try:
+        result = import_signals(
+            bot_app.uow(),
+            file.read_bytes(),
+            reporter_id=reporters[0].id,
+            now=bot_app.clock.now(),
+            today=bot_app.clock.today(),
+            dry_run=dry_run,
+        )
+    except UserError as error:
+        raise fail(render(t(error.key, **error.params))) from None
+    for line, reason in result.errors:
+        typer.echo(render(t("import.error_line", line=line, reason=reason)), err=True)
+    for line, same in result.duplicates:
+        typer.echo(render(t("import.duplicate_line", line=line, same=same)))
+    for code, count in sorted(result.mutatie_cases.items()):
+        typer.echo(render(t("import.mutatie_case", code=code, count=count)))
+    if not result.ok:
+        raise fail(render(t("import.refused", errors=len(result.errors), rows=result.rows)), code=1)
+    key = "import.dry_run" if dry_run else "import.done"
+    typer.echo(
+        render(t(key, signals=result.signals, mutaties=result.mutaties, duplicates=len(result.duplicates)))
+    )

@@ -1,0 +1,162 @@
+"""/info (informatieverzoek): ``/info <name or case code> [deadline]`` from a partner, e.g. OM at ZSM.
+
+Routed to every procesmanager with the bot's own lookup (they may see matches); the first to answer decides.
+The asker learns only "bekend, neem contact op met <procesmanager>" or "niet bekend" — never case content.
+An unanswered request is escalated one hour before the deadline (default: 17:00 local on the working day).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+
+from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from bot.core.dates import format_datetime, parse_datetime
+from handlers.casework import CASE_CODE, reach
+from storage.cases import Case
+from storage.flows import InfoAnswer, InfoRequest, InfoStatus
+from storage.models import Role
+from storage.names import name_key
+
+group = CommandGroup("info")
+
+KNOWN, UNKNOWN = "info.known", "info.unknown"
+END_OF_DAY = time(17, 0)
+ESCALATE_BEFORE = timedelta(hours=1)
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def default_deadline(now: datetime, ctx: Context) -> datetime:
+    """17:00 local today on a working day before 16:00; otherwise 17:00 on the next working day."""
+    local = now.astimezone(ctx.clock.tz)
+    day = local.date()
+    if local.weekday() >= 5 or local.time() >= (datetime.combine(day, END_OF_DAY) - ESCALATE_BEFORE).time():
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+    return datetime.combine(day, END_OF_DAY, tzinfo=ctx.clock.tz)
+
+
+def split_deadline(args: str, ctx: Context) -> tuple[str, datetime]:
+    """The query and the deadline: trailing words with a digit (``15:00``, ``morgen 12:00``)."""
+    words = args.split()
+    now = ctx.clock.now()
+    for take in (2, 1):
+        tail = words[-take:]
+        if len(words) > take and all(_HAS_DIGIT.search(w) for w in tail[-1:]):
+            try:
+                when = parse_datetime(" ".join(tail), now, ctx.clock.tz).value
+            except UserError:
+                continue
+            if when <= now:
+                raise UserError("info.deadline_past")
+            return " ".join(words[:-take]), when
+    return " ".join(words), default_deadline(now, ctx)
+
+
+def lookup(ctx: Context, query: str) -> list[Case]:
+    """Open cases the query points at (by code, or by the known-person check on the name)."""
+    uow = ctx.uow
+    if CASE_CODE.match(query):
+        case = uow.cases.by_code(query.upper())
+        return [case] if case is not None else []
+    return list(uow.cases.known_person(query, None))
+
+
+@group.command("info", usage=t("info.usage"), needs_args=True)
+def info(msg: Incoming, ctx: Context) -> Reply:
+    member = ctx.require_member()
+    query, deadline = split_deadline(msg.args, ctx)
+    query = " ".join(query.split())
+    if not CASE_CODE.match(query) and not name_key(query):
+        raise UserError("info.usage")
+    if len(query) > 120:
+        raise UserError("form.too_long", limit=120, length=len(query))
+    now = ctx.clock.now()
+    with ctx.uow as uow:
+        request = uow.info_requests.add(
+            InfoRequest(
+                asker_id=member.id,
+                organisation_id=member.organisation_id,
+                query=query,
+                deadline=deadline,
+                created_at=now,
+            )
+        )
+        assert request.id is not None
+        matches = lookup(ctx, query)
+        found: Text = (
+            t("info.pm_matches", codes=", ".join(c.code for c in matches))
+            if matches
+            else t("info.pm_no_match")
+        )
+        shown = format_datetime(deadline, ctx.clock.tz)
+        text = [
+            t(
+                "info.pm_request",
+                ref=f"I-{request.id}",
+                query=query,
+                asker=member.name,
+                organisation=member.organisation_name,
+                deadline=shown,
+            ),
+            found,
+        ]
+        buttons = [
+            Button(KNOWN, t("info.b_known"), value=str(request.id)),
+            Button(UNKNOWN, t("info.b_unknown"), value=str(request.id)),
+        ]
+        escalate_at = max(now, deadline - ESCALATE_BEFORE)
+        for manager in uow.members.with_role(Role.PROCESMANAGER):
+            assert manager.id is not None
+            ctx.notify(manager.id, text, key=f"info:{request.id}:ask:{manager.id}", buttons=buttons)
+            ctx.notify(
+                manager.id,
+                [t("info.escalation", ref=f"I-{request.id}", deadline=shown), *text],
+                key=f"info:{request.id}:escalate:{manager.id}",
+                buttons=buttons,
+                due_at=escalate_at,
+            )
+        ctx.audit("info", kind="write", detail=f"info request {request.id}")
+        uow.commit()
+    return Reply(t("info.sent", ref=f"I-{request.id}", deadline=shown))
+
+
+def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
+    member = ctx.require_member()
+    word = msg.value.strip()
+    with ctx.uow as uow:
+        request = uow.info_requests.get(int(word)) if word.isdigit() else None
+        if request is None:
+            raise UserError("info.not_found", ref=f"I-{word[:12]}")
+        ref = f"I-{request.id}"
+        if request.status != InfoStatus.OPEN or not uow.info_requests.answer(
+            request, answer, member.id, ctx.clock.now()
+        ):
+            raise UserError("info.already_answered", ref=ref)
+        uow.outbox.cancel_prefix(f"info:{request.id}:escalate:")
+        reply_text = (
+            t(
+                "info.answer_known",
+                ref=ref,
+                query=request.query,
+                name=member.name,
+                reach=reach(uow, member.id),
+            )
+            if answer == InfoAnswer.KNOWN
+            else t("info.answer_unknown", ref=ref, query=request.query)
+        )
+        ctx.notify(request.asker_id, reply_text, key=f"info:{request.id}:answer")
+        ctx.audit("info.answer", kind="write", detail=f"info request {request.id}: {answer}")
+        uow.commit()
+    return Reply(t("info.answered", ref=ref))
+
+
+@group.action(KNOWN, roles=[Role.PROCESMANAGER])
+def press_known(msg: Incoming, ctx: Context) -> Reply:
+    return _answer(msg, ctx, InfoAnswer.KNOWN)
+
+
+@group.action(UNKNOWN, roles=[Role.PROCESMANAGER])
+def press_unknown(msg: Incoming, ctx: Context) -> Reply:
+    return _answer(msg, ctx, InfoAnswer.UNKNOWN)

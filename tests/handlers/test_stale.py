@@ -1,0 +1,73 @@
+"""The stale-case watchdog: one morning message per procesregie holder; deduplicated per day."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from schedules.stale import run_stale_watchdog
+from storage.cases import Action
+from tests.harness import Chat
+
+
+def _finish_all_actions_of_jan(chat: Chat, at: datetime) -> None:
+    """Demo case VH-2026-0001 with every action done at ``at`` (nothing planned after it)."""
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None
+        uow.session.execute(update(Action).where(col(Action.case_id) == case.id).values(done_at=at))
+        uow.session.execute(
+            update(Action).where(col(Action.case_id) == case.id).values(created_at=at - timedelta(days=1))
+        )
+        uow.commit()
+
+
+def _run(chat: Chat, weeks: int = 3) -> int:
+    return run_stale_watchdog(chat.app.uow, chat.clock.now(), chat.app.settings.tz, weeks)
+
+
+def test_a_case_with_nothing_planned_for_three_weeks_is_listed_once_to_procesregie(chat: Chat):
+    chat.deliver()
+    _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=3, days=1))
+    assert _run(chat) == 2  # this one, and the demo's stale case of procesmanager2 (VH-2025-0001)
+    assert _run(chat) == 0  # the same morning again: the dedupe key stale:<member>:<date> holds
+    sent = sorted(chat.deliver(), key=lambda m: m.user_id or "")
+    assert [m.user_id for m in sent] == ["procesmanager", "procesmanager2"]
+    assert "VH-2025-0001" in sent[1].text and "VH-2026-0001" not in sent[1].text
+    assert "1 actieve casus(sen) waar al meer dan 3 weken niets gepland staat" in sent[0].text
+    assert "VH-2026-0001 (J.d.V.)" in sent[0].text
+    assert [b.id for b in sent[0].buttons] == ["stale.mdo", "stale.action"]
+    hint = "\n".join(o.text for o in chat.press("stale.action", "VH-2026-0001", user="procesmanager"))
+    assert "/actie VH-2026-0001" in hint
+    denied = "\n".join(o.text for o in chat.press("stale.mdo", "VH-2026-0001", user="woonstede"))
+    assert "niet gevonden of geen toegang" in denied
+
+
+def test_recent_activity_open_actions_and_other_statuses_are_not_stale(chat: Chat):
+    # demo: only VH-2025-0001 (procesmanager2); VH-2026-0001 has open actions; the others are not actief
+    assert _run(chat) == 1
+    chat.clock.advance(timedelta(days=1))  # the next (working) morning
+    _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=2))
+    assert _run(chat) == 1  # done two weeks ago: not yet stale
+    chat.clock.advance(timedelta(days=3))  # Monday
+    assert _run(chat, weeks=1) == 2  # a shorter setting lists it
+
+
+def test_no_digest_at_the_weekend(chat: Chat):
+    _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=5))
+    chat.clock.set(datetime(2026, 11, 28, 7, 0, tzinfo=UTC))  # Saturday morning
+    assert _run(chat) == 0
+    chat.clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday morning
+    assert _run(chat) == 2
+
+
+def test_the_setting_is_configurable_and_bounded():
+    from bot.config import ConfigError, load_settings
+
+    assert load_settings(KETENBOT_STALE_CASE_WEEKS="5").stale_case_weeks == 5
+    try:
+        load_settings(KETENBOT_STALE_CASE_WEEKS="0")
+    except ConfigError as error:
+        assert "KETENBOT_STALE_CASE_WEEKS" in str(error) or "stale" in str(error)
+    else:
+        raise AssertionError("0 weeks was accepted")

@@ -1,0 +1,147 @@
+"""``ketenbot import signals``: signals and mutaties from a CSV, all or nothing, both encodings."""
+
+import pytest
+from sqlmodel import col, func, select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from handlers.signal_import import import_signals
+from storage.cases import Signal, Subject
+from storage.models import OutboxMessage
+from tests.harness import Chat
+
+runner = CliRunner()
+HEADER = "name,birth_date,gemeente,categories,urgency,description\n"
+ROWS = (
+    "Pieter Fictief,01-02-1980,Waterdam,overlast,normaal,Fictief: geluidsoverlast\n"
+    "Jan de Vries,12-03-1985,Waterdam,overlast;schulden,hoog,Fictief: weer overlast\n"
+)
+
+
+@pytest.fixture
+def cli_env(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> Chat:
+    monkeypatch.setenv("KETENBOT_DATABASE_URL", chat.app.settings.database_url)
+    return chat
+
+
+def _signal_count(chat: Chat) -> int:
+    with chat.app.uow() as uow:
+        return int(uow.session.exec(select(func.count()).select_from(Signal)).one())
+
+
+def _run(tmp_path, content: bytes, *args: str):
+    path = tmp_path / "signals.csv"
+    path.write_bytes(content)
+    return runner.invoke(app, ["import", "signals", str(path), "--source", "politie", *args])
+
+
+def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_path):
+    cli_env.deliver()
+    before = _signal_count(cli_env)
+    dry = _run(
+        tmp_path, (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode(), "--dry-run"
+    )
+    assert dry.exit_code == 0, dry.output
+    assert (
+        "Proefrun: 1 nieuwe signalen en 1 mutaties" in dry.output
+        and "1 mutatie(s) op VH-2026-0001" in dry.output
+    )
+    assert _signal_count(cli_env) == before
+    done = _run(tmp_path, (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode())
+    assert done.exit_code == 0, done.output
+    assert "Geïmporteerd: 1 nieuwe signalen en 1 mutaties" in done.output
+    assert _signal_count(cli_env) == before + 2
+    queue = cli_env.say("/triage", user="procesmanager")
+    assert "Pieter Fictief" in queue and "Fictief: weer overlast" not in queue
+    sent = cli_env.deliver()
+    assert [m.user_id for m in sent if "Mutatie op VH-2026-0001" in m.text] == ["procesmanager", "regisseur"]
+
+
+def test_invalid_rows_are_reported_by_line_and_nothing_is_imported(cli_env: Chat, tmp_path):
+    before = _signal_count(cli_env)
+    bad = (
+        HEADER
+        + ROWS
+        + "Eva Fictief,31-02-1990,Waterdam,overlast,normaal,Fictief\n"
+        + "Tom Fictief,,Waterdam,vandalisme,normaal,Fictief\n"
+        + "Ina Fictief,,Waterdam,overlast,spoed,Fictief\n"
+        + "123,,Waterdam,overlast,normaal,Fictief\n"
+        + "Kim Fictief,,Waterdam,overlast\n"
+    )
+    result = _run(tmp_path, bad.encode())
+    assert result.exit_code == 1
+    for expected in (
+        "regel 4: geboortedatum '31-02-1990'",
+        "regel 5: onbekende of ontbrekende categorie (vandalisme)",
+        "regel 6: urgentie 'spoed'",
+        "regel 7: geen bruikbare naam",
+        "regel 8: 4 kolommen in plaats van 6",
+        "5 van 7 rijen zijn ongeldig: er is niets geïmporteerd.",
+    ):
+        assert expected in result.output
+    assert _signal_count(cli_env) == before
+
+
+def test_a_wrong_header_says_what_is_expected(cli_env: Chat, tmp_path):
+    result = _run(tmp_path, ("naam;geboortedatum;plaats\n" + "Pieter Fictief;;Waterdam\n").encode())
+    assert result.exit_code == 2
+    assert (
+        "De eerste regel moet zijn: name;birth_date;gemeente;categories;urgency;description" in result.output
+    )
+
+
+def test_windows_1252_and_utf8_with_semicolons_and_duplicates(cli_env: Chat, tmp_path):
+    row = "Zoë Fictief;;Rivierstad;psychisch;normaal;Fictief: café-bezoek\n"
+    content = (HEADER.replace(",", ";") + row + row).encode("cp1252")
+    result = _run(tmp_path, content)
+    assert result.exit_code == 0, result.output
+    assert (
+        "regel 3 is gelijk aan regel 2" in result.output and "(1 dubbele rijen overgeslagen)" in result.output
+    )
+    utf8 = ("\ufeff" + HEADER.replace(",", ";") + row.replace("Zoë", "Chloë")).encode("utf-8")
+    assert _run(tmp_path, utf8).exit_code == 0
+    with cli_env.app.uow() as uow:
+        names = uow.session.exec(select(Subject.name).where(col(Subject.name).like("%Fictief"))).all()
+        descriptions = uow.session.exec(
+            select(Signal.description).where(col(Signal.description).like("%caf%"))
+        ).all()
+    assert {"Zoë Fictief", "Chloë Fictief"} <= set(names)
+    assert list(descriptions) == ["Fictief: café-bezoek", "Fictief: café-bezoek"]
+
+
+def test_no_member_at_the_source_is_a_clear_refusal(cli_env: Chat, tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text(HEADER + ROWS)
+    result = runner.invoke(app, ["import", "signals", str(path), "--source", "jeugdbescherming"])
+    assert (
+        result.exit_code == 2
+        and "Geen actief lid bij een partner van soort jeugdbescherming" in result.output
+    )
+
+
+def test_ten_thousand_rows_in_one_transaction(sqlite_chat: Chat):  # SQLite only: ~30 s per backend here
+    chat = sqlite_chat
+    lines = [HEADER]
+    for i in range(10_000):
+        lines.append(f"Persoon{i} Fictief,,Waterdam,overlast,normaal,Fictief: melding {i}\n")
+    lines.append("Jan de Vries,12-03-1985,Waterdam,overlast,normaal,Fictief: mutatie\n")
+    data = "".join(lines).encode()
+    with chat.app.uow() as uow:
+        reporter = uow.members.by_handle("@wijkagent")
+        assert reporter is not None and reporter.id is not None
+    before = _signal_count(chat)
+    result = import_signals(
+        chat.app.uow(),
+        data,
+        reporter_id=reporter.id,
+        now=chat.clock.now(),
+        today=chat.clock.today(),
+        dry_run=False,
+    )
+    assert (result.signals, result.mutaties, result.errors) == (10_000, 1, [])
+    assert _signal_count(chat) == before + 10_001
+    with chat.app.uow() as uow:
+        keys = uow.session.exec(
+            select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).like("mutatie:%"))
+        )
+        assert len(keys.all()) == 2  # procesregie and casusregie of VH-2026-0001
