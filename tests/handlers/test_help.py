@@ -62,3 +62,13 @@ def test_unknown_command_suggests_the_closest(chat: Chat):
 def test_plain_text_in_a_direct_chat_gets_a_hint_and_in_a_group_nothing(chat: Chat):
     assert "Typ /help" in chat.say("hallo", user="procesmanager")
     assert chat.send("hallo", user="procesmanager", group="triage-groep") == []
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_every_command_has_a_help_text_in_both_languages(command):
+    from bot.app import load_catalogue
+
+    catalogue = load_catalogue()
+    assert command.description is not None
+    for language in ("nl", "en"):
+        assert catalogue.has(command.description.key, language), (command.name, language)
