@@ -145,6 +145,10 @@ class SignalImportRepository(Repository):
         """name key -> (subject birth date, open case) for subjects of open cases with one of the keys
         (computed with ``storage.names.name_key``)."""
         keys = sorted({key for key in name_keys if key})
+        # the column holds each key's blind index (HMAC): map what comes back to the key that was asked
+        index_type = Subject.__table__.c.name_key.type  # type: ignore[attr-defined]
+        dialect = self.session.get_bind().dialect
+        asked = {index_type.process_bind_param(key, dialect): key for key in keys}
         found: dict[str, list[tuple[date | None, Case]]] = {}
         for start in range(0, len(keys), 500):
             statement = (
@@ -155,6 +159,6 @@ class SignalImportRepository(Repository):
                 )
                 .order_by(col(Case.code))
             )
-            for key, born, case in self.session.exec(statement).all():
-                found.setdefault(key, []).append((born, case))
+            for stored, born, case in self.session.exec(statement).all():
+                found.setdefault(asked.get(stored, stored), []).append((born, case))
         return found

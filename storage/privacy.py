@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import String, delete, func, or_, select, type_coerce, update
 from sqlmodel import Session, col
 
 from storage.cases import (
@@ -137,7 +137,8 @@ def same_person(session: Session, subject_id: int) -> list[Subject]:
         raise UnknownSubject(str(subject_id))
     rows = session.execute(
         select(Subject).where(
-            col(Subject.name_key) == subject.name_key,
+            # the loaded value is already the stored blind index: compare it as plain text, not re-indexed
+            col(Subject.name_key) == type_coerce(subject.name_key, String),
             col(Subject.birth_date) == subject.birth_date
             if subject.birth_date
             else col(Subject.birth_date).is_(None),
