@@ -30,7 +30,7 @@ def is_working_day(moment: datetime, tz: ZoneInfo) -> bool:
 def stale_by_member(uow: UnitOfWork, now: datetime, weeks: int) -> dict[int, list[Case]]:
     """procesregie member id -> their stale cases (the pure query, grouped)."""
     grouped: dict[int, list[Case]] = defaultdict(list)
-    for member_id, case in uow.stale.stale_cases(now - timedelta(weeks=weeks)):
+    for member_id, case in uow.stale.stale_cases(now - timedelta(weeks=weeks), now):
         grouped[member_id].append(case)
     return dict(grouped)
 

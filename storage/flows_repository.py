@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import and_, func, insert, or_, update
 from sqlmodel import col, select
 
 from storage.cases import (
@@ -21,6 +21,7 @@ from storage.cases import (
     Subject,
 )
 from storage.flows import InfoRequest, InfoStatus
+from storage.meetings import AgendaItem, Meeting, MeetingStatus, Recurrence
 from storage.names import initials, name_key
 from storage.repositories import Repository
 
@@ -77,12 +78,10 @@ class InfoRequestRepository(Repository):
 
 
 class StaleCaseQuery(Repository):
-    def stale_cases(self, before: datetime) -> Sequence[tuple[int, Case]]:
+    def stale_cases(self, before: datetime, now: datetime | None = None) -> Sequence[tuple[int, Case]]:
         """(procesregie member id, case) for active cases with no open action whose last action
-        activity (added or done) — or, without actions, the opening — is before ``before``.
-
-        Overleg (issue 6) is not in this schema yet: only actions count as "something planned".
-        """
+        activity (added or done) — or, without actions, the opening — is before ``before``, and (when
+        ``now`` is given) with no upcoming overleg that has the case on its agenda."""
         open_action = (
             select(Action.id)
             .where(col(Action.case_id) == col(Case.id), col(Action.done_at).is_(None))
@@ -94,6 +93,25 @@ class StaleCaseQuery(Repository):
         last_done = (
             select(func.max(Action.done_at)).where(col(Action.case_id) == col(Case.id)).scalar_subquery()
         )
+        conditions = []
+        if now is not None:
+            upcoming = (
+                select(AgendaItem.id)
+                .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+                .where(
+                    col(AgendaItem.case_id) == col(Case.id),
+                    col(Meeting.status) == MeetingStatus.PLANNED,
+                    or_(
+                        col(Meeting.start_at) >= now,
+                        and_(
+                            col(Meeting.recurrence) != Recurrence.NONE,
+                            or_(col(Meeting.until).is_(None), col(Meeting.until) >= now.date()),
+                        ),
+                    ),
+                )
+                .exists()
+            )
+            conditions.append(~upcoming)
         statement = (
             select(RegieAssignment.member_id, Case)
             .join(RegieAssignment, col(RegieAssignment.case_id) == col(Case.id))
@@ -105,6 +123,7 @@ class StaleCaseQuery(Repository):
                 col(Case.opened_at) < before,
                 func.coalesce(last_added, col(Case.opened_at)) < before,
                 func.coalesce(last_done, col(Case.opened_at)) < before,
+                *conditions,
             )
             .order_by(col(RegieAssignment.member_id), col(Case.code))
         )

@@ -71,3 +71,32 @@ def test_the_setting_is_configurable_and_bounded():
         assert "KETENBOT_STALE_CASE_WEEKS" in str(error) or "stale" in str(error)
     else:
         raise AssertionError("0 weeks was accepted")
+
+
+def test_a_case_with_an_upcoming_overleg_on_its_agenda_is_not_stale(chat: Chat):
+    from storage.meetings import AgendaItem, Meeting
+
+    now = chat.clock.now()
+    _finish_all_actions_of_jan(chat, now - timedelta(weeks=3, days=1))
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        chair = uow.members.by_handle("voorzitter")
+        assert case is not None and case.id is not None and chair is not None and chair.id is not None
+        mdo = Meeting(
+            uid="stale-test@ketenbot",
+            kind="mdo",
+            start_at=now + timedelta(days=2),
+            duration_minutes=60,
+            place="Stadhuis",
+            chair_id=chair.id,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(mdo)
+        uow.session.flush()
+        assert mdo.id is not None
+        uow.session.add(AgendaItem(meeting_id=mdo.id, case_id=case.id))
+        uow.commit()
+    assert _run(chat) == 1  # only the demo's stale case of procesmanager2; VH-2026-0001 has an MDO coming
+    sent = chat.deliver()
+    assert all("VH-2026-0001" not in m.text for m in sent)
