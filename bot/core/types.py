@@ -23,6 +23,13 @@ class Target(StrEnum):
 
 
 @dataclass(frozen=True)
+class FileAttachment:
+    name: str
+    data: bytes
+    mime: str
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One thing a user did: a command or text, a button press, or a whole form submitted at once."""
 
@@ -40,6 +47,7 @@ class Incoming:
     chat_title: str | None = None
     message_ref: str | None = None  # the platform message a button sat on (to update in place)
     migrated_to: str | None = None  # the group chat moved to this id (Telegram group -> supergroup)
+    file: FileAttachment | None = None  # a document the user uploaded with (or as) this message
 
     @property
     def is_command(self) -> bool:
@@ -67,13 +75,6 @@ class Button:
     id: str
     label: Text | str
     value: str = ""
-
-
-@dataclass(frozen=True)
-class FileAttachment:
-    name: str
-    data: bytes
-    mime: str
 
 
 @dataclass(frozen=True)
