@@ -8,16 +8,17 @@ rendering without depending on capabilities that live on other branches.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
 from bot.adapters.slack.app import SlackAdapter, SlackSettings
+from bot.adapters.slack.forms import CALLBACK_ID
 from bot.app import GROUPS
 from bot.core import (
     Button,
@@ -38,9 +39,16 @@ from bot.core.router import Router
 from bot.core.types import Outgoing
 from storage.models import Role
 from tests.fakes.slack_api import Call, FakeSlack
-from tests.fakes.slack_signing import signed_headers, slash_command_body
+from tests.fakes.slack_signing import (
+    block_actions_body,
+    event_body,
+    signed_headers,
+    slash_command_body,
+    view_submission_body,
+)
 from tests.harness import Chat
 
+Answers = Mapping[str, str | list[str]]  # a modal filled in: block id -> option value(s) or text
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-ketenbot-test"
 
@@ -142,6 +150,73 @@ class SlackBot:
         )
         return [str(c.params.get("text")) for c in calls]
 
+    def link(self, handle: str, user: str) -> None:
+        """Give a demo member (console handle) a Slack identity too, as a second platform; used a second
+        after the console one, so it is the member's preferred identity (where the outbox reaches them)."""
+        self.chat.clock.advance(timedelta(seconds=1))
+        with self.chat.app.uow() as uow:
+            member = uow.members.by_handle(handle)
+            assert member is not None and member.id is not None
+            uow.identities.link(
+                member.id, "slack", user, display_name=handle, direct_chat_id=None, at=self.chat.clock.now()
+            )
+            uow.commit()
+
+    async def deliver_outbox(self) -> int:
+        """One dispatcher tick through the Slack sender (what ``ketenbot run`` does every few seconds)."""
+        return await self.chat.app.dispatcher({"slack": self.adapter.sender}).tick()
+
+    async def press(self, user: str, message: Call, action_id: str, value: str) -> Call:
+        """Press the button (``action_id``, ``value``) on a message the bot posted; the chat.update
+        it caused."""
+        [button] = [b for b in buttons_of(message) if (b["action_id"], b.get("value")) == (action_id, value)]
+        channel, ts = str(message.response["channel"]), str(message.response["ts"])
+        before = len(self.fake.called("chat.update"))
+        status, _ = await self.post(
+            block_actions_body(user, channel, button["action_id"], value, message_ts=ts)
+        )
+        assert status == 200
+        calls = await self.fake.wait_for(lambda: self.fake.called("chat.update")[before:])
+        return calls[0]
+
+    async def modal(self, text: str, *, user: str, channel: str) -> dict[str, Any]:
+        """Run a command that opens a form; the modal's view (opened with the command's trigger id)."""
+        before = len(self.fake.views("open"))
+        status, _ = await self.command(text, user=user, channel=channel)
+        assert status == 200
+        opened = await self.fake.wait_for(lambda: self.fake.views("open")[before:])
+        view: dict[str, Any] = opened[0].params["view"]
+        return view
+
+    async def submit(self, user: str, view: dict[str, Any], answers: Answers) -> str:
+        """Submit the modal filled in with ``answers``; Slack's answer body ("" closes the modal)."""
+        body = view_submission_body(user, CALLBACK_ID, view["private_metadata"], fill(view, answers))
+        status, text = await self.post(body)
+        assert status == 200
+        return text
+
+    async def open_home(self, user: str) -> dict[str, Any]:
+        """The ``app_home_opened`` event; the view the bot published for ``user``."""
+        before = len(self.fake.views("publish"))
+        event = {
+            "type": "app_home_opened",
+            "user": user,
+            "channel": f"D{user}",
+            "tab": "home",
+            "event_ts": "1.1",
+        }
+        status, _ = await self.post(event_body(event))
+        assert status == 200
+        return await self.home_published(user, after=before)
+
+    async def home_published(self, user: str, *, after: int) -> dict[str, Any]:
+        """The first App Home published for ``user`` after the ``after``-th views.publish call."""
+        calls = await self.fake.wait_for(
+            lambda: [c for c in self.fake.views("publish")[after:] if c.params["user_id"] == user]
+        )
+        view: dict[str, Any] = calls[0].params["view"]
+        return view
+
     async def join(self, user: str, name: str | None = None) -> None:
         """Onboard ``user`` (Slack user id) with the demo invite code, in their direct chat."""
         body = slash_command_body("/ketenbot", f"aanmelden {self.chat.invite_code}", user, f"D{user}")
@@ -151,6 +226,55 @@ class SlackBot:
         assert status == 200
         await self.replies(f"D{user}")
         self.fake.calls.clear()
+
+
+def buttons_of(message: Call) -> list[dict[str, Any]]:
+    """The Block Kit buttons of a chat.postMessage / chat.update call."""
+    blocks = message.params.get("blocks") or []
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def fill(view: dict[str, Any], answers: Answers) -> dict[str, Any]:
+    """``view.state.values`` for a modal the bot opened, as a person filling it in: each answer goes into
+    the widget of its block (selects take option values, date pickers ISO dates); unanswered blocks empty."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        element = block["element"]
+        answer = answers.get(block["block_id"], initial_answer(element))
+        kind = element["type"]
+        options = {o["value"] for o in element.get("options", [])}
+        state: dict[str, Any] = {"type": kind}
+        if kind == "multi_static_select":
+            chosen = list(answer or [])
+            assert set(chosen) <= options, (block["block_id"], chosen, options)
+            state["selected_options"] = [{"value": v} for v in chosen]
+        elif kind in ("static_select", "radio_buttons"):
+            assert answer is None or answer in options, (block["block_id"], answer, options)
+            state["selected_option"] = {"value": answer} if answer else None
+        elif kind == "datepicker":
+            state["selected_date"] = answer
+        elif kind == "users_select":
+            state["selected_user"] = answer
+        else:
+            state["value"] = answer
+        values[block["block_id"]] = {element["action_id"]: state}
+    assert set(answers) <= set(values), set(answers) - set(values)
+    return values
+
+
+def initial_answer(element: dict[str, Any]) -> str | list[str] | None:
+    """What Slack submits for a widget the person left as the bot filled it in."""
+    if "initial_options" in element:
+        return [str(o["value"]) for o in element["initial_options"]]
+    if "initial_option" in element:
+        return str(element["initial_option"]["value"])
+    found = element.get("initial_value", element.get("initial_date"))
+    return None if found is None else str(found)
+
+
+def home_text(view: dict[str, Any]) -> str:
+    """All section texts of an App Home view, one per line."""
+    return "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
 
 
 @asynccontextmanager

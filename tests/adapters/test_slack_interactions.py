@@ -89,11 +89,12 @@ async def test_app_home_shows_the_members_overview(chat: Chat) -> None:
         view = published.params["view"]
         assert view["type"] == "home" and view["blocks"][0]["text"]["text"] == "ketenbot — mijn overzicht"
         texts = " ".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
-        assert "slack:U730" in texts and "/taal" in texts  # /ik and /help until /mijn exists
+        assert "Mijn open acties (0)" in texts and "Je hebt geen komende overleggen." in texts
+        assert "Je hebt geen komende herinneringen." in texts
 
         messages_tab = {**event, "tab": "messages", "event_ts": "1.2"}
         await bot.post(event_body(messages_tab))
-        await bot.command("ik", user="U730", channel="DU730")
+        await bot.command("help", user="U730", channel="DU730")
         await bot.replies("DU730")
         assert len(bot.fake.views("publish")) == 1  # the messages tab publishes nothing
 

@@ -22,14 +22,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import inbound
+from bot.adapters.slack import inbound, uploads
 from bot.adapters.slack.forms import CALLBACK_ID, FormContext, modal_view
 from bot.adapters.slack.inbound import PLATFORM, ROOT_COMMAND, MessageRef
 from bot.adapters.slack.markup import home_view
 from bot.adapters.slack.outbound import SlackOutbound, make_client
 from bot.core.http import HttpServer
 from bot.core.i18n import Catalogue, t
-from bot.core.types import Incoming, Outgoing
+from bot.core.types import ChatKind, Incoming, Outgoing
 
 log = logging.getLogger("ketenbot.slack")
 
@@ -42,6 +42,8 @@ HINTED_KINDS = ("date", "datetime", "integer", "organisation", "case")
 UNREACHABLE_CHANNEL = frozenset({"not_in_channel", "channel_not_found"})
 # bot.core.forms.FORM_CANCEL; spelled out because the forms module pulls in storage (a test checks).
 FORM_CANCEL = "form.cancel"
+FORM_SUBMIT = "form.submit"
+FORM_PREFIX = "form."
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,11 @@ class SlackSettings:
     app_token: str | None = None  # set: Socket Mode; unset: HTTP on the bot's server
     api_url: str | None = None
     root_command: str = ROOT_COMMAND
-    home_commands: Sequence[str] = ("/ik", "/help")  # what the App Home shows: the replies to these
+    # what the App Home shows: the replies to these (open actions, cases, regie; overleg; reminders)
+    home_commands: Sequence[str] = ("/mijn", "/overleg lijst", "/mijn herinneringen")
+    # commands after which the user's App Home is re-published (besides presses and modal submissions)
+    home_refresh_commands: Sequence[str] = ("actie", "action")
+    max_upload_bytes: int = uploads.MAX_UPLOAD_BYTES
     default_language: str = "nl"
     submit_deadline: float = (
         2.5  # seconds a modal waits for validation before it closes and answers by message
@@ -137,6 +143,8 @@ class SlackAdapter:
         incoming = inbound.from_command(body, self.settings.root_command)
         replies = await self.run(incoming)
         await self.deliver(replies, incoming, trigger_id=body.get("trigger_id"))
+        if incoming.command in self.settings.home_refresh_commands:
+            await self.publish_home(incoming.user_id, home_chat(incoming))
 
     async def on_action(self, ack: Ack, body: Body) -> None:
         await ack()
@@ -149,6 +157,8 @@ class SlackAdapter:
         replies = await self.run(incoming)
         ref = inbound.press_location(body)[1]
         await self.deliver(replies, incoming, trigger_id=body.get("trigger_id"), ref=ref)
+        if changes_home(incoming.action_id or ""):
+            await self.publish_home(incoming.user_id, home_chat(incoming))
 
     async def on_submission(self, ack: Ack, body: Body) -> None:
         incoming, _where = inbound.from_submission(body)
@@ -157,14 +167,18 @@ class SlackAdapter:
             replies = await asyncio.wait_for(asyncio.shield(task), self.settings.submit_deadline)
         except TimeoutError:
             await ack()  # close the modal within Slack's deadline; the outcome follows as messages
-            await self.deliver([self.late_errors(m) for m in await task], incoming)
+            late = await task
+            await self.deliver([self.late_errors(m) for m in late], incoming)
+            if not field_errors(late):
+                await self.publish_home(incoming.user_id, home_chat(incoming))
             return
-        errors = next((dict(m.form.errors) for m in replies if m.form is not None and m.form.errors), None)
+        errors = field_errors(replies)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
         await self.deliver(replies, incoming)
+        await self.publish_home(incoming.user_id, home_chat(incoming))
 
     async def on_closed(self, ack: Ack, body: Body) -> None:
         """The modal was closed without submitting: cancel the form the command started."""
@@ -180,15 +194,25 @@ class SlackAdapter:
     async def on_home_opened(self, event: Body) -> None:
         if event.get("tab", "home") != "home":
             return
+        user = str(event.get("user") or "")
+        await self.publish_home(user, str(event.get("channel") or user))
+
+    async def publish_home(self, user: str, chat_id: str) -> None:
+        """(Re)build the user's App Home from the replies to ``home_commands`` and publish it."""
+        if not user:
+            return
         sections: list[tuple[str, Sequence[Any]]] = []
         language = self.settings.default_language
         for command in self.settings.home_commands:
-            for message in await self.run(inbound.home_incoming(event, command)):
+            for message in await self.run(inbound.home_incoming({"user": user, "channel": chat_id}, command)):
                 if all(message.text != text for text, _ in sections):  # e.g. "not registered" only once
                     sections.append((message.text, message.buttons))
                 language = message.language or language
         title = self.catalogue.render(t("slack.home_title"), language)
-        await self.client.views_publish(user_id=str(event.get("user")), view=home_view(title, sections))
+        try:
+            await self.client.views_publish(user_id=user, view=home_view(title, sections))
+        except SlackApiError as error:  # the home tab is a convenience: never fail the user's action on it
+            log.warning("could not publish the App Home (%s)", error.response.get("error"))
 
     async def on_member_joined(self, event: Body, context: Mapping[str, Any]) -> None:
         """Greet someone who joins a channel with the bot (privately), explaining how to sign up."""
@@ -201,8 +225,33 @@ class SlackAdapter:
 
     async def on_message(self, event: Body) -> None:
         incoming = inbound.from_message_event(event)
-        if incoming is not None:
-            await self.deliver(await self.run(incoming), incoming)
+        if incoming is None:
+            return
+        shared = uploads.shared_file(event)
+        if shared is not None:
+            got = await uploads.download(
+                shared,
+                token=self.settings.bot_token,
+                api_url=self.client.base_url,
+                session=self.http_session(),
+                limit=self.settings.max_upload_bytes,
+            )
+            if isinstance(got, uploads.Refusal):  # nothing reaches the router: nothing is written
+                await self.refuse_upload(incoming, got)
+                return
+            incoming = replace(incoming, file=got)
+        await self.deliver(await self.run(incoming), incoming)
+
+    def http_session(self) -> aiohttp.ClientSession:
+        session = self.client.session or self._session
+        if session is None:
+            raise RuntimeError("the Slack adapter is not started")
+        return session
+
+    async def refuse_upload(self, incoming: Incoming, refusal: uploads.Refusal) -> None:
+        limit = self.settings.max_upload_bytes // (1024 * 1024)
+        text = self.catalogue.render(t(refusal.value, limit=limit), self.settings.default_language)
+        await self.outbound.post(Outgoing(PLATFORM, text, chat_id=incoming.chat_id))
 
     # -- the work after the ack -------------------------------------------------------------------
 
@@ -273,3 +322,20 @@ class SlackAdapter:
             for name, error in message.form.errors.items()
         ]
         return replace(message, text="\n".join([message.text, *lines]), form=None)
+
+
+def field_errors(replies: Sequence[Outgoing]) -> dict[str, str] | None:
+    return next((dict(m.form.errors) for m in replies if m.form is not None and m.form.errors), None)
+
+
+def changes_home(action_id: str) -> bool:
+    """Presses that may change what the App Home shows (RSVP, regie accepted, triage, ...); a step inside
+    a form does not (only its last step, submit)."""
+    return not action_id.startswith(FORM_PREFIX) or action_id == FORM_SUBMIT
+
+
+def home_chat(incoming: Incoming) -> str:
+    """The user's direct chat when the press came from it; else the user id (opened when needed)."""
+    return (
+        incoming.chat_id if incoming.chat_kind == ChatKind.DIRECT and incoming.chat_id else incoming.user_id
+    )

@@ -13,6 +13,7 @@ from bot.core.types import ChatKind, Incoming
 PLATFORM = "slack"
 ROOT_COMMAND = "/ketenbot"
 DEFAULT_SUBCOMMAND = "help"
+MESSAGE_SUBTYPES = (None, "file_share")  # a plain message, or one with files shared
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,9 @@ def from_submission(body: Mapping[str, Any]) -> tuple[Incoming, FormContext]:
 
 
 def from_message_event(event: Mapping[str, Any]) -> Incoming | None:
-    """A direct message typed to the bot; the bot's own and edited/system messages are ignored."""
-    if event.get("bot_id") or event.get("subtype") or not event.get("user"):
+    """A direct message typed to the bot (or a file shared with it, ``file_share``: the adapter fetches the
+    file); the bot's own and edited/system messages are ignored."""
+    if event.get("bot_id") or event.get("subtype") not in MESSAGE_SUBTYPES or not event.get("user"):
         return None
     channel = str(event.get("channel") or "")
     if chat_kind(channel, event.get("channel_type")) != ChatKind.DIRECT:

@@ -19,6 +19,7 @@ BOT_SCOPES = (
     "im:write",
     "im:history",
     "files:write",
+    "files:read",  # download what a user shares with the bot in a direct message (CSV imports)
     "users:read",
     "channels:read",
     "groups:read",
