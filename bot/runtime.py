@@ -143,14 +143,15 @@ def telegram_adapter(app: App, runtime: Runtime) -> TelegramAdapter:
 
 def add_slack(runtime: Runtime) -> None:
     """Slack when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set: Socket Mode with SLACK_APP_TOKEN,
-    else HTTP on the bot's server. The App Home shows /mijn once that command exists, else /ik and /help."""
+    else HTTP on the bot's server. The App Home shows the replies to ``SlackSettings.home_commands``
+    (/mijn, /overleg lijst, /mijn herinneringen) that this router has."""
     settings = runtime.app.settings
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         return
     from bot.adapters.slack.app import SlackAdapter, SlackSettings
 
     commands = runtime.app.router.commands
-    home = ("/mijn",) if "mijn" in commands else ("/ik", "/help")
+    home = tuple(c for c in SlackSettings.home_commands if c[1:].split()[0] in commands) or ("/ik", "/help")
     adapter = SlackAdapter(
         runtime.app.router.handle,
         SlackSettings(

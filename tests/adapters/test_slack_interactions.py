@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.adapters.slack.markup import our_action_id
 from tests.adapters.slack_bot import SlackBot, running_bot
-from tests.fakes.slack_signing import block_actions_body, event_body
+from tests.fakes.slack_signing import BOT_USER_ID, block_actions_body, event_body
 from tests.harness import Chat
 
 
@@ -129,3 +129,13 @@ def test_action_id_suffixes_are_undone() -> None:
     assert our_action_id("regie.accept#3") == "regie.accept"
     assert our_action_id("regie.accept") == "regie.accept"
     assert our_action_id("odd#name") == "odd#name"
+
+
+async def test_the_bot_joining_a_channel_greets_nobody(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        joined = {"type": "member_joined_channel", "user": BOT_USER_ID, "channel": "C210", "event_ts": "1.3"}
+        await bot.post(event_body(joined))
+        person = {"type": "member_joined_channel", "user": "U741", "channel": "C210", "event_ts": "1.4"}
+        await bot.post(event_body(person))
+        notes = await bot.fake.wait_for(lambda: bot.fake.called("chat.postEphemeral"))
+        assert [n.params["user"] for n in notes] == ["U741"]

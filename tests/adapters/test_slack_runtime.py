@@ -42,7 +42,7 @@ async def test_http_mode_serves_slack_on_the_bots_one_server(sqlite_url: str) ->
         runtime = configured_runtime(app)
         [adapter] = runtime.adapters
         assert isinstance(adapter, SlackAdapter) and adapter.mode == "http" and runtime.needs_http
-        assert adapter.settings.home_commands == ("/mijn",)  # /mijn exists: the App Home shows it
+        assert adapter.settings.home_commands == ("/mijn", "/overleg lijst", "/mijn herinneringen")
         await runtime.start()
         try:
             body = slash_command_body("/ketenbot", "help", "U1", "DU1")

@@ -36,6 +36,8 @@ async def test_an_overleg_invite_with_rsvp_and_ics_on_slack(chat: Chat) -> None:
         found = re.search(r"#(\d+)", str(planned.params["initial_comment"]))
         assert found is not None, planned
         meeting = found.group(1)
+        chair_home = home_text(await bot.home_published(CHAIR, after=0))  # re-published after the submit
+        assert f"#{meeting} MDO" in chair_home and "jouw antwoord: ja" in chair_home
 
         await bot.deliver_outbox()
         invite = await bot.fake.wait_for(

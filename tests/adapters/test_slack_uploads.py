@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.adapters.slack.manifest import manifest, to_yaml
 from bot.adapters.slack.uploads import trusted_url
 from bot.core.types import Incoming, Outgoing
 from tests.adapters.slack_bot import TOKEN, SlackBot, running_bot
@@ -129,3 +130,8 @@ def test_the_bot_token_only_goes_to_the_web_apis_own_hosts() -> None:
     assert trusted_url("https://files.slack-gov.com/files-pri/x", "https://slack-gov.com/api/")
     assert trusted_url("http://127.0.0.1:5000/files-pri/F1/a.csv", "http://127.0.0.1:5000/api/")
     assert not trusted_url("http://127.0.0.2:5000/files-pri/F1/a.csv", "http://127.0.0.1:5000/api/")
+
+
+def test_the_manifest_asks_for_reading_files_and_direct_messages() -> None:
+    text = to_yaml(manifest("https://ketenbot.example.org"))
+    assert '- "files:read"' in text and '- "im:history"' in text and '- "message.im"' in text
