@@ -11,7 +11,7 @@ from bot.adapters.slack.manifest import manifest, to_yaml
 from bot.adapters.slack.uploads import trusted_url
 from bot.core.types import Incoming, Outgoing
 from tests.adapters.slack_bot import TOKEN, SlackBot, running_bot
-from tests.fakes.slack_signing import event_body
+from tests.fakes.slack_signing import BOT_USER_ID, event_body
 from tests.harness import Chat
 
 USER = "U950"
@@ -31,14 +31,14 @@ def recording(seen: list[Incoming]) -> Callable[[Handle], Handle]:
     return wrap
 
 
-def file_share(file: dict[str, Any], *, channel: str = f"D{USER}", text: str = "") -> bytes:
+def file_share(file: dict[str, Any], *, channel: str = f"D{USER}", text: str = "", user: str = USER) -> bytes:
     kind = "im" if channel.startswith("D") else "channel"
     event = {
         "type": "message",
         "subtype": "file_share",
         "channel": channel,
         "channel_type": kind,
-        "user": USER,
+        "user": user,
         "text": text,
         "files": [file],
         "ts": "1700000001.000200",
@@ -117,6 +117,19 @@ async def test_a_file_shared_in_a_channel_is_ignored(chat: Chat) -> None:
         assert status == 200
         await bot.command("help", user=USER, channel="C960")  # a later request: the event was handled
         await bot.replies("C960")
+        assert not bot.fake.called("download")
+        assert [i.text for i in seen] == ["/help"]
+
+
+async def test_the_bots_own_upload_in_a_dm_is_not_read_back(chat: Chat) -> None:
+    """A file the bot sends (an .ics) comes back as the bot user's file_share; Bolt drops its own events."""
+    seen: list[Incoming] = []
+    async with running_bot(chat, wrap=recording(seen)) as bot:
+        file = bot.fake.host_file("overleg.ics", b"BEGIN:VCALENDAR", "text/calendar", user=BOT_USER_ID)
+        status, _ = await bot.post(file_share(file, user=BOT_USER_ID))
+        assert status == 200
+        await bot.command("help", user=USER, channel=f"D{USER}")  # a later request: the event was handled
+        await bot.replies(f"D{USER}")
         assert not bot.fake.called("download")
         assert [i.text for i in seen] == ["/help"]
 
