@@ -1,0 +1,161 @@
+"""Betrokkenen of a case: a person, a household or a group, and roles in huiselijk-geweld cases.
+
+``/casus CODE persoon toevoegen NAAM [GEBOORTEDATUM] [ROL]`` · ``/casus CODE rol NR|INITIALEN ROL`` ·
+``/casus CODE soort persoon|huishouden|groep`` (regie holders). Replies name a subject by case code,
+initials and role only, so they are safe in a group chat; names and dates of birth appear only in the
+direct-chat summary (``subject_lines``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from bot.core import Context, Reply, Text, UserError, t
+from bot.core.dates import parse_date
+from handlers.casework import holds_regie, require_open
+from handlers.plan_words import (
+    ROLE_WORDS,
+    find_subject,
+    parse_kind,
+    parse_role,
+    require_hg,
+    role_text,
+)
+from handlers.privacy import case_label, subject_line
+from handlers.signaal import check_birth_date, parse_name
+from storage.cases import Case, Subject
+from storage.plan import CaseKind, PlanEventKind, kind_of
+
+MAX_SUBJECTS = 40  # a large group; a household has far fewer
+ADD_WORDS = frozenset({"toevoegen", "add"})
+_TRAILING_DATE = re.compile(r"^(?P<name>.*?)[\s,]+(?P<date>\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$")
+
+
+def require_regie(ctx: Context, case: Case) -> None:
+    """Procesregie or casusregie shape the case and its plan."""
+    if not holds_regie(ctx.uow, case, ctx.require_member()):
+        raise UserError("plan.regie_only", code=case.code)
+
+
+def add_person(ctx: Context, case: Case, tail: str) -> Reply:
+    """``toevoegen NAAM [GEBOORTEDATUM] [ROL]``: a new betrokkene (the mutatie check then knows them)."""
+    verb, _, rest = tail.partition(" ")
+    if verb.lower() not in ADD_WORDS or not rest.strip():
+        raise UserError("plan.person_usage")
+    member = ctx.require_member()
+    uow = ctx.uow
+    assert case.id is not None
+    require_regie(ctx, case)
+    require_open(case)
+    words = rest.split()
+    role = None
+    if len(words) > 1 and words[-1].lower() in ROLE_WORDS:
+        role = parse_role(words.pop())
+        require_hg(case)
+    name, birth = _name_and_birth(" ".join(words), ctx)
+    if len(uow.plan.subjects(case.id)) >= MAX_SUBJECTS:
+        raise UserError("plan.too_many_subjects", code=case.code, limit=MAX_SUBJECTS)
+    subject, added = uow.plan.add_subject(case, name, birth, role)
+    if not added:
+        raise UserError("plan.already_subject", initials=subject.initials, code=case.code)
+    number = len(uow.plan.subjects(case.id))
+    uow.cases.add_event(
+        case.id,
+        PlanEventKind.SUBJECT_ADDED,
+        ctx.clock.now(),
+        member.id,
+        initials=subject.initials,
+        role=role or "none",
+    )
+    ctx.audit("casus.persoon", kind="write", case_id=case.id, detail=f"subject {subject.id}")
+    uow.commit()
+    who = _initials_role(subject)
+    return Reply(t("plan.person_added", who=who, number=number, code=case.code))
+
+
+def _name_and_birth(text: str, ctx: Context) -> tuple[str, date | None]:
+    match = _TRAILING_DATE.match(text.strip())
+    if match is None:
+        return parse_name(text, ctx), None
+    birth = parse_date(match["date"], ctx.clock.today())
+    check_birth_date(birth, ctx)
+    return parse_name(match["name"], ctx), birth
+
+
+def set_role(ctx: Context, case: Case, tail: str) -> Reply:
+    """``rol NR|INITIALEN ROL`` (``geen`` clears it); only in huiselijk-geweld cases."""
+    words = tail.split()
+    if len(words) != 2:
+        raise UserError("plan.role_usage")
+    member = ctx.require_member()
+    uow = ctx.uow
+    assert case.id is not None
+    require_regie(ctx, case)
+    require_open(case)
+    require_hg(case)
+    role = parse_role(words[1])
+    subject = find_subject(case, uow.plan.subjects(case.id), words[0])
+    uow.plan.set_role(subject, role)
+    uow.cases.add_event(
+        case.id,
+        PlanEventKind.ROLE_SET,
+        ctx.clock.now(),
+        member.id,
+        initials=subject.initials,
+        role=role or "none",
+    )
+    ctx.audit("casus.rol", kind="write", case_id=case.id, detail=f"subject {subject.id}: {role}")
+    uow.commit()
+    if role is None:
+        return Reply(t("plan.role_cleared", initials=subject.initials, code=case.code))
+    return Reply(t("plan.role_set", initials=subject.initials, code=case.code, role=role_text(role)))
+
+
+def set_kind(ctx: Context, case: Case, tail: str) -> Reply:
+    """``soort persoon|huishouden|groep``."""
+    if not tail.strip() or len(tail.split()) != 1:
+        raise UserError("plan.kind_usage")
+    member = ctx.require_member()
+    uow = ctx.uow
+    assert case.id is not None
+    require_regie(ctx, case)
+    require_open(case)
+    kind = parse_kind(tail)
+    uow.plan.set_kind(case, kind)
+    uow.cases.add_event(case.id, PlanEventKind.KIND_SET, ctx.clock.now(), member.id, case_kind=kind.value)
+    ctx.audit("casus.soort", kind="write", case_id=case.id, detail=kind.value)
+    uow.commit()
+    return Reply(t("plan.kind_set", code=case_label(case), kind=t(f"plan.kind.{kind.value}")))
+
+
+# -- showing subjects -------------------------------------------------------------------------------------
+
+
+def _initials_role(subject: Subject) -> Text | str:
+    role = role_text(subject.role)
+    return t("plan.initials_role", initials=subject.initials, role=role) if role else subject.initials
+
+
+def group_label(case: Case, subjects: Sequence[Subject]) -> Text | str:
+    """What a group chat may see of a case: the code and the subjects' initials, with their roles."""
+    if not any(s.role for s in subjects):
+        return case_label(case)
+    return t("plan.group_label", code=case.code, who=[_initials_role(s) for s in subjects])
+
+
+def subject_lines(case: Case, subjects: Sequence[Subject]) -> list[Text]:
+    """The betrokkenen in the direct-chat summary: one line for one person, else numbered with roles."""
+    kind = kind_of(case, len(subjects))
+    if kind == CaseKind.PERSOON and len(subjects) <= 1 and not any(s.role for s in subjects):
+        return [t("casus.subjects", who=subject_line(subjects, full=True))]
+    lines = [t("plan.subjects_title", kind=t(f"plan.kind.{kind.value}"), count=len(subjects))]
+    for number, subject in enumerate(subjects, start=1):
+        who = subject_line([subject], full=True)
+        role = role_text(subject.role)
+        if role is None:
+            lines.append(t("plan.subject_line", number=number, who=who))
+        else:
+            lines.append(t("plan.subject_role_line", number=number, who=who, role=role))
+    return lines
