@@ -106,7 +106,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
     lines.append(t("casus.timeline"))
     lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
-    return present(ctx, lines, group_line=group_label(case, subjects))
+    return present(ctx, lines, group_line=group_label(ctx, case, subjects))
 
 
 def participant_names(uow: UnitOfWork, case_id: int) -> list[str | Text]:

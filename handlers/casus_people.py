@@ -1,9 +1,10 @@
 """Betrokkenen of a case: a person, a household or a group, and roles in huiselijk-geweld cases.
 
 ``/casus CODE persoon toevoegen NAAM [GEBOORTEDATUM] [ROL]`` · ``/casus CODE rol NR|INITIALEN ROL`` ·
-``/casus CODE soort persoon|huishouden|groep`` (regie holders). Replies name a subject by case code,
-initials and role only, so they are safe in a group chat; names and dates of birth appear only in the
-direct-chat summary (``subject_lines``).
+``/casus CODE soort persoon|huishouden|groep`` (regie holders). Replies name a subject by case code and
+initials (names and dates of birth appear only in the direct-chat summary, ``subject_lines``). A role tells
+of huiselijk geweld, a special category: a group chat sees it only when the deployment allows special
+categories there (``KETENBOT_SHOW_SPECIAL_CATEGORIES``); otherwise the role goes to the direct chat.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from handlers.plan_words import (
     require_hg,
     role_text,
 )
-from handlers.privacy import case_label, subject_line
+from handlers.privacy import Item, case_label, in_group, may_show, present, subject_line
 from handlers.signaal import check_birth_date, parse_name
 from storage.cases import Case, Subject
 from storage.plan import CaseKind, PlanEventKind, kind_of
@@ -39,7 +40,24 @@ def require_regie(ctx: Context, case: Case) -> None:
         raise UserError("plan.regie_only", code=case.code)
 
 
-def add_person(ctx: Context, case: Case, tail: str) -> Reply:
+def roles_shown(ctx: Context) -> bool:
+    """HG roles are a special category: in a group chat only when the deployment relaxed that."""
+    return may_show(
+        Item.SPECIAL_CATEGORY,
+        group=in_group(ctx),
+        deelnemer=True,
+        special_categories=ctx.config.show_special_categories,
+    )
+
+
+def _said(ctx: Context, text: Text, without_role: Text | None) -> list[Reply]:
+    """A confirmation naming a role: as is where roles may be shown, else without it and the role direct."""
+    if without_role is None or roles_shown(ctx):
+        return [Reply(text)]
+    return present(ctx, [text], group_line=without_role)
+
+
+def add_person(ctx: Context, case: Case, tail: str) -> list[Reply]:
     """``toevoegen NAAM [GEBOORTEDATUM] [ROL]``: a new betrokkene (the mutatie check then knows them)."""
     verb, _, rest = tail.partition(" ")
     if verb.lower() not in ADD_WORDS or not rest.strip():
@@ -71,8 +89,11 @@ def add_person(ctx: Context, case: Case, tail: str) -> Reply:
     )
     ctx.audit("casus.persoon", kind="write", case_id=case.id, detail=f"subject {subject.id}")
     uow.commit()
-    who = _initials_role(subject)
-    return Reply(t("plan.person_added", who=who, number=number, code=case.code))
+    return _said(
+        ctx,
+        t("plan.person_added", who=_initials_role(subject), number=number, code=case.code),
+        t("plan.person_added", who=subject.initials, number=number, code=case.code) if role else None,
+    )
 
 
 def _name_and_birth(text: str, ctx: Context) -> tuple[str, date | None]:
@@ -84,7 +105,7 @@ def _name_and_birth(text: str, ctx: Context) -> tuple[str, date | None]:
     return parse_name(match["name"], ctx), birth
 
 
-def set_role(ctx: Context, case: Case, tail: str) -> Reply:
+def set_role(ctx: Context, case: Case, tail: str) -> list[Reply]:
     """``rol NR|INITIALEN ROL`` (``geen`` clears it); only in huiselijk-geweld cases."""
     words = tail.split()
     if len(words) != 2:
@@ -109,8 +130,12 @@ def set_role(ctx: Context, case: Case, tail: str) -> Reply:
     ctx.audit("casus.rol", kind="write", case_id=case.id, detail=f"subject {subject.id}: {role}")
     uow.commit()
     if role is None:
-        return Reply(t("plan.role_cleared", initials=subject.initials, code=case.code))
-    return Reply(t("plan.role_set", initials=subject.initials, code=case.code, role=role_text(role)))
+        return [Reply(t("plan.role_cleared", initials=subject.initials, code=case.code))]
+    return _said(
+        ctx,
+        t("plan.role_set", initials=subject.initials, code=case.code, role=role_text(role)),
+        t("plan.role_recorded", initials=subject.initials, code=case.code),
+    )
 
 
 def set_kind(ctx: Context, case: Case, tail: str) -> Reply:
@@ -138,9 +163,10 @@ def _initials_role(subject: Subject) -> Text | str:
     return t("plan.initials_role", initials=subject.initials, role=role) if role else subject.initials
 
 
-def group_label(case: Case, subjects: Sequence[Subject]) -> Text | str:
-    """What a group chat may see of a case: the code and the subjects' initials, with their roles."""
-    if not any(s.role for s in subjects):
+def group_label(ctx: Context, case: Case, subjects: Sequence[Subject]) -> Text | str:
+    """What a group chat sees of a case: the code and the subjects' initials (with their roles only when
+    the deployment shows special categories in groups)."""
+    if not any(s.role for s in subjects) or not roles_shown(ctx):
         return case_label(case)
     return t("plan.group_label", code=case.code, who=[_initials_role(s) for s in subjects])
 

@@ -44,7 +44,7 @@ def show_plan(ctx: Context, case: Case) -> list[Reply]:
                 lines.append(t("plan.track_heading", track=track_text(track)))
                 lines.extend(_by_subject(uow, in_track, subjects))
     lines.append(fallback_line(case))
-    return present(ctx, lines, group_line=group_label(case, subjects))
+    return present(ctx, lines, group_line=group_label(ctx, case, subjects))
 
 
 def _by_subject(uow: UnitOfWork, actions: Sequence[Action], subjects: Sequence[Subject]) -> list[Text]:
@@ -81,7 +81,7 @@ def fallback(ctx: Context, case: Case, text: str) -> list[Reply]:
         subjects = uow.plan.subjects(case.id)
         lines: list[Text | str] = [t("plan.fallback_title", code=case.code), fallback_line(case)]
         uow.commit()  # the read is audited (visible_case)
-        return present(ctx, lines, group_line=group_label(case, subjects))
+        return present(ctx, lines, group_line=group_label(ctx, case, subjects))
     return [set_fallback(ctx, case, text)]
 
 

@@ -3,6 +3,8 @@ huiselijk-geweld cases, and the mutatie check for every subject. Demo: VH-2026-0
 (HG; procesregie procesmanager2, casusregie veiligthuis) with Mila (slachtoffer), Noah (kind/getuige) and
 Rob (pleger)."""
 
+from dataclasses import replace
+
 from sqlmodel import col, select
 
 from storage.cases import Case, CaseEvent, SignalStatus, Subject
@@ -33,11 +35,30 @@ def test_a_household_shows_numbered_subjects_with_roles_and_a_group_chat_only_in
         assert expected in text, expected
     replies = chat.send("/casus VH-2026-0002", user="procesmanager2", group="triage-groep")
     assert replies[0].chat_id == "triage-groep"
+    assert replies[0].text.splitlines()[0] == "VH-2026-0002 (M.J., N.J., R.J.)"  # roles tell of HG
+    assert replies[1].user_id == "procesmanager2" and "Rob Jansen" in replies[1].text
+    assert "rol 1 slachtoffer" not in replies[0].text
+    group_said = chat.send(
+        "/casus VH-2026-0002 rol 1 slachtoffer", user="procesmanager2", group="triage-groep"
+    )
+    assert [r.text for r in group_said] == [
+        "Rol van M.J. in VH-2026-0002 vastgelegd.\nDetails staan in je privéchat met ketenbot.",
+        "M.J. in VH-2026-0002: slachtoffer.",
+    ]
+    assert group_said[1].user_id == "procesmanager2" and group_said[1].chat_id is None
+
+
+def test_a_deployment_that_allows_special_categories_in_groups_shows_initials_with_roles(sqlite_chat: Chat):
+    chat = sqlite_chat
+    chat.app.router.config = replace(chat.app.router.config, show_special_categories=True)
+    replies = chat.send("/casus VH-2026-0002", user="procesmanager2", group="triage-groep")
     assert replies[0].text.splitlines()[0] == (
         "VH-2026-0002: M.J. (slachtoffer), N.J. (kind/getuige), R.J. (pleger)"
     )
     assert "Jansen" not in replies[0].text and "1990" not in replies[0].text
-    assert replies[1].user_id == "procesmanager2" and "Rob Jansen" in replies[1].text
+    assert chat.say("/casus VH-2026-0002 rol 1 slachtoffer", user="procesmanager2", group="triage-groep") == (
+        "M.J. in VH-2026-0002: slachtoffer."
+    )
 
 
 def test_regie_adds_a_person_and_a_signal_about_them_becomes_a_mutatie(chat: Chat):

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from storage.cases import Action, Case, CaseEvent
+from storage.privacy import anonymise_case, export_subject
 from tests.handlers.cases_helpers import delivered_to
 from tests.harness import Chat
 
@@ -123,7 +124,9 @@ def test_an_escalation_without_a_fallback_asks_for_one(sqlite_chat: Chat):
     chat.deliver()
     chat.clock.set(TUESDAY_0900)
     [escalation] = delivered_to(chat, "procesmanager")
-    assert escalation.startswith("Escalatie: actie #") and escalation.endswith("nog niets vastgelegd. Leg het vast met /casus VH-2026-0001 drang TEKST.")
+    assert escalation.startswith("Escalatie: actie #") and escalation.endswith(
+        "nog niets vastgelegd. Leg het vast met /casus VH-2026-0001 drang TEKST."
+    )
 
 
 def test_a_fallback_on_a_closed_case_or_by_someone_without_regie_is_refused(chat: Chat):
@@ -148,5 +151,25 @@ def test_in_a_group_the_fallback_goes_to_the_direct_chat(sqlite_chat: Chat):
     chat = sqlite_chat
     replies = chat.send("/casus VH-2026-0002 drang", user="procesmanager2", group="triage-groep")
     assert replies[0].chat_id == "triage-groep" and "OM" not in replies[0].text
-    assert replies[0].text.startswith("VH-2026-0002: M.J. (slachtoffer), N.J. (kind/getuige), R.J. (pleger)")
+    assert replies[0].text.startswith("VH-2026-0002 (M.J., N.J., R.J.)")
     assert replies[1].user_id == "procesmanager2" and "Raad voor de Kinderbescherming" in replies[1].text
+
+
+def test_the_fallback_is_exported_with_the_case_and_removed_when_it_is_anonymised(chat: Chat):
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0002")
+        assert case is not None and case.id is not None
+        rob = [s for s in uow.plan.subjects(case.id) if s.name == "Rob Jansen"]
+        assert rob and rob[0].id is not None
+        exported = export_subject(uow.session, rob[0].id)
+        anonymise_case(uow.session, case, chat.clock.now())
+        uow.commit()
+    [data] = exported["cases"]
+    assert (data["kind"], data["fallback"][:18]) == ("huishouden", "Melding aan het OM")
+    assert [s["role"] for s in exported["subjects"]] == ["pleger"]
+    assert {a["track"] for a in data["actions"]} == {"veiligheid", "jeugd"}
+    with chat.app.uow() as uow:
+        after = uow.cases.by_code("VH-2026-0002")
+        assert after is not None and after.id is not None
+        assert after.fallback is None and after.initials == "-"
+        assert {s.name for s in uow.plan.subjects(after.id)} == {"[verwijderd]"}
