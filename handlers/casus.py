@@ -21,13 +21,22 @@ from handlers.casework import (
     visible_case,
 )
 from handlers.casus_log import show_log
-from handlers.casus_people import add_person, group_label, set_kind, set_role, subject_lines
+from handlers.casus_people import (
+    PERSON_FORMS,
+    add_person,
+    group_label,
+    set_kind,
+    set_role,
+    subject_lines,
+)
 from handlers.casus_plan import fallback, show_plan
 from handlers.privacy import case_label, present
 from storage.cases import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
 
 group = CommandGroup("casus")
+for person_form in PERSON_FORMS:
+    group.form(person_form)
 
 # verb -> {from status: to status}
 TRANSITIONS: dict[str, dict[str, CaseStatus]] = {

@@ -1,10 +1,12 @@
 """Betrokkenen of a case: a person, a household or a group, and roles in huiselijk-geweld cases.
 
 ``/casus CODE persoon toevoegen NAAM [GEBOORTEDATUM] [ROL]`` · ``/casus CODE rol NR|INITIALEN ROL`` ·
-``/casus CODE soort persoon|huishouden|groep`` (regie holders). Replies name a subject by case code and
-initials (names and dates of birth appear only in the direct-chat summary, ``subject_lines``). A role tells
-of huiselijk geweld, a special category: a group chat sees it only when the deployment allows special
-categories there (``KETENBOT_SHOW_SPECIAL_CATEGORIES``); otherwise the role goes to the direct chat.
+``/casus CODE soort persoon|huishouden|groep`` (regie holders); ``persoon toevoegen`` without a name
+starts a form in the direct chat (``PERSON_FORMS``; with a role field in HG cases). Replies name a
+subject by case code and initials (names and dates of birth appear only in the direct-chat summary,
+``subject_lines``). A role tells of huiselijk geweld, a special category: a group chat sees it only when
+the deployment allows special categories there (``KETENBOT_SHOW_SPECIAL_CATEGORIES``); otherwise the role
+goes to the direct chat.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from bot.core import Context, Reply, Text, UserError, t
+from bot.core import Context, Field, FieldKind, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import parse_date
-from handlers.casework import holds_regie, require_open
+from handlers.casework import holds_regie, parse_case_code, require_open, visible_case
 from handlers.plan_words import (
     ROLE_WORDS,
     find_subject,
+    is_hg,
     parse_kind,
     parse_role,
     require_hg,
@@ -27,7 +31,7 @@ from handlers.plan_words import (
 from handlers.privacy import Item, case_label, in_group, may_show, present, subject_line
 from handlers.signaal import check_birth_date, parse_name
 from storage.cases import Case, Subject
-from storage.plan import CaseKind, PlanEventKind, kind_of
+from storage.plan import CaseKind, PlanEventKind, SubjectRole, kind_of
 
 MAX_SUBJECTS = 40  # a large group; a household has far fewer
 ADD_WORDS = frozenset({"toevoegen", "add"})
@@ -58,21 +62,28 @@ def _said(ctx: Context, text: Text, without_role: Text | None) -> list[Reply]:
 
 
 def add_person(ctx: Context, case: Case, tail: str) -> list[Reply]:
-    """``toevoegen NAAM [GEBOORTEDATUM] [ROL]``: a new betrokkene (the mutatie check then knows them)."""
+    """``toevoegen NAAM [GEBOORTEDATUM] [ROL]``: a new betrokkene (the mutatie check then knows them);
+    ``toevoegen`` alone starts the form."""
     verb, _, rest = tail.partition(" ")
-    if verb.lower() not in ADD_WORDS or not rest.strip():
+    if verb.lower() not in ADD_WORDS:
         raise UserError("plan.person_usage")
-    member = ctx.require_member()
-    uow = ctx.uow
-    assert case.id is not None
     require_regie(ctx, case)
     require_open(case)
+    if not rest.strip():
+        return start_person_form(ctx, case)
     words = rest.split()
     role = None
     if len(words) > 1 and words[-1].lower() in ROLE_WORDS:
         role = parse_role(words.pop())
         require_hg(case)
     name, birth = _name_and_birth(" ".join(words), ctx)
+    return save_person(ctx, case, name, birth, role)
+
+
+def save_person(ctx: Context, case: Case, name: str, birth: date | None, role: str | None) -> list[Reply]:
+    member = ctx.require_member()
+    uow = ctx.uow
+    assert case.id is not None
     if len(uow.plan.subjects(case.id)) >= MAX_SUBJECTS:
         raise UserError("plan.too_many_subjects", code=case.code, limit=MAX_SUBJECTS)
     subject, added = uow.plan.add_subject(case, name, birth, role)
@@ -94,6 +105,51 @@ def add_person(ctx: Context, case: Case, tail: str) -> list[Reply]:
         t("plan.person_added", who=_initials_role(subject), number=number, code=case.code),
         t("plan.person_added", who=subject.initials, number=number, code=case.code) if role else None,
     )
+
+
+# -- the form (Slack shows it as one modal, Telegram and the console step by step) ------------------------
+
+PERSON_FORM = "casus.person"
+PERSON_FORM_HG = "casus.person_hg"
+
+
+def _person_form(form_id: str, *, with_role: bool) -> Form:
+    fields = [
+        Field.custom("case", t("plan.f_case"), FieldKind.TEXT, lambda text, ctx: parse_case_code(text)),
+        Field.custom("name", t("signal.f_name"), FieldKind.TEXT, parse_name),
+        Field.date("birth_date", t("signal.f_birth_date"), required=False, check=check_birth_date),
+    ]
+    if with_role:
+        options = [Option(r.value, t(f"plan.role.{r.value}")) for r in SubjectRole]
+        fields.append(Field.choice("role", t("plan.f_role"), options, required=False))
+    return Form(id=form_id, title=t("plan.person_form_title"), fields=fields, on_submit=submit_person)
+
+
+def start_person_form(ctx: Context, case: Case) -> list[Reply]:
+    """Names are asked for in the direct chat only, never in a group."""
+    if in_group(ctx):
+        raise UserError("plan.person_form_direct", code=case.code)
+    form_id = PERSON_FORM_HG if is_hg(case) else PERSON_FORM
+    replies = ctx.forms.start(form_id, ctx, initial={"case": case.code})
+    ctx.uow.commit()
+    return replies
+
+
+def submit_person(values: dict[str, Any], ctx: Context) -> list[Reply]:
+    with ctx.uow:
+        case = visible_case(ctx, str(values["case"]), "casus.persoon")
+        require_regie(ctx, case)
+        require_open(case)
+        role = values.get("role") or None
+        if role is not None:
+            require_hg(case)
+        return save_person(ctx, case, str(values["name"]), values.get("birth_date"), role)
+
+
+PERSON_FORMS = (
+    _person_form(PERSON_FORM, with_role=False),
+    _person_form(PERSON_FORM_HG, with_role=True),
+)
 
 
 def _name_and_birth(text: str, ctx: Context) -> tuple[str, date | None]:

@@ -123,7 +123,7 @@ def test_bad_input_is_refused_and_writes_nothing(chat: Chat):
             ("/casus VH-2026-0001 rol 1 pleger", "VH-2026-0001 is geen casus huiselijk geweld"),
             ("/casus VH-2026-0001 persoon toevoegen Piet Klaassen pleger", "geen casus huiselijk geweld"),
             ("/casus VH-2026-0001 persoon", "Gebruik: /casus CODE persoon toevoegen"),
-            ("/casus VH-2026-0001 persoon toevoegen", "Gebruik: /casus CODE persoon toevoegen"),
+            ("/casus VH-2026-0001 persoon erbij Piet", "Gebruik: /casus CODE persoon toevoegen"),
             ("/casus VH-2026-0001 persoon toevoegen 1234", "'1234' is geen naam"),
             ("/casus VH-2026-0001 persoon toevoegen Kees Klaassen 01-01-2030", "niet in de toekomst"),
             ("/casus VH-2026-0001 persoon toevoegen Jan de Vries 12-03-1985", "J.d.V. is al betrokkene"),
@@ -157,3 +157,45 @@ def test_initials_shared_by_two_subjects_ask_for_the_number(sqlite_chat: Chat):
     assert "M.J. in VH-2026-0002: kind/getuige." in chat.say(
         "/casus VH-2026-0002 rol 4 kind", user="procesmanager2"
     )
+
+
+def test_without_a_name_a_form_asks_step_by_step_in_the_direct_chat(chat: Chat):
+    chat.as_member("procesmanager").verify_dialog(
+        [
+            ("/casus VH-2026-0001 persoon toevoegen", "Naam van de betrokkene"),
+            ("Els de Vries", "Geboortedatum"),
+            ("02-05-1984", "Els de Vries"),  # no role field: not an HG case; the summary follows
+        ]
+    )
+    done = "\n".join(o.text for o in chat.press("form.submit", user="procesmanager"))
+    assert done == "E.d.V. is betrokkene 2 van VH-2026-0001."
+    again = "\n".join(o.text for o in chat.press("form.submit", user="procesmanager"))
+    assert "betrokkene 2" not in again  # a double tap adds nobody twice
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None and case.id is not None
+        assert [s.initials for s in uow.plan.subjects(case.id)] == ["J.d.V.", "E.d.V."]
+
+
+def test_the_form_of_an_hg_case_asks_the_role_and_is_refused_in_a_group(chat: Chat):
+    before = snapshot(chat)
+    assert chat.say("/casus VH-2026-0002 persoon toevoegen", user="procesmanager2", group="triage-groep") == (
+        "Namen vraag ik niet in een groep."
+        " Typ /casus VH-2026-0002 persoon toevoegen in je privéchat met ketenbot."
+    )
+    assert snapshot(chat) == before
+    values = {
+        "case": "VH-2026-0002",
+        "name": "Lisa Jansen",
+        "birth_date": "03-03-2019",
+        "role": "kind_getuige",
+    }
+    replies = chat.submit("casus.person_hg", values, user="procesmanager2")
+    assert [r.text for r in replies] == ["L.J. (kind/getuige) is betrokkene 4 van VH-2026-0002."]
+    bad = chat.submit(
+        "casus.person_hg", {**values, "name": " ", "birth_date": "01-01-2030"}, user="procesmanager2"
+    )
+    assert bad[0].form is not None and set(bad[0].form.errors) == {"name", "birth_date"}
+    refused = chat.submit("casus.person", {**values, "case": "VH-2026-0001", "role": ""}, user="wijkagent")
+    assert "Alleen wie regie heeft op VH-2026-0001" in refused[0].text
+    assert len(snapshot(chat)[0]) == len(before[0]) + 1  # only Lisa was added
