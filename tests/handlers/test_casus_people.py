@@ -11,8 +11,10 @@ from storage.cases import Case, CaseEvent, SignalStatus, Subject
 from tests.handlers.cases_helpers import delivered_to, signals, submit_signal
 from tests.harness import Chat
 
+Snapshot = tuple[list[tuple[int | None, int | None, str | None]], list[tuple[str, str | None, str]], int]
 
-def snapshot(chat: Chat) -> tuple[object, ...]:
+
+def snapshot(chat: Chat) -> Snapshot:
     """What the bad inputs must leave alone: subjects with roles, case kinds and initials, the timeline."""
     with chat.app.uow() as uow:
         subjects = [
