@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.demo_cases import load_demo_cases
 from bot.demo_flows import load_demo_flows
+from bot.demo_groups import load_demo_groups
 from bot.demo_meetings import load_demo_meetings
 from handlers.invites import create_invite
 from storage.models import OrganisationKind, Role
@@ -73,5 +74,6 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
         load_demo_cases(uow, members, now)
         load_demo_meetings(uow, members, now)
         load_demo_flows(uow, members, now)
+        load_demo_groups(uow, members, now)
         uow.commit()
     return code

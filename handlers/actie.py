@@ -1,5 +1,7 @@
 """/actie (/action): the plan van aanpak. ``/actie CODE <text> @owner <deadline>`` · ``/actie klaar ID``.
 
+``spoor:zorg`` puts the action on a track of the plan, ``voor:2`` (or ``voor:M.J.``) on one betrokkene.
+
 A deadline queues a reminder to the owner on the deadline morning and an escalation to procesregie two
 working days later (``handlers/reminders.py``); marking the action done cancels both.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.plan_words import find_subject, take_plan_options, track_text
 from handlers.privacy import case_label
 from handlers.reminders import DEADLINE_KIND, cancel_ladder, queue_action_deadline
 from storage.cases import Action, CaseEventKind
@@ -29,7 +32,7 @@ def actie(msg: Incoming, ctx: Context) -> Reply:
 def add_action(ctx: Context, args: str) -> Reply:
     member = ctx.require_member()
     code, rest = split_code(args)
-    words = rest.split()
+    words, track, subject_ref = take_plan_options(rest.split())
     at = [i for i, word in enumerate(words) if word.startswith("@")]
     if not at:
         raise UserError("actie.usage")
@@ -53,6 +56,7 @@ def add_action(ctx: Context, args: str) -> Reply:
             raise UserError("actie.owner_not_participant", who=handle, code=case.code)
         if not uow.cases.is_participant(case.id, owner.id, owner.organisation_id):
             raise UserError("actie.owner_not_participant", who=owner.name, code=case.code)
+        subject = find_subject(case, uow.plan.subjects(case.id), subject_ref) if subject_ref else None
         action = uow.actions.add(
             Action(
                 case_id=case.id,
@@ -61,6 +65,8 @@ def add_action(ctx: Context, args: str) -> Reply:
                 deadline=deadline,
                 created_by=member.id,
                 created_at=now,
+                track=track,
+                subject_id=subject.id if subject else None,
             )
         )
         uow.cases.add_event(case.id, CaseEventKind.ACTION_ADDED, now, member.id, id=action.id, who=owner.name)
@@ -80,9 +86,12 @@ def add_action(ctx: Context, args: str) -> Reply:
             )
         ctx.audit("actie", kind="write", case_id=case.id, detail=f"action {action.id}")
         uow.commit()
-    return Reply(
-        t("actie.added", id=action.id, code=case_label(case), who=owner.name, deadline=format_date(deadline))
+    added = t(
+        "actie.added", id=action.id, code=case_label(case), who=owner.name, deadline=format_date(deadline)
     )
+    if track is None:
+        return Reply(added)
+    return Reply([added, t("plan.action_track", track=track_text(track))])
 
 
 def mark_done(ctx: Context, raw_id: str) -> Reply:

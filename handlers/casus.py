@@ -1,10 +1,14 @@
 """/casus (/case) CODE: summary and timeline for deelnemers; status changes and deelnemers by procesregie.
 
 ``/casus CODE`` · ``/casus CODE acties`` · ``/casus CODE opschalen|afschalen|sluiten <reden>`` ·
-``/casus CODE toevoegen @member|Organisatie`` · ``/casus CODE verwijderen @member|Organisatie``
+``/casus CODE toevoegen @member|Organisatie`` · ``/casus CODE verwijderen @member|Organisatie`` ·
+betrokkenen, roles and kind (``handlers/casus_people.py``) · the plan and its drang/dwang fallback
+(``handlers/casus_plan.py``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date
@@ -17,11 +21,22 @@ from handlers.casework import (
     visible_case,
 )
 from handlers.casus_log import show_log
-from handlers.privacy import case_label, present, subject_line
+from handlers.casus_people import (
+    PERSON_FORMS,
+    add_person,
+    group_label,
+    set_kind,
+    set_role,
+    subject_lines,
+)
+from handlers.casus_plan import fallback, show_plan
+from handlers.privacy import case_label, present
 from storage.cases import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
 
 group = CommandGroup("casus")
+for person_form in PERSON_FORMS:
+    group.form(person_form)
 
 # verb -> {from status: to status}
 TRANSITIONS: dict[str, dict[str, CaseStatus]] = {
@@ -38,6 +53,16 @@ TRANSITIONS: dict[str, dict[str, CaseStatus]] = {
     },
 }
 VERB_ALIASES = {"escalate": "opschalen", "deescalate": "afschalen", "close": "sluiten"}
+PLAN_VERBS: dict[str, Callable[[Context, Case, str], Reply | list[Reply]]] = {
+    "persoon": add_person,
+    "person": add_person,
+    "rol": set_role,
+    "role": set_role,
+    "soort": set_kind,
+    "kind": set_kind,
+    "drang": fallback,
+    "fallback": fallback,
+}
 MAX_REASON = 500
 
 
@@ -47,9 +72,9 @@ def casus(msg: Incoming, ctx: Context) -> list[Reply]:
     verb, _, tail = rest.partition(" ")
     verb = VERB_ALIASES.get(verb.lower(), verb.lower())
     with ctx.uow as uow:
-        if verb in ("", "acties", "actions"):
+        if verb in ("", "acties", "actions", "plan"):
             case = visible_case(ctx, code, "casus.actions" if verb else "casus")
-            replies = show_actions(ctx, case) if verb else show_summary(ctx, case)
+            replies = show_plan(ctx, case) if verb else show_summary(ctx, case)
             uow.commit()
             return replies
         case = visible_case(ctx, code, f"casus.{verb}"[:60])
@@ -61,6 +86,9 @@ def casus(msg: Incoming, ctx: Context) -> list[Reply]:
             return [change_status(ctx, case, verb, tail.strip())]
         if verb in ("toevoegen", "add", "verwijderen", "remove"):
             return [change_participants(ctx, case, verb in ("toevoegen", "add"), tail.strip())]
+        if verb in PLAN_VERBS:
+            result = PLAN_VERBS[verb](ctx, case, tail.strip())
+            return result if isinstance(result, list) else [result]
     raise UserError("casus.usage")
 
 
@@ -68,6 +96,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     uow = ctx.uow
     assert case.id is not None
     current = uow.regie.current(case.id)
+    subjects = uow.cases.subjects(case.id)
     lines: list[Text | str] = [
         t(
             "casus.title",
@@ -75,7 +104,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
             status=t(f"case.status.{case.status}"),
             track=t(f"triage.outcome.{case.track}"),
         ),
-        t("casus.subjects", who=subject_line(uow.cases.subjects(case.id), full=True)),
+        *subject_lines(case, subjects),
         t("casus.casusregie", holder=holder_text(uow, current.get(RegieKind.CASUSREGIE))),
         t("casus.procesregie", holder=holder_text(uow, current.get(RegieKind.PROCESREGIE))),
         t("casus.participants", names=participant_names(uow, case.id)),
@@ -86,7 +115,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
     lines.append(t("casus.timeline"))
     lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
-    return present(ctx, lines, group_line=case_label(case))
+    return present(ctx, lines, group_line=group_label(ctx, case, subjects))
 
 
 def participant_names(uow: UnitOfWork, case_id: int) -> list[str | Text]:
@@ -108,6 +137,8 @@ def event_line(ctx: Context, event: CaseEvent) -> Text:
         ("new", "case.status"),
         ("kind", "regie.kind"),
         ("choice", "mutatie.choice"),
+        ("role", "plan.role"),
+        ("case_kind", "plan.kind"),
     ):
         if key in params:
             params[key] = t(f"{prefix}.{params[key]}")
@@ -117,26 +148,6 @@ def event_line(ctx: Context, event: CaseEvent) -> Text:
         what=t(f"case.event.{event.kind}", **params),
         by=member_name(ctx.uow, event.member_id),
     )
-
-
-def show_actions(ctx: Context, case: Case) -> list[Reply]:
-    uow = ctx.uow
-    assert case.id is not None
-    actions = uow.actions.of_case(case.id)
-    lines: list[Text | str] = [t("casus.actions_title", code=case.code)]
-    if not actions:
-        lines.append(t("casus.no_actions"))
-    for action in actions:
-        lines.append(
-            t(
-                "casus.action_done_line" if action.done_at else "casus.action_line",
-                id=action.id,
-                text=action.text,
-                owner=member_name(uow, action.owner_id),
-                deadline=format_date(action.deadline),
-            )
-        )
-    return present(ctx, lines, group_line=case_label(case))
 
 
 def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:

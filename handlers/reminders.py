@@ -12,6 +12,7 @@ from bot.core.clock import Clock
 from bot.core.context import encode_reply
 from bot.core.dates import format_date
 from bot.core.types import Reply
+from handlers.plan_words import fallback_line
 from schedules.rules import (
     Step,
     action_ladder,
@@ -96,7 +97,8 @@ def queue_action_deadline(
     uow: UnitOfWork, action: Action, case: Case, owner_name: str, clock: Clock
 ) -> list[str]:
     """A reminder to the owner on the deadline morning; an escalation to procesregie when the action is
-    still open two working days later. Rebuilt when called again; cancelled when the action is done."""
+    still open two working days later, naming the case's drang/dwang fallback. Rebuilt when called again;
+    cancelled when the action is done."""
     assert action.id is not None
     escalate_to = procesregie_of(uow, case)
     params = {
@@ -112,7 +114,7 @@ def queue_action_deadline(
     def reply_for(step: Step) -> Reply:
         if step.offset == "due":
             return Reply(t("reminder.action_due", **params))
-        return Reply(t("reminder.action_overdue", owner=owner_name, **params))
+        return Reply([t("reminder.action_overdue", owner=owner_name, **params), fallback_line(case)])
 
     steps = action_ladder(action.deadline, clock.tz)
     return rebuild_ladder(uow, DEADLINE_KIND, action.id, steps, recipients, reply_for, clock.now())

@@ -154,6 +154,7 @@ class Subject(SQLModel, table=True):
     surname_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))
     initials: str = Field(max_length=30)
     birth_date: date | None = None
+    role: str | None = Field(default=None, max_length=20)  # huiselijk geweld: storage.plan.SubjectRole
 
 
 class Case(SQLModel, table=True):
@@ -172,6 +173,9 @@ class Case(SQLModel, table=True):
     opened_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
     anonymised_at: datetime | None = utc_column(nullable=True)  # figures kept, personal data removed
+    kind: str | None = Field(default=None, max_length=12)  # storage.plan.CaseKind; None: from the subjects
+    # the plan's drang/dwang fallback: what happens when agreements are not kept (personal free text)
+    fallback: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
 
 
 class CaseCounter(SQLModel, table=True):
@@ -254,6 +258,8 @@ class Action(SQLModel, table=True):
     created_at: datetime = utc_column()
     done_at: datetime | None = utc_column(nullable=True)
     done_by: int | None = Field(default=None, foreign_key="member.id")
+    track: str | None = Field(default=None, max_length=20)  # storage.plan.PlanTrack (not the case's track)
+    subject_id: int | None = Field(default=None, foreign_key="subject.id")  # the betrokkene it is for
 
 
 class CaseEvent(SQLModel, table=True):

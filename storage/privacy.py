@@ -87,6 +87,7 @@ def purge(session: Session, policy: RetentionPolicy, now: datetime, *, dry_run: 
 def anonymise_case(session: Session, case: Case, now: datetime) -> None:
     assert case.id is not None
     case.initials = "-"
+    case.fallback = None  # the drang/dwang agreement is free text about the person
     case.anonymised_at = now
     session.add(case)
     for subject in session.execute(select(Subject).where(col(Subject.case_id) == case.id)).scalars():
@@ -157,7 +158,8 @@ def export_subject(session: Session, subject_id: int) -> dict[str, Any]:
     return {
         "subject_id": subject_id,
         "subjects": [
-            _plain(s, ("id", "name", "initials", "birth_date", "signal_id", "case_id")) for s in subjects
+            _plain(s, ("id", "name", "initials", "birth_date", "signal_id", "case_id", "role"))
+            for s in subjects
         ],
         "signals": [
             _plain(
@@ -183,9 +185,9 @@ def export_subject(session: Session, subject_id: int) -> dict[str, Any]:
 
 
 def _case_export(session: Session, case: Case) -> dict[str, Any]:
-    data = _plain(case, ("code", "status", "track", "initials", "opened_at", "closed_at"))
+    data = _plain(case, ("code", "status", "track", "initials", "opened_at", "closed_at", "kind", "fallback"))
     data["actions"] = [
-        _plain(a, ("text", "deadline", "created_at", "done_at"))
+        _plain(a, ("text", "deadline", "created_at", "done_at", "track"))
         for a in session.execute(select(Action).where(col(Action.case_id) == case.id)).scalars()
     ]
     data["timeline"] = [

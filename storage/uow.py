@@ -18,6 +18,7 @@ from storage.flows_repository import (
 )
 from storage.meeting_repository import MeetingRepository
 from storage.outbox import OutboxRepository
+from storage.plan import PlanRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
     AuditRepository,
@@ -91,6 +92,7 @@ class UnitOfWork:
         self.stale = StaleCaseQuery(session)
         self.mutaties = MutatieRepository(session)
         self.signal_import = SignalImportRepository(session)
+        self.plan = PlanRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

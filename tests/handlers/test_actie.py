@@ -10,16 +10,16 @@ def test_an_action_is_added_the_owner_told_and_listed(chat: Chat):
         "/actie VH-2026-0001 Contact opnemen met de huisarts @ggz 15-12-2026", user="procesmanager"
     )
     assert (
-        reply == "Actie #6 staat in het plan van VH-2026-0001 (J.d.V.): Lotte Bakker, uiterlijk 15-12-2026."
+        reply == "Actie #7 staat in het plan van VH-2026-0001 (J.d.V.): Lotte Bakker, uiterlijk 15-12-2026."
     )
     assert delivered_to(chat, "ggz") == [
-        "Nieuwe actie #6 voor jou in casus VH-2026-0001: Contact opnemen met de huisarts"
+        "Nieuwe actie #7 voor jou in casus VH-2026-0001: Contact opnemen met de huisarts"
         " — uiterlijk 15-12-2026 (van Anouk de Wit)."
     ]
-    assert "#6 Contact opnemen met de huisarts — Lotte Bakker, uiterlijk 15-12-2026" in chat.say(
+    assert "#7 Contact opnemen met de huisarts — Lotte Bakker, uiterlijk 15-12-2026" in chat.say(
         "/casus VH-2026-0001 acties", user="wijkagent"
     )
-    assert "#6 VH-2026-0001 (J.d.V.): Contact opnemen met de huisarts" in chat.say("/mijn", user="ggz")
+    assert "#7 VH-2026-0001 (J.d.V.): Contact opnemen met de huisarts" in chat.say("/mijn", user="ggz")
 
 
 def test_deadline_words_are_understood(sqlite_chat: Chat):

@@ -116,4 +116,5 @@ def test_actions_list_open_first_and_done_marked(sqlite_chat: Chat):
     text = chat.say("/casus VH-2026-0001 acties", user="regisseur")
     lines = text.splitlines()
     assert lines[0] == "Plan van aanpak VH-2026-0001:"
-    assert "Schuldhulp aanvragen" in lines[1] and "✓ Huisbezoek afleggen" in lines[-1]
+    assert "Schuldhulp aanvragen" in lines[1] and "✓ Huisbezoek afleggen" in lines[-2]
+    assert lines[-1].startswith("Bij niet nakomen van de afspraken (drang/dwang): nog niets vastgelegd.")

@@ -32,7 +32,7 @@ def test_procesmanagers_search_by_name_and_get_only_codes_they_may_see(chat: Cha
     assert "VH-2026-0001 (J.d.V.)" in chat.say("/regie Jan de Vries", user="procesmanager")
     assert "VH-2026-0001 (J.d.V.)" in chat.say("/regie VRIES", user="procesmanager")
     assert "Geen casussen gevonden" in chat.say("/regie Jan de Vries", user="procesmanager2")
-    assert "VH-2026-0002 (M.J., N.J.)" in chat.say("/regie jansen", user="procesmanager2")
+    assert "VH-2026-0002 (M.J., N.J., R.J.)" in chat.say("/regie jansen", user="procesmanager2")
     assert "is geen casuscode" in chat.say("/regie Jan de Vries", user="wijkagent")
 
 

@@ -31,7 +31,9 @@ def test_the_owner_is_reminded_on_the_deadline_morning_and_procesregie_two_worki
         (
             "procesmanager",
             f"Escalatie: actie #{action} in casus VH-2026-0001 (Huisarts bellen) van Lotte Bakker is twee"
-            " werkdagen over de deadline van 27-11-2026 en nog niet afgerond.",
+            " werkdagen over de deadline van 27-11-2026 en nog niet afgerond.\n"
+            "Bij niet nakomen van de afspraken (drang/dwang): nog niets vastgelegd."
+            " Leg het vast met /casus VH-2026-0001 drang TEKST.",
         )
     ]
 
