@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import recurring_ical_events
 from icalendar import Calendar
 
+from handlers.overleg_notify import rsvp_buttons
 from tests.handlers.overleg_helpers import event_of, member_id, method_of, plan, rows
 from tests.harness import Chat
 
@@ -164,3 +165,8 @@ def test_a_substitute_for_one_date_is_invited_to_that_date_only(chat: Chat) -> N
     assert len(invited) == 1 and invited[0].buttons[0].value == "3:20261215:ja"
     assert invited[0].file is not None
     assert expand(invited[0].file.data) == [datetime(2026, 12, 15, 10, tzinfo=TZ)]
+
+
+def test_occurrence_buttons_fit_telegrams_64_bytes_with_the_largest_id() -> None:
+    for button in rsvp_buttons(int("9" * 19), "20271231"):
+        assert len(f"{button.id}|{button.value}".encode()) <= 64
