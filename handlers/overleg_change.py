@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.core import Context, Field, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
+from bot.core.types import TextLike
 from handlers.overleg_notify import Batch, bump, ics_file, rebuild_schedule, rsvp_buttons, tell_invitees
 from handlers.overleg_occurrence import by_original, key_of, pick_occurrence, split_day
 from handlers.overleg_rsvp import load_meeting, require_chair, require_planned
@@ -122,11 +123,8 @@ def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]
     return lines + started[1:-1] + [prompt]
 
 
-def _lines(text: object) -> list[Text | str]:
-    if isinstance(text, list | tuple):
-        return list(text)
-    assert isinstance(text, Text | str)
-    return [text]
+def _lines(text: TextLike) -> list[Text | str]:
+    return [text] if isinstance(text, Text | str) else list(text)
 
 
 def apply_change(values: dict[str, Any], ctx: Context) -> list[Reply]:
