@@ -1,7 +1,8 @@
 """/overleg (/meeting): plan an MDO, triage-overleg, HG-overleg, ... with agenda, invites, RSVP, reminders.
 
 ``/overleg plan`` · ``/overleg lijst`` · ``/overleg ID`` (overview, RSVPs)
-· ``/overleg ID verzetten <time>`` · ``/overleg ID afzeggen <reason>`` · ``/overleg ID vervanger @member``
+· ``/overleg ID verzetten [<date> naar] <time>`` · ``/overleg ID afzeggen [<date>] <reason>``
+· ``/overleg ID ja|nee [<date>]`` · ``/overleg ID vervanger @member [<date>]``
 · after the meeting (chair):
 ``/overleg ID aanwezig @a @b`` and ``/overleg ID afspraak CODE <text> @owner <deadline>``.
 
@@ -21,6 +22,8 @@ from handlers.overleg_change import CANCEL, MOVE, change_form, request_change
 from handlers.overleg_notify import RSVP, answers_of, effective, kind_label, when_text
 from handlers.overleg_plan import PLAN_FORM, plan_form, require_chair_role
 from handlers.overleg_rsvp import (
+    TYPED_RSVP,
+    answer_typed,
     load_meeting,
     press_rsvp,
     record_agreement,
@@ -67,6 +70,8 @@ def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
         return request_change(ctx, head, SUBCOMMANDS[verb], more)
     if verb in ("vervanger", "substitute"):
         return send_substitute(ctx, head, more)
+    if verb in TYPED_RSVP:
+        return answer_typed(ctx, head, TYPED_RSVP[verb], more)
     if verb in ("aanwezig", "attendance"):
         return record_attendance(ctx, head, more)
     if verb in ("afspraak", "agreement"):

@@ -144,6 +144,17 @@ def press_rsvp(ctx: Context, value: str) -> Reply:
     return answer(ctx, raw_id, Rsvp(word), day=day)
 
 
+TYPED_RSVP = {"ja": Rsvp.JA, "yes": Rsvp.JA, "nee": Rsvp.NEE, "no": Rsvp.NEE}
+
+
+def answer_typed(ctx: Context, raw_id: str, rsvp: Rsvp, rest: str) -> Reply:
+    """``/overleg ID ja|nee [dd-mm-jjjj]``: the buttons' answers, typed (for the series, or one date)."""
+    day, extra = split_day(ctx, rest)
+    if extra:
+        raise UserError("overleg.usage")
+    return answer(ctx, raw_id, rsvp, day=day)
+
+
 def send_substitute(ctx: Context, raw_id: str, rest: str) -> Reply:
     """``/overleg ID vervanger @lid [dd-mm-jjjj]``."""
     handle, _, more = rest.strip().partition(" ")

@@ -170,3 +170,18 @@ def test_a_substitute_for_one_date_is_invited_to_that_date_only(chat: Chat) -> N
 def test_occurrence_buttons_fit_telegrams_64_bytes_with_the_largest_id() -> None:
     for button in rsvp_buttons(int("9" * 19), "20271231"):
         assert len(f"{button.id}|{button.value}".encode()) <= 64
+
+
+def test_answers_can_be_typed_for_the_series_or_one_date(chat: Chat) -> None:
+    plan(chat)
+    chat.as_member("wijkagent")
+    assert "Genoteerd voor overleg #3 van 15-12-2026 10:00: nee" in chat.say("/overleg 3 nee 15-12-2026")
+    assert "stond al op: nee" in chat.say("/overleg 3 nee 15-12-2026")
+    assert "Genoteerd voor overleg #3: ja" in chat.say("/meeting 3 yes")
+    assert "Gebruik" in chat.say("/overleg 3 ja misschien")
+    assert "geen bijeenkomst op 16-12-2026" in chat.say("/overleg 3 ja 16-12-2026")
+    wijkagent = member_id(chat, "wijkagent")
+    dates = {
+        r.dedupe_key.split(":")[2] for r in rows(chat, "meeting:3:") if f":m{wijkagent}:" in r.dedupe_key
+    }
+    assert dates == {"2026-12-01", "2026-12-08", "2026-12-22"}
