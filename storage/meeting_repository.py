@@ -84,9 +84,11 @@ class MeetingRepository(Repository):
         return change
 
     def clear_changes(self, meeting_id: int) -> None:
-        """A whole series moved: per-occurrence changes keyed by the old starts no longer apply."""
+        """A whole series moved: per-occurrence changes and answers keyed by the old starts are void."""
         for change in self.changes(meeting_id):
             self.session.delete(change)
+        for answer in self.occurrence_answers(meeting_id):
+            self.session.delete(answer)
         self.session.flush()
 
     # -- invitees -------------------------------------------------------------------------------------

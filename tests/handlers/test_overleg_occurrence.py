@@ -185,3 +185,19 @@ def test_answers_can_be_typed_for_the_series_or_one_date(chat: Chat) -> None:
         r.dedupe_key.split(":")[2] for r in rows(chat, "meeting:3:") if f":m{wijkagent}:" in r.dedupe_key
     }
     assert dates == {"2026-12-01", "2026-12-08", "2026-12-22"}
+
+
+def test_moving_the_whole_series_drops_the_per_date_answers_of_the_old_dates(chat: Chat) -> None:
+    plan(chat)
+    chat.as_member("ggz")
+    chat.say("/overleg 3 nee 08-12-2026")
+    chat.as_member("procesmanager")
+    assert "• Lotte Bakker: nee op 08-12-2026 10:00" in chat.say("/overleg 3")
+    chat.send("/overleg 3 verzetten 01-12-2026 11:00")
+    assert "verzet naar 01-12-2026 11:00" in chat.press("form.choose", "series")[0].text
+    with chat.app.uow() as uow:
+        assert list(uow.meetings.occurrence_answers(3)) == []
+    assert "nee op" not in chat.say("/overleg 3")
+    ggz = member_id(chat, "ggz")
+    dates = {r.dedupe_key.split(":")[2] for r in rows(chat, "meeting:3:") if f":m{ggz}:" in r.dedupe_key}
+    assert dates == {"2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22"}
