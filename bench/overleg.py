@@ -6,7 +6,8 @@ Each backend gets a fresh database (a SQLite file; a scratch Postgres database n
 KETENBOT_BENCH_POSTGRES_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/postgres) with the demo data
 and 40 extra fictional members. Every plan goes through the real router as a whole-form submission (the modal
 path: parsing, checks, the meeting, agenda, invitees, the .ics, invites and every reminder row in one
-transaction); the cancellation is ``/overleg ID afzeggen`` plus the "only the next one" button. Printed per
+transaction); the cancellation is ``/overleg ID afzeggen`` plus the "alleen deze keer" button (only that
+date's reminders are rebuilt). Printed per
 shape: the median wall time, the outbox rows written, and the time per row. The baseline is the single
 meeting measured in the same run; the series should cost about (occurrences x invitees) times as many rows,
 and its time should grow linearly with the rows, not worse.
@@ -139,6 +140,8 @@ def run_backend(url: str, repeat: int) -> None:
 
 
 def main() -> None:
+    # personal fields are stored encrypted: a fictional key for the scratch databases
+    os.environ.setdefault("KETENBOT_ENCRYPTION_KEY", "bench:" + "A" * 43 + "=")
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")

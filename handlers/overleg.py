@@ -1,7 +1,8 @@
 """/overleg (/meeting): plan an MDO, triage-overleg, HG-overleg, ... with agenda, invites, RSVP, reminders.
 
 ``/overleg plan`` · ``/overleg lijst`` · ``/overleg ID`` (overview, RSVPs)
-· ``/overleg ID verzetten <time>`` · ``/overleg ID afzeggen <reason>`` · ``/overleg ID vervanger @member``
+· ``/overleg ID verzetten [<date> naar] <time>`` · ``/overleg ID afzeggen [<date>] <reason>``
+· ``/overleg ID ja|nee [<date>]`` · ``/overleg ID vervanger @member [<date>]``
 · after the meeting (chair):
 ``/overleg ID aanwezig @a @b`` and ``/overleg ID afspraak CODE <text> @owner <deadline>``.
 
@@ -18,19 +19,21 @@ from datetime import datetime
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
 from handlers.overleg_change import CANCEL, MOVE, change_form, request_change
-from handlers.overleg_notify import RSVP, kind_label, when_text
+from handlers.overleg_notify import RSVP, answers_of, effective, kind_label, when_text
 from handlers.overleg_plan import PLAN_FORM, plan_form, require_chair_role
 from handlers.overleg_rsvp import (
+    TYPED_RSVP,
+    answer_typed,
     load_meeting,
     press_rsvp,
     record_agreement,
     record_attendance,
     send_substitute,
 )
-from handlers.overleg_times import last_started, triage_cutoff, upcoming
+from handlers.overleg_times import Occurrence, last_started, occurrences, triage_cutoff, upcoming
 from handlers.signaal import signal_ref
 from handlers.triage import outcome_label
-from storage.meetings import Meeting, MeetingKind, MeetingStatus
+from storage.meetings import Meeting, MeetingKind, MeetingStatus, Recurrence, Rsvp
 
 group = CommandGroup("overleg")
 group.form(plan_form())
@@ -67,6 +70,8 @@ def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
         return request_change(ctx, head, SUBCOMMANDS[verb], more)
     if verb in ("vervanger", "substitute"):
         return send_substitute(ctx, head, more)
+    if verb in TYPED_RSVP:
+        return answer_typed(ctx, head, TYPED_RSVP[verb], more)
     if verb in ("aanwezig", "attendance"):
         return record_attendance(ctx, head, more)
     if verb in ("afspraak", "agreement"):
@@ -90,6 +95,7 @@ def show_list(ctx: Context) -> Reply:
             if not items:
                 continue
             invitee = uow.meetings.invitee(meeting.id, member.id)
+            rsvp = effective(invitee, answers_of(ctx, meeting), items[0])[0] if invitee else None
             lines.append(
                 t(
                     "overleg.list_line",
@@ -97,7 +103,7 @@ def show_list(ctx: Context) -> Reply:
                     kind=kind_label(meeting.kind),
                     start=format_datetime(items[0].start, ctx.clock.tz),
                     place=meeting.place,
-                    rsvp=t(f"overleg.rsvp.{invitee.rsvp}") if invitee else "-",
+                    rsvp=t(f"overleg.rsvp.{rsvp}") if rsvp else "-",
                 )
             )
         ctx.audit("overleg.list")
@@ -126,23 +132,65 @@ def show_meeting(ctx: Context, raw_id: str) -> Reply:
             t("overleg.agenda_codes", codes=", ".join(c.code for c in uow.meetings.agenda(meeting.id)) or "-")
         )
         lines.extend(_triage_agenda(ctx, meeting, items[0].start if items else None))
-        invitees = uow.meetings.invitees(meeting.id)
-        people = uow.meetings.members(
-            [i.member_id for i in invitees] + [i.substitute_id for i in invitees if i.substitute_id]
-        )
-        for invitee in invitees:
-            person = people.get(invitee.member_id)
-            substitute = people.get(invitee.substitute_id) if invitee.substitute_id else None
-            lines.append(
-                t(
-                    "overleg.rsvp_line",
-                    who=person.name if person else "?",
-                    rsvp=t(f"overleg.rsvp.{invitee.rsvp}"),
-                    substitute=substitute.name if substitute else "",
-                )
-            )
+        lines.extend(_answers(ctx, meeting, items))
         ctx.audit("overleg.show", detail=f"meeting {meeting.id}")
     return Reply(lines)
+
+
+def _answers(ctx: Context, meeting: Meeting, items: list[Occurrence]) -> list[Text | str]:
+    """Each invitee's answer for the next occurrence (its own answer, else the series answer), then who
+    answered differently for which later dates, and the dates that do not take place."""
+    assert meeting.id is not None
+    tz = ctx.clock.tz
+    invitees = ctx.uow.meetings.invitees(meeting.id)
+    answers = answers_of(ctx, meeting)
+    people = ctx.uow.meetings.members(
+        [i.member_id for i in invitees]
+        + [i.substitute_id for i in invitees if i.substitute_id]
+        + [a.substitute_id for a in answers.values() if a.substitute_id]
+    )
+
+    def name(member_id: int | None) -> str:
+        person = people.get(member_id) if member_id else None
+        return person.name if person else ""
+
+    lines: list[Text | str] = []
+    if items and meeting.recurrence != Recurrence.NONE:
+        lines.append(t("overleg.answers_for", start=format_datetime(items[0].start, tz)))
+    for invitee in invitees:
+        rsvp, substitute = (
+            effective(invitee, answers, items[0]) if items else (invitee.rsvp, invitee.substitute_id)
+        )
+        lines.append(
+            t(
+                "overleg.rsvp_line",
+                who=name(invitee.member_id),
+                rsvp=t(f"overleg.rsvp.{rsvp}"),
+                substitute=name(substitute),
+            )
+        )
+    later = {o.original: o for o in items[1:]}
+    for answer in answers.values():
+        occurrence = later.get(answer.original_start_at)
+        if occurrence is None or answer.rsvp in (Rsvp.JA, Rsvp.OPEN):
+            continue
+        lines.append(
+            t(
+                "overleg.declined_on",
+                who=name(answer.member_id),
+                rsvp=t(f"overleg.rsvp.{answer.rsvp}"),
+                day=format_datetime(occurrence.start, tz),
+            )
+        )
+    now = ctx.clock.now()
+    dropped = [
+        format_datetime(o.original, tz)
+        for o in occurrences(meeting, ctx.uow.meetings.changes(meeting.id), tz)
+        if o.cancelled and o.original > now
+    ]
+    if dropped:
+        lines.append(t("overleg.not_taking_place", days=", ".join(dropped)))
+    return lines
 
 
 def _triage_agenda(ctx: Context, meeting: Meeting, next_start: datetime | None) -> list[Text | str]:

@@ -1,19 +1,25 @@
 """``/overleg ID verzetten <new time>`` and ``/overleg ID afzeggen <reason>``.
 
-For a series the chair is asked, with buttons, whether the change is for the next occurrence only or for the
-whole series; an ambiguous new time is shown back and must be confirmed. The question is a small form
+For a series the chair is asked, with buttons, whether the change is for that one occurrence ("alleen deze
+keer", the date shown) or for the whole series; an ambiguous new time is shown back and must be confirmed.
+Naming a date picks that occurrence and asks nothing: ``/overleg ID afzeggen 12-01-2027 <reden>``,
+``/overleg ID verzetten 12-01-2027 naar 13-01-2027 15:00``. A change of one occurrence rebuilds the reminders
+of that occurrence only. The question is a small form
 (``overleg.change``) whose other values are prefilled, so the pending change lives in the stored form state
 (restarts and other instances see it) and a double tap on a button submits once.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot.core import Context, Field, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
-from handlers.overleg_notify import bump, ics_file, rebuild_schedule, tell_invitees
+from bot.core.types import TextLike
+from handlers.overleg_notify import Batch, bump, ics_file, rebuild_schedule, rsvp_buttons, tell_invitees
+from handlers.overleg_occurrence import by_original, key_of, pick_occurrence, split_day
 from handlers.overleg_rsvp import load_meeting, require_chair, require_planned
 from handlers.overleg_times import Occurrence, upcoming
 from storage.meetings import Meeting, MeetingStatus, Recurrence
@@ -24,6 +30,7 @@ CANCEL = "cancel"
 ONE = "one"
 SERIES = "series"
 MAX_REASON = 300
+TO_WORDS = (" naar ", " to ")
 
 
 def change_form() -> Form:
@@ -33,6 +40,7 @@ def change_form() -> Form:
         fields=[
             Field.text("meeting", t("overleg.f_meeting")),
             Field.text("op", t("overleg.f_op")),
+            Field.text("occurrence", t("overleg.f_occurrence"), required=False),
             Field.text("new_start", t("overleg.f_new_start"), required=False),
             Field.text("reason", t("overleg.f_reason"), required=False, max_length=MAX_REASON),
             Field.choice(
@@ -47,6 +55,16 @@ def change_form() -> Form:
     )
 
 
+def _split_move(ctx: Context, rest: str) -> tuple[str | None, str]:
+    """``12-01-2027 naar <time>``: the named occurrence's date word and the new time; else (None, rest)."""
+    padded = f" {rest} "
+    for word in TO_WORDS:
+        if word in padded.lower():
+            index = padded.lower().index(word)
+            return padded[:index].strip(), padded[index + len(word) :].strip()
+    return None, rest
+
+
 def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]:
     now = ctx.clock.now()
     with ctx.uow as uow:
@@ -54,9 +72,25 @@ def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]
         assert meeting.id is not None
         require_chair(ctx, meeting)
         require_planned(meeting)
-        if not upcoming(meeting, uow.meetings.changes(meeting.id), ctx.clock.tz, now):
+        items = upcoming(meeting, uow.meetings.changes(meeting.id), ctx.clock.tz, now)
+        if not items:
             raise UserError("overleg.over", id=meeting.id)
         values: dict[str, Any] = {"meeting": str(meeting.id), "op": op}
+        target = items[0]
+        if op == MOVE:
+            named, rest = _split_move(ctx, rest)
+            if named is not None:
+                day, extra = split_day(ctx, named)
+                if day is None or extra:
+                    raise UserError("overleg.usage_move", id=meeting.id)
+                target = pick_occurrence(ctx, meeting, day)
+                values["scope"] = ONE
+        else:
+            day, rest = split_day(ctx, rest)
+            if day is not None:
+                target = pick_occurrence(ctx, meeting, day)
+                values["scope"] = ONE
+        values["occurrence"] = target.original.isoformat()
         lines: list[Reply] = []
         if op == MOVE:
             if not rest:
@@ -82,7 +116,15 @@ def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]
             return apply_change(values, ctx)
         started = ctx.forms.start(CHANGE_FORM, ctx, initial=values)
         uow.commit()
-    return lines + started[1:]
+        which = t("overleg.change_which", id=meeting.id, day=format_datetime(target.start, ctx.clock.tz))
+        prompt = started[-1]
+        if "scope" not in values:  # the question is about this date: say which one
+            prompt = replace(prompt, text=[which, *_lines(prompt.text)])
+    return lines + started[1:-1] + [prompt]
+
+
+def _lines(text: TextLike) -> list[Text | str]:
+    return [text] if isinstance(text, Text | str) else list(text)
 
 
 def apply_change(values: dict[str, Any], ctx: Context) -> list[Reply]:
@@ -97,12 +139,14 @@ def apply_change(values: dict[str, Any], ctx: Context) -> list[Reply]:
         items = upcoming(meeting, uow.meetings.changes(meeting.id), ctx.clock.tz, now)
         if not items:
             raise UserError("overleg.over", id=meeting.id)
+        chosen = values.get("occurrence")
+        target = by_original(ctx, meeting, str(chosen)) if chosen else items[0]
         whole = values["scope"] == SERIES
         if values["op"] == MOVE:
             new_start = datetime.fromisoformat(str(values["new_start"]))
-            reply = _move(ctx, meeting, items[0], new_start, whole=whole)
+            reply = _move(ctx, meeting, items[0] if whole else target, new_start, whole=whole)
         else:
-            reply = _cancel(ctx, meeting, items[0], values.get("reason") or "-", whole=whole)
+            reply = _cancel(ctx, meeting, target, values.get("reason") or "-", whole=whole)
         ctx.audit(f"overleg.{values['op']}", kind="write", detail=f"meeting {meeting.id} {values['scope']}")
         uow.commit()
     return [reply]
@@ -112,24 +156,34 @@ def _move(ctx: Context, meeting: Meeting, first: Occurrence, new_start: datetime
     assert meeting.id is not None
     now = ctx.clock.now()
     shown = format_datetime(new_start, ctx.clock.tz)
+    old = format_datetime(first.start, ctx.clock.tz)
+    text: list[Text] = [t("overleg.moved_notice", id=meeting.id, old=old, new=shown)]
     if whole:
         shift = new_start - first.start
         meeting.start_at = (meeting.start_at + shift).astimezone(now.tzinfo)
         if meeting.until is not None:
             meeting.until = max(meeting.until, new_start.astimezone(ctx.clock.tz).date())
         ctx.uow.meetings.clear_changes(meeting.id)
-        old = format_datetime(first.start, ctx.clock.tz)
-    else:
-        ctx.uow.meetings.set_change(
-            meeting.id, first.original, now, new_start_at=new_start.astimezone(now.tzinfo)
-        )
-        old = format_datetime(first.start, ctx.clock.tz)
+        bump(meeting, now)
+        ctx.uow.meetings.save(meeting)
+        rebuild_schedule(ctx, meeting)
+        count = tell_invitees(ctx, meeting, text, "moved", file=True)
+        return Reply(t("overleg.moved", id=meeting.id, new=shown, count=count), file=ics_file(ctx, meeting))
+    ctx.uow.meetings.set_change(
+        meeting.id, first.original, now, new_start_at=new_start.astimezone(now.tzinfo)
+    )
     bump(meeting, now)
     ctx.uow.meetings.save(meeting)
-    rebuild_schedule(ctx, meeting)
-    text: list[Text] = [t("overleg.moved_notice", id=meeting.id, old=old, new=shown)]
-    count = tell_invitees(ctx, meeting, text, "moved", file=True)
-    return Reply(t("overleg.moved", id=meeting.id, new=shown, count=count), file=ics_file(ctx, meeting))
+    rebuild_schedule(ctx, meeting, only=first)
+    # the moved date gets its own RSVP buttons: an answer to them holds for that date only
+    file = ics_file(ctx, meeting)
+    buttons = rsvp_buttons(meeting.id, key_of(ctx, first))
+    batch = Batch(ctx)
+    for invitee in ctx.uow.meetings.invitees(meeting.id):
+        key = f"meeting-note:{meeting.id}:moved:m{invitee.member_id}:s{meeting.sequence}"
+        batch.add(invitee.member_id, [*text, t("overleg.moved_rsvp")], key=key, buttons=buttons, file=file)
+    count = batch.write()
+    return Reply(t("overleg.moved", id=meeting.id, new=shown, count=count), file=file)
 
 
 def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, whole: bool) -> Reply:
@@ -146,7 +200,7 @@ def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, w
     else:
         ctx.uow.meetings.set_change(meeting.id, first.original, now, cancelled=True, reason=reason)
         ctx.uow.meetings.save(meeting)
-        rebuild_schedule(ctx, meeting)
+        rebuild_schedule(ctx, meeting, only=first)
         file = ics_file(ctx, meeting, cancel=first)
         what = t(
             "overleg.cancelled_one_notice",

@@ -59,13 +59,23 @@ def build_ics(
     stamp: datetime,
     *,
     cancel_occurrence: Occurrence | None = None,
+    only: Occurrence | None = None,
 ) -> bytes:
-    """REQUEST for a planned meeting; CANCEL for a cancelled one or (``cancel_occurrence``) one date."""
+    """REQUEST for a planned meeting; CANCEL for a cancelled one or (``cancel_occurrence``) one date;
+    a REQUEST for one date only (``only``: a substitute for that date) is that instance's VEVENT with its
+    RECURRENCE-ID."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     cancelled = meeting.status == MeetingStatus.CANCELLED
     calendar.add("method", "CANCEL" if cancelled or cancel_occurrence else "REQUEST")
+    if only is not None and not cancelled:
+        event = _event(meeting, text, only.start, tz, stamp)
+        event.add("recurrence-id", only.original.astimezone(tz))
+        event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+        calendar.add_missing_timezones()
+        return bytes(calendar.to_ical())
     if cancel_occurrence is not None:
         event = _event(meeting, text, cancel_occurrence.original, tz, stamp)
         event.add("recurrence-id", cancel_occurrence.original.astimezone(tz))

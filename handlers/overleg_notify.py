@@ -2,32 +2,36 @@
 
 Messages sent at once (invites, changes, warnings) have keys ``meeting-note:<id>:<what>:m<member>:s<seq>``;
 a rebuild never cancels them. Scheduled rows have keys
-``meeting:<id>:<local occurrence date>:<kind>:m<member>:s<sequence>r<revision>``. The version
-suffix makes a rebuilt row a new row (the outbox keeps a key once used, in any state): a change raises the
-meeting's sequence, an answer raises the invitee's revision. ``cancel_prefix("meeting:<id>:")`` cancels
-everything still pending of a meeting; ``...:<date>:<kind>:m<member>:`` one member's row of one date.
+``meeting:<id>:<original local date of the occurrence>:<kind>:m<member>:s<sequence>r<revision>`` (the
+original date, the RECURRENCE-ID, so a moved occurrence keeps its key prefix). Due and expiry times come from
+the pure rules in ``schedules.rules`` (``meeting_ladder``, ``meeting_warning``, ``triage_cutoff_ladder``).
+The version suffix makes a rebuilt row a new row (the outbox keeps a key once used, in any state): a change
+raises the meeting's sequence, an answer raises the invitee's revision. ``cancel_prefix("meeting:<id>:")``
+cancels everything still pending of a meeting, ``meeting:<id>:<date>:`` one occurrence's rows, and
+``...:<date>:<kind>:m<member>:`` one member's row of one date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.core import Button, Context, FileAttachment, Reply, Text, t
 from bot.core.context import encode_reply
 from bot.core.dates import format_datetime
 from handlers.overleg_ics import MIME, IcsText, build_ics, file_name
-from handlers.overleg_times import Occurrence, local_day, occurrences, triage_cutoff, upcoming
+from handlers.overleg_times import Occurrence, local_day, occurrence_key, occurrences, upcoming
+from schedules.rules import meeting_ladder, meeting_warning, triage_cutoff_ladder
 from storage.cases import RegieKind
-from storage.meetings import Invitee, Meeting, MeetingKind, Rsvp
+from storage.meetings import Invitee, Meeting, MeetingKind, OccurrenceAnswer, Rsvp
 from storage.outbox import add_many
 
 RSVP = "overleg.rsvp"
-REMINDERS = (("T-24h", timedelta(hours=24)), ("T-1h", timedelta(hours=1)))
+REMINDERS = ("T-24h", "T-1h")
 OPEN_WARNING = "open-24h"
-CUTOFF_NOTICE = timedelta(hours=3)  # 09:00 the day before, three hours ahead of the 12:00 cut-off
+Answers = dict[tuple[int, datetime], OccurrenceAnswer]  # (member id, original start) -> the answer
 
 
 @dataclass
@@ -79,7 +83,9 @@ def ics_text(ctx: Context, meeting: Meeting) -> IcsText:
     return IcsText(summary, ", ".join(codes) or summary)
 
 
-def ics_file(ctx: Context, meeting: Meeting, *, cancel: Occurrence | None = None) -> FileAttachment:
+def ics_file(
+    ctx: Context, meeting: Meeting, *, cancel: Occurrence | None = None, only: Occurrence | None = None
+) -> FileAttachment:
     changes = ctx.uow.meetings.changes(meeting.id or 0)
     data = build_ics(
         meeting,
@@ -88,16 +94,33 @@ def ics_file(ctx: Context, meeting: Meeting, *, cancel: Occurrence | None = None
         ctx.clock.tz,
         ctx.clock.now(),
         cancel_occurrence=cancel,
+        only=only,
     )
     return FileAttachment(file_name(meeting), data, MIME)
 
 
-def rsvp_buttons(meeting_id: int) -> list[Button]:
+def rsvp_buttons(meeting_id: int, occurrence: str | None = None) -> list[Button]:
+    """Answers for the whole series (``3:ja``), or for one occurrence (``3:20261208:ja``)."""
+    target = f"{meeting_id}:{occurrence}" if occurrence else str(meeting_id)
     return [
-        Button(RSVP, t("overleg.rsvp_ja"), f"{meeting_id}:ja"),
-        Button(RSVP, t("overleg.rsvp_nee"), f"{meeting_id}:nee"),
-        Button(RSVP, t("overleg.rsvp_vervanger"), f"{meeting_id}:vervanger"),
+        Button(RSVP, t("overleg.rsvp_ja"), f"{target}:ja"),
+        Button(RSVP, t("overleg.rsvp_nee"), f"{target}:nee"),
+        Button(RSVP, t("overleg.rsvp_vervanger"), f"{target}:vervanger"),
     ]
+
+
+def answers_of(ctx: Context, meeting: Meeting) -> Answers:
+    return {
+        (a.member_id, a.original_start_at): a for a in ctx.uow.meetings.occurrence_answers(meeting.id or 0)
+    }
+
+
+def effective(invitee: Invitee, answers: Answers, occurrence: Occurrence) -> tuple[str, int | None]:
+    """The answer that holds for one occurrence: its own, else the series answer."""
+    own = answers.get((invitee.member_id, occurrence.original))
+    if own is not None:
+        return own.rsvp, own.substitute_id
+    return invitee.rsvp, invitee.substitute_id
 
 
 def when_text(ctx: Context, meeting: Meeting) -> Text:
@@ -113,11 +136,27 @@ def when_text(ctx: Context, meeting: Meeting) -> Text:
     )
 
 
-def send_invites(ctx: Context, meeting: Meeting, invitees: Sequence[Invitee], *, update: bool) -> int:
-    """The invite (or the changed invite) with RSVP buttons and the ``.ics``, to each invitee now."""
+def send_invites(
+    ctx: Context,
+    meeting: Meeting,
+    invitees: Sequence[Invitee],
+    *,
+    update: bool,
+    occurrence: Occurrence | None = None,
+) -> int:
+    """The invite (or the changed invite) with RSVP buttons and the ``.ics``, to each invitee now; with
+    ``occurrence`` an invite for that date only (its own buttons and a one-instance ``.ics``)."""
     assert meeting.id is not None
     chair = ctx.uow.members.get(meeting.chair_id)
-    file = ics_file(ctx, meeting)
+    file = ics_file(ctx, meeting, only=occurrence)
+    if occurrence is None:
+        key_word = "invite"
+        when = when_text(ctx, meeting)
+        buttons = rsvp_buttons(meeting.id)
+    else:
+        key_word = f"invite-{occurrence_key(occurrence, ctx.clock.tz)}"
+        when = t("overleg.when_at", start=format_datetime(occurrence.start, ctx.clock.tz))
+        buttons = rsvp_buttons(meeting.id, occurrence_key(occurrence, ctx.clock.tz))
     text = [
         t(
             "overleg.invite_update" if update else "overleg.invite",
@@ -125,14 +164,14 @@ def send_invites(ctx: Context, meeting: Meeting, invitees: Sequence[Invitee], *,
             kind=kind_label(meeting.kind),
             chair=chair.name if chair else "?",
         ),
-        when_text(ctx, meeting),
+        when,
         t("overleg.place", place=meeting.place),
         t("overleg.agenda_codes", codes=ics_text(ctx, meeting).description),
     ]
     batch = Batch(ctx)
     for invitee in invitees:
-        key = f"meeting-note:{meeting.id}:invite:m{invitee.member_id}:s{meeting.sequence}"
-        batch.add(invitee.member_id, text, key=key, buttons=rsvp_buttons(meeting.id), file=file)
+        key = f"meeting-note:{meeting.id}:{key_word}:m{invitee.member_id}:s{meeting.sequence}"
+        batch.add(invitee.member_id, text, key=key, buttons=buttons, file=file)
     return batch.write()
 
 
@@ -160,55 +199,73 @@ def _version(meeting: Meeting, invitee: Invitee) -> str:
 
 
 def schedule_for_invitee(
-    ctx: Context, meeting: Meeting, invitee: Invitee, items: Sequence[Occurrence], regisseurs: set[int]
+    ctx: Context,
+    meeting: Meeting,
+    invitee: Invitee,
+    items: Sequence[Occurrence],
+    regisseurs: set[int],
+    answers: Answers | None = None,
 ) -> int:
     """Reminders 24 h and 1 h before (unless declined), and the chair's warning if a casusregisseur has not
     answered 24 h before. Only rows still in the future are written."""
     batch = Batch(ctx)
-    queue_for_invitee(batch, meeting, invitee, items, regisseurs)
+    known = answers_of(ctx, meeting) if answers is None else answers
+    queue_for_invitee(batch, meeting, invitee, items, regisseurs, known)
     return batch.write()
 
 
 def queue_for_invitee(
-    batch: Batch, meeting: Meeting, invitee: Invitee, items: Sequence[Occurrence], regisseurs: set[int]
+    batch: Batch,
+    meeting: Meeting,
+    invitee: Invitee,
+    items: Sequence[Occurrence],
+    regisseurs: set[int],
+    answers: Answers,
 ) -> None:
     ctx = batch.ctx
     now = ctx.clock.now()
+    tz = ctx.clock.tz
     for occurrence in items:
-        day = local_day(occurrence.start, ctx.clock.tz)
-        base = f"meeting:{meeting.id}:{day}"
-        if invitee.rsvp in (Rsvp.JA, Rsvp.OPEN):
-            for label, ahead in REMINDERS:
-                due = occurrence.start - ahead
-                if due <= now:
+        base = f"meeting:{meeting.id}:{local_day(occurrence.original, tz)}"
+        rsvp, _ = effective(invitee, answers, occurrence)
+        buttons = rsvp_buttons(meeting.id or 0, occurrence_key(occurrence, tz))
+        if rsvp in (Rsvp.JA, Rsvp.OPEN):
+            for step in meeting_ladder(occurrence.start, tz):
+                if step.due_at <= now:
                     continue
                 batch.add(
                     invitee.member_id,
                     [
-                        t(f"overleg.reminder_{label}", id=meeting.id, kind=kind_label(meeting.kind)),
-                        t("overleg.when_at", start=format_datetime(occurrence.start, ctx.clock.tz)),
+                        t(f"overleg.reminder_{step.offset}", id=meeting.id, kind=kind_label(meeting.kind)),
+                        t("overleg.when_at", start=format_datetime(occurrence.start, tz)),
                         t("overleg.place", place=meeting.place),
                     ],
-                    key=f"{base}:{label}:m{invitee.member_id}:{_version(meeting, invitee)}",
-                    due_at=due,
-                    expires_at=occurrence.start,
+                    key=f"{base}:{step.offset}:m{invitee.member_id}:{_version(meeting, invitee)}",
+                    buttons=buttons,
+                    due_at=step.due_at,
+                    expires_at=step.expires_at,
                 )
-        due = occurrence.start - timedelta(hours=24)
-        if invitee.rsvp == Rsvp.OPEN and invitee.member_id in regisseurs and due > now:
+        warning = meeting_warning(occurrence.start, tz)
+        if rsvp == Rsvp.OPEN and invitee.member_id in regisseurs and warning.due_at > now:
             member = ctx.uow.members.get(invitee.member_id)
             batch.add(
                 meeting.chair_id,
-                t("overleg.warn_no_answer", id=meeting.id, who=member.name if member else "?"),
-                key=f"{base}:{OPEN_WARNING}:m{invitee.member_id}:{_version(meeting, invitee)}",
-                due_at=due,
-                expires_at=occurrence.start,
+                t(
+                    "overleg.warn_no_answer",
+                    id=meeting.id,
+                    who=member.name if member else "?",
+                    start=format_datetime(occurrence.start, tz),
+                ),
+                key=f"{base}:{warning.offset}:m{invitee.member_id}:{_version(meeting, invitee)}",
+                due_at=warning.due_at,
+                expires_at=warning.expires_at,
             )
 
 
 def cancel_for_invitee(ctx: Context, meeting: Meeting, invitee: Invitee, items: Sequence[Occurrence]) -> None:
     for occurrence in items:
-        day = local_day(occurrence.start, ctx.clock.tz)
-        for label in (*(label for label, _ in REMINDERS), OPEN_WARNING):
+        day = local_day(occurrence.original, ctx.clock.tz)
+        for label in (*REMINDERS, OPEN_WARNING):
             ctx.uow.outbox.cancel_prefix(f"meeting:{meeting.id}:{day}:{label}:m{invitee.member_id}:")
 
 
@@ -219,41 +276,48 @@ def schedule_cutoffs(ctx: Context, meeting: Meeting, items: Sequence[Occurrence]
     if meeting.kind != MeetingKind.TRIAGE:
         return 0
     now = ctx.clock.now()
+    tz = ctx.clock.tz
     batch = Batch(ctx)
     invitees = ctx.uow.meetings.invitees(meeting.id or 0)
     for occurrence in items:
-        cutoff = triage_cutoff(occurrence.start, ctx.clock.tz)
-        if cutoff <= now:
+        notice, closed = triage_cutoff_ladder(occurrence.start, tz)
+        if closed.due_at <= now:
             continue
-        day = local_day(occurrence.start, ctx.clock.tz)
-        shown = format_datetime(cutoff, ctx.clock.tz)
-        notice = max(now, cutoff - CUTOFF_NOTICE)
+        base = f"meeting:{meeting.id}:{local_day(occurrence.original, tz)}"
+        shown = format_datetime(closed.due_at, tz)
         for invitee in invitees:
             batch.add(
                 invitee.member_id,
                 t("overleg.cutoff_reminder", id=meeting.id, cutoff=shown),
-                key=f"meeting:{meeting.id}:{day}:cutoff:m{invitee.member_id}:s{meeting.sequence}",
-                due_at=notice,
-                expires_at=cutoff,
+                key=f"{base}:{notice.offset}:m{invitee.member_id}:s{meeting.sequence}",
+                due_at=max(now, notice.due_at),
+                expires_at=notice.expires_at,
             )
         batch.add(
             meeting.chair_id,
-            t("overleg.agenda_closed", id=meeting.id, day=day),
-            key=f"meeting:{meeting.id}:{day}:agenda-closed:m{meeting.chair_id}:s{meeting.sequence}",
-            due_at=cutoff,
+            t("overleg.agenda_closed", id=meeting.id, day=local_day(occurrence.start, tz)),
+            key=f"{base}:{closed.offset}:m{meeting.chair_id}:s{meeting.sequence}",
+            due_at=closed.due_at,
         )
     return batch.write()
 
 
-def rebuild_schedule(ctx: Context, meeting: Meeting) -> int:
-    """Cancel every pending row of the meeting and write reminders, warnings and cut-offs anew."""
+def rebuild_schedule(ctx: Context, meeting: Meeting, only: Occurrence | None = None) -> int:
+    """Cancel the pending rows of the meeting (or of ``only`` that one occurrence) and write reminders,
+    warnings and cut-offs anew."""
     assert meeting.id is not None
-    ctx.uow.outbox.cancel_prefix(f"meeting:{meeting.id}:")
-    items = upcoming(meeting, ctx.uow.meetings.changes(meeting.id), ctx.clock.tz, ctx.clock.now())
+    tz = ctx.clock.tz
+    items = upcoming(meeting, ctx.uow.meetings.changes(meeting.id), tz, ctx.clock.now())
+    if only is None:
+        ctx.uow.outbox.cancel_prefix(f"meeting:{meeting.id}:")
+    else:
+        ctx.uow.outbox.cancel_prefix(f"meeting:{meeting.id}:{local_day(only.original, tz)}:")
+        items = [o for o in items if o.original == only.original]
     regisseurs = casusregisseurs(ctx, meeting)
+    answers = answers_of(ctx, meeting)
     batch = Batch(ctx)
     for invitee in ctx.uow.meetings.invitees(meeting.id):
-        queue_for_invitee(batch, meeting, invitee, items, regisseurs)
+        queue_for_invitee(batch, meeting, invitee, items, regisseurs, answers)
     return batch.write() + schedule_cutoffs(ctx, meeting, items)
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 
+from schedules.rules import triage_cutoff as triage_cutoff  # re-exported: the rule lives there
 from storage.meetings import Meeting, MeetingChange, Recurrence
 
 MAX_OCCURRENCES = 60
@@ -92,10 +93,25 @@ def last_started(
     return started[-1] if started else None
 
 
-def triage_cutoff(start: datetime, tz: ZoneInfo) -> datetime:
-    """Agenda cut-off of a triage-overleg: 12:00 local on the day before, in UTC."""
-    day = start.astimezone(tz).date() - timedelta(days=1)
-    return datetime.combine(day, time(12, 0), tzinfo=tz).astimezone(UTC)
+def find_occurrence(
+    meeting: Meeting, changes: Sequence[MeetingChange], tz: ZoneInfo, day: date
+) -> Occurrence | None:
+    """The occurrence a chair or invitee names by its date: the rule's local date (the RECURRENCE-ID), else
+    the local date a moved occurrence moved to. Cancelled occurrences are returned too (callers refuse)."""
+    items = occurrences(meeting, changes, tz)
+    for occurrence in items:
+        if occurrence.original.astimezone(tz).date() == day:
+            return occurrence
+    for occurrence in items:
+        if occurrence.start.astimezone(tz).date() == day:
+            return occurrence
+    return None
+
+
+def occurrence_key(occurrence: Occurrence, tz: ZoneInfo) -> str:
+    """``yyyymmdd`` of the occurrence's original local date: its id in button values and outbox keys
+    (stable when the occurrence is moved, unique within a series)."""
+    return occurrence.original.astimezone(tz).strftime("%Y%m%d")
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> str:

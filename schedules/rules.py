@@ -180,6 +180,48 @@ def action_ladder(deadline: date, tz: ZoneInfo, *, at: time = MORNING) -> list[S
     return [Step("due", local_at(deadline, at, tz), escalate_at), Step("escalate", escalate_at, None)]
 
 
+# -- overleg ---------------------------------------------------------------------------------------------
+
+MEETING_HOUR_BEFORE = timedelta(hours=1)
+TRIAGE_CUTOFF = time(12, 0)
+TRIAGE_CUTOFF_NOTICE = timedelta(hours=3)  # 09:00 the day before, three hours ahead of the 12:00 cut-off
+
+
+def day_before_same_time(start: datetime, tz: ZoneInfo) -> datetime:
+    """The same local wall time on the day before ``start`` (a Tuesday 10:00 -> Monday 10:00), in UTC. Across
+    a DST change this is 23 or 25 hours before, as "tomorrow at ten" means to a person."""
+    local = start.astimezone(tz)
+    return local_at(local.date() - timedelta(days=1), local.time().replace(tzinfo=None), tz)
+
+
+def meeting_ladder(start: datetime, tz: ZoneInfo) -> list[Step]:
+    """Reminders for one occurrence of an overleg: ``T-24h`` (the day before at the same local time, useful
+    until the next rung) and ``T-1h`` (one hour before, useful until the start)."""
+    rungs = [("T-24h", day_before_same_time(start, tz)), ("T-1h", start - MEETING_HOUR_BEFORE)]
+    return _chain(rungs, start.astimezone(UTC))
+
+
+def meeting_warning(start: datetime, tz: ZoneInfo) -> Step:
+    """The chair's warning that a casusregisseur has not answered: the day before at the same local time,
+    useful until the meeting starts."""
+    return Step("open-24h", day_before_same_time(start, tz), start.astimezone(UTC))
+
+
+def triage_cutoff(start: datetime, tz: ZoneInfo) -> datetime:
+    """Agenda cut-off of a triage-overleg: 12:00 local on the day before, in UTC."""
+    return local_at(start.astimezone(tz).date() - timedelta(days=1), TRIAGE_CUTOFF, tz)
+
+
+def triage_cutoff_ladder(start: datetime, tz: ZoneInfo) -> list[Step]:
+    """``cutoff``: the reminder to partners three hours before the cut-off (useful until the cut-off);
+    ``agenda-closed``: the note to the chair at the cut-off (useful until the meeting starts)."""
+    cutoff = triage_cutoff(start, tz)
+    return [
+        Step("cutoff", cutoff - TRIAGE_CUTOFF_NOTICE, cutoff),
+        Step("agenda-closed", cutoff, start.astimezone(UTC)),
+    ]
+
+
 # -- rebuilding a ladder after a date changed ------------------------------------------------------------
 
 

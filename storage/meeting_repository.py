@@ -16,6 +16,7 @@ from storage.meetings import (
     Meeting,
     MeetingChange,
     MeetingStatus,
+    OccurrenceAnswer,
     Rsvp,
 )
 from storage.models import Member
@@ -83,9 +84,11 @@ class MeetingRepository(Repository):
         return change
 
     def clear_changes(self, meeting_id: int) -> None:
-        """A whole series moved: per-occurrence changes keyed by the old starts no longer apply."""
+        """A whole series moved: per-occurrence changes and answers keyed by the old starts are void."""
         for change in self.changes(meeting_id):
             self.session.delete(change)
+        for answer in self.occurrence_answers(meeting_id):
+            self.session.delete(answer)
         self.session.flush()
 
     # -- invitees -------------------------------------------------------------------------------------
@@ -110,9 +113,7 @@ class MeetingRepository(Repository):
         statement = select(Invitee).where(Invitee.meeting_id == meeting_id, Invitee.member_id == member_id)
         return self.session.exec(statement).first()
 
-    def answer(
-        self, invitee: Invitee, rsvp: Rsvp, at: datetime, substitute_id: int | None = None
-    ) -> bool:
+    def answer(self, invitee: Invitee, rsvp: Rsvp, at: datetime, substitute_id: int | None = None) -> bool:
         """Record an answer; False when it is the answer already on record (a double tap)."""
         if invitee.rsvp == rsvp and invitee.substitute_id == substitute_id:
             return False
@@ -124,6 +125,54 @@ class MeetingRepository(Repository):
         if int(result.rowcount) != 1:  # type: ignore[attr-defined]
             return False
         self.session.refresh(invitee)
+        return True
+
+    # -- answers per occurrence -----------------------------------------------------------------------
+
+    def occurrence_answers(self, meeting_id: int) -> Sequence[OccurrenceAnswer]:
+        statement = select(OccurrenceAnswer).where(OccurrenceAnswer.meeting_id == meeting_id)
+        return self.session.exec(statement.order_by(col(OccurrenceAnswer.original_start_at))).all()
+
+    def answer_occurrence(
+        self,
+        invitee: Invitee,
+        original_start_at: datetime,
+        rsvp: Rsvp,
+        at: datetime,
+        substitute_id: int | None = None,
+    ) -> bool:
+        """Record an answer for one occurrence; False when it is the answer already on record (a double
+        tap). Raises the invitee's revision too (compare-and-set), so two taps at once record one answer
+        and the rebuilt reminders get new keys."""
+        statement = select(OccurrenceAnswer).where(
+            OccurrenceAnswer.meeting_id == invitee.meeting_id,
+            OccurrenceAnswer.member_id == invitee.member_id,
+            OccurrenceAnswer.original_start_at == original_start_at,
+        )
+        row = self.session.exec(statement).first()
+        current = (row.rsvp, row.substitute_id) if row else (invitee.rsvp, invitee.substitute_id)
+        if current == (rsvp, substitute_id):
+            return False
+        result = self.session.execute(
+            update(Invitee)
+            .where(col(Invitee.id) == invitee.id, col(Invitee.revision) == invitee.revision)
+            .values(revision=invitee.revision + 1)
+        )
+        if int(result.rowcount) != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.refresh(invitee)
+        row = row or OccurrenceAnswer(
+            meeting_id=invitee.meeting_id,
+            member_id=invitee.member_id,
+            original_start_at=original_start_at,
+            rsvp=rsvp,
+            answered_at=at,
+        )
+        row.rsvp = rsvp
+        row.substitute_id = substitute_id
+        row.answered_at = at
+        self.session.add(row)
+        self.session.flush()
         return True
 
     def members(self, member_ids: Iterable[int]) -> dict[int, Member]:

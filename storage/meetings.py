@@ -121,3 +121,21 @@ class Attendance(SQLModel, table=True):
     present: bool
     recorded_by: int = Field(foreign_key="member.id")
     recorded_at: datetime = utc_column()
+
+
+class OccurrenceAnswer(SQLModel, table=True):
+    """An invitee's answer for one occurrence of a series, keyed by its original start (RECURRENCE-ID). The
+    invitee's series answer (``Invitee.rsvp``) holds for every occurrence without a row here."""
+
+    __tablename__ = "meeting_occurrence_rsvp"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id", "original_start_at", name="uq_meeting_occurrence_rsvp"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    original_start_at: datetime = utc_column()
+    rsvp: str = Field(max_length=10)
+    substitute_id: int | None = Field(default=None, foreign_key="member.id")
+    answered_at: datetime = utc_column()

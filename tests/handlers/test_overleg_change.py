@@ -21,13 +21,16 @@ def test_moving_one_occurrence_of_a_series_asks_which_and_rebuilds_the_reminders
     chat.as_member("procesmanager")
     assert "ligt in het verleden" in chat.say("/overleg 3 verzetten 20-11-2026 15:00")
     asked = chat.send("/overleg 3 verzetten 02-12-2026 15:00")
-    assert "eerstvolgende overleg, of de hele reeks" in asked[-1].text
+    assert "Alleen deze keer, of de hele reeks" in asked[-1].text and "van 01-12-2026 10:00" in asked[-1].text
     assert [b.value for b in asked[-1].buttons][:2] == ["one", "series"]
     moved = chat.press("form.choose", "one")
     assert "verzet naar 02-12-2026 15:00; 5 genodigden" in moved[0].text
     assert "geen formulier open" in chat.press("form.choose", "one")[0].text  # a double tap: nothing more
-    assert rows(chat, "meeting:3:2026-12-01:") == []
-    assert len(rows(chat, "meeting:3:2026-12-02:T-24h:")) == 5
+    # keys carry the original date (the RECURRENCE-ID); the rows are due before the new time
+    day_before = rows(chat, "meeting:3:2026-12-01:T-24h:")
+    assert len(day_before) == 5 and {r.due_at for r in day_before} == {
+        datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    }
     assert len(rows(chat, "meeting:3:2026-12-08:T-1h:")) == 5
     notices = [m for m in chat.deliver() if "is verzet: 01-12-2026 10:00 → 02-12-2026 15:00" in m.text]
     assert len(notices) == 5 and notices[0].file is not None
