@@ -17,6 +17,7 @@ from storage.flows_repository import (
     StaleCaseQuery,
 )
 from storage.meeting_repository import MeetingRepository
+from storage.nazorg import NazorgRepository
 from storage.outbox import OutboxRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
@@ -91,6 +92,7 @@ class UnitOfWork:
         self.stale = StaleCaseQuery(session)
         self.mutaties = MutatieRepository(session)
         self.signal_import = SignalImportRepository(session)
+        self.nazorg = NazorgRepository(session)
 
     def commit(self) -> None:
         self.session.commit()
