@@ -146,7 +146,7 @@ def show(ctx: Context, code: str) -> Reply:
                 release=format_date(detention.release_on),
             )
         ]
-        due_times = sorted({format_datetime(row.due_at, ctx.clock.tz) for row in pending})
+        due_times = list(dict.fromkeys(format_datetime(row.due_at, ctx.clock.tz) for row in pending))
         lines.append(t("detentie.alerts", times=due_times or "-"))
         uow.commit()
     return Reply(lines)

@@ -49,7 +49,7 @@ def open_items(items: Sequence[NazorgItem]) -> list[NazorgItem]:
 
 
 def open_line(items: Sequence[NazorgItem]) -> Text:
-    """"Nog open: ID-bewijs, onderdak." or "all done"; an empty checklist (older detentions) says so."""
+    """The open items ("Nog open: ID-bewijs, onderdak."), or that all are done; or that there is no list."""
     if not items:
         return t("nazorg.no_checklist")
     still = open_items(items)

@@ -141,14 +141,15 @@ def unexpected_reply(
 def refreshers(default_scenario: str | None, tz: ZoneInfo) -> dict[str, Refresher]:
     """Send-time payloads: release alerts with today's checklist, unexpected-release alerts with the
     scenario (decrypted only now) and whether someone picked it up."""
+
     def refresh_unexpected(uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any] | None:
-        release = uow.nazorg.release(int(row.dedupe_key.split(":")[1]))
+        offset = offset_of(row.dedupe_key)
+        release = uow.nazorg.release(int(row.dedupe_key.split(":")[1])) if offset in ("now", "H1") else None
         detention = uow.session.get(Detention, release.detention_id) if release is not None else None
         case = uow.cases.get(detention.case_id) if detention is not None else None
         if release is None or detention is None or case is None or case.id is None:
             return None
         scenario, _ = scenario_text(uow, case.id, default_scenario)
-        offset = offset_of(row.dedupe_key)
         return encode_reply(unexpected_reply(uow, release, detention, case, scenario, offset=offset, tz=tz))
 
     return {RELEASE_KIND: refresh_release_alert, UNEXPECTED_KIND: refresh_unexpected}
@@ -191,7 +192,7 @@ def pick_up(msg: Incoming, ctx: Context) -> Reply:
                     ctx.notify(
                         other,
                         t("release.told_picked_up", name=member.name, code=case.code),
-                        key=f"{UNEXPECTED_KIND}:{release.id}:picked@{other}",
+                        key=f"pickup:{release.id}:told@{other}",
                     )
             ctx.audit("detentie.oppakken", kind="write", case_id=case.id, detail=f"release {release.id}")
             outcome = t("release.you_picked_up", code=case.code)
