@@ -128,3 +128,17 @@ def test_bad_nazorg_input_writes_nothing(chat: Chat):
         f"/nazorg {CODE} onderdak geregeld", user="wijkagent"
     )
     assert statuses(chat) == before
+
+
+def test_a_failing_refresher_sends_the_stored_alert(chat: Chat):
+    register(chat)
+    chat.say(f"/nazorg {CODE} id geregeld", user="procesmanager")
+
+    def broken(uow: object, row: object) -> None:
+        raise RuntimeError("refresher bug")
+
+    chat.dispatcher.refreshers["release"] = broken
+    chat.clock.set(T_MINUS_28)
+    alerts = [m for m in chat.deliver() if m.text.startswith("Vrijlating over 28 dag(en)")]
+    assert len(alerts) == 2  # still delivered, with the text as queued (ID-bewijs was open then)
+    assert all("Nog open: ID-bewijs, onderdak" in m.text for m in alerts)
