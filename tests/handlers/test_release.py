@@ -155,3 +155,16 @@ def test_no_trajectberaad_prompt_for_adults_or_a_household_with_a_child(chat: Ch
     chat.deliver()
     assert not [m for m in chat.sender.sent if m.text.startswith("Minderjarige")]
     assert outbox(chat, "trajectberaad:") == []
+
+
+def test_anonymising_a_case_removes_its_scenario(chat: Chat):
+    from storage.privacy import anonymise_case
+
+    chat.say(f"/scenario {CODE} {SCENARIO}", user="procesmanager")
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code(CODE)
+        assert case is not None and case.id is not None
+        assert uow.nazorg.scenario(case.id) is not None
+        anonymise_case(uow.session, case, chat.clock.now())
+        uow.commit()
+        assert uow.nazorg.scenario(case.id) is None
