@@ -59,7 +59,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("unexpected_release", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_unexpected_release_detention_id"), ["detention_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_unexpected_release_detention_id"), ["detention_id"], unique=False
+        )
 
 
 def downgrade() -> None:
