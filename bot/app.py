@@ -30,9 +30,12 @@ from handlers import (
     info,
     mijn,
     mutatie,
+    nazorg,
     overleg,
     rapport,
     regie,
+    release,
+    scenario,
     signaal,
     stale,
     stop,
@@ -66,6 +69,9 @@ GROUPS: tuple[CommandGroup, ...] = (
     mutatie.group,
     info.group,
     stale.group,
+    nazorg.group,
+    scenario.group,
+    release.group,
 )
 
 LOCALE_DIRS = (
@@ -92,7 +98,12 @@ class App:
 
     def dispatcher(self, senders: Mapping[str, Sender]) -> Dispatcher:
         return Dispatcher(
-            self.uow, self.clock, self.catalogue, senders, default_language=self.settings.language
+            self.uow,
+            self.clock,
+            self.catalogue,
+            senders,
+            default_language=self.settings.language,
+            refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz),
         )
 
 
@@ -108,6 +119,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, engine: Engine 
         default_language=settings.language,
         invite_ttl_days=settings.invite_ttl_days,
         show_special_categories=settings.show_special_categories,
+        release_scenario=settings.release_scenario,
     )
     router = Router(
         GROUPS, uow_factory=lambda: UnitOfWork(engine), clock=clock, catalogue=catalogue, config=config

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     )
     retention_audit_years: int = Field(5, ge=1, le=50, validation_alias="KETENBOT_RETENTION_AUDIT_YEARS")
     show_special_categories: bool = Field(False, validation_alias="KETENBOT_SHOW_SPECIAL_CATEGORIES")
+    release_scenario: str | None = Field(None, max_length=2000, validation_alias="KETENBOT_RELEASE_SCENARIO")
     encryption_key: str | None = Field(None, validation_alias="KETENBOT_ENCRYPTION_KEY", repr=False)
 
     http_host: str = Field("127.0.0.1", validation_alias=AliasChoices("KETENBOT_HTTP_HOST"))

@@ -12,6 +12,7 @@ from bot.demo_cases import load_demo_cases
 from bot.demo_flows import load_demo_flows
 from bot.demo_groups import load_demo_groups
 from bot.demo_meetings import load_demo_meetings
+from bot.demo_nazorg import load_demo_detention
 from handlers.invites import create_invite
 from storage.models import OrganisationKind, Role
 from storage.uow import UnitOfWork
@@ -53,8 +54,10 @@ def has_data(uow: UnitOfWork) -> bool:
     return bool(uow.organisations.list_all())
 
 
-def load_demo(uow: UnitOfWork, now: datetime) -> str:
-    """Fill an empty database; returns a fresh invite code (partner at the gemeente) to try /aanmelden."""
+def load_demo(uow: UnitOfWork, now: datetime, *, reminders: bool = True) -> str:
+    """Fill an empty database; returns a fresh invite code (partner at the gemeente) to try /aanmelden.
+    ``reminders=False`` leaves out the demo detention with its pending release alerts (for tests that
+    count outbox rows and are about something else)."""
     with uow:
         organisations = {name: uow.organisations.add(name, kind) for name, kind in ORGANISATIONS}
         members = {}
@@ -75,5 +78,7 @@ def load_demo(uow: UnitOfWork, now: datetime) -> str:
         load_demo_meetings(uow, members, now)
         load_demo_flows(uow, members, now)
         load_demo_groups(uow, members, now)
+        if reminders:
+            load_demo_detention(uow, members, now)
         uow.commit()
     return code

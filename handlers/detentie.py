@@ -8,18 +8,19 @@ re-sent, the one now in its window goes out once). ``/detentie CODE`` shows the 
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy import case_label
+from handlers.release import prompt_trajectberaad, record_unexpected
+from handlers.release_alerts import check_dates
 from handlers.reminders import RELEASE_KIND, queue_release_alerts
 from storage.detention import Detention, DetentionKind
 
 group = CommandGroup("detentie")
 
 DATE_WORDS = ("datum", "date")
+RELEASED_WORDS = ("vrij", "released", "release")
 MAX_FACILITY = 120
 
 
@@ -33,6 +34,10 @@ def detentie(msg: Incoming, ctx: Context) -> Reply:
         if len(words) != 2:
             raise UserError("detentie.usage")
         return move_release(ctx, code, words[1])
+    if words[0].lower() in RELEASED_WORDS:
+        if len(words) > 2:
+            raise UserError("detentie.usage")
+        return record_unexpected(ctx, code, words[1] if len(words) == 2 else None)
     if len(words) < 4:
         raise UserError("detentie.usage")
     return register(ctx, code, words[0], words[1], words[2], " ".join(words[3:]))
@@ -43,15 +48,6 @@ def parse_kind(word: str) -> DetentionKind:
         if word.lower() in (kind.value, kind.value.replace("_", "-")):
             return kind
     raise UserError("detentie.bad_kind", kind=word[:30], options=", ".join(k.value for k in DetentionKind))
-
-
-def check_dates(ctx: Context, started_on: date, release_on: date) -> None:
-    if release_on < started_on:
-        raise UserError(
-            "detentie.release_before_start", release=format_date(release_on), start=format_date(started_on)
-        )
-    if release_on < ctx.clock.today():
-        raise UserError("detentie.release_in_past", release=format_date(release_on))
 
 
 def register(ctx: Context, code: str, start: str, release: str, kind_word: str, facility: str) -> Reply:
@@ -83,7 +79,10 @@ def register(ctx: Context, code: str, start: str, release: str, kind_word: str, 
                 updated_at=now,
             )
         )
+        assert detention.id is not None
+        uow.nazorg.create_checklist(detention.id, now)
         keys = queue_release_alerts(uow, detention, case, ctx.clock)
+        prompt_trajectberaad(ctx, case, detention)
         ctx.audit("detentie", kind="write", case_id=case.id, detail=f"detention {detention.id}")
         uow.commit()
     return Reply(
@@ -147,7 +146,7 @@ def show(ctx: Context, code: str) -> Reply:
                 release=format_date(detention.release_on),
             )
         ]
-        due_times = sorted({format_datetime(row.due_at, ctx.clock.tz) for row in pending})
+        due_times = list(dict.fromkeys(format_datetime(row.due_at, ctx.clock.tz) for row in pending))
         lines.append(t("detentie.alerts", times=due_times or "-"))
         uow.commit()
     return Reply(lines)

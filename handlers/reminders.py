@@ -13,6 +13,7 @@ from bot.core.context import encode_reply
 from bot.core.dates import format_date
 from bot.core.types import Reply
 from handlers.plan_words import fallback_line
+from handlers.release_alerts import release_reply
 from schedules.rules import (
     Step,
     action_ladder,
@@ -123,9 +124,12 @@ def queue_action_deadline(
 RELEASE_KIND = "release"
 
 
-def queue_release_alerts(uow: UnitOfWork, detention: Detention, case: Case, clock: Clock) -> list[str]:
+def queue_release_alerts(
+    uow: UnitOfWork, detention: Detention, case: Case, clock: Clock, *, future_only: bool = False
+) -> list[str]:
     """Release alerts for the procesregie and casusregie holders, 28/14/7/1/0 days before at 09:00;
-    rebuilt from the current release date every time it is called."""
+    rebuilt from the current release date every time it is called. ``future_only``: leave out the rung
+    whose window holds now (an unexpected-release alert goes out instead)."""
     assert detention.id is not None and case.id is not None
     current = uow.regie.current(case.id)
     holders = [
@@ -134,25 +138,13 @@ def queue_release_alerts(uow: UnitOfWork, detention: Detention, case: Case, cloc
         if kind in (RegieKind.PROCESREGIE, RegieKind.CASUSREGIE)
     ]
     recipients = holders or procesregie_of(uow, case)
-    release = format_date(detention.release_on)
 
     def reply_for(step: Step) -> Reply:
-        days = int(step.offset.removeprefix("T-"))
-        if days == 0:
-            return Reply(
-                t("reminder.release_today", code=case.code, facility=detention.facility, release=release)
-            )
-        return Reply(
-            t(
-                "reminder.release_before",
-                days=days,
-                code=case.code,
-                facility=detention.facility,
-                release=release,
-            )
-        )
+        return release_reply(uow, detention, case, step.offset)
 
     steps = release_ladder(detention.release_on, clock.tz)
+    if future_only:
+        steps = [step for step in steps if step.due_at > clock.now()]
     return rebuild_ladder(uow, RELEASE_KIND, detention.id, steps, recipients, reply_for, clock.now())
 
 

@@ -108,7 +108,7 @@ MEDIAN_SECTIONS: tuple[tuple[str, MedianQuery], ...] = (
     ("days_to_first_action", q.median_days_to_first_action),
 )
 # sources built on other branches; they become query functions when their tables land on main
-UNAVAILABLE_SECTIONS = ("overleg_attendance", "releases_basisvoorwaarden", "huisverboden")
+UNAVAILABLE_SECTIONS = ("overleg_attendance", "huisverboden")
 
 
 def build_report(
@@ -140,8 +140,33 @@ def build_report(
             median_query(session, before_start, before_end, gemeente),
         )
         sections.append(Section(key, (row,), is_median=True))
+    sections.append(releases_section(session, quarter, tz, gemeente, extern))
     sections.extend(Section(key, (), available=False) for key in UNAVAILABLE_SECTIONS)
     return Report(quarter, gemeente, extern, tuple(sections))
+
+
+def releases_section(
+    session: Session, quarter: Quarter, tz: ZoneInfo, gemeente: str | None, extern: bool
+) -> Section:
+    """Releases in the quarter, how many had every basisvoorwaarde in place before the release day, and
+    that share in percent (left out of an external report when the count is below 5)."""
+    figures = [
+        q.releases_with_basisvoorwaarden(session, period.first_day, period.next().first_day, tz, gemeente)
+        for period in (quarter, quarter.previous())
+    ]
+
+    def share(count: int, done: int) -> float | None:
+        if count == 0 or (extern and count < SUPPRESS_BELOW):
+            return None
+        return round(100 * done / count, 1)
+
+    (now, now_done), (before, before_done) = figures
+    rows = (
+        Row(t("rapport.releases.count"), now, before),
+        Row(t("rapport.releases.done"), now_done, before_done),
+        Row(t("rapport.releases.share"), share(now, now_done), share(before, before_done)),
+    )
+    return Section("releases_basisvoorwaarden", rows)
 
 
 def _known_gemeente(session: Session, gemeente: str) -> str:

@@ -19,9 +19,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue
@@ -31,6 +32,7 @@ from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
 from schedules.missed import MissedItem, queue_summary
 from schedules.unreachable import mark_unreachable
+from storage.models import OutboxMessage
 from storage.outbox_claim import recipient_of
 from storage.outbox_marks import OutboxMarks
 from storage.uow import UnitOfWork
@@ -41,6 +43,11 @@ MAX_ATTEMPTS = 12  # with the backoff below: about 90 minutes of trying before a
 BACKOFF_BASE = 5.0  # seconds; doubles per attempt
 BACKOFF_CAP = 900.0
 PLATFORM_LIMITS: Mapping[str, Limits] = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
+# A fresh payload for a claimed row, read in the claiming transaction (None: send the stored one). Keyed by
+# the dedupe key's kind (``release`` of ``release:42:T-7@5``): text that must say how things stand when it
+# is sent (a release alert names the nazorg items still open), or that must not sit in the outbox in
+# plaintext (a case's scenario). Wired by the composition root.
+Refresher = Callable[[UnitOfWork, OutboxMessage], dict[str, Any] | None]
 PACING_MARGIN = 0.03  # windows 3% longer than the platform's: the pacer counts a send when it starts,
 # the platform when it arrives, and arrivals jitter
 
@@ -88,6 +95,7 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=2),
         pacers: Mapping[str, Pacer] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        refreshers: Mapping[str, Refresher] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -98,6 +106,7 @@ class Dispatcher:
         self.per_recipient = per_recipient
         self.lease = lease
         self.monotonic = monotonic
+        self.refreshers = dict(refreshers or {})
         if pacers is None:
             pacers = {
                 name: Pacer(with_margin(PLATFORM_LIMITS[name]))
@@ -176,7 +185,30 @@ class Dispatcher:
                 for row in rows
             ]
             uow.commit()
-        return deliveries
+        return self._refreshed(rows, deliveries)
+
+    def _refreshed(self, rows: list[OutboxMessage], deliveries: list[Delivery]) -> list[Delivery]:
+        """Fresh payloads for rows whose kind has a refresher, read after the claim committed (so a
+        failing refresher cannot undo the claim; the stored payload is sent instead, and logged)."""
+        kinds = [row.dedupe_key.split(":", 1)[0] for row in rows]
+        if not any(kind in self.refreshers for kind in kinds):
+            return deliveries
+        fresh = list(deliveries)
+        uow = self.uow_factory()
+        with uow:
+            for index, (row, kind) in enumerate(zip(rows, kinds, strict=True)):
+                refresher = self.refreshers.get(kind)
+                if refresher is None:
+                    continue
+                try:
+                    payload = refresher(uow, row)
+                except Exception:  # the stored text still says the essentials
+                    log.exception("could not refresh %s; sending the stored text", row.dedupe_key)
+                    uow.rollback()
+                    continue
+                if payload is not None:
+                    fresh[index] = replace(deliveries[index], payload=payload)
+        return fresh
 
     async def deliver(
         self, delivery: Delivery, deadline: float | None = None, report: TickReport | None = None

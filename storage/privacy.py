@@ -27,6 +27,7 @@ from storage.cases import (
     Subject,
 )
 from storage.models import AuditEvent
+from storage.nazorg import CaseScenario
 
 REMOVED = "[verwijderd]"  # stored marker, not shown text: the display layer renders it through i18n
 
@@ -98,6 +99,7 @@ def anonymise_case(session: Session, case: Case, now: datetime) -> None:
     session.execute(
         update(CaseEvent).where(col(CaseEvent.case_id) == case.id).values(params={})
     )  # event texts may quote reasons; the kinds and dates stay
+    session.execute(delete(CaseScenario).where(col(CaseScenario.case_id) == case.id))  # free text
 
 
 def anonymise_signal(session: Session, signal: Signal, now: datetime) -> None:

@@ -3,21 +3,24 @@
 Each function answers one figure for one period ``[start, end)`` (aware UTC), optionally for one gemeente (a
 case belongs to the gemeente of the signal that opened it). They return plain counts keyed by a stored value
 (an organisation name, a category, a track) so the report can put the same figure for two quarters side by
-side. Sources whose tables do not exist yet (overleg, detentions, huisverboden) have no function here: the
+side. Sources whose tables do not exist yet (overleg, huisverboden) have no function here: the
 report shows them as not available, never as zero.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from statistics import median
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
 from storage.cases import Action, Case, RegieAssignment, RegieKind, Signal
+from storage.detention import Detention
 from storage.models import Member, Organisation
+from storage.nazorg import NazorgItem, NazorgStatus
 
 Counts = dict[str, int]
 
@@ -174,3 +177,36 @@ def casusregie_by_organisation(
         .group_by(col(Organisation.name))
     )
     return {name: count for name, count in session.execute(statement).all()}
+
+
+def releases_with_basisvoorwaarden(
+    session: Session, first_day: date, end_day: date, tz: ZoneInfo, gemeente: str | None
+) -> tuple[int, int]:
+    """Detentions whose release date lies in ``[first_day, end_day)``, and how many of them had every nazorg
+    item geregeld or n.v.t. before the release day began (local midnight). A detention without a checklist
+    counts as not done."""
+    of_gemeente = select(col(Case.id)).where(_case_gemeente(gemeente))
+    releases = dict(
+        session.execute(
+            select(col(Detention.id), col(Detention.release_on)).where(
+                col(Detention.release_on) >= first_day,
+                col(Detention.release_on) < end_day,
+                col(Detention.case_id).in_(of_gemeente),
+            )
+        ).all()
+    )
+    if not releases:
+        return 0, 0
+    items = session.execute(
+        select(col(NazorgItem.detention_id), col(NazorgItem.status), col(NazorgItem.updated_at)).where(
+            col(NazorgItem.detention_id).in_(list(releases))
+        )
+    ).all()
+    done = {detention_id: bool(items) for detention_id in releases}
+    seen: set[int] = set()
+    for detention_id, status, updated_at in items:
+        seen.add(detention_id)
+        day_begins = datetime.combine(releases[detention_id], time(0, 0), tzinfo=tz)
+        if status == NazorgStatus.OPEN or _aware(updated_at) >= day_begins:
+            done[detention_id] = False
+    return len(releases), sum(1 for detention_id, ok in done.items() if ok and detention_id in seen)

@@ -7,4 +7,5 @@ from storage import (
     flows,  # noqa: F401
     meetings,  # noqa: F401
     models,  # noqa: F401
+    nazorg,  # noqa: F401
 )

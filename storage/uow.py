@@ -17,6 +17,7 @@ from storage.flows_repository import (
     StaleCaseQuery,
 )
 from storage.meeting_repository import MeetingRepository
+from storage.nazorg import NazorgRepository
 from storage.outbox import OutboxRepository
 from storage.plan import PlanRepository
 from storage.regie_repository import ActionRepository, RegieRepository
@@ -93,6 +94,7 @@ class UnitOfWork:
         self.mutaties = MutatieRepository(session)
         self.signal_import = SignalImportRepository(session)
         self.plan = PlanRepository(session)
+        self.nazorg = NazorgRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

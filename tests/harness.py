@@ -16,6 +16,8 @@ from bot.core.types import ChatKind, Incoming, Outgoing
 from bot.demo import load_demo
 
 DEFAULT_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday, 10:00 in Amsterdam
+# bot/demo_nazorg.py: the demo detention (the first) has release alerts due 6 to 20 days after the demo's now
+DEMO_RELEASE_ALERTS = "release:1:"
 
 
 @dataclass
@@ -71,6 +73,11 @@ class Chat:
         before = len(self.sender.sent)
         asyncio.run(self.dispatcher.tick())
         return self.sender.sent[before:]
+
+    def deliver_own(self) -> list[Outgoing]:
+        """Run the dispatcher once; what it sent now, minus the demo detention's release alerts (for tests
+        that move the clock weeks ahead and are about something else)."""
+        return [m for m in self.deliver() if not (m.dedupe_key or "").startswith(DEMO_RELEASE_ALERTS)]
 
     def verify_dialog(self, steps: Sequence[tuple[str, str]]) -> None:
         """Each step: what the member types, and text the (single) reply must contain."""

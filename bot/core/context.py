@@ -40,6 +40,7 @@ class CoreConfig:
     invite_ttl_days: int = 7
     max_text_length: int = 4000
     show_special_categories: bool = False  # KETENBOT_SHOW_SPECIAL_CATEGORIES (handlers/privacy.py)
+    release_scenario: str | None = None  # KETENBOT_RELEASE_SCENARIO (handlers/scenario.py)
 
 
 @dataclass

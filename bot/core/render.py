@@ -31,6 +31,7 @@ class Renderer:
             form=self.form_view(reply.form_id, ctx, form_errors or {}) if reply.form_id else None,
             is_group=not direct,
             language=language,
+            in_place=reply.in_place,
         )
 
     def form_view(self, form_id: str, ctx: Context, errors: dict[str, str]) -> FormView | None:

@@ -84,6 +84,7 @@ class Reply:
     file: FileAttachment | None = None
     target: Target = Target.SAME_CHAT
     form_id: str | None = None  # set on a form's prompt, so modal platforms can show the whole form
+    in_place: bool = False  # replaces the message whose button was pressed (a checklist ticked off)
 
 
 # --- what the core hands to adapters, already rendered in the recipient's language ---------------------
@@ -132,3 +133,4 @@ class Outgoing:
     is_group: bool = False
     dedupe_key: str | None = None
     language: str | None = None  # the recipient's language, for platform chrome (modal buttons, titles)
+    in_place: bool = False  # update the pressed message (``Incoming.message_ref``) instead of a new one

@@ -94,7 +94,7 @@ def test_answering_cancels_the_reminder_and_a_decline_tells_the_proposer(chat: C
         "Bram Kuipers heeft de casusregie van VH-2026-0001 afgewezen."
     ]
     chat.clock.advance(timedelta(days=7))
-    assert chat.deliver() == []
+    assert chat.deliver_own() == []
 
 
 def test_handover_refusals(chat: Chat):

@@ -176,8 +176,10 @@ class TelegramAdapter:
         pressed = query.message
         old_markup = getattr(pressed, "reply_markup", None)
         first = replies[0] if replies else None
-        if pressed is not None and first is not None and self._same_prompt(old_markup, first):
-            # the same question again (a multiple choice toggled): update it in place
+        in_place = first is not None and (first.in_place or self._same_prompt(old_markup, first))
+        if pressed is not None and first is not None and in_place:
+            # the same question again (a multiple choice toggled), or an update of the pressed message (a
+            # checklist ticked off): update it in place
             await self._edit(pressed.chat.id, pressed.message_id, first)
             replies = replies[1:]
         elif pressed is not None and old_markup is not None:

@@ -1,0 +1,55 @@
+"""The text of a release alert, built from the nazorg checklist *when the alert is sent*.
+
+A release alert is queued weeks ahead, so its stored payload would name what was open back then. The
+dispatcher asks ``refresh_release_alert`` for a fresh payload when it claims the row (``bot/app.py`` wires
+it in); the stored payload is only the fallback. The alert carries a "geregeld" button per open item.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.core import Context, Reply, UserError, t
+from bot.core.context import encode_reply
+from bot.core.dates import format_date
+from handlers.nazorg_text import open_line, tick_buttons
+from schedules.rules import offset_of
+from storage.cases import Case
+from storage.detention import Detention
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+
+def release_reply(uow: UnitOfWork, detention: Detention, case: Case, offset: str) -> Reply:
+    """The alert of rung ``offset`` (``T-7``) as the checklist stands now."""
+    assert detention.id is not None
+    items = uow.nazorg.checklist(detention.id)
+    release = format_date(detention.release_on)
+    days = int(offset.removeprefix("T-"))
+    if days == 0:
+        head = t("reminder.release_today", code=case.code, facility=detention.facility, release=release)
+    else:
+        head = t(
+            "reminder.release_before", days=days, code=case.code, facility=detention.facility, release=release
+        )
+    return Reply([head, open_line(items)], buttons=tick_buttons(detention.id, items))
+
+
+def refresh_release_alert(uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any] | None:
+    """The payload of a claimed ``release:<detention>:<offset>@<member>`` row, rendered from today's
+    checklist; None (keep the stored one) when the detention is gone."""
+    detention = uow.session.get(Detention, int(row.dedupe_key.split(":")[1]))
+    case = uow.cases.get(detention.case_id) if detention is not None else None
+    if detention is None or case is None:
+        return None
+    return encode_reply(release_reply(uow, detention, case, offset_of(row.dedupe_key)))
+
+
+def check_dates(ctx: Context, started_on: date, release_on: date) -> None:
+    if release_on < started_on:
+        raise UserError(
+            "detentie.release_before_start", release=format_date(release_on), start=format_date(started_on)
+        )
+    if release_on < ctx.clock.today():
+        raise UserError("detentie.release_in_past", release=format_date(release_on))
