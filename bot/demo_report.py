@@ -23,6 +23,8 @@ from storage.cases import (
     TriageOutcome,
     Urgency,
 )
+from storage.detention import Huisverbod
+from storage.meetings import Meeting, MeetingKind
 from storage.models import Identity
 from storage.names import initials
 from storage.uow import UnitOfWork
@@ -64,6 +66,7 @@ def load_report_demo(uow: UnitOfWork, now: datetime) -> int:
             )
             if outcome in CASE_OUTCOMES:
                 _open_case(uow, rng, signal, outcome, decided, now, by_handle)
+        _past_overleg(uow, rng, now, by_handle)
         uow.commit()
     return SIGNALS
 
@@ -108,9 +111,44 @@ def _open_case(
                 created_at=first_action,
             )
         )
+    if outcome == TriageOutcome.HG and decided.date() < now.date():
+        uow.huisverboden.add(
+            Huisverbod(
+                case_id=case.id,
+                started_on=decided.date(),
+                extended=rng.random() < 0.5 if decided < now - timedelta(days=8) else None,
+                created_by=pm,
+                created_at=decided,
+            )
+        )
     if closed:
         case.closed_at = min(now - timedelta(days=1), decided + timedelta(days=rng.randint(20, 60)))
         uow.session.add(case)
+
+
+def _past_overleg(uow: UnitOfWork, rng: random.Random, now: datetime, by_handle: dict[str, int]) -> None:
+    """Weekly casusoverleggen (MDO) over both quarters, with attendance recorded (for the overleg figures)."""
+    chair = by_handle["procesmanager"]
+    invited = [by_handle[h] for h in ("procesmanager", "veiligthuis", "ggz", "reclassering", "wijkagent")]
+    first = (now - timedelta(days=DAYS_BACK)).replace(hour=9, minute=0, second=0, microsecond=0)
+    start = first
+    while start < now - timedelta(days=1):
+        meeting = uow.meetings.add(
+            Meeting(
+                uid=f"rapportdemo-mdo-{start:%Y%m%d}@ketenbot.invalid",
+                kind=MeetingKind.MDO,
+                start_at=start,
+                duration_minutes=90,
+                place="Veiligheidshuis, zaal 2 (fictief)",
+                chair_id=chair,
+                created_at=start - timedelta(days=7),
+                updated_at=start - timedelta(days=7),
+            )
+        )
+        assert meeting.id is not None
+        present = {member: member == chair or rng.random() < 0.8 for member in invited}
+        uow.meetings.record_attendance(meeting.id, start, present, chair, start + timedelta(hours=2))
+        start += timedelta(days=7)
 
 
 def _console_handles(uow: UnitOfWork) -> dict[str, int]:
