@@ -52,7 +52,7 @@ def _convert(table: str, column: str, change: Callable[[str], str], *, encrypted
     condition = "LIKE" if encrypted else "NOT LIKE"
     select = sa.text(
         f'SELECT id, "{column}" FROM "{table}" WHERE id > :last AND "{column}" IS NOT NULL'
-        f' AND "{column}" {condition} :p ORDER BY id LIMIT {BATCH}'
+        f' AND CAST("{column}" AS TEXT) {condition} :p ORDER BY id LIMIT {BATCH}'
     )
     update = sa.text(f'UPDATE "{table}" SET "{column}" = :v WHERE id = :id')
     count, last = 0, 0
@@ -68,13 +68,18 @@ def _convert(table: str, column: str, change: Callable[[str], str], *, encrypted
 def _needs_key(*, encrypted: bool) -> bool:
     condition = "LIKE" if encrypted else "NOT LIKE"
     for table, column, *_ in COLUMNS:
-        sql = f'SELECT 1 FROM "{table}" WHERE "{column}" IS NOT NULL AND "{column}" {condition} :p LIMIT 1'
+        sql = (
+            f'SELECT 1 FROM "{table}" WHERE "{column}" IS NOT NULL'
+            f' AND CAST("{column}" AS TEXT) {condition} :p LIMIT 1'
+        )
         if op.get_bind().execute(sa.text(sql), {"p": PREFIX + "%"}).first():
             return True
     return False
 
 
 def upgrade() -> None:
+    # the key first, before any DDL (SQLite does not roll DDL back): no key, no change at all
+    keyring = _keyring() if _needs_key(encrypted=False) else None
     for table, column, old_type, nullable, _ in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
@@ -87,9 +92,8 @@ def upgrade() -> None:
     with op.batch_alter_table("info_request", schema=None) as batch_op:
         batch_op.add_column(sa.Column("query_key", sa.String(length=80), nullable=False, server_default=""))
         batch_op.create_index("ix_info_request_query_key", ["query_key"])
-    if not _needs_key(encrypted=False):
+    if keyring is None:
         return  # an empty (or already encrypted) database needs no key here
-    keyring = _keyring()
     for table, column, *_ in COLUMNS:
         _convert(table, column, keyring.encrypt, encrypted=False)
     rows = op.get_bind().execute(sa.text("SELECT id, query FROM info_request WHERE query_key = ''")).all()
@@ -108,6 +112,14 @@ def downgrade() -> None:
     with op.batch_alter_table("info_request", schema=None) as batch_op:
         batch_op.drop_index("ix_info_request_query_key")
         batch_op.drop_column("query_key")
+    # SQLite's batch copy CASTs to the old type, and CAST AS DATE / JSON turns '1985-03-12' into 1985: keep
+    # the values aside and put them back as they were (SQLite stores them as text under any type)
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    kept = {
+        (table, column): op.get_bind().execute(sa.text(f'SELECT id, "{column}" FROM "{table}"')).all()
+        for table, column, *_ in COLUMNS
+        if sqlite
+    }
     for table, column, old_type, nullable, cast_back in COLUMNS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
@@ -116,4 +128,10 @@ def downgrade() -> None:
                 existing_type=sa.Text(),
                 existing_nullable=nullable,
                 postgresql_using=cast_back or f'"{column}"',
+            )
+    for (table, column), rows in kept.items():
+        if rows:
+            op.get_bind().execute(
+                sa.text(f'UPDATE "{table}" SET "{column}" = :v WHERE id = :id'),
+                [{"id": row[0], "v": row[1]} for row in rows],
             )
