@@ -54,7 +54,7 @@ LAST = [
 ]
 AUDIT_PER_CASE = 10
 MEMBERS_PER_CASES = 50
-FIRST_YEAR, YEARS = 2014, 12  # 100k cases stay within 4-digit numbers; the demo owns 2026
+FIRST_YEAR, YEARS = 2013, 12  # 100k cases stay within 4-digit numbers; the demo owns 2025 and 2026
 
 
 def person(i: int) -> tuple[str, date]:
@@ -321,7 +321,7 @@ def fill(app: App, size: int) -> None:
                     "id": h0 + n,
                     "case_id": k0 + i,
                     "started_on": (NOW - timedelta(days=i % 180)).date(),
-                    "extended": None if i % 3 == 0 else i % 2 == 0,
+                    "extended": None if i % 3 == 0 else (i // 10) % 2 == 0,
                     "created_by": ids(i)[1],
                     "created_at": NOW,
                     "decided_at": None,
