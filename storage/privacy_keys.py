@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import ColumnElement, Engine, text, true
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, select
 
@@ -14,6 +14,7 @@ from storage.cases import Action, CaseEvent, Signal, Subject
 from storage.crypto import PREFIX, KeyRing, keyring_of
 from storage.flows import InfoRequest
 from storage.flows_repository import query_key
+from storage.models import AuditEvent
 from storage.names import name_key, surname_key
 
 BATCH = 500
@@ -27,6 +28,7 @@ ENCRYPTED_COLUMNS = (
     ("case_action", "text"),
     ("case_event", "params"),
     ("info_request", "query"),
+    ("audit_event", "detail"),
 )
 
 
@@ -48,12 +50,14 @@ class RotationResult:
     actions: int = 0
     events: int = 0
     info_requests: int = 0
+    audit_details: int = 0
     key_id: str = ""
 
     def describe(self) -> str:
         return (
             f"{self.subjects} subjects, {self.signals} signals, {self.actions} actions, "
-            f"{self.events} timeline events, {self.info_requests} info requests"
+            f"{self.events} timeline events, {self.info_requests} info requests, "
+            f"{self.audit_details} audit details"
         )
 
 
@@ -73,13 +77,15 @@ def _reseal(
     model: type[SQLModel],
     fields: tuple[str, ...],
     rehash: Callable[[Any], None] | None = None,
+    only: ColumnElement[bool] | None = None,
 ) -> int:
     """Load every row in id order and mark its encrypted fields changed: the flush writes them again with
     the current key (and the blind indexes with the current index key)."""
     ident = col(model.id)  # type: ignore[attr-defined]
     count, last = 0, 0
     while True:
-        rows = session.exec(select(model).where(ident > last).order_by(ident).limit(BATCH)).all()
+        statement = select(model).where(ident > last, only if only is not None else true())
+        rows = session.exec(statement.order_by(ident).limit(BATCH)).all()
         if not rows:
             return count
         for row in rows:
@@ -104,5 +110,6 @@ def rotate(session: Session) -> RotationResult:
         actions=_reseal(session, Action, ("text",)),
         events=_reseal(session, CaseEvent, ("params",)),
         info_requests=_reseal(session, InfoRequest, ("query",), _rehash_request),
+        audit_details=_reseal(session, AuditEvent, ("detail",), only=col(AuditEvent.detail).is_not(None)),
         key_id=keyring.current,
     )

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from storage.cases import Action, CaseEvent, Signal, Subject
 from storage.flows import InfoRequest
+from storage.models import AuditEvent
 from storage.privacy import REMOVED, erase_subject, export_subject
 from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.handlers.cases_helpers import last_signal_id, signals, submit_signal
@@ -25,6 +26,7 @@ NEW_COLUMNS = (
     ("case_action", "text"),
     ("case_event", "params"),
     ("info_request", "query"),
+    ("audit_event", "detail"),
 )
 
 
@@ -113,11 +115,22 @@ def test_rotate_key_re_encrypts_the_new_fields_and_recomputes_the_query_index(
     cli_env: Chat, monkeypatch: pytest.MonkeyPatch
 ):
     fill(cli_env)
+    with cli_env.app.uow() as uow:
+        otto = next(s.id for s in uow.session.exec(select(Subject)).all() if s.name == "Otto Fictief")
+    reason = "Verzoek van Otto Fictief zelf, per brief"
+    erased = runner.invoke(app, ["privacy", "erase", "--subject", str(otto), "--reason", reason])
+    assert erased.exit_code == 0, erased.output
+    details = raw(cli_env, "audit_event", "detail")
+    assert details and not any("Otto" in d or "brief" in d for d in details)
+    with cli_env.app.uow() as uow:
+        assert any(reason in (e.detail or "") for e in uow.session.exec(select(AuditEvent)).all())
     old_keys = raw(cli_env, "info_request", "query_key")
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", f"{OTHER_KEY},{TEST_ENCRYPTION_KEY}")
     result = runner.invoke(app, ["privacy", "rotate-key"])
     assert result.exit_code == 0, result.output
-    assert "actions" in result.output and "info requests" in result.output
+    assert (
+        "actions" in result.output and "info requests" in result.output and "audit details" in result.output
+    )
     for table, column in NEW_COLUMNS:
         assert all(v.startswith("enc1:k2:") for v in raw(cli_env, table, column)), (table, column)
     assert raw(cli_env, "info_request", "query_key") != old_keys

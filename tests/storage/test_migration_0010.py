@@ -20,6 +20,7 @@ COLUMNS = (
     ("case_action", "text"),
     ("case_event", "params"),
     ("info_request", "query"),
+    ("audit_event", "detail"),
 )
 
 

@@ -1,4 +1,5 @@
-"""encrypt more personal fields: date of birth, action texts, triage reasons, timeline params, info queries
+"""encrypt more personal fields: date of birth, action texts, triage reasons, timeline params, info queries,
+audit details (erase reasons)
 
 Existing rows are encrypted here with the key from ``storage.migrate.upgrade(..., encryption_key=)`` or
 ``KETENBOT_ENCRYPTION_KEY``; with rows to convert and no (or a malformed) key the upgrade refuses with one
@@ -32,6 +33,7 @@ COLUMNS: tuple[tuple[str, str, sa.types.TypeEngine[Any], bool, str | None], ...]
     ("case_action", "text", sa.String(length=500), False, None),
     ("case_event", "params", sa.JSON(), False, "params::json"),
     ("info_request", "query", sa.String(length=120), False, None),
+    ("audit_event", "detail", sa.String(length=500), True, None),
 )
 
 
