@@ -2,15 +2,17 @@
 informatieverzoek queries are stored encrypted (read with plain SQL), stay usable, rotate, export, erase."""
 
 import base64
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
+from sqlalchemy.exc import StatementError
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from bot.cli import app
 from storage.cases import Action, CaseEvent, Signal, Subject
+from storage.db import make_engine
 from storage.flows import InfoRequest
 from storage.models import AuditEvent
 from storage.privacy import REMOVED, erase_subject, export_subject
@@ -19,6 +21,7 @@ from tests.handlers.cases_helpers import last_signal_id, signals, submit_signal
 from tests.harness import Chat
 
 runner = CliRunner()
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 OTHER_KEY = "k2:" + base64.urlsafe_b64encode(b"another-fictional-test-key-00002").decode()
 NEW_COLUMNS = (
     ("subject", "birth_date"),
@@ -137,3 +140,16 @@ def test_rotate_key_re_encrypts_the_new_fields_and_recomputes_the_query_index(
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", OTHER_KEY)  # old key removed
     exported = runner.invoke(app, ["privacy", "export", "--subject", "1"])
     assert exported.exit_code == 0 and '"birth_date": "1985-03-12"' in exported.output
+
+
+def test_without_a_key_on_the_engine_nothing_is_written(sqlite_url: str):
+    engine = make_engine(sqlite_url)  # no key ring attached: the encrypted columns refuse
+    with Session(engine) as session:
+        session.add(
+            InfoRequest(asker_id=1, organisation_id=1, query="Otto Fictief", deadline=NOW, created_at=NOW)
+        )
+        with pytest.raises(StatementError, match="KETENBOT_ENCRYPTION_KEY is not configured"):
+            session.flush()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM info_request")).scalar() == 0
+    engine.dispose()

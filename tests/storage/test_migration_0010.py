@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
 
+from bot.cli import app
 from storage import migrate
 from storage.crypto import EncryptionKeyError
 from tests.conftest import PG_ADMIN_URL, TEST_ENCRYPTION_KEY, postgres_reason
@@ -87,6 +89,11 @@ def test_downgrade_decrypts_and_upgrade_encrypts_existing_rows(
 
     with pytest.raises(EncryptionKeyError, match="KETENBOT_ENCRYPTION_KEY is not set"):
         migrate.upgrade(fresh_url)  # rows to encrypt and no key: refused, nothing converted
+    monkeypatch.setenv("KETENBOT_DATABASE_URL", fresh_url)
+    refused = CliRunner().invoke(app, ["db", "upgrade"])
+    assert refused.exit_code == 2 and refused.output.strip() == (
+        "KETENBOT_ENCRYPTION_KEY is not set: refusing to start (personal data is stored encrypted)"
+    )
     engine = create_engine(fresh_url)
     assert migrate.current_revision(engine) == "0007"
     engine.dispose()
