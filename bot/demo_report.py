@@ -24,7 +24,7 @@ from storage.cases import (
     Urgency,
 )
 from storage.detention import Huisverbod
-from storage.meetings import Meeting, MeetingKind
+from storage.meetings import Meeting, MeetingKind, Recurrence
 from storage.models import Identity
 from storage.names import initials
 from storage.uow import UnitOfWork
@@ -127,28 +127,32 @@ def _open_case(
 
 
 def _past_overleg(uow: UnitOfWork, rng: random.Random, now: datetime, by_handle: dict[str, int]) -> None:
-    """Weekly casusoverleggen (MDO) over both quarters, with attendance recorded (for the overleg figures)."""
+    """A weekly casusoverleg (MDO) series over both quarters, with attendance recorded per occurrence (for
+    the overleg figures)."""
     chair = by_handle["procesmanager"]
     invited = [by_handle[h] for h in ("procesmanager", "veiligthuis", "ggz", "reclassering", "wijkagent")]
     first = (now - timedelta(days=DAYS_BACK)).replace(hour=9, minute=0, second=0, microsecond=0)
-    start = first
-    while start < now - timedelta(days=1):
-        meeting = uow.meetings.add(
-            Meeting(
-                uid=f"rapportdemo-mdo-{start:%Y%m%d}@ketenbot.invalid",
-                kind=MeetingKind.MDO,
-                start_at=start,
-                duration_minutes=90,
-                place="Veiligheidshuis, zaal 2 (fictief)",
-                chair_id=chair,
-                created_at=start - timedelta(days=7),
-                updated_at=start - timedelta(days=7),
-            )
+    occurrences = [
+        first + timedelta(weeks=n) for n in range(DAYS_BACK // 7) if first + timedelta(weeks=n) < now
+    ]
+    series = uow.meetings.add(
+        Meeting(
+            uid="rapportdemo-mdo@ketenbot.invalid",
+            kind=MeetingKind.MDO,
+            start_at=first,
+            duration_minutes=90,
+            place="Veiligheidshuis, zaal 2 (fictief)",
+            chair_id=chair,
+            recurrence=Recurrence.WEEKLY,
+            until=occurrences[-1].date(),
+            created_at=first - timedelta(days=7),
+            updated_at=first - timedelta(days=7),
         )
-        assert meeting.id is not None
+    )
+    assert series.id is not None
+    for start in occurrences:
         present = {member: member == chair or rng.random() < 0.8 for member in invited}
-        uow.meetings.record_attendance(meeting.id, start, present, chair, start + timedelta(hours=2))
-        start += timedelta(days=7)
+        uow.meetings.record_attendance(series.id, start, present, chair, start + timedelta(hours=2))
 
 
 def _console_handles(uow: UnitOfWork) -> dict[str, int]:
