@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, text
 
 from bot.app import App
 from storage.cases import Action, Case, CaseEvent, CaseParticipant, RegieAssignment, Signal, Subject
+from storage.detention import Huisverbod
 from storage.models import AuditEvent, Identity, Member, MemberRole
 from storage.names import initials, name_key, surname_key
 
@@ -53,7 +54,7 @@ LAST = [
 ]
 AUDIT_PER_CASE = 10
 MEMBERS_PER_CASES = 50
-FIRST_YEAR, YEARS = 2014, 12  # 100k cases stay within 4-digit numbers; the demo owns 2026
+FIRST_YEAR, YEARS = 2013, 12  # 100k cases stay within 4-digit numbers; the demo owns 2025 and 2026
 
 
 def person(i: int) -> tuple[str, date]:
@@ -311,6 +312,23 @@ def fill(app: App, size: int) -> None:
                 for n in range(2 * size)
             ),
         )
+        h0 = next_id(c, "huisverbod")
+        bulk(
+            c,
+            Huisverbod,
+            (  # one case in ten had a huisverbod in the last half year (the report's huisverbod figures)
+                {
+                    "id": h0 + n,
+                    "case_id": k0 + i,
+                    "started_on": (NOW - timedelta(days=i % 180)).date(),
+                    "extended": None if i % 3 == 0 else (i // 10) % 2 == 0,
+                    "created_by": ids(i)[1],
+                    "created_at": NOW,
+                    "decided_at": None,
+                }
+                for n, i in enumerate(range(0, size, 10))
+            ),
+        )
         u0 = next_id(c, "audit_event")
         bulk(
             c,
@@ -352,6 +370,7 @@ def fill(app: App, size: int) -> None:
                 "regie_assignment",
                 "case_action",
                 "case_event",
+                "huisverbod",
                 "audit_event",
                 "organisation",
             ):

@@ -131,7 +131,10 @@ def prepare_database(app: App) -> None:
     """SQLite is migrated automatically; a Postgres schema must be current (``ketenbot db upgrade``)."""
     url = app.settings.database_url
     if is_sqlite(url):
-        migrate.upgrade(url)
+        try:
+            migrate.upgrade(url, encryption_key=app.settings.encryption_key)
+        except EncryptionKeyError as error:
+            raise ConfigError(str(error)) from None
     elif not migrate.is_current(app.engine, url):
         raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")
     try:

@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.app import App, build_app, prepare_database
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.core.i18n import t
 from bot.core.logs import configure_logging
 
@@ -52,8 +52,18 @@ def db_upgrade() -> None:
 
     settings = guarded(load_settings)
     configure_logging(settings.log_level)
-    migrate.upgrade(settings.database_url)
+    guarded(lambda: _upgrade(settings))
     typer.echo(f"database up to date ({migrate.head_revision(settings.database_url)})")
+
+
+def _upgrade(settings: Settings) -> None:
+    from storage import migrate
+    from storage.crypto import EncryptionKeyError
+
+    try:
+        migrate.upgrade(settings.database_url, encryption_key=settings.encryption_key)
+    except EncryptionKeyError as error:  # existing rows to encrypt, and no (or a wrong) key
+        raise ConfigError(str(error)) from None
 
 
 @db_app.command("status")

@@ -108,11 +108,11 @@ def rotate_key_command() -> None:
             uow,
             bot_app.clock.now(),
             "privacy.rotate_key",
-            f"key {result.key_id}: {result.subjects} subjects, {result.signals} signals",
+            f"key {result.key_id}: {result.describe()}",
         )
         uow.commit()
     typer.echo(
-        f"re-encrypted with key '{result.key_id}': {result.subjects} subjects, {result.signals} signals; "
+        f"re-encrypted with key '{result.key_id}': {result.describe()}; "
         "the other keys may now be removed from KETENBOT_ENCRYPTION_KEY"
     )
 

@@ -23,6 +23,8 @@ from storage.cases import (
     TriageOutcome,
     Urgency,
 )
+from storage.detention import Huisverbod
+from storage.meetings import Meeting, MeetingKind, Recurrence
 from storage.models import Identity
 from storage.names import initials
 from storage.uow import UnitOfWork
@@ -64,6 +66,7 @@ def load_report_demo(uow: UnitOfWork, now: datetime) -> int:
             )
             if outcome in CASE_OUTCOMES:
                 _open_case(uow, rng, signal, outcome, decided, now, by_handle)
+        _past_overleg(uow, rng, now, by_handle)
         uow.commit()
     return SIGNALS
 
@@ -108,9 +111,48 @@ def _open_case(
                 created_at=first_action,
             )
         )
+    if outcome == TriageOutcome.HG and decided.date() < now.date():
+        uow.huisverboden.add(
+            Huisverbod(
+                case_id=case.id,
+                started_on=decided.date(),
+                extended=rng.random() < 0.5 if decided < now - timedelta(days=8) else None,
+                created_by=pm,
+                created_at=decided,
+            )
+        )
     if closed:
         case.closed_at = min(now - timedelta(days=1), decided + timedelta(days=rng.randint(20, 60)))
         uow.session.add(case)
+
+
+def _past_overleg(uow: UnitOfWork, rng: random.Random, now: datetime, by_handle: dict[str, int]) -> None:
+    """A weekly casusoverleg (MDO) series over both quarters, with attendance recorded per occurrence (for
+    the overleg figures)."""
+    chair = by_handle["procesmanager"]
+    invited = [by_handle[h] for h in ("procesmanager", "veiligthuis", "ggz", "reclassering", "wijkagent")]
+    first = (now - timedelta(days=DAYS_BACK)).replace(hour=9, minute=0, second=0, microsecond=0)
+    occurrences = [
+        first + timedelta(weeks=n) for n in range(DAYS_BACK // 7) if first + timedelta(weeks=n) < now
+    ]
+    series = uow.meetings.add(
+        Meeting(
+            uid="rapportdemo-mdo@ketenbot.invalid",
+            kind=MeetingKind.MDO,
+            start_at=first,
+            duration_minutes=90,
+            place="Veiligheidshuis, zaal 2 (fictief)",
+            chair_id=chair,
+            recurrence=Recurrence.WEEKLY,
+            until=occurrences[-1].date(),
+            created_at=first - timedelta(days=7),
+            updated_at=first - timedelta(days=7),
+        )
+    )
+    assert series.id is not None
+    for start in occurrences:
+        present = {member: member == chair or rng.random() < 0.8 for member in invited}
+        uow.meetings.record_attendance(series.id, start, present, chair, start + timedelta(hours=2))
 
 
 def _console_handles(uow: UnitOfWork) -> dict[str, int]:

@@ -50,8 +50,12 @@ def table(report: Report, render: Render) -> list[list[str]]:
                 [
                     title,
                     render(row.label),
-                    shown(row.current, extern=report.extern, is_median=section.is_median),
-                    shown(row.previous, extern=report.extern, is_median=section.is_median),
+                    shown(
+                        row.current, extern=report.extern, is_median=section.is_median, is_rate=row.is_rate
+                    ),
+                    shown(
+                        row.previous, extern=report.extern, is_median=section.is_median, is_rate=row.is_rate
+                    ),
                 ]
             )
     return rows
@@ -108,21 +112,28 @@ def _cell(value: str) -> str | int | float:
 
 
 CHART_SECTIONS = ("signals_by_category", "cases_opened", "triage_outcomes", "signals_by_source")
+FIGURE_CHART_SECTIONS = ("overleg_attendance", "huisverboden")  # their counts; percentages stay in the table
 
 
 def to_png(report: Report, render: Render) -> bytes:
-    """A 2x2 grid of bar charts, this quarter beside the previous one (suppressed cells drawn as 0)."""
+    """Bar charts two per row, this quarter beside the previous one (suppressed cells drawn as 0)."""
     import matplotlib
 
     matplotlib.use("Agg")  # headless; set here and never at import
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(12, 9), dpi=100)  # fixed margins: a layout engine doubles the drawing time
+    keys = [k for k in CHART_SECTIONS + FIGURE_CHART_SECTIONS if any(s.key == k for s in report.sections)]
+    grid_rows = (len(keys) + 1) // 2
+    figure = Figure(figsize=(12, 4.5 * grid_rows), dpi=100)  # fixed margins: a layout engine is slow
     figure.suptitle(header(report, render), fontsize=13)
-    axes = figure.subplots(2, 2)
-    figure.subplots_adjust(left=0.17, right=0.98, top=0.9, bottom=0.07, wspace=0.55, hspace=0.3)
-    for ax, key in zip(axes.flat, CHART_SECTIONS, strict=True):
+    axes = figure.subplots(grid_rows, 2, squeeze=False)
+    figure.subplots_adjust(
+        left=0.17, right=0.98, top=1 - 0.2 / grid_rows, bottom=0.14 / grid_rows, wspace=0.55, hspace=0.35
+    )
+    for ax, key in zip(axes.flat, keys, strict=False):
         _bars(ax, report, report.section(key), render)
+    for ax in list(axes.flat)[len(keys) :]:
+        ax.set_visible(False)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -134,9 +145,10 @@ def _bars(ax: object, report: Report, section: Section, render: Render) -> None:
 
     assert isinstance(ax, Axes)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    labels = [render(row.label) for row in section.rows][:8]
-    current = [_plotted(row.current, report.extern) for row in section.rows][:8]
-    previous = [_plotted(row.previous, report.extern) for row in section.rows][:8]
+    charted = [row for row in section.rows if not row.is_rate][:8]
+    labels = [render(row.label) for row in charted]
+    current = [_plotted(row.current, report.extern) for row in charted]
+    previous = [_plotted(row.previous, report.extern) for row in charted]
     positions = list(range(len(labels)))
     ax.set_title(render(section.title))
     ax.barh([p + 0.2 for p in positions], previous, height=0.4, label=str(report.quarter.previous()))
@@ -190,7 +202,30 @@ def summary(report: Report) -> list[Text | str]:
                 before=shown(row.previous, extern=False, is_median=True),
             )
         )
+    lines += _figure_lines(report)
     lines += [t("rapport.summary_unavailable", title=s.title) for s in report.sections if not s.available]
     if report.extern:
         lines.append(t("rapport.extern_note"))
+    return lines
+
+
+SUMMARY_FIGURES = {"overleg_attendance": (0, 3), "huisverboden": (0, 3)}  # rows: the count and its share
+
+
+def _figure_lines(report: Report) -> list[Text | str]:
+    lines: list[Text | str] = []
+    for key, picks in SUMMARY_FIGURES.items():
+        section = next((s for s in report.sections if s.key == key and s.available), None)
+        if section is None:
+            continue
+        for row in (section.rows[i] for i in picks if i < len(section.rows)):
+            lines.append(
+                t(
+                    "rapport.summary_figure",
+                    title=section.title,
+                    label=row.label,
+                    now=shown(row.current, extern=report.extern, is_rate=row.is_rate),
+                    before=shown(row.previous, extern=report.extern, is_rate=row.is_rate),
+                )
+            )
     return lines

@@ -24,6 +24,7 @@ QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[qQkK]([1-4])$")
 Value = int | float | None
 CountQuery = Callable[[Session, datetime, datetime, str | None], dict[str, int]]
 MedianQuery = Callable[[Session, datetime, datetime, str | None], float | None]
+FigureQuery = Callable[[Session, datetime, datetime, str | None], q.Figures]
 
 
 @dataclass(frozen=True, order=True)
@@ -67,6 +68,7 @@ class Row:
     label: Text | str  # a Text for stored values (categories, tracks), a str for names (organisations)
     current: Value
     previous: Value
+    is_rate: bool = False  # a percentage: printed with one decimal, never charted beside counts
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,13 @@ MEDIAN_SECTIONS: tuple[tuple[str, MedianQuery], ...] = (
     ("days_to_decision", q.median_days_to_decision),
     ("days_to_first_action", q.median_days_to_first_action),
 )
+# key, query, the count a percentage is of (an external report hides the percentage when that is below 5)
+FIGURE_SECTIONS: tuple[tuple[str, FigureQuery, dict[str, str]], ...] = (
+    ("overleg_attendance", q.overleg_figures, {"attendance_pct": "expected"}),
+    ("huisverboden", q.huisverbod_figures, {"extended_pct": "decided"}),
+)
 # sources built on other branches; they become query functions when their tables land on main
-UNAVAILABLE_SECTIONS = ("overleg_attendance", "huisverboden")
+UNAVAILABLE_SECTIONS: tuple[str, ...] = ()
 
 
 def build_report(
@@ -140,6 +147,16 @@ def build_report(
             median_query(session, before_start, before_end, gemeente),
         )
         sections.append(Section(key, (row,), is_median=True))
+    for key, figure_query, bases in FIGURE_SECTIONS:
+        sections.append(
+            _figure_section(
+                key,
+                figure_query(session, now_start, now_end, gemeente),
+                figure_query(session, before_start, before_end, gemeente),
+                bases,
+                extern=extern,
+            )
+        )
     sections.append(releases_section(session, quarter, tz, gemeente, extern))
     sections.extend(Section(key, (), available=False) for key in UNAVAILABLE_SECTIONS)
     return Report(quarter, gemeente, extern, tuple(sections))
@@ -169,6 +186,24 @@ def releases_section(
     return Section("releases_basisvoorwaarden", rows)
 
 
+def _figure_section(
+    key: str, current: q.Figures, previous: q.Figures, bases: dict[str, str], *, extern: bool
+) -> Section:
+    """Fixed figures in the query's order; labels are ``rapport.figure.<section>.<figure>``."""
+
+    def value(figures: q.Figures, name: str) -> Value:
+        base = figures.get(bases[name], 0) if name in bases else None
+        if extern and base is not None and base < SUPPRESS_BELOW:
+            return None  # a share of fewer than 5 could point at a person
+        return figures.get(name)
+
+    rows = tuple(
+        Row(t(f"rapport.figure.{key}.{name}"), value(current, name), value(previous, name), name in bases)
+        for name in current
+    )
+    return Section(key, rows)
+
+
 def _known_gemeente(session: Session, gemeente: str) -> str:
     known = q.known_gemeenten(session)
     for name in known:
@@ -177,13 +212,12 @@ def _known_gemeente(session: Session, gemeente: str) -> str:
     raise UserError("rapport.unknown_gemeente", gemeente=gemeente.strip(), known=", ".join(known) or "-")
 
 
-def shown(value: Value, *, extern: bool, is_median: bool = False) -> str:
+def shown(value: Value, *, extern: bool, is_median: bool = False, is_rate: bool = False) -> str:
     """A cell as printed: "<5" for small counts in an external report, "-" for no value."""
     if value is None:
         return "-"
-    if isinstance(value, float) or is_median:
+    if isinstance(value, float) or is_median or is_rate:
         return f"{value:.1f}"
     if extern and 0 < value < SUPPRESS_BELOW:
         return f"<{SUPPRESS_BELOW}"
     return str(value)
-

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, true, update
+from sqlalchemy import exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
@@ -143,24 +143,23 @@ class CaseRepository(Repository):
         return self.session.exec(statement).all()
 
     def known_person(self, name: str, birth_date: date | None, *, limit: int = 5) -> Sequence[Case]:
-        """Open cases with a subject of the same name key (and birth date, when both have one)."""
+        """Open cases with a subject of the same name key (and birth date, when both have one).
+
+        Birth dates are encrypted: the blind name index narrows in SQL, the dates are compared here."""
         key = name_key(name)
         if not key:
             return []
-        dob_matches = (
-            or_(col(Subject.birth_date).is_(None), col(Subject.birth_date) == birth_date)
-            if birth_date is not None
-            else true()
-        )
         statement = (
-            select(Case)
+            select(col(Subject.birth_date), Case)
             .join(Subject, col(Subject.case_id) == col(Case.id))
-            .where(col(Subject.name_key) == key, dob_matches, col(Case.status).in_(OPEN_STATUSES))
-            .distinct()
+            .where(col(Subject.name_key) == key, col(Case.status).in_(OPEN_STATUSES))
             .order_by(col(Case.code))
-            .limit(limit)
         )
-        return self.session.exec(statement).all()
+        found: dict[str, Case] = {}
+        for born, case in self.session.exec(statement).all():
+            if birth_date is None or born is None or born == birth_date:
+                found.setdefault(case.code, case)
+        return list(found.values())[:limit]
 
     def subjects(self, case_id: int) -> Sequence[Subject]:
         statement = select(Subject).where(Subject.case_id == case_id).order_by(col(Subject.id))

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.crypto import BlindIndex, EncryptedText
+from storage.crypto import BlindIndex, EncryptedDate, EncryptedJSON, EncryptedText
 from storage.models import utc_column
 
 
@@ -129,7 +129,7 @@ class Signal(SQLModel, table=True):
     status: str = Field(default=SignalStatus.NEW, max_length=10)
     matched_case_id: int | None = Field(default=None, foreign_key="case.id")
     outcome: str | None = Field(default=None, max_length=20)
-    reason: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))  # max 500
     decided_by: int | None = Field(default=None, foreign_key="member.id")
     decided_at: datetime | None = utc_column(nullable=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
@@ -153,7 +153,8 @@ class Subject(SQLModel, table=True):
     name_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))  # HMAC of the normalised name
     surname_key: str = Field(sa_column=Column(BlindIndex(), nullable=False))
     initials: str = Field(max_length=30)
-    birth_date: date | None = None
+    # encrypted ISO date, read as ``date | None``; not comparable in SQL: narrow by name_key, compare in code
+    birth_date: date | None = Field(default=None, sa_column=Column(EncryptedDate(), nullable=True))
     role: str | None = Field(default=None, max_length=20)  # huiselijk geweld: storage.plan.SubjectRole
 
 
@@ -251,7 +252,7 @@ class Action(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id")
-    text: str = Field(max_length=500)
+    text: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max 500, checked on input
     owner_id: int = Field(foreign_key="member.id")
     deadline: date
     created_by: int = Field(foreign_key="member.id")
@@ -273,4 +274,5 @@ class CaseEvent(SQLModel, table=True):
     at: datetime = utc_column()
     member_id: int | None = Field(default=None, foreign_key="member.id")
     kind: str = Field(max_length=30)
-    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # encrypted: a status change quotes its (free-text) reason
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(EncryptedJSON(), nullable=False))

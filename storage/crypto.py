@@ -17,8 +17,10 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -129,3 +131,49 @@ class BlindIndex(TypeDecorator[str]):
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else keyring_of(dialect).index(value)
+
+
+class EncryptedDate(TypeDecorator[date]):
+    """A personal date (date of birth), stored AES-GCM encrypted as its ISO text; reads back as a ``date``.
+
+    Equality in SQL no longer works (every value has its own nonce): narrow by a blind index, compare in
+    Python. Legacy plaintext ISO values read as is.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: date | str | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        iso = value if isinstance(value, str) else value.isoformat()
+        return keyring_of(dialect).encrypt(iso)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, date):  # a legacy DATE value a driver parsed itself
+            return value
+        return date.fromisoformat(keyring_of(dialect).decrypt(str(value))[:10])
+
+
+class EncryptedJSON(TypeDecorator[dict[str, Any]]):
+    """A JSON object with personal texts in it (a timeline event's reason), stored AES-GCM encrypted.
+    Legacy plaintext JSON reads as is."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return keyring_of(dialect).encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):  # a legacy JSON value a driver parsed itself
+            return value
+        loaded = json.loads(keyring_of(dialect).decrypt(str(value)))
+        assert isinstance(loaded, dict)
+        return loaded

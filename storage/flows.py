@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import BlindIndex, EncryptedText
 from storage.models import utc_column
 
 
@@ -39,12 +40,15 @@ class InfoRequest(SQLModel, table=True):
     __table_args__ = (
         Index("ix_info_request_status_deadline", "status", "deadline"),
         Index("ix_info_request_org_created", "organisation_id", "created_at"),
+        Index("ix_info_request_query_key", "query_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     asker_id: int = Field(foreign_key="member.id")
     organisation_id: int = Field(foreign_key="organisation.id")
-    query: str = Field(max_length=120)  # name or case code as typed; personal data (issue 9 encrypts)
+    query: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # name or case code as typed
+    # HMAC of the query's name key (storage.names.name_key; a case code's is its code): "asked before?"
+    query_key: str = Field(default="", sa_column=Column(BlindIndex(), nullable=False, server_default=""))
     deadline: datetime = utc_column()
     status: str = Field(default=InfoStatus.OPEN, max_length=10)
     answer: str | None = Field(default=None, max_length=10)

@@ -48,14 +48,28 @@ class MutatieRepository(Repository):
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
+def query_key(query: str) -> str:
+    """What an informatieverzoek is about, comparable: a case code in capitals, a name as its name key."""
+    return query.strip().upper() if any(ch.isdigit() for ch in query) else name_key(query)
+
+
 class InfoRequestRepository(Repository):
     def add(self, request: InfoRequest) -> InfoRequest:
+        request.query_key = query_key(request.query)  # stored as its blind index (HMAC)
         self.session.add(request)
         self.session.flush()
         return request
 
     def get(self, request_id: int) -> InfoRequest | None:
         return self.session.get(InfoRequest, request_id)
+
+    def asked_about(self, query: str) -> Sequence[InfoRequest]:
+        """Earlier requests about the same person (or case code), oldest first, through the blind index."""
+        key = query_key(query)
+        if not key:
+            return []
+        statement = select(InfoRequest).where(col(InfoRequest.query_key) == key)
+        return self.session.exec(statement.order_by(col(InfoRequest.id))).all()
 
     def answer(self, request: InfoRequest, answer: str, member_id: int, at: datetime) -> bool:
         """Record the answer only while the request is open: a second procesmanager (or tap) loses."""

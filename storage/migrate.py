@@ -13,15 +13,19 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, *, encryption_key: str | None = None) -> Config:
+    """``encryption_key`` (the setting's value) lets a revision encrypt existing personal fields; without it
+    such a revision reads ``KETENBOT_ENCRYPTION_KEY`` from the environment."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if encryption_key:
+        config.attributes["encryption_key"] = encryption_key
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", *, encryption_key: str | None = None) -> None:
+    command.upgrade(alembic_config(url, encryption_key=encryption_key), revision)
 
 
 def head_revision(url: str) -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import EncryptedText
 from storage.types import UTCDateTime
 
 
@@ -129,7 +130,8 @@ class AuditEvent(SQLModel, table=True):
     name: str = Field(max_length=60, index=True)
     case_id: int | None = Field(default=None)
     outcome: str = Field(max_length=20)  # ok, refused, error, denied
-    detail: str | None = Field(default=None, max_length=500)
+    # encrypted: may quote a person (an erase reason, a deelnemer's name); max 500, cut by the writers
+    detail: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
     correlation_id: str | None = Field(default=None, max_length=40)
 
 

@@ -2,7 +2,8 @@
 
 Anonymising keeps every figure the quarterly report needs (dates, track, status, gemeente, categories,
 urgency, reporter's organisation) and removes what identifies a person: names, name keys, dates of birth,
-initials, signal descriptions and reasons, action texts. Audit rows are deleted when they pass their term.
+initials, signal descriptions and reasons, action texts, timeline texts. Audit rows are deleted when they
+pass their term.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from storage.cases import (
     Signal,
     Subject,
 )
+from storage.flows import InfoRequest
 from storage.models import AuditEvent
+from storage.names import name_key
 from storage.nazorg import CaseScenario
 
 REMOVED = "[verwijderd]"  # stored marker, not shown text: the display layer renders it through i18n
@@ -139,15 +142,11 @@ def same_person(session: Session, subject_id: int) -> list[Subject]:
     if subject is None or not subject.name_key:
         raise UnknownSubject(str(subject_id))
     rows = session.execute(
-        select(Subject).where(
-            # the loaded value is already the stored blind index: compare it as plain text, not re-indexed
-            col(Subject.name_key) == type_coerce(subject.name_key, String),
-            col(Subject.birth_date) == subject.birth_date
-            if subject.birth_date
-            else col(Subject.birth_date).is_(None),
-        )
+        # the loaded value is already the stored blind index: compare it as plain text, not re-indexed
+        select(Subject).where(col(Subject.name_key) == type_coerce(subject.name_key, String))
     ).scalars()
-    return sorted(rows, key=lambda s: s.id or 0)
+    # birth dates are encrypted (not comparable in SQL): the same date, or both without one
+    return sorted((s for s in rows if s.birth_date == subject.birth_date), key=lambda s: s.id or 0)
 
 
 def export_subject(session: Session, subject_id: int) -> dict[str, Any]:
@@ -183,7 +182,21 @@ def export_subject(session: Session, subject_id: int) -> dict[str, Any]:
             for s in signals
         ],
         "cases": [_case_export(session, case) for case in cases],
+        "info_requests": [
+            _plain(r, ("id", "query", "status", "answer", "created_at", "answered_at"))
+            for r in _info_requests_about(session, subjects)
+        ],
     }
+
+
+def _info_requests_about(session: Session, subjects: list[Subject]) -> list[InfoRequest]:
+    """Informatieverzoeken that named this person, found through the blind index of the name key."""
+    keys = {name_key(s.name) for s in subjects if s.name_key} - {""}
+    if not keys:
+        return []
+    index = InfoRequest.__table__.c.query_key  # type: ignore[attr-defined]
+    rows = session.execute(select(InfoRequest).where(index.in_(sorted(keys)))).scalars()
+    return sorted(rows, key=lambda r: r.id or 0)
 
 
 def _case_export(session: Session, case: Case) -> dict[str, Any]:
@@ -226,12 +239,28 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
     )
     if open_cases and not force:
         raise SubjectHasActiveCase(sorted(open_cases))
+    requests = _info_requests_about(session, subjects)
     for subject in subjects:
         if subject.signal_id is not None:
             signal = session.get(Signal, subject.signal_id)
             if signal is not None:
                 signal.description = REMOVED
+                signal.reason = None
                 signal.anonymised_at = now
                 session.add(signal)
         _blank_subject(session, subject)
+    for request in requests:
+        request.query = REMOVED
+        request.query_key = ""
+        session.add(request)
+    session.flush()
+    for case_id in case_ids:  # a case about this person only: its plan and timeline texts name them
+        others = session.execute(
+            select(func.count(col(Subject.id))).where(
+                col(Subject.case_id) == case_id, col(Subject.name_key) != ""
+            )
+        ).scalar_one()
+        if not others:
+            session.execute(update(Action).where(col(Action.case_id) == case_id).values(text=REMOVED))
+            session.execute(update(CaseEvent).where(col(CaseEvent.case_id) == case_id).values(params={}))
     return subjects

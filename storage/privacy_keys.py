@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import ColumnElement, Engine, text, true
 from sqlalchemy.orm.attributes import flag_modified
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
-from storage.cases import Signal, Subject
+from storage.cases import Action, CaseEvent, Signal, Subject
 from storage.crypto import PREFIX, KeyRing, keyring_of
+from storage.flows import InfoRequest
+from storage.flows_repository import query_key
+from storage.models import AuditEvent
 from storage.names import name_key, surname_key
 
 BATCH = 500
+
+# every encrypted column: (table, column); check_key decrypts one stored value of each
+ENCRYPTED_COLUMNS = (
+    ("subject", "name"),
+    ("subject", "birth_date"),
+    ("signal", "description"),
+    ("signal", "reason"),
+    ("case_action", "text"),
+    ("case_event", "params"),
+    ("info_request", "query"),
+    ("audit_event", "detail"),
+)
 
 
 def check_key(engine: Engine) -> None:
     """Decrypt one stored value of each kind: a wrong or missing key fails here, at start-up, not later."""
     keyring = keyring_of(engine.dialect)
     with engine.connect() as connection:
-        for sql in (
-            "SELECT name FROM subject WHERE name LIKE :p LIMIT 1",
-            "SELECT description FROM signal WHERE description LIKE :p LIMIT 1",
-        ):
+        for table, column in ENCRYPTED_COLUMNS:
+            sql = f'SELECT "{column}" FROM "{table}" WHERE CAST("{column}" AS TEXT) LIKE :p LIMIT 1'
             stored = connection.execute(text(sql), {"p": PREFIX + "%"}).scalar()
             if stored is not None:
                 keyring.decrypt(str(stored))
@@ -32,41 +47,69 @@ def check_key(engine: Engine) -> None:
 class RotationResult:
     subjects: int = 0
     signals: int = 0
+    actions: int = 0
+    events: int = 0
+    info_requests: int = 0
+    audit_details: int = 0
     key_id: str = ""
+
+    def describe(self) -> str:
+        return (
+            f"{self.subjects} subjects, {self.signals} signals, {self.actions} actions, "
+            f"{self.events} timeline events, {self.info_requests} info requests, "
+            f"{self.audit_details} audit details"
+        )
+
+
+def _rehash_subject(subject: Any) -> None:
+    if subject.name_key:  # anonymised rows have no index
+        subject.name_key = name_key(subject.name)
+        subject.surname_key = surname_key(subject.name)
+
+
+def _rehash_request(request: Any) -> None:
+    if request.query_key:  # erased rows have no index
+        request.query_key = query_key(request.query)
+
+
+def _reseal(
+    session: Session,
+    model: type[SQLModel],
+    fields: tuple[str, ...],
+    rehash: Callable[[Any], None] | None = None,
+    only: ColumnElement[bool] | None = None,
+) -> int:
+    """Load every row in id order and mark its encrypted fields changed: the flush writes them again with
+    the current key (and the blind indexes with the current index key)."""
+    ident = col(model.id)  # type: ignore[attr-defined]
+    count, last = 0, 0
+    while True:
+        statement = select(model).where(ident > last, only if only is not None else true())
+        rows = session.exec(statement.order_by(ident).limit(BATCH)).all()
+        if not rows:
+            return count
+        for row in rows:
+            if rehash is not None:
+                rehash(row)
+            for field in fields:
+                flag_modified(row, field)
+            session.add(row)
+            count += 1
+        last = rows[-1].id or 0  # type: ignore[attr-defined]
+        session.flush()
+        session.expunge_all()  # a million rows must not pile up in the identity map
 
 
 def rotate(session: Session) -> RotationResult:
-    """Re-encrypt every personal field with the current key (plaintext rows too) and recompute the name
-    indexes with the current index key. Old keys are only read; afterwards they may be removed."""
+    """Re-encrypt every personal field with the current key (plaintext rows too) and recompute the
+    blind indexes with the current index key. Old keys are only read; afterwards they may be removed."""
     keyring: KeyRing = keyring_of(session.get_bind().dialect)
-    result = RotationResult(key_id=keyring.current)
-    last = 0
-    while True:
-        subjects = session.exec(
-            select(Subject).where(col(Subject.id) > last).order_by(col(Subject.id)).limit(BATCH)
-        ).all()
-        if not subjects:
-            break
-        for subject in subjects:
-            if subject.name_key:  # anonymised rows have no index
-                subject.name_key = name_key(subject.name)
-                subject.surname_key = surname_key(subject.name)
-            flag_modified(subject, "name")
-            session.add(subject)
-            result.subjects += 1
-        last = subjects[-1].id or 0
-        session.flush()
-    last = 0
-    while True:
-        signals = session.exec(
-            select(Signal).where(col(Signal.id) > last).order_by(col(Signal.id)).limit(BATCH)
-        ).all()
-        if not signals:
-            break
-        for signal in signals:
-            flag_modified(signal, "description")
-            session.add(signal)
-            result.signals += 1
-        last = signals[-1].id or 0
-        session.flush()
-    return result
+    return RotationResult(
+        subjects=_reseal(session, Subject, ("name", "birth_date"), _rehash_subject),
+        signals=_reseal(session, Signal, ("description", "reason")),
+        actions=_reseal(session, Action, ("text",)),
+        events=_reseal(session, CaseEvent, ("params",)),
+        info_requests=_reseal(session, InfoRequest, ("query",), _rehash_request),
+        audit_details=_reseal(session, AuditEvent, ("detail",), only=col(AuditEvent.detail).is_not(None)),
+        key_id=keyring.current,
+    )

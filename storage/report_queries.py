@@ -14,15 +14,18 @@ from datetime import UTC, date, datetime, time
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
 from storage.cases import Action, Case, RegieAssignment, RegieKind, Signal
-from storage.detention import Detention
+from storage.detention import Detention, Huisverbod
+from storage.meeting_repository import MeetingRepository
+from storage.meetings import Attendance
 from storage.models import Member, Organisation
 from storage.nazorg import NazorgItem, NazorgStatus
 
 Counts = dict[str, int]
+Figures = dict[str, int | float | None]  # fixed keys in display order; a percentage is a float or None
 
 
 def _signal_gemeente(gemeente: str | None) -> ColumnElement[bool]:
@@ -210,3 +213,49 @@ def releases_with_basisvoorwaarden(
         if status == NazorgStatus.OPEN or _aware(updated_at) >= day_begins:
             done[detention_id] = False
     return len(releases), sum(1 for detention_id, ok in done.items() if ok and detention_id in seen)
+
+
+def _percentage(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def overleg_figures(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Figures:
+    """Overleg held (occurrences whose attendance was recorded) and the attendance rate, for the whole
+    network: an overleg serves every gemeente, so ``gemeente`` does not narrow it."""
+    held = select(col(Attendance.meeting_id), col(Attendance.occurrence_start_at)).where(
+        col(Attendance.occurrence_start_at) >= start, col(Attendance.occurrence_start_at) < end
+    )
+    count = session.execute(select(func.count()).select_from(held.distinct().subquery())).scalar_one()
+    present, expected = MeetingRepository(session).attendance_figures(start, end)
+    return {
+        "held": int(count),
+        "present": present,
+        "expected": expected,
+        "attendance_pct": _percentage(present, expected),
+    }
+
+
+def huisverbod_figures(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Figures:
+    """Huisverboden imposed in the period (day 1 on a local date in it) and how many were extended; the
+    share is of those with a recorded decision (a late one may still be open)."""
+    statement = (
+        select(
+            func.count(),
+            func.count(col(Huisverbod.extended)),
+            func.coalesce(func.sum(case((col(Huisverbod.extended).is_(True), 1), else_=0)), 0),
+        )
+        .select_from(Huisverbod)
+        .join(Case, col(Case.id) == col(Huisverbod.case_id))
+        .where(
+            col(Huisverbod.started_on) >= start.date(),
+            col(Huisverbod.started_on) < end.date(),
+            _case_gemeente(gemeente),
+        )
+    )
+    started, decided, extended = (int(v) for v in session.execute(statement).one())
+    return {
+        "started": started,
+        "decided": decided,
+        "extended": extended,
+        "extended_pct": _percentage(extended, decided),
+    }

@@ -25,7 +25,7 @@ def test_markdown_and_csv_go_to_stdout(cli_env: Chat):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — alle gemeenten")
     assert "| Signalen per urgentie | acuut | 1 | 0 |" in result.output
-    assert "| Huisverboden en verlengingen |  | niet beschikbaar | niet beschikbaar |" in result.output
+    assert "| Huisverboden en verlengingen | huisverboden opgelegd | 0 | 0 |" in result.output
     result = runner.invoke(app, ["rapport", "--quarter", "2026Q4", "--format", "csv", "--extern"])
     assert result.exit_code == 0 and "Signalen per urgentie;acuut;<5;0" in result.output
 
@@ -34,7 +34,7 @@ def test_png_and_xlsx_are_written_to_files(cli_env: Chat, tmp_path: Path):
     chart = tmp_path / "r.png"
     result = runner.invoke(app, ["rapport", "--quarter", "2026Q4", "--format", "png", "-o", str(chart)])
     assert result.exit_code == 0, result.output
-    assert Image.open(io.BytesIO(chart.read_bytes())).size == (1200, 900)
+    assert Image.open(io.BytesIO(chart.read_bytes())).size == (1200, 1350)
     book = tmp_path / "r.xlsx"
     result = runner.invoke(
         app, ["rapport", "--quarter", "2026Q4", "--gemeente", "Waterdam", "--format", "xlsx", "-o", str(book)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,21 +14,25 @@ from tests.handlers.test_console_cases import run_cli
 def test_jsonl_console_plans_a_meeting_and_delivers_the_invite_with_its_ics(tmp_path: Path) -> None:
     database = tmp_path / "console.db"
     run_cli(["demo-data"], database)
+    with sqlite3.connect(database) as connection:  # the demo's meetings come first
+        meeting = connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM meeting").fetchone()[0]
     day = (datetime.fromtimestamp(time.time(), UTC) + timedelta(days=20)).strftime("%d-%m-%Y")
     answers = ["/overleg plan", "1", f"{day} 10:00", "60", "Zaal 1", "-", "@ggz", "1", "-"]
     lines = [{"user": "procesmanager", "text": text} for text in answers]
     lines.append({"user": "procesmanager", "press": "form.submit", "value": ""})
-    lines.append({"user": "ggz", "press": "overleg.rsvp", "value": "3:ja"})
+    lines.append({"user": "ggz", "press": "overleg.rsvp", "value": f"{meeting}:ja"})
     out = [
         json.loads(line)
         for line in run_cli(
             ["console", "--jsonl"], database, "".join(json.dumps(x) + "\n" for x in lines)
         ).splitlines()
     ]
-    planned = [o for o in out if o["to"] == "procesmanager" and "#3 is gepland" in o["text"]]
-    assert len(planned) == 1 and planned[0]["file"]["name"] == "overleg-3.ics"
+    planned = [o for o in out if o["to"] == "procesmanager" and f"#{meeting} is gepland" in o["text"]]
+    assert len(planned) == 1 and planned[0]["file"]["name"] == f"overleg-{meeting}.ics"
     invites = [o for o in out if o["to"] == "ggz" and o["text"].startswith("Uitnodiging")]
     assert len(invites) == 1
     assert invites[0]["file"]["mime"] == "text/calendar" and invites[0]["file"]["size"] > 500
-    assert [b["value"] for b in invites[0]["buttons"]] == ["3:ja", "3:nee", "3:vervanger"]
-    assert any(o["to"] == "ggz" and "Genoteerd voor overleg #3: ja" in o["text"] for o in out)
+    assert [b["value"] for b in invites[0]["buttons"]] == [
+        f"{meeting}:{a}" for a in ("ja", "nee", "vervanger")
+    ]
+    assert any(o["to"] == "ggz" and f"Genoteerd voor overleg #{meeting}: ja" in o["text"] for o in out)

@@ -48,24 +48,24 @@ def test_the_demo_quarter_has_figures_beside_the_previous_quarter(chat: Chat):
     assert report.section("days_to_decision").rows[0].current == 2.0
     urgency = {r.label.key: r.current for r in report.section("signals_by_urgency").rows}  # type: ignore[union-attr]
     assert urgency["signal.urgency.acuut"] == 1
-    assert not report.section("huisverboden").available
+    assert report.section("huisverboden").available and report.section("overleg_attendance").available
 
 
 def test_rapport_in_chat_gives_a_summary_a_png_chart_and_a_csv(chat: Chat):
     replies = chat.send("/rapport kwartaal 2026Q4", user="procesmanager")
     assert len(replies) == 3
     assert replies[0].text.startswith("Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — alle gemeenten")
-    assert "Huisverboden en verlengingen: niet beschikbaar" in replies[0].text
+    assert "Huisverboden en verlengingen, huisverboden opgelegd: 0 (vorig kwartaal 0)" in replies[0].text
     chart, table = replies[1].file, replies[2].file
     assert chart is not None and table is not None
     assert chart.name == "rapport-2026Q4.png" and chart.mime == "image/png"
     assert chart.data[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(io.BytesIO(chart.data))
-    assert image.format == "PNG" and image.size == (1200, 900)
+    assert image.format == "PNG" and image.size == (1200, 1350)
     rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4", "2026Q3"]
     assert ["Signalen per urgentie", "acuut", "1", "0"] in rows
-    assert ["Overleggen en opkomst", "", "niet beschikbaar", "niet beschikbaar"] in rows
+    assert ["Overleggen en opkomst", "opkomst (%)", "-", "-"] in rows
 
 
 def test_an_external_report_for_one_gemeente_shows_no_count_below_five(chat: Chat):
