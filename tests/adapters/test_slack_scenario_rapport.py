@@ -1,0 +1,68 @@
+"""End to end on Slack: ``/ketenbot rapport`` by a procesmanager in a direct message gives the summary as a
+message and the PNG chart and the CSV through the files upload flow (getUploadURLExternal, the bytes,
+completeUploadExternal); a partner without the role is refused and gets no files."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from PIL import Image
+
+from tests.adapters.slack_bot import running_bot
+from tests.fakes.slack_api import Upload
+from tests.harness import Chat
+
+MANAGER, WIJKAGENT = "U700", "U710"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+async def test_rapport_in_a_dm_posts_the_summary_and_uploads_the_chart_and_the_csv(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        bot.link("procesmanager", MANAGER)
+        status, _ = await bot.command("rapport kwartaal 2026Q4", user=MANAGER, channel=f"D{MANAGER}")
+        assert status == 200
+
+        uploads: list[Upload] = await bot.fake.wait_for(
+            lambda: done if len(done := [u for u in bot.fake.uploads() if u.completed]) >= 2 else []
+        )
+        [summary] = bot.fake.posted(f"D{MANAGER}")
+        text = str(summary.params["text"])
+        assert text.startswith("Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — alle gemeenten")
+        assert "Huisverboden en verlengingen: niet beschikbaar" in text
+        # the summary first, then the two files, in the order the handler returned them
+        methods = [c.method for c in bot.fake.calls if c.method != "auth.test"]
+        assert methods.index("chat.postMessage") < methods.index("files.getUploadURLExternal")
+
+        chart, table = uploads
+        assert (chart.filename, chart.channel) == ("rapport-2026Q4.png", f"D{MANAGER}")
+        assert chart.data[:8] == PNG_MAGIC and 10_000 < len(chart.data) < 2_000_000
+        image = Image.open(io.BytesIO(chart.data))
+        assert image.format == "PNG" and image.size == (1200, 900)
+
+        assert (table.filename, table.channel) == ("rapport-2026Q4.csv", f"D{MANAGER}")
+        rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4", "2026Q3"]
+        assert ["Signalen per urgentie", "acuut", "1", "0"] in rows
+
+        # the announced length is what arrived, and each file carries its caption as the comment
+        announced = [int(c.params["length"]) for c in bot.fake.called("files.getUploadURLExternal")]
+        assert announced == [len(chart.data), len(table.data)]
+        comments = [
+            str(c.params.get("initial_comment")) for c in bot.fake.called("files.completeUploadExternal")
+        ]
+        assert comments == ["Grafiek bij de kwartaalrapportage", "Tabel bij de kwartaalrapportage (CSV)"]
+        assert all(
+            c.params["channel_id"] == f"D{MANAGER}" for c in bot.fake.called("files.completeUploadExternal")
+        )
+
+
+async def test_rapport_is_refused_for_a_partner_without_the_role_and_sends_no_files(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        bot.link("wijkagent", WIJKAGENT)
+        await bot.command("rapport kwartaal 2026Q4", user=WIJKAGENT, channel=f"D{WIJKAGENT}")
+        [refused] = await bot.replies(f"D{WIJKAGENT}")
+        assert "geen toegang tot /rapport" in refused and "Kwartaalrapportage" not in refused
+        await bot.command("help", user=WIJKAGENT, channel=f"D{WIJKAGENT}")  # a later request: all handled
+        await bot.replies(f"D{WIJKAGENT}", count=2)
+        assert bot.fake.uploads() == [] and not bot.fake.called("files.getUploadURLExternal")
