@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from schedules.stale import run_stale_watchdog
-from storage.cases import Action
+from storage.cases import Action, Case, CaseStatus
 from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
@@ -28,12 +28,21 @@ def finish_all_actions(chat: Chat, code: str, at: datetime) -> None:
         uow.commit()
 
 
+def make_active_and_old(chat: Chat, code: str, opened: datetime) -> None:
+    """Demo case ``code`` (aangemeld) made active, opened at ``opened``, with nothing planned since."""
+    with chat.app.uow() as uow:
+        older = update(Case).where(col(Case.code) == code)
+        uow.session.execute(older.values(status=CaseStatus.ACTIEF, opened_at=opened))
+        uow.commit()
+    finish_all_actions(chat, code, opened)
+
+
 async def digest(bot: SlackBot) -> Call:
     """What ``ketenbot run``'s morning job does: the watchdog writes the outbox, the dispatcher sends."""
     chat = bot.chat
     finish_all_actions(chat, CODE, chat.clock.now() - timedelta(weeks=3, days=1))
     written = run_stale_watchdog(chat.app.uow, chat.clock.now(), chat.app.settings.tz, 3)
-    assert written == 2  # this case's procesregie, and the demo's stale case of procesmanager2
+    assert written == 2  # procesmanager (this case), and procesmanager2 (the demo's VH-2025-0001)
     await bot.deliver_outbox()
     [message] = [c for c in bot.fake.posted(f"D{MANAGER}") if "niets gepland" in str(c.params["text"])]
     return message
@@ -79,3 +88,24 @@ async def test_a_press_by_someone_without_access_to_the_case_is_refused(chat: Ch
             "niet gevonden of geen toegang" in denied.params["text"]
             and "Plan een MDO" not in denied.params["text"]
         )
+
+
+async def test_with_two_stale_cases_each_button_answers_for_its_own_case(chat: Chat) -> None:
+    """The digest has a MDO and an action button per case: same action ids, told apart on Slack."""
+    async with running_bot(chat) as bot:
+        bot.link("procesmanager", MANAGER)
+        make_active_and_old(chat, "VH-2026-0003", chat.clock.now() - timedelta(weeks=5))
+        message = await digest(bot)
+        assert "2 actieve casus(sen)" in str(message.params["text"])
+        buttons = buttons_of(message)
+        assert [(b["action_id"].partition("#")[0], b["value"]) for b in buttons] == [
+            ("stale.mdo", CODE),
+            ("stale.mdo", "VH-2026-0003"),
+            ("stale.action", CODE),
+            ("stale.action", "VH-2026-0003"),
+        ]
+        assert len({b["action_id"] for b in buttons}) == 4  # Slack refuses duplicate ids in one block
+
+        second = buttons[3]
+        answered = await bot.press(MANAGER, message, second["action_id"], "VH-2026-0003")
+        assert "Voeg een actie toe met /actie VH-2026-0003" in answered.params["text"]
