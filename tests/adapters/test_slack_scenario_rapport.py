@@ -15,6 +15,7 @@ from tests.harness import Chat
 
 MANAGER, WIJKAGENT = "U700", "U710"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CHART_DEADLINE = 30.0  # seconds: matplotlib renders the chart, slow on a busy shared machine
 
 
 async def test_rapport_in_a_dm_posts_the_summary_and_uploads_the_chart_and_the_csv(chat: Chat) -> None:
@@ -24,7 +25,8 @@ async def test_rapport_in_a_dm_posts_the_summary_and_uploads_the_chart_and_the_c
         assert status == 200
 
         uploads: list[Upload] = await bot.fake.wait_for(
-            lambda: done if len(done := [u for u in bot.fake.uploads() if u.completed]) >= 2 else []
+            lambda: done if len(done := [u for u in bot.fake.uploads() if u.completed]) >= 2 else [],
+            timeout=CHART_DEADLINE,
         )
         [summary] = bot.fake.posted(f"D{MANAGER}")
         text = str(summary.params["text"])
@@ -66,3 +68,25 @@ async def test_rapport_is_refused_for_a_partner_without_the_role_and_sends_no_fi
         await bot.command("help", user=WIJKAGENT, channel=f"D{WIJKAGENT}")  # a later request: all handled
         await bot.replies(f"D{WIJKAGENT}", count=2)
         assert bot.fake.uploads() == [] and not bot.fake.called("files.getUploadURLExternal")
+
+
+async def test_rapport_in_a_channel_the_bot_is_not_in_arrives_whole_in_the_dm(chat: Chat) -> None:
+    """A slash command works in any channel; when the bot may not post there, the summary and both files
+    go to the user's direct chat instead."""
+    async with running_bot(chat) as bot:
+        bot.link("procesmanager", MANAGER)
+        bot.fake.outside.add("C777")
+        await bot.command("rapport kwartaal 2026Q4", user=MANAGER, channel="C777", channel_name="extern")
+
+        uploads: list[Upload] = await bot.fake.wait_for(
+            lambda: done if len(done := [u for u in bot.fake.uploads() if u.completed]) >= 2 else [],
+            timeout=CHART_DEADLINE,
+        )
+        assert [(u.filename, u.channel) for u in uploads] == [
+            ("rapport-2026Q4.png", f"D{MANAGER}"),
+            ("rapport-2026Q4.csv", f"D{MANAGER}"),
+        ]
+        assert uploads[0].data[:8] == PNG_MAGIC and uploads[1].data.startswith(b"\xef\xbb\xbfOnderdeel;")
+        [summary] = bot.fake.posted(f"D{MANAGER}")
+        assert str(summary.params["text"]).startswith("Kwartaalrapportage 2026Q4")
+        assert not bot.fake.posted("C777")
