@@ -90,3 +90,7 @@ async def test_rapport_in_a_channel_the_bot_is_not_in_arrives_whole_in_the_dm(ch
         [summary] = bot.fake.posted(f"D{MANAGER}")
         assert str(summary.params["text"]).startswith("Kwartaalrapportage 2026Q4")
         assert not bot.fake.posted("C777")
+        # the channel is tried once; the files go straight to the DM (each file's bytes uploaded once)
+        refused = [c for c in bot.fake.calls if not c.ok and c.response.get("error") == "not_in_channel"]
+        assert [c.method for c in refused] == ["chat.postMessage"]
+        assert len(bot.fake.called("files.getUploadURLExternal")) == 2
