@@ -94,3 +94,24 @@ async def test_rapport_in_a_channel_the_bot_is_not_in_arrives_whole_in_the_dm(ch
         refused = [c for c in bot.fake.calls if not c.ok and c.response.get("error") == "not_in_channel"]
         assert [c.method for c in refused] == ["chat.postMessage"]
         assert len(bot.fake.called("files.getUploadURLExternal")) == 2
+
+
+async def test_an_english_speaking_procesmanager_gets_the_summary_and_the_csv_in_english(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        bot.link("procesmanager", MANAGER)
+        await bot.command("taal en", user=MANAGER, channel=f"D{MANAGER}")
+        await bot.replies(f"D{MANAGER}")
+        await bot.command("report 2026Q4", user=MANAGER, channel=f"D{MANAGER}")
+
+        uploads: list[Upload] = await bot.fake.wait_for(
+            lambda: done if len(done := [u for u in bot.fake.uploads() if u.completed]) >= 2 else [],
+            timeout=CHART_DEADLINE,
+        )
+        [_, summary] = bot.fake.posted(f"D{MANAGER}")
+        assert str(summary.params["text"]).startswith("Quarterly report 2026Q4 (compared with 2026Q3)")
+        rows = list(csv.reader(io.StringIO(uploads[1].data.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0] == ["Section", "Item", "2026Q4", "2026Q3"]
+        comments = [
+            str(c.params.get("initial_comment")) for c in bot.fake.called("files.completeUploadExternal")
+        ]
+        assert comments == ["Chart for the quarterly report", "Table for the quarterly report (CSV)"]
