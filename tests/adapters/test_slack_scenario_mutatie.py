@@ -13,7 +13,7 @@ from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
 
-PARTNER, MANAGER, REGISSEUR = "U300", "U310", "U320"
+PARTNER, MANAGER, REGISSEUR, RECLASSERING = "U300", "U310", "U320", "U330"
 CODE = "VH-2026-0001"  # demo: Jan de Vries (12-03-1985); procesregie procesmanager, casusregie regisseur
 JAN: dict[str, str | list[str]] = {
     "name": "jan DE  vries",
@@ -88,3 +88,30 @@ async def test_naar_triage_puts_it_in_the_queue_and_aan_partner_explains_the_com
     with chat.app.uow() as uow:
         signal = uow.session.exec(select(Signal).where(Signal.id == signal_id)).one()
         assert signal.status == SignalStatus.NEW  # back in the queue
+
+
+async def test_handed_to_a_partner_who_reports_back_with_a_press(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        bot.link("reclassering", RECLASSERING)
+        signal_id, _ = await mutatie_alert(bot)
+        ref = f"S-{signal_id}"
+        await bot.command(f"mutatie {ref} @reclassering", user=MANAGER, channel=f"D{MANAGER}")
+        handed_ok = await bot.fake.wait_for(
+            lambda: [c for c in bot.fake.posted(f"D{MANAGER}") if "overgedragen aan" in str(c.params["text"])]
+        )
+        assert "overgedragen aan Joost van Leeuwen" in str(handed_ok[0].params["text"])
+
+        await bot.deliver_outbox()
+        [handed] = bot.fake.posted(f"D{RECLASSERING}")
+        assert ref in str(handed.params["text"]) and "&amp; zijn buren" in str(handed.params["text"])
+        [feedback] = buttons_of(handed)
+        assert (feedback["action_id"], feedback["value"]) == ("mutatie.feedback", str(signal_id))
+        thanks = await bot.press(RECLASSERING, handed, "mutatie.feedback", str(signal_id))
+        assert thanks.params["ts"] == handed.response["ts"] and buttons_of(thanks) == []
+        assert f"je terugkoppeling op {ref} is doorgegeven" in thanks.params["text"]
+
+        await bot.deliver_outbox()
+        told = [c for c in bot.fake.posted(f"D{MANAGER}") if "heeft teruggekoppeld" in str(c.params["text"])]
+        assert [str(c.params["text"]) for c in told] == [
+            f"Joost van Leeuwen heeft teruggekoppeld op mutatie {ref} ({CODE})."
+        ]
