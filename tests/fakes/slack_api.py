@@ -61,6 +61,7 @@ class FakeSlack(SlackMethods):
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._uploads: dict[str, Upload] = {}
         self._open_dms: set[str] = set()
+        self.outside: set[str] = set()  # channels the bot was not invited to (tests add to it)
         self._external_views: dict[str, str] = {}
         self._hosted: dict[str, Json] = {}  # files users shared, downloadable with the bot token
         self._seq = itertools.count(1)

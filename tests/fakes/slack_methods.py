@@ -57,6 +57,7 @@ class SlackMethods:
     _open_dms: set[str]
     _external_views: dict[str, str]
     _hosted: dict[str, Json]
+    outside: set[str]  # channels the bot is not a member of: posts and file shares there fail
     users: dict[str, Json]
 
     @property
@@ -104,6 +105,8 @@ class SlackMethods:
             return {"ok": False, "error": "no_text"}
         if channel[:1] in ("U", "W"):  # posting to a user id lands in the DM with that user
             channel = self._dm(channel)
+        if channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
         ts = self._ts()
         return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts)}
 
@@ -190,6 +193,8 @@ class SlackMethods:
         if not isinstance(files, list) or not files:
             return {"ok": False, "error": "invalid_arguments"}
         channel = params.get("channel_id") or (str(params.get("channels") or "").split(",")[0] or None)
+        if channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
         out: list[Json] = []
         for item in files:
             upload = self._uploads.get(str(item.get("id")))

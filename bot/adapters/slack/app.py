@@ -273,21 +273,31 @@ class SlackAdapter:
         if at is not None and trigger_id and await self.open_modal(pending[at], incoming, trigger_id):
             # The modal replaces the step-by-step introduction ("form started, type /stop ...") and prompt.
             pending = pending[at + 1 :]
+        unreachable: set[str] = set()
         for message in pending:
             if ref is not None and ref.ts and message.chat_id == ref.channel:
                 await self.outbound.update(ref, message)
                 ref = None
                 continue
-            await self.post(message, incoming)
+            await self.post(message, incoming, unreachable)
 
-    async def post(self, message: Outgoing, incoming: Incoming) -> None:
+    async def post(self, message: Outgoing, incoming: Incoming, unreachable: set[str] | None = None) -> None:
+        """Post one reply. A slash command works in channels the bot is not in: then the user gets it
+        directly, and so do the later replies to the same request (``unreachable`` remembers the channel,
+        so a report's files are not uploaded twice)."""
+        seen = unreachable if unreachable is not None else set()
+        direct = replace(message, chat_id=None, user_id=incoming.user_id)
+        if message.chat_id in seen and incoming.user_id:
+            await self.outbound.post(direct)
+            return
         try:
             await self.outbound.post(message)
         except SlackApiError as error:
-            # A slash command works in channels the bot is not in: answer the user directly instead.
             if error.response.get("error") not in UNREACHABLE_CHANNEL or not incoming.user_id:
                 raise
-            await self.outbound.post(replace(message, chat_id=None, user_id=incoming.user_id))
+            if message.chat_id:
+                seen.add(message.chat_id)
+            await self.outbound.post(direct)
 
     async def open_modal(self, message: Outgoing, incoming: Incoming, trigger_id: str) -> bool:
         form = message.form
