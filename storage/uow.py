@@ -10,6 +10,7 @@ from sqlmodel import Session
 from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
+from storage.direct_requests import DirectRequestRepository
 from storage.flows_repository import (
     InfoRequestRepository,
     MutatieRepository,
@@ -91,6 +92,7 @@ class UnitOfWork:
         self.stale = StaleCaseQuery(session)
         self.mutaties = MutatieRepository(session)
         self.signal_import = SignalImportRepository(session)
+        self.direct_requests = DirectRequestRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -13,12 +13,13 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -38,10 +39,11 @@ from bot.adapters.telegram.outbound import (
     destination,
     with_margin,
 )
+from bot.core.adapter import Lease
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
-from bot.core.types import Incoming, Outgoing
+from bot.core.types import MAX_UPLOAD_BYTES, Incoming, Outgoing
 
 log = logging.getLogger("ketenbot.telegram")
 
@@ -72,9 +74,14 @@ class TelegramAdapter:
         limits: Limits = TELEGRAM_LIMITS,
         poll_timeout: float = 10.0,
         concurrent_updates: int = 1,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        poll_lock: Lease | None = None,
+        poll_lock_interval: float = 5.0,
     ) -> None:
         """``concurrent_updates``: how many chats are served at once (one chat's updates always in order).
-        1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it)."""
+        1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it).
+        ``poll_lock``: long polling only while holding it (one poller per bot across instances); without
+        it this instance polls at once. Every ``poll_lock_interval`` seconds the lock is tried or checked."""
         if webhook_url and http is None:
             raise ValueError("webhook mode needs the bot's HTTP server")
         self.handle = handle
@@ -84,6 +91,16 @@ class TelegramAdapter:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret or (secrets.token_urlsafe(32) if webhook_url else None)
         self.poll_timeout = poll_timeout
+        self.max_upload_bytes = max_upload_bytes
+        self.poll_lock = poll_lock
+        self.poll_lock_interval = poll_lock_interval
+        self.polling = False
+        self._leader: asyncio.Task[None] | None = None
+        metrics.gauge(
+            "ketenbot_telegram_polling",
+            lambda: 1.0 if self.polling else 0.0,
+            help="1 while this instance long-polls Telegram (one instance per bot does)",
+        )
         self.pacer = Pacer(with_margin(limits))
         builder = (
             ApplicationBuilder()
@@ -117,21 +134,55 @@ class TelegramAdapter:
             await app.start()
         else:
             await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(
-                poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=ALLOWED_UPDATES
-            )
+            if self.poll_lock is None:
+                await self._start_polling()
+            else:
+                self._leader = asyncio.create_task(self._lead(self.poll_lock))
         self._running = True
         log.info("telegram adapter started (%s)", "webhook" if self.webhook_url else "long polling")
 
     async def stop(self) -> None:
         self._running = False
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        if self._leader is not None:
+            self._leader.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._leader
+            self._leader = None
+        await self._stop_polling()
+        if self.poll_lock is not None:
+            await asyncio.to_thread(self.poll_lock.release)
         if app.running:
             await app.stop()
         await app.shutdown()
+
+    async def _start_polling(self) -> None:
+        updater = self.application.updater
+        assert updater is not None
+        await updater.start_polling(
+            poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+        )
+        self.polling = True
+
+    async def _stop_polling(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        self.polling = False
+
+    async def _lead(self, lock: Lease) -> None:
+        """Poll while holding ``lock``; otherwise keep trying it (the outbox is sent either way)."""
+        while True:
+            try:
+                if not self.polling and await asyncio.to_thread(lock.acquire):
+                    log.info("telegram: this instance now long-polls")
+                    await self._start_polling()
+                elif self.polling and not await asyncio.to_thread(lock.held):
+                    log.warning("telegram: lost the poll lock; stopped polling")
+                    await self._stop_polling()
+            except (OSError, TelegramError):
+                log.warning("telegram: poll lock round failed; trying again", exc_info=True)
+            await asyncio.sleep(self.poll_lock_interval)
 
     def connected(self) -> bool:
         return self._running and self.application.running
@@ -152,6 +203,7 @@ class TelegramAdapter:
         app.add_handler(MessageHandler(filters.COMMAND, self._on_message))
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self._on_message))
+        app.add_handler(MessageHandler(filters.Document.ALL, self._on_upload))
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_error_handler(self._on_error)
 
@@ -160,6 +212,14 @@ class TelegramAdapter:
         if incoming is None:
             return
         self._count("message" if not incoming.is_command else "command")
+        for message in await asyncio.to_thread(self.handle, incoming):
+            await self._reply(message)
+
+    async def _on_upload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = await inbound.from_upload(update, self.max_upload_bytes)
+        if incoming is None:
+            return
+        self._count("upload")
         for message in await asyncio.to_thread(self.handle, incoming):
             await self._reply(message)
 
@@ -203,7 +263,14 @@ class TelegramAdapter:
     # -- rendering ------------------------------------------------------------------------------------
 
     async def _reply(self, message: Outgoing) -> None:
-        await deliver(self.application.bot, destination(message), message)
+        try:
+            await deliver(self.application.bot, destination(message), message)
+        except Forbidden:
+            if message.chat_id is not None:
+                raise
+            # details for the direct chat of someone who never started one: the group's reply carries a
+            # "details in privé" link that opens it
+            log.info("direct chat with %s not open; the details wait behind the link", message.user_id)
 
     def _same_prompt(self, old: InlineKeyboardMarkup | None, message: Outgoing) -> bool:
         new = keyboard(message)
@@ -212,7 +279,8 @@ class TelegramAdapter:
         return button_signature(old) == button_signature(new) and len(split_text(message.text)) == 1
 
     async def _edit(self, chat_id: int, message_id: int, message: Outgoing) -> None:
-        await self._edit_text(chat_id, message_id, split_text(message.text)[0], keyboard(message))
+        markup = keyboard(message, self.application.bot.username)
+        await self._edit_text(chat_id, message_id, split_text(message.text)[0], markup)
 
     async def _edit_text(
         self, chat_id: int, message_id: int, html: str, markup: InlineKeyboardMarkup | None
