@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import html
 import json
 import logging
 import secrets
@@ -236,7 +237,8 @@ class TelegramAdapter:
         pressed = query.message
         old_markup = getattr(pressed, "reply_markup", None)
         first = replies[0] if replies else None
-        if pressed is not None and first is not None and self._same_prompt(old_markup, first):
+        old_text = getattr(pressed, "text", None) or ""
+        if pressed is not None and first is not None and self._same_prompt(old_markup, old_text, first):
             # the same question again (a multiple choice toggled): update it in place
             await self._edit(pressed.chat.id, pressed.message_id, first)
             replies = replies[1:]
@@ -272,11 +274,15 @@ class TelegramAdapter:
             # "details in privé" link that opens it
             log.info("direct chat with %s not open; the details wait behind the link", message.user_id)
 
-    def _same_prompt(self, old: InlineKeyboardMarkup | None, message: Outgoing) -> bool:
+    def _same_prompt(self, old: InlineKeyboardMarkup | None, old_text: str, message: Outgoing) -> bool:
+        """The same question with the same buttons (a toggle), not the next question that merely has the
+        same controls (two optional fields in a row both offer skip and cancel)."""
         new = keyboard(message)
         if old is None or new is None or message.file is not None:
             return False
-        return button_signature(old) == button_signature(new) and len(split_text(message.text)) == 1
+        same_question = _first_line(html.unescape(old_text)) == _first_line(message.text)
+        one_part = len(split_text(message.text)) == 1
+        return same_question and one_part and button_signature(old) == button_signature(new)
 
     async def _edit(self, chat_id: int, message_id: int, message: Outgoing) -> None:
         markup = keyboard(message, self.application.bot.username)
@@ -315,6 +321,10 @@ class TelegramAdapter:
             return web.Response(status=400)
         await self.application.update_queue.put(update)
         return web.Response()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0]
 
 
 def _file_url(base_url: str) -> str:
