@@ -14,7 +14,6 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
 from typing import Any
 from urllib.parse import urlparse
 
@@ -40,6 +39,7 @@ from bot.adapters.telegram.outbound import (
     destination,
     with_margin,
 )
+from bot.adapters.telegram.polling import ALLOWED_UPDATES, Poller
 from bot.core.adapter import Lease
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
@@ -52,7 +52,6 @@ Handle = Callable[[Incoming], list[Outgoing]]
 CommandMenu = Mapping[str, Sequence[tuple[str, str]]]  # language -> (command, description)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -93,10 +92,6 @@ class TelegramAdapter:
         self.webhook_secret = webhook_secret or (secrets.token_urlsafe(32) if webhook_url else None)
         self.poll_timeout = poll_timeout
         self.max_upload_bytes = max_upload_bytes
-        self.poll_lock = poll_lock
-        self.poll_lock_interval = poll_lock_interval
-        self.polling = False
-        self._leader: asyncio.Task[None] | None = None
         metrics.gauge(
             "ketenbot_telegram_polling",
             lambda: 1.0 if self.polling else 0.0,
@@ -116,6 +111,9 @@ class TelegramAdapter:
         if webhook_url:
             builder = builder.updater(None)
         self.application: AnyApplication = builder.build()
+        self.poller = Poller(
+            self.application, timeout=poll_timeout, lease=poll_lock, interval=poll_lock_interval
+        )
         self.sender = TelegramSender(self.application.bot, self._migrated)
         self._running = False
         self._install_listeners()
@@ -135,55 +133,22 @@ class TelegramAdapter:
             await app.start()
         else:
             await app.start()
-            if self.poll_lock is None:
-                await self._start_polling()
-            else:
-                self._leader = asyncio.create_task(self._lead(self.poll_lock))
+            await self.poller.start()
         self._running = True
         log.info("telegram adapter started (%s)", "webhook" if self.webhook_url else "long polling")
 
     async def stop(self) -> None:
         self._running = False
         app = self.application
-        if self._leader is not None:
-            self._leader.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._leader
-            self._leader = None
-        await self._stop_polling()
-        if self.poll_lock is not None:
-            await asyncio.to_thread(self.poll_lock.release)
+        await self.poller.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
 
-    async def _start_polling(self) -> None:
-        updater = self.application.updater
-        assert updater is not None
-        await updater.start_polling(
-            poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=ALLOWED_UPDATES
-        )
-        self.polling = True
-
-    async def _stop_polling(self) -> None:
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        self.polling = False
-
-    async def _lead(self, lock: Lease) -> None:
-        """Poll while holding ``lock``; otherwise keep trying it (the outbox is sent either way)."""
-        while True:
-            try:
-                if not self.polling and await asyncio.to_thread(lock.acquire):
-                    log.info("telegram: this instance now long-polls")
-                    await self._start_polling()
-                elif self.polling and not await asyncio.to_thread(lock.held):
-                    log.warning("telegram: lost the poll lock; stopped polling")
-                    await self._stop_polling()
-            except (OSError, TelegramError):
-                log.warning("telegram: poll lock round failed; trying again", exc_info=True)
-            await asyncio.sleep(self.poll_lock_interval)
+    @property
+    def polling(self) -> bool:
+        """Whether this instance long-polls now (with a poll lock only one instance per bot does)."""
+        return self.poller.polling
 
     def connected(self) -> bool:
         return self._running and self.application.running
