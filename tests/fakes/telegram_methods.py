@@ -34,9 +34,10 @@ class BotApiMethods(BotState):
         limit = int(call.params.get("limit") or 100)
         timeout = float(call.params.get("timeout") or 0)
         async with self._cond:
-            self._poll_generation += 1
+            if timeout > 0:  # a long poll cuts off an older parked one; a final confirming call does not
+                self._poll_generation += 1
+                self._cond.notify_all()
             generation = self._poll_generation
-            self._cond.notify_all()
             if offset > 0:
                 self.pending = [u for u in self.pending if u["update_id"] >= offset]
             elif offset < 0:
