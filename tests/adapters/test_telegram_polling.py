@@ -3,9 +3,11 @@ lock next to a SQLite database); the other keeps sending the outbox and takes ov
 
 from __future__ import annotations
 
+from sqlalchemy import create_engine
+
 from bot.core.context import encode_reply
 from bot.core.types import Reply
-from storage.poll_lock import FileLock, NoLock, poll_lock
+from storage.poll_lock import AdvisoryLock, FileLock, NoLock, poll_lock
 from tests.adapters.telegram_support import TOKEN, running_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Chat
@@ -64,7 +66,7 @@ async def test_without_the_lock_two_pollers_conflict(sqlite_chat: Chat) -> None:
         await fake.wait_until(lambda: bool(fake.conflicts()))
 
 
-def test_the_lock_fits_the_database(sqlite_chat: Chat, tmp_path) -> None:
+def test_the_lock_fits_the_database(sqlite_chat: Chat) -> None:
     lock = poll_lock(sqlite_chat.app.engine, LOCK_NAME)
     assert isinstance(lock, FileLock)
     other = poll_lock(sqlite_chat.app.engine, LOCK_NAME)
@@ -73,6 +75,18 @@ def test_the_lock_fits_the_database(sqlite_chat: Chat, tmp_path) -> None:
     assert other.acquire() and other.held()
     other.release()
     assert not other.held()
-    from sqlalchemy import create_engine
-
     assert isinstance(poll_lock(create_engine("sqlite://"), LOCK_NAME), NoLock)
+
+
+def test_on_postgres_one_connection_holds_the_advisory_lock(postgres_database: str) -> None:
+    engine = create_engine(postgres_database)
+    first, second = poll_lock(engine, LOCK_NAME), poll_lock(engine, LOCK_NAME)
+    try:
+        assert isinstance(first, AdvisoryLock)
+        assert first.acquire() and first.held() and not second.acquire()
+        first.release()
+        assert not first.held() and second.acquire()
+    finally:
+        first.release()
+        second.release()
+        engine.dispose()
