@@ -76,19 +76,24 @@ class TelegramBot:
         await self.fake.wait_until(lambda: len(self.fake.sent_messages(where)) >= before + count)
         return self.fake.sent_messages(where)[before:]
 
-    async def press(self, user: int, message: JSON, label: str, *, expect: int = 1) -> list[JSON]:
+    async def press(self, user: int, message: JSON, label: str, *, expect: int | None = 1) -> list[JSON]:
         """Press the button labelled ``label`` on a sent message; wait for ``expect`` new messages in that
-        chat (0: for the pressed message to be edited) and return them."""
+        chat (0: for the pressed message to be edited; None: for either) and return the new ones."""
         chat = message["chat"]["id"]
         before = len(self.fake.sent_messages(chat))
         edits = len([c for c in self.fake.calls if c.method.startswith("editMessage")])
+
+        def edited() -> bool:
+            return len([c for c in self.fake.calls if c.method.startswith("editMessage")]) > edits
+
+        def sent(count: int) -> bool:
+            return len(self.fake.sent_messages(chat)) >= before + count
+
         await self.fake.push_callback(user, chat, message["message_id"], press_data(message, label))
-        if expect:
-            await self.fake.wait_until(lambda: len(self.fake.sent_messages(chat)) >= before + expect)
+        if expect is None:
+            await self.fake.wait_until(lambda: edited() or sent(1))
         else:
-            await self.fake.wait_until(
-                lambda: len([c for c in self.fake.calls if c.method.startswith("editMessage")]) > edits
-            )
+            await self.fake.wait_until(lambda: sent(expect) if expect else edited())
         return self.fake.sent_messages(chat)[before:]
 
     def last(self, chat: int) -> JSON:
