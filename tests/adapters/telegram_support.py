@@ -67,7 +67,6 @@ class TelegramBot:
         await self.fake.wait_until(lambda: len(self.fake.sent_messages(where)) >= before + count)
         return [m["text"] for m in self.fake.sent_messages(where)[before:]]
 
-
     async def messages(self, user: int, text: str, count: int, *, chat: int | None = None) -> list[JSON]:
         """Like ``answers``, but the sent messages themselves (text, keyboard, ids)."""
         where = chat if chat is not None else user

@@ -77,7 +77,9 @@ async def test_regie_in_a_group_shows_code_and_initials_and_in_a_dm_names_and_co
     assert "privéchat" in group_reply["text"]
     for name in ("Fatima", "Anouk", "Jan de Vries", "Waterdam"):
         assert name not in group_reply["text"]
-    assert buttons(group_reply) and buttons(group_reply)[0][1].startswith("https://t.me/ketenbot_test?start=d-")
+    assert buttons(group_reply) and buttons(group_reply)[0][1].startswith(
+        "https://t.me/ketenbot_test?start=d-"
+    )
     for text in (details["text"], direct["text"]):
         assert "Casusregie: Gemeente Waterdam — Fatima el Idrissi (console: @regisseur)" in text
         assert "Anouk de Wit" in text

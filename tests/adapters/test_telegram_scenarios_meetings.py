@@ -84,4 +84,3 @@ async def test_a_release_alert_is_delivered_with_its_buttons_and_a_press_is_hand
     assert "PI Rivierland, sinds 01-11-2026, verwachte vrijlating 28-01-2027" in shown["text"]
     console = [m.text for m in chat.sender.sent if "Vrijlating over 28" in m.text]
     assert console  # the casusregisseur, on the console, got the same alert
-

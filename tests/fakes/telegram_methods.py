@@ -48,8 +48,7 @@ class BotApiMethods(BotState):
                 try:
                     with contextlib.suppress(TimeoutError):
                         ready = self._cond.wait_for(
-                            lambda: bool(self.pending or self._closing)
-                            or self._poll_generation != generation
+                            lambda: bool(self.pending or self._closing) or self._poll_generation != generation
                         )
                         await asyncio.wait_for(ready, timeout)
                 finally:
