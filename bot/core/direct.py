@@ -1,4 +1,4 @@
-""" "Details in privé": a neutral button kind that opens the member's direct chat with the bot.
+"""Details in privé: a neutral button kind that opens the member's direct chat with the bot.
 
 In a group chat a case shows only its code and initials. ``offer_direct`` adds a button whose value is a
 short token standing for the command as it was typed there (kept server-side, bound to the member, for

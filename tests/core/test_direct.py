@@ -1,4 +1,4 @@
-""" "Details in privé": a command typed in a group offers a button (a start token kept server-side) that
+"""Details in privé: a command typed in a group offers a button (a start token kept server-side) that
 runs it again in the member's direct chat, with the need-to-know checks repeated."""
 
 from __future__ import annotations
