@@ -1,4 +1,4 @@
-""" "Details in privé" on Telegram: in a group the bot answers with code and initials plus a URL button that
+"""Details in privé on Telegram: in a group the bot answers with code and initials plus a URL button that
 opens the direct chat (``t.me/<bot>?start=<token>``); /start with that token there shows the details."""
 
 from __future__ import annotations
