@@ -19,6 +19,7 @@ from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
 from schedules.stale import run_stale_watchdog
 from storage.models import Role
+from storage.poll_lock import poll_lock
 
 log = logging.getLogger("ketenbot.runtime")
 
@@ -127,10 +128,14 @@ def command_menu(app: App) -> dict[str, list[tuple[str, str]]]:
 
 
 def telegram_adapter(app: App, runtime: Runtime) -> TelegramAdapter:
+    """Long polling elects one poller per bot among the instances (storage/poll_lock.py)."""
     settings = app.settings
+    token = settings.telegram_bot_token or ""
+    name = f"telegram-poll:{token.split(':')[0]}"
+    lock = None if settings.telegram_webhook_url else poll_lock(app.engine, name)
     return TelegramAdapter(
         app.router.handle,
-        token=settings.telegram_bot_token or "",
+        token=token,
         metrics=app.router.metrics,
         commands=command_menu(app),
         default_language=settings.language,
@@ -138,6 +143,7 @@ def telegram_adapter(app: App, runtime: Runtime) -> TelegramAdapter:
         webhook_url=settings.telegram_webhook_url,
         webhook_secret=settings.telegram_webhook_secret,
         http=runtime.http,
+        poll_lock=lock,
     )
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from bot.core import Button, ChatKind, Context, Reply, Target, Text, t
 from bot.core.dates import format_date
+from bot.core.direct import offer_direct
 from storage.cases import Case, SignalCategory, Subject
 
 
@@ -104,10 +105,12 @@ def present(
     group_line: Text | str,
     buttons: Sequence[Button] = (),
 ) -> list[Reply]:
-    """Details in a direct chat; from a group, a short line there and the details sent privately."""
+    """Details in a direct chat; from a group, a short line there and the details sent privately, with a
+    button that opens the direct chat (for whoever has not started one with the bot yet)."""
     if not in_group(ctx):
         return [Reply(list(details), buttons=buttons)]
+    offer = offer_direct(ctx)
     return [
-        Reply([group_line, t("privacy.details_in_direct")]),
+        Reply([group_line, t("privacy.details_in_direct")], buttons=[offer] if offer else []),
         Reply(list(details), buttons=buttons, target=Target.DIRECT),
     ]

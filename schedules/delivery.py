@@ -36,6 +36,7 @@ class Delivery:
     attempts: int
     is_group: bool
     on_behalf_of: str | None = None
+    unreachable: bool = False  # on behalf of a member who blocked the bot (not one who is away)
 
     @property
     def pace_key(self) -> str:
@@ -61,6 +62,7 @@ def resolve(row: OutboxMessage, address: Address | None, now: datetime, default_
         attempts=row.attempts,
         is_group=row.member_id is None,
         on_behalf_of=address.on_behalf_of,
+        unreachable=address.unreachable,
     )
 
 
@@ -69,7 +71,8 @@ def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
     language = delivery.language
     text = catalogue.render(reply.text, language)
     if delivery.on_behalf_of:
-        text = catalogue.render(t("outbox.on_behalf_of", name=delivery.on_behalf_of), language) + "\n" + text
+        key = "outbox.on_behalf_of_unreachable" if delivery.unreachable else "outbox.on_behalf_of"
+        text = catalogue.render(t(key, name=delivery.on_behalf_of), language) + "\n" + text
     return Outgoing(
         platform=delivery.platform or "",
         text=text,

@@ -1,8 +1,8 @@
 """A member blocked the bot on a platform: mark that identity unreachable and tell procesregie once.
 
 Later messages to the member go to another reachable identity of theirs (``identities.preferred``); when
-they have none, the dispatcher fails the row with "no reachable identity". Deputies do not exist yet:
-when they do, reminders for an unreachable member should go to the deputy here.
+they have none, to the deputy they named last with ``/afwezig`` (marked "on behalf of", see
+``storage/deputies.py``); with no deputy either, the dispatcher fails the row with "no reachable identity".
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from storage import outbox_claim
 from storage.absence import Absence
+from storage.deputies import last_named_deputies
 from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
 from storage.outbox_claim import recipient_of
 from storage.repositories import Repository, is_reachable
@@ -228,7 +229,8 @@ class OutboxRepository(Repository):
     def addresses(self, rows: Sequence[OutboxMessage], today: date | None = None) -> dict[str, Address]:
         """Where each row's recipient is reached, in a few queries for a whole batch: a member's preferred
         identity (the one used last) and language, or the group linked to a purpose. A member away on
-        ``today`` (``/afwezig``) is reached through their deputy."""
+        ``today`` (``/afwezig``) is reached through their deputy; so is a member the bot cannot reach at
+        all (blocked everywhere), through the deputy they named last (``storage/deputies.py``)."""
         member_ids = {row.member_id for row in rows if row.member_id is not None}
         purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
         found: dict[str, Address] = {}
@@ -259,6 +261,16 @@ class OutboxRepository(Repository):
                     reached.external_id if reached else None,
                     people.get(target, (None, None))[1],
                     people.get(member_id, ("?", None))[0] if target != member_id else None,
+                )
+            unreached = [m for m in member_ids if m not in deputies and m not in preferred]
+            for member_id, (identity, deputy) in last_named_deputies(self.session, unreached).items():
+                found[recipient_of(member_id, None)] = Address(  # blocked everywhere: their deputy instead
+                    identity.platform,
+                    identity.direct_chat_id,
+                    identity.external_id,
+                    deputy.language,
+                    people.get(member_id, ("?", None))[0],
+                    unreachable=True,
                 )
         if purposes:
             groups = self.session.exec(
@@ -292,6 +304,7 @@ class Address:
     user_id: str | None
     language: str | None
     on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead
+    unreachable: bool = False  # the deputy stands in because the member blocked the bot, not for an absence
 
 
 

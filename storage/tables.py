@@ -4,6 +4,7 @@ from storage import (
     absence,  # noqa: F401
     cases,  # noqa: F401
     detention,  # noqa: F401
+    direct_requests,  # noqa: F401
     flows,  # noqa: F401
     meetings,  # noqa: F401
     models,  # noqa: F401

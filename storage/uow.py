@@ -10,6 +10,7 @@ from sqlmodel import Session
 from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
+from storage.direct_requests import DirectRequestRepository
 from storage.flows_repository import (
     InfoRequestRepository,
     MutatieRepository,
@@ -95,6 +96,7 @@ class UnitOfWork:
         self.signal_import = SignalImportRepository(session)
         self.plan = PlanRepository(session)
         self.nazorg = NazorgRepository(session)
+        self.direct_requests = DirectRequestRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue, Text
-from bot.core.types import Button, FileAttachment, Incoming, Reply
+from bot.core.types import MAX_UPLOAD_BYTES, Button, FileAttachment, Incoming, Reply
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class CoreConfig:
     default_language: str = "nl"
     invite_ttl_days: int = 7
     max_text_length: int = 4000
+    max_upload_bytes: int = MAX_UPLOAD_BYTES  # a bigger uploaded file is refused, politely
     show_special_categories: bool = False  # KETENBOT_SHOW_SPECIAL_CATEGORIES (handlers/privacy.py)
     release_scenario: str | None = None  # KETENBOT_RELEASE_SCENARIO (handlers/scenario.py)
 

@@ -7,18 +7,20 @@ import difflib
 import logging
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.clock import Clock
 from bot.core.commands import Action, Command, CommandGroup, HandlerResult
 from bot.core.context import Context, CoreConfig, MemberView
+from bot.core.direct import expand_direct
 from bot.core.errors import UserError
 from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
 from bot.core.metrics import Metrics
 from bot.core.render import Renderer
-from bot.core.types import ChatKind, Incoming, Outgoing, Reply
+from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.router")
@@ -157,6 +159,10 @@ class Router:
 
     def _dispatch(self, incoming: Incoming, ctx: Context) -> HandlerResult:
         roles = ctx.member.roles if ctx.member else None
+        direct = expand_direct(incoming, ctx)  # "details in privé": the group's command, in the direct chat
+        if direct is not None:
+            ctx.incoming = direct
+            return [replace(r, target=Target.DIRECT) for r in as_list(self._command(direct, ctx, roles))]
         if incoming.form_values is not None and incoming.form_id is not None:
             ctx.require_member()
             return self.forms.submit_all(incoming.form_id, incoming.form_values, ctx)
@@ -236,6 +242,8 @@ def describe(incoming: Incoming) -> tuple[str, str]:
 
 
 def check_input(incoming: Incoming, config: CoreConfig) -> None:
+    if incoming.file is not None and incoming.file.byte_size > config.max_upload_bytes:
+        raise UserError("core.upload_too_large", limit_mb=config.max_upload_bytes // (1024 * 1024))
     texts = [incoming.text or "", incoming.value, *(incoming.form_values or {}).values()]
     for text in texts:
         if len(text) > config.max_text_length:

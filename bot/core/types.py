@@ -17,9 +17,15 @@ class ChatKind(StrEnum):
     GROUP = "group"
 
 
+OPEN_DIRECT = "core.open_direct"  # a button that opens the direct chat with the bot (bot/core/direct.py)
+
+
 class Target(StrEnum):
     SAME_CHAT = "same"  # answer where the message came from
     DIRECT = "direct"  # the sender's direct chat (details offered privately from a group)
+
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # uploads larger than this are refused (CoreConfig.max_upload_bytes)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,11 @@ class FileAttachment:
     name: str
     data: bytes
     mime: str
+    size: int | None = None  # an upload's size as the platform declared it, when it was not fetched
+
+    @property
+    def byte_size(self) -> int:
+        return len(self.data) if self.size is None else max(self.size, len(self.data))
 
 
 @dataclass(frozen=True)

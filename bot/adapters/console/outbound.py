@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.core.types import Outgoing
+from bot.core.types import OPEN_DIRECT, Outgoing
 
 
 def destination(message: Outgoing) -> str:
@@ -30,7 +30,9 @@ def to_text(message: Outgoing, *, me: str, files_dir: Path) -> str:
     prefix = "" if target == me else f"→ {target}: "
     lines.append(prefix + message.text)
     for number, button in enumerate(message.buttons, start=1):
-        lines.append(f"  [{number}] {button.label}")
+        # "details in privé": pressing it works, and so does typing /start <token> in the direct chat
+        hint = f" (/start {button.value})" if button.id == OPEN_DIRECT else ""
+        lines.append(f"  [{number}] {button.label}{hint}")
     if message.file is not None:
         files_dir.mkdir(parents=True, exist_ok=True)
         path = files_dir / message.file.name

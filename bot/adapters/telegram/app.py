@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import html
 import json
 import logging
 import secrets
@@ -18,7 +19,7 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -38,10 +39,12 @@ from bot.adapters.telegram.outbound import (
     destination,
     with_margin,
 )
+from bot.adapters.telegram.polling import ALLOWED_UPDATES, Poller
+from bot.core.adapter import Lease
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
-from bot.core.types import Incoming, Outgoing
+from bot.core.types import MAX_UPLOAD_BYTES, Incoming, Outgoing
 
 log = logging.getLogger("ketenbot.telegram")
 
@@ -49,7 +52,6 @@ Handle = Callable[[Incoming], list[Outgoing]]
 CommandMenu = Mapping[str, Sequence[tuple[str, str]]]  # language -> (command, description)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -72,9 +74,14 @@ class TelegramAdapter:
         limits: Limits = TELEGRAM_LIMITS,
         poll_timeout: float = 10.0,
         concurrent_updates: int = 1,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        poll_lock: Lease | None = None,
+        poll_lock_interval: float = 5.0,
     ) -> None:
         """``concurrent_updates``: how many chats are served at once (one chat's updates always in order).
-        1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it)."""
+        1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it).
+        ``poll_lock``: long polling only while holding it (one poller per bot across instances); without
+        it this instance polls at once. Every ``poll_lock_interval`` seconds the lock is tried or checked."""
         if webhook_url and http is None:
             raise ValueError("webhook mode needs the bot's HTTP server")
         self.handle = handle
@@ -84,6 +91,12 @@ class TelegramAdapter:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret or (secrets.token_urlsafe(32) if webhook_url else None)
         self.poll_timeout = poll_timeout
+        self.max_upload_bytes = max_upload_bytes
+        metrics.gauge(
+            "ketenbot_telegram_polling",
+            lambda: 1.0 if self.polling else 0.0,
+            help="1 while this instance long-polls Telegram (one instance per bot does)",
+        )
         self.pacer = Pacer(with_margin(limits))
         builder = (
             ApplicationBuilder()
@@ -98,6 +111,9 @@ class TelegramAdapter:
         if webhook_url:
             builder = builder.updater(None)
         self.application: AnyApplication = builder.build()
+        self.poller = Poller(
+            self.application, timeout=poll_timeout, lease=poll_lock, interval=poll_lock_interval
+        )
         self.sender = TelegramSender(self.application.bot, self._migrated)
         self._running = False
         self._install_listeners()
@@ -117,21 +133,22 @@ class TelegramAdapter:
             await app.start()
         else:
             await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(
-                poll_interval=0, timeout=int(self.poll_timeout), allowed_updates=ALLOWED_UPDATES
-            )
+            await self.poller.start()
         self._running = True
         log.info("telegram adapter started (%s)", "webhook" if self.webhook_url else "long polling")
 
     async def stop(self) -> None:
         self._running = False
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        await self.poller.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+
+    @property
+    def polling(self) -> bool:
+        """Whether this instance long-polls now (with a poll lock only one instance per bot does)."""
+        return self.poller.polling
 
     def connected(self) -> bool:
         return self._running and self.application.running
@@ -152,6 +169,7 @@ class TelegramAdapter:
         app.add_handler(MessageHandler(filters.COMMAND, self._on_message))
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self._on_message))
+        app.add_handler(MessageHandler(filters.Document.ALL, self._on_upload))
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_error_handler(self._on_error)
 
@@ -160,6 +178,14 @@ class TelegramAdapter:
         if incoming is None:
             return
         self._count("message" if not incoming.is_command else "command")
+        for message in await asyncio.to_thread(self.handle, incoming):
+            await self._reply(message)
+
+    async def _on_upload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = await inbound.from_upload(update, self.max_upload_bytes)
+        if incoming is None:
+            return
+        self._count("upload")
         for message in await asyncio.to_thread(self.handle, incoming):
             await self._reply(message)
 
@@ -176,7 +202,8 @@ class TelegramAdapter:
         pressed = query.message
         old_markup = getattr(pressed, "reply_markup", None)
         first = replies[0] if replies else None
-        in_place = first is not None and (first.in_place or self._same_prompt(old_markup, first))
+        old_text = getattr(pressed, "text", None) or ""
+        in_place = first is not None and (first.in_place or self._same_prompt(old_markup, old_text, first))
         if pressed is not None and first is not None and in_place:
             # the same question again (a multiple choice toggled), or an update of the pressed message (a
             # checklist ticked off): update it in place
@@ -205,16 +232,28 @@ class TelegramAdapter:
     # -- rendering ------------------------------------------------------------------------------------
 
     async def _reply(self, message: Outgoing) -> None:
-        await deliver(self.application.bot, destination(message), message)
+        try:
+            await deliver(self.application.bot, destination(message), message)
+        except Forbidden:
+            if message.chat_id is not None:
+                raise
+            # details for the direct chat of someone who never started one: the group's reply carries a
+            # "details in privé" link that opens it
+            log.info("direct chat with %s not open; the details wait behind the link", message.user_id)
 
-    def _same_prompt(self, old: InlineKeyboardMarkup | None, message: Outgoing) -> bool:
+    def _same_prompt(self, old: InlineKeyboardMarkup | None, old_text: str, message: Outgoing) -> bool:
+        """The same question with the same buttons (a toggle), not the next question that merely has the
+        same controls (two optional fields in a row both offer skip and cancel)."""
         new = keyboard(message)
         if old is None or new is None or message.file is not None:
             return False
-        return button_signature(old) == button_signature(new) and len(split_text(message.text)) == 1
+        same_question = _first_line(html.unescape(old_text)) == _first_line(message.text)
+        one_part = len(split_text(message.text)) == 1
+        return same_question and one_part and button_signature(old) == button_signature(new)
 
     async def _edit(self, chat_id: int, message_id: int, message: Outgoing) -> None:
-        await self._edit_text(chat_id, message_id, split_text(message.text)[0], keyboard(message))
+        markup = keyboard(message, self.application.bot.username)
+        await self._edit_text(chat_id, message_id, split_text(message.text)[0], markup)
 
     async def _edit_text(
         self, chat_id: int, message_id: int, html: str, markup: InlineKeyboardMarkup | None
@@ -249,6 +288,10 @@ class TelegramAdapter:
             return web.Response(status=400)
         await self.application.update_queue.put(update)
         return web.Response()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0]
 
 
 def _file_url(base_url: str) -> str:

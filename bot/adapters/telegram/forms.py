@@ -17,7 +17,7 @@ from bot.adapters.telegram.markup import (
     TEXT_ANSWER,
     encode_callback,
 )
-from bot.core.types import FieldView, Outgoing, RenderedButton
+from bot.core.types import OPEN_DIRECT, FieldView, Outgoing, RenderedButton
 
 CONTROLS = (FORM_DONE, FORM_SKIP, FORM_SUBMIT, FORM_CANCEL)
 PICKER_COLUMNS = 3
@@ -32,12 +32,16 @@ def current_field(message: Outgoing) -> FieldView | None:
     return view.fields[view.step]
 
 
-def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
-    """The inline keyboard for ``message``, or None when it has no buttons."""
+def keyboard(message: Outgoing, bot_username: str = "") -> InlineKeyboardMarkup | None:
+    """The inline keyboard for ``message``, or None when it has no buttons. A button that opens the direct
+    chat becomes a URL button (a deep link with its start token); without the bot's username it is left
+    out."""
     rows: list[list[InlineKeyboardButton]] = []
-    main = [b for b in message.buttons if b.id not in CONTROLS]
+    main = [b for b in message.buttons if b.id not in CONTROLS and b.id != OPEN_DIRECT]
     controls = [b for b in message.buttons if b.id in CONTROLS]
     rows += [[_button(b)] for b in main]
+    if bot_username:
+        rows += [[_direct_link(b, bot_username)] for b in message.buttons if b.id == OPEN_DIRECT]
     field = current_field(message)
     if field is not None and field.suggestions:
         picks = [_text_answer(value, label) for value, label in field.suggestions]
@@ -66,6 +70,15 @@ def pressed_label(markup: InlineKeyboardMarkup | None, data: str) -> str | None:
 
 def _button(button: RenderedButton) -> InlineKeyboardButton:
     return InlineKeyboardButton(_short(button.label), callback_data=encode_callback(button.id, button.value))
+
+
+def _direct_link(button: RenderedButton, bot_username: str) -> InlineKeyboardButton:
+    """Opens the direct chat with the bot; Telegram then sends ``/start <token>`` from there."""
+    return InlineKeyboardButton(_short(button.label), url=deep_link(bot_username, button.value))
+
+
+def deep_link(bot_username: str, start: str) -> str:
+    return f"https://t.me/{bot_username}?start={start}"
 
 
 def _text_answer(value: str, label: str) -> InlineKeyboardButton:

@@ -11,7 +11,7 @@ from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.ext import BaseUpdateProcessor
 
 from bot.adapters.telegram.markup import TEXT_ANSWER, decode_callback
-from bot.core.types import ChatKind, Incoming
+from bot.core.types import ChatKind, FileAttachment, Incoming
 
 PLATFORM = "telegram"
 
@@ -39,6 +39,26 @@ def from_message(update: Update) -> Incoming | None:
     if message is None or user is None or message.text is None or user.is_bot:
         return None
     return replace(_base(message.chat, user), text=message.text, message_ref=str(message.message_id))
+
+
+async def from_upload(update: Update, max_bytes: int) -> Incoming | None:
+    """A document sent to the bot: fetched (getFile, then the file endpoint) unless Telegram says it is
+    over ``max_bytes``; then only its size is passed on, and the router refuses it politely. A caption
+    is the message's text (``/command`` included)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.document is None or user.is_bot:
+        return None
+    document = message.document
+    name = document.file_name or "upload"
+    mime = document.mime_type or "application/octet-stream"
+    base = replace(_base(message.chat, user), text=message.caption, message_ref=str(message.message_id))
+    declared = document.file_size or 0
+    if declared > max_bytes:
+        return replace(base, file=FileAttachment(name, b"", mime, size=declared))
+    stored = await document.get_file()
+    data = bytes(await stored.download_as_bytearray())
+    return replace(base, file=FileAttachment(name, data, mime))
 
 
 def from_press(query: CallbackQuery) -> Incoming | None:

@@ -141,7 +141,7 @@ async def deliver(bot: Bot, chat_id: int | str, message: Outgoing) -> list[Messa
     """Put ``message`` in the chat: its text (split, escaped, keyboard on the last part), then its file."""
     sent: list[Message] = []
     chunks = split_text(message.text) if message.text.strip() else []
-    markup = keyboard(message)
+    markup = keyboard(message, bot.username)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         sent.append(
