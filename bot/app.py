@@ -23,6 +23,7 @@ from handlers import (
     actie,
     afwezig,
     casus,
+    code_rood,
     detentie,
     help,
     huisverbod,
@@ -30,10 +31,13 @@ from handlers import (
     info,
     mijn,
     mutatie,
+    opschalen,
     overleg,
+    peiling,
     rapport,
     regie,
     signaal,
+    signal_upload,
     stale,
     stop,
     taal,
@@ -66,6 +70,10 @@ GROUPS: tuple[CommandGroup, ...] = (
     mutatie.group,
     info.group,
     stale.group,
+    opschalen.group,
+    code_rood.group,
+    signal_upload.group,
+    peiling.group,
 )
 
 LOCALE_DIRS = (

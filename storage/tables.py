@@ -4,7 +4,10 @@ from storage import (
     absence,  # noqa: F401
     cases,  # noqa: F401
     detention,  # noqa: F401
+    escalation,  # noqa: F401
     flows,  # noqa: F401
     meetings,  # noqa: F401
     models,  # noqa: F401
+    poll,  # noqa: F401
+    uploads,  # noqa: F401
 )

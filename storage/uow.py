@@ -10,6 +10,7 @@ from sqlmodel import Session
 from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
+from storage.escalation import CodeRoodRepository, EscalationRepository
 from storage.flows_repository import (
     InfoRequestRepository,
     MutatieRepository,
@@ -18,6 +19,7 @@ from storage.flows_repository import (
 )
 from storage.meeting_repository import MeetingRepository
 from storage.outbox import OutboxRepository
+from storage.poll import PollRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
     AuditRepository,
@@ -29,6 +31,7 @@ from storage.repositories import (
     OrganisationRepository,
 )
 from storage.signal_repository import SignalRepository
+from storage.uploads import UploadRepository
 
 
 class UnitOfWork:
@@ -91,6 +94,10 @@ class UnitOfWork:
         self.stale = StaleCaseQuery(session)
         self.mutaties = MutatieRepository(session)
         self.signal_import = SignalImportRepository(session)
+        self.escalations = EscalationRepository(session)
+        self.code_rood = CodeRoodRepository(session)
+        self.uploads = UploadRepository(session)
+        self.polls = PollRepository(session)
 
     def commit(self) -> None:
         self.session.commit()
