@@ -170,7 +170,7 @@ class Router:
             return self._command(incoming, ctx, roles)
         if incoming.file is not None and self.upload is not None:
             if ctx.member is None:
-                raise UserError("core.unknown_identity")
+                return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
             return self.upload(incoming, ctx)
         if ctx.member is None:
             return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
