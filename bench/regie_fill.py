@@ -53,7 +53,7 @@ LAST = [
 ]
 AUDIT_PER_CASE = 10
 MEMBERS_PER_CASES = 50
-FIRST_YEAR, YEARS = 2014, 12  # 100k cases stay within 4-digit numbers; the demo owns 2026
+FIRST_YEAR, YEARS = 2013, 12  # 100k cases stay within 4-digit numbers; the demo owns 2025-2026
 
 
 def person(i: int) -> tuple[str, date]:

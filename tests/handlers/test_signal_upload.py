@@ -43,10 +43,16 @@ def test_upload_with_caption_shows_the_dry_run_and_imports_once(chat: Chat):
     again = texts(chat.press("upload.import", reply.buttons[0].value))
     assert "al geïmporteerd, geannuleerd of verlopen" in again
     assert _signals(chat) == before + 2
-    assert [m.user_id for m in chat.deliver() if "Mutatie op VH-2026-0001" in m.text] == [
-        "procesmanager",
-        "regisseur",
-    ]
+    alerts = [m for m in chat.deliver() if "Mutatie op VH-2026-0001" in m.text]
+    assert [m.user_id for m in alerts] == ["procesmanager", "regisseur"]
+    assert [b.id for b in alerts[0].buttons] == ["mutatie.note", "mutatie.partner", "mutatie.triage"]
+    assert not alerts[1].buttons
+    with chat.app.uow() as uow:
+        signals = uow.session.exec(select(Signal)).all()
+        (mutatie,) = [s for s in signals if s.description == "Fictief: weer overlast"]
+        assert mutatie.status == "mutatie" and mutatie.case_id == mutatie.matched_case_id == 1
+        events = [e for e in uow.cases.events(1) if e.kind == "mutatie"]
+        assert [e.params for e in events][-1] == {"signal": f"S-{mutatie.id}"}
 
 
 def test_upload_without_caption_asks_the_source_with_buttons(chat: Chat):
