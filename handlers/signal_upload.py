@@ -9,7 +9,7 @@ Uploads in a group, or by anyone who is not a procesmanager, are refused and not
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from handlers.signal_import import ImportResult, import_signals
@@ -202,6 +202,14 @@ def run_import(msg: Incoming, ctx: Context) -> Reply:
             duplicates=len(result.duplicates),
         )
     )
+
+
+def drop_stale_uploads(uow: UnitOfWork, now: datetime) -> int:
+    """The runtime's daily job: uploads left pending for more than a day are deleted."""
+    with uow:
+        dropped = uow.uploads.purge(now - KEEP_FOR)
+        uow.commit()
+    return dropped
 
 
 @group.action(CANCEL, roles=[Role.PROCESMANAGER])

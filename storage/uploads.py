@@ -53,6 +53,11 @@ class UploadRepository(Repository):
         self.session.add(upload)
         self.session.flush()
 
+    def purge(self, before: datetime) -> int:
+        """Drop uploads nobody imported or cancelled since ``before`` (they hold personal data)."""
+        result = self.session.execute(delete(PendingUpload).where(col(PendingUpload.created_at) < before))
+        return int(getattr(result, "rowcount", 0))
+
     def take(self, upload_id: int, member_id: int) -> bool:
         """Delete the pending upload; True only for the one caller that deleted it (double taps)."""
         result = self.session.execute(

@@ -1,7 +1,10 @@
 """A CSV uploaded in a direct chat: dry run first, then Importeren (once) or Annuleren; refused elsewhere."""
 
+from datetime import timedelta
+
 from sqlmodel import func, select
 
+from handlers.signal_upload import drop_stale_uploads
 from storage.cases import Signal
 from storage.uploads import PendingUpload
 from tests.handlers.network_helpers import texts
@@ -104,3 +107,12 @@ def test_windows_1252_upload_is_read(chat: Chat):
     content = (HEADER.replace(",", ";") + row).encode("cp1252")
     (reply,) = chat.upload("oud.csv", content, "/import politie")
     assert "1 rijen -> 1 nieuwe signalen" in reply.text
+
+
+def test_an_upload_left_pending_expires_after_a_day_and_is_dropped(chat: Chat):
+    (ask,) = chat.upload("lijst.csv", GOOD)
+    value = ask.buttons[0].value
+    chat.clock.advance(timedelta(hours=25))
+    assert "verlopen" in texts(chat.press("upload.source", value))
+    assert drop_stale_uploads(chat.app.uow(), chat.clock.now()) == 1
+    assert _pending(chat) == []
