@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, text
 
 from bot.app import App
 from storage.cases import Action, Case, CaseEvent, CaseParticipant, RegieAssignment, Signal, Subject
+from storage.crypto import BlindIndex, EncryptedText
 from storage.detention import Huisverbod
 from storage.models import AuditEvent, Identity, Member, MemberRole
 from storage.names import initials, name_key, surname_key
@@ -72,6 +73,13 @@ def bulk(connection: Connection, model: Any, rows: Iterable[dict[str, Any]]) -> 
     count = 0
     if connection.dialect.name == "postgresql":
         columns = [c.name for c in table.columns]
+        # COPY bypasses SQLAlchemy's types: encrypt names and blind-index keys as an INSERT would
+        convert = {
+            c.name: c.type.process_bind_param
+            for c in table.columns
+            if isinstance(c.type, EncryptedText | BlindIndex)
+        }
+        dialect = connection.dialect
         raw = connection.connection.driver_connection
         assert raw is not None
         with (
@@ -79,7 +87,8 @@ def bulk(connection: Connection, model: Any, rows: Iterable[dict[str, Any]]) -> 
             cursor.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy,
         ):
             for row in rows:
-                copy.write_row([_pg(row.get(c)) for c in columns])
+                values = {c: convert[c](row.get(c), dialect) if c in convert else row.get(c) for c in columns}
+                copy.write_row([_pg(values[c]) for c in columns])
                 count += 1
         return count
     batch: list[dict[str, Any]] = []

@@ -193,6 +193,9 @@ def register_subcommands() -> None:
     from bot.cli_import import import_app
 
     app.add_typer(import_app, name="import")
+    from bot.cli_poll import poll_app
+
+    app.add_typer(poll_app, name="poll")
 
 
 register_subcommands()

@@ -105,6 +105,24 @@ def member_revoke(member_id: int) -> None:
         typer.echo(f"member {member_id} ({member.name}) revoked")
 
 
+@member_app.command("grant")
+def member_grant(
+    member_id: int, role: Annotated[Role, typer.Option(help="de rol die erbij komt, bijv. management")]
+) -> None:
+    """Geef een bestaand lid een extra rol (bijvoorbeeld management voor opschaling naar bestuur)."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    with uow:
+        member = uow.members.get(member_id)
+        if member is None or not member.active:
+            raise _fail(f"no active member {member_id}")
+        uow.members.add_role(member_id, role.value)
+        detail = f"member {member_id} {role.value}"
+        uow.audit.record(_admin_event(bot_app.clock.now(), "member.grant", detail))
+        uow.commit()
+        typer.echo(f"member {member_id} ({member.name}) now has the role {role.value}")
+
+
 @invite_app.command("create")
 def invite_create(
     org: Annotated[str, typer.Option(help="organisatie (naam of id)")],

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias=AliasChoices("KETENBOT_HTTP_HOST"))
     http_port: int = Field(8080, ge=0, le=65535, validation_alias="KETENBOT_HTTP_PORT")
     stale_case_weeks: int = Field(3, ge=1, le=52, validation_alias="KETENBOT_STALE_CASE_WEEKS")
+    poll_month: int = Field(10, ge=0, le=12, validation_alias="KETENBOT_POLL_MONTH")  # 0: no yearly poll
+    poll_open_weeks: int = Field(4, ge=1, le=26, validation_alias="KETENBOT_POLL_OPEN_WEEKS")
 
     @field_validator("database_url")
     @classmethod

@@ -17,6 +17,7 @@ from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from schedules.poll import run_poll_if_due
 from schedules.stale import run_stale_watchdog
 from storage.models import Role
 from storage.poll_lock import poll_lock
@@ -74,6 +75,8 @@ class Runtime:
         self.scheduler.add_job(self.purge_daily, "interval", days=1, max_instances=1, coalesce=True)
         self.scheduler.add_job(self._stale_watchdog, "cron", day_of_week="mon-fri", hour=8, minute=0,
                                timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
+        self.scheduler.add_job(self._partner_poll, "cron", day_of_week="mon-fri", hour=9, minute=0,
+                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
         self.scheduler.start()
 
     async def purge_daily(self) -> None:
@@ -84,12 +87,24 @@ class Runtime:
         now = self.app.clock.now()
         result = await asyncio.to_thread(run_purge, self.app.uow(), policy, now, dry_run=False)
         log.info("privacy purge: %s", describe(result))
+        from handlers.signal_upload import drop_stale_uploads
+
+        dropped = await asyncio.to_thread(drop_stale_uploads, self.app.uow(), now)
+        log.info("pending uploads dropped: %d", dropped)
 
     async def _stale_watchdog(self) -> None:
         settings = self.app.settings
         await asyncio.to_thread(
             run_stale_watchdog, self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks
         )
+
+    async def _partner_poll(self) -> None:
+        """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH."""
+        settings = self.app.settings
+        await asyncio.to_thread(
+            run_poll_if_due, self.app.uow, self.app.clock.now(), settings.tz, settings.poll_month,
+            settings.poll_open_weeks,
+        )  # fmt: skip
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.context import encode_reply
@@ -38,34 +39,49 @@ def route_mutatie_in(
     signal.matched_case_id = case.id
     signal.case_id = case.id  # its subjects stay on the signal: the case already has this person
     uow.session.add(signal)
-    ref = f"S-{signal.id}"
-    uow.cases.add_event(case.id, CaseEventKind.MUTATIE, now, signal.reporter_id, signal=ref)
+    uow.cases.add_event(case.id, CaseEventKind.MUTATIE, now, signal.reporter_id, signal=f"S-{signal.id}")
     reporter = uow.members.get(signal.reporter_id)
+    name = reporter.name if reporter else "?"
+    holders = {kind: a.member_id for kind, a in uow.regie.current(case.id).items()}
+    for key, member_id, payload in mutatie_messages(
+        signal.id, case, names, signal.urgency, signal.description, name, holders
+    ):
+        uow.outbox.add(key, payload, due_at=now, now=now, member_id=member_id)
+
+
+def mutatie_messages(
+    signal_id: int,
+    case: Case,
+    names: Sequence[str],
+    urgency: str,
+    description: str,
+    reporter: str,
+    holders: dict[str, int],
+) -> list[tuple[str, int, dict[str, Any]]]:
+    """(dedupe key, member id, payload) of the alerts to procesregie (with the choice buttons) and to
+    casusregie (when another member); ``holders`` maps a regie kind to the member holding it now."""
     text = t(
         "mutatie.alert",
-        ref=ref,
+        ref=f"S-{signal_id}",
         code=case.code,
         initials=", ".join(initials(name) for name in names),
-        urgency=t(f"signal.urgency.{signal.urgency}"),
-        reporter=reporter.name if reporter else "?",
-        description=signal.description,
+        urgency=t(f"signal.urgency.{urgency}"),
+        reporter=reporter,
+        description=description,
     )
-    holders = uow.regie.current(case.id)
     proces = holders.get(RegieKind.PROCESREGIE)
     casus = holders.get(RegieKind.CASUSREGIE)
+    messages = []
     if proces is not None:
         buttons = [
-            Button(NOTE, t("mutatie.b_note"), value=str(signal.id)),
-            Button(PARTNER, t("mutatie.b_partner"), value=str(signal.id)),
-            Button(TRIAGE, t("mutatie.b_triage"), value=str(signal.id)),
+            Button(NOTE, t("mutatie.b_note"), value=str(signal_id)),
+            Button(PARTNER, t("mutatie.b_partner"), value=str(signal_id)),
+            Button(TRIAGE, t("mutatie.b_triage"), value=str(signal_id)),
         ]
-        payload = encode_reply(Reply(text, buttons=buttons))
-        uow.outbox.add(
-            f"mutatie:{signal.id}:proces", payload, due_at=now, now=now, member_id=proces.member_id
-        )
-    if casus is not None and (proces is None or casus.member_id != proces.member_id):
-        payload = encode_reply(Reply(text))
-        uow.outbox.add(f"mutatie:{signal.id}:casus", payload, due_at=now, now=now, member_id=casus.member_id)
+        messages.append((f"mutatie:{signal_id}:proces", proces, encode_reply(Reply(text, buttons=buttons))))
+    if casus is not None and casus != proces:
+        messages.append((f"mutatie:{signal_id}:casus", casus, encode_reply(Reply(text))))
+    return messages
 
 
 def _mutatie_for_procesregie(ctx: Context, raw: str) -> tuple[Signal, Case]:

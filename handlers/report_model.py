@@ -104,6 +104,7 @@ COUNT_SECTIONS: tuple[tuple[str, CountQuery, str | None], ...] = (
     ("cases_closed", q.cases_closed, "triage.outcome"),
     ("cases_active", q.cases_active, "triage.outcome"),
     ("casusregie_by_organisation", q.casusregie_by_organisation, None),
+    ("escalations_by_partner", q.escalations_by_partner, None),
 )
 MEDIAN_SECTIONS: tuple[tuple[str, MedianQuery], ...] = (
     ("days_to_decision", q.median_days_to_decision),
@@ -159,6 +160,7 @@ def build_report(
         )
     sections.append(releases_section(session, quarter, tz, gemeente, extern))
     sections.extend(Section(key, (), available=False) for key in UNAVAILABLE_SECTIONS)
+    sections.append(poll_section(session, (now_start, now_end), (before_start, before_end), gemeente))
     return Report(quarter, gemeente, extern, tuple(sections))
 
 
@@ -221,3 +223,28 @@ def shown(value: Value, *, extern: bool, is_median: bool = False, is_rate: bool 
     if extern and 0 < value < SUPPRESS_BELOW:
         return f"<{SUPPRESS_BELOW}"
     return str(value)
+
+
+
+# -- the partner poll (issue 10): rounds started in the quarter; network-wide, so not per gemeente -------
+
+
+def poll_section(
+    session: Session,
+    current: tuple[datetime, datetime],
+    previous: tuple[datetime, datetime],
+    gemeente: str | None,
+) -> Section:
+    """Mean score per question, n and the number of comments. With fewer than 5 answers the means are not
+    shown (anonymity); in an external report n itself becomes "<5" like every small count."""
+    if gemeente is not None:
+        return Section("partner_poll", (), available=False)
+    now, before = q.poll_results(session, *current), q.poll_results(session, *previous)
+
+    def mean(result: dict[str, float | int | None], key: str) -> Value:
+        return result[key] if int(result["n"] or 0) >= SUPPRESS_BELOW else None
+
+    rows = [Row(t(f"rapport.poll.q{n}"), mean(now, f"q{n}"), mean(before, f"q{n}")) for n in (1, 2, 3)]
+    rows.append(Row(t("rapport.poll.n"), now["n"], before["n"]))
+    rows.append(Row(t("rapport.poll.comments"), now["comments"], before["comments"]))
+    return Section("partner_poll", tuple(rows))

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, Option, Reply, UserError, t
 from bot.core.dates import parse_date
+from handlers.code_rood import offer as code_rood_offer
 from handlers.mutatie import route_mutatie
 from storage.cases import Signal, SignalCategory, Urgency
 from storage.models import Role
@@ -141,9 +142,12 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
                 reporter=member.name,
                 organisation=member.organisation_name,
             )
+            extra, buttons = code_rood_offer(signal)  # acute huiselijk geweld: a one-tap same-day overleg
             for manager in uow.members.with_role(Role.PROCESMANAGER):
                 assert manager.id is not None
-                ctx.notify(manager.id, alert, key=f"signal:{signal.id}:acuut:{manager.id}")
+                ctx.notify(
+                    manager.id, [alert, *extra], key=f"signal:{signal.id}:acuut:{manager.id}", buttons=buttons
+                )
             lines.append(t("signal.acute_sent"))
         uow.commit()
     return Reply(lines)

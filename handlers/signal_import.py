@@ -17,8 +17,8 @@ from datetime import date, datetime
 from bot.core.dates import parse_date
 from bot.core.errors import UserError
 from bot.core.i18n import Text, t
-from handlers.mutatie import route_mutatie_in
-from storage.cases import Case, SignalCategory, SignalStatus, Urgency
+from handlers.mutatie import mutatie_messages
+from storage.cases import Case, CaseEventKind, SignalCategory, SignalStatus, Urgency
 from storage.names import name_key
 from storage.uow import UnitOfWork
 
@@ -136,6 +136,38 @@ def _match(row: Row, known: dict[str, list[tuple[date | None, Case]]]) -> Case |
     return None
 
 
+def route_mutaties(
+    uow: UnitOfWork,
+    now: datetime,
+    reporter_id: int,
+    reporter_name: str,
+    imported: list[tuple[int, Row, Case | None]],
+) -> None:
+    """The mutatie flow (``handlers.mutatie``) for a batch of imported signals already stored as mutaties:
+    timeline events and the alerts to the regie holders, in one query and two multi-row inserts."""
+    mutaties = [(signal_id, row, case) for signal_id, row, case in imported if case is not None]
+    if not mutaties:
+        return
+    holders = uow.signal_import.current_holders([case.id for _, _, case in mutaties if case.id is not None])
+    events, messages = [], []
+    for signal_id, row, case in mutaties:
+        assert case.id is not None
+        events.append(
+            {
+                "case_id": case.id,
+                "at": now,
+                "member_id": reporter_id,
+                "kind": CaseEventKind.MUTATIE.value,
+                "params": {"signal": f"S-{signal_id}"},
+            }
+        )
+        messages += mutatie_messages(
+            signal_id, case, [row.name], row.urgency, row.description, reporter_name, holders.get(case.id, {})
+        )
+    uow.signal_import.add_events(events)
+    uow.signal_import.add_messages(messages, now)
+
+
 def import_signals(
     uow: UnitOfWork, data: bytes, *, reporter_id: int, now: datetime, today: date, dry_run: bool
 ) -> ImportResult:
@@ -152,8 +184,11 @@ def import_signals(
         result.signals = len(rows) - result.mutaties
         if dry_run or not result.ok:
             return result  # leaving the block rolls back: nothing written
+        reporter = uow.members.get(reporter_id)
+        reporter_name = reporter.name if reporter else "?"
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
+            cases = matches[start : start + BATCH]
             values = [
                 (
                     {
@@ -163,18 +198,17 @@ def import_signals(
                         "urgency": row.urgency,
                         "description": row.description,
                         "subject_informed": False,
-                        "status": SignalStatus.NEW.value,
+                        "status": (SignalStatus.NEW if case is None else SignalStatus.MUTATIE).value,
+                        "matched_case_id": None if case is None else case.id,
+                        "case_id": None if case is None else case.id,
                         "created_at": now,
                     },
                     row.name,
                     row.birth_date,
                 )
-                for row in batch
+                for row, case in zip(batch, cases, strict=True)
             ]
             ids = uow.signal_import.add_many(values)
-            for signal_id, row, case in zip(ids, batch, matches[start : start + BATCH], strict=True):
-                signal = uow.signals.get(signal_id) if case is not None else None
-                if signal is not None and case is not None:
-                    route_mutatie_in(uow, now, signal, case, [row.name])
+            route_mutaties(uow, now, reporter_id, reporter_name, list(zip(ids, batch, cases, strict=True)))
         uow.commit()
     return result

@@ -240,3 +240,22 @@ def plan_rebuild(steps: Iterable[Step], now: datetime, already_sent: Collection[
         elif (step.expires_at is None or step.expires_at > now) and step.offset not in already_sent:
             planned.append(replace(step, due_at=now))
     return planned
+
+
+# -- opschaling naar bestuur ---------------------------------------------------------------------------
+
+BESTUUR_REMINDER_WORKING_DAYS = (2, 5)
+BESTUUR_WEEKLY_REMINDERS = 8
+
+
+def bestuur_ladder(raised_on: date, tz: ZoneInfo, *, at: time = MORNING) -> list[Step]:
+    """Reminders of an unacknowledged escalation: 09:00 on the 2nd and 5th working day after it was raised,
+    then weekly (8 times); each useful until the next. Acknowledging cancels the rest."""
+    rungs = [
+        (f"R{d}", local_at(add_working_days(raised_on, d), at, tz)) for d in BESTUUR_REMINDER_WORKING_DAYS
+    ]
+    last = add_working_days(raised_on, BESTUUR_REMINDER_WORKING_DAYS[-1])
+    rungs += [
+        (f"W{n}", local_at(last + timedelta(weeks=n), at, tz)) for n in range(1, BESTUUR_WEEKLY_REMINDERS + 1)
+    ]
+    return _chain(rungs, rungs[-1][1] + timedelta(days=7))

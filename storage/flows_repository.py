@@ -13,6 +13,7 @@ from storage.cases import (
     OPEN_STATUSES,
     Action,
     Case,
+    CaseEvent,
     CaseStatus,
     RegieAssignment,
     RegieKind,
@@ -22,6 +23,7 @@ from storage.cases import (
 )
 from storage.flows import InfoRequest, InfoStatus
 from storage.meetings import AgendaItem, Meeting, MeetingStatus, Recurrence
+from storage.models import OutboxMessage, OutboxStatus
 from storage.names import initials, name_key
 from storage.repositories import Repository
 
@@ -173,6 +175,50 @@ class SignalImportRepository(Repository):
             ],
         )
         return ids
+
+    def current_holders(self, case_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """case id -> regie kind -> member id holding it now, for many cases in one query per 500."""
+        ids = sorted(set(case_ids))
+        holders: dict[int, dict[str, int]] = {}
+        for start in range(0, len(ids), 500):
+            statement = select(
+                RegieAssignment.case_id, RegieAssignment.kind, RegieAssignment.member_id
+            ).where(
+                col(RegieAssignment.case_id).in_(ids[start : start + 500]),
+                col(RegieAssignment.to_at).is_(None),
+            )
+            for case_id, kind, member_id in self.session.exec(statement).all():
+                holders.setdefault(case_id, {})[kind] = member_id
+        return holders
+
+    def add_events(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Timeline events as one multi-row insert (case_id, at, member_id, kind, params)."""
+        if rows:
+            self.session.execute(insert(CaseEvent.__table__), list(rows))  # type: ignore[attr-defined]
+
+    def add_messages(self, rows: Sequence[tuple[str, int, dict[str, Any]]], now: datetime) -> None:
+        """Outbox rows due now, as one multi-row insert; the keys must be new (they name new signals)."""
+        if rows:
+            self.session.execute(
+                insert(OutboxMessage.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "dedupe_key": key,
+                        "member_id": member_id,
+                        "group_purpose": None,
+                        "payload": payload,
+                        "due_at": now,
+                        "expires_at": None,
+                        "status": OutboxStatus.PENDING.value,
+                        "attempts": 0,
+                        "lease_until": None,
+                        "sent_at": None,
+                        "last_error": None,
+                        "created_at": now,
+                    }
+                    for key, member_id, payload in rows
+                ],
+            )
 
     def open_cases_by_key(self, name_keys: Sequence[str]) -> dict[str, list[tuple[date | None, Case]]]:
         """name key -> (subject birth date, open case) for subjects of open cases with one of the keys

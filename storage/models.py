@@ -25,6 +25,7 @@ class Role(StrEnum):
     PROCESMANAGER = "procesmanager"
     VOORZITTER = "voorzitter"
     BEHEERDER = "beheerder"
+    MANAGEMENT = "management"  # a partner's management contact (opschaling naar bestuur)
 
 
 class OrganisationKind(StrEnum):

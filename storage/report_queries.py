@@ -259,3 +259,44 @@ def huisverbod_figures(session: Session, start: datetime, end: datetime, gemeent
         "extended": extended,
         "extended_pct": _percentage(extended, decided),
     }
+
+
+def escalations_by_partner(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """Opschalingen naar bestuur raised in the period, per partner organisation escalated (issue 10)."""
+    from storage.escalation import Escalation
+
+    statement = (
+        select(col(Organisation.name), func.count(col(Escalation.id)))
+        .join(Organisation, col(Organisation.id) == col(Escalation.organisation_id))
+        .join(Case, col(Case.id) == col(Escalation.case_id))
+        .where(
+            col(Escalation.created_at) >= start,
+            col(Escalation.created_at) < end,
+            _case_gemeente(gemeente),
+        )
+        .group_by(col(Organisation.name))
+    )
+    return {name: count for name, count in session.execute(statement).all()}
+
+
+def poll_results(session: Session, start: datetime, end: datetime) -> dict[str, float | int | None]:
+    """The partner poll rounds started in the period: ``q1``..``q3`` mean score, ``n`` (members who
+    answered question 1), ``comments``. Means are None when there are no answers."""
+    from storage.poll import COMMENT, PollAnswer, PollRound
+
+    rounds = select(col(PollRound.id)).where(
+        col(PollRound.started_at) >= start, col(PollRound.started_at) < end
+    )
+    statement = (
+        select(col(PollAnswer.question), func.count(col(PollAnswer.id)), func.avg(col(PollAnswer.score)))
+        .where(col(PollAnswer.round_id).in_(rounds))
+        .group_by(col(PollAnswer.question))
+    )
+    rows = {question: (count, mean) for question, count, mean in session.execute(statement).all()}
+    result: dict[str, float | int | None] = {
+        f"q{q}": round(float(rows[q][1]), 1) if q in rows and rows[q][1] is not None else None
+        for q in (1, 2, 3)
+    }
+    result["n"] = int(rows[1][0]) if 1 in rows else 0
+    result["comments"] = int(rows[COMMENT][0]) if COMMENT in rows else 0
+    return result

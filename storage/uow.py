@@ -11,6 +11,7 @@ from storage.absence import AbsenceRepository
 from storage.case_repository import CaseRepository
 from storage.detention import DetentionRepository, HuisverbodRepository
 from storage.direct_requests import DirectRequestRepository
+from storage.escalation import CodeRoodRepository, EscalationRepository
 from storage.flows_repository import (
     InfoRequestRepository,
     MutatieRepository,
@@ -21,6 +22,7 @@ from storage.meeting_repository import MeetingRepository
 from storage.nazorg import NazorgRepository
 from storage.outbox import OutboxRepository
 from storage.plan import PlanRepository
+from storage.poll import PollRepository
 from storage.regie_repository import ActionRepository, RegieRepository
 from storage.repositories import (
     AuditRepository,
@@ -32,6 +34,7 @@ from storage.repositories import (
     OrganisationRepository,
 )
 from storage.signal_repository import SignalRepository
+from storage.uploads import UploadRepository
 
 
 class UnitOfWork:
@@ -97,6 +100,10 @@ class UnitOfWork:
         self.plan = PlanRepository(session)
         self.nazorg = NazorgRepository(session)
         self.direct_requests = DirectRequestRepository(session)
+        self.escalations = EscalationRepository(session)
+        self.code_rood = CodeRoodRepository(session)
+        self.uploads = UploadRepository(session)
+        self.polls = PollRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -12,7 +12,7 @@ from typing import Any
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import FixedClock
-from bot.core.types import ChatKind, Incoming, Outgoing
+from bot.core.types import ChatKind, FileAttachment, Incoming, Outgoing
 from bot.demo import load_demo
 
 DEFAULT_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday, 10:00 in Amsterdam
@@ -67,6 +67,20 @@ class Chat:
 
     def submit(self, form_id: str, values: dict[str, str], *, user: str | None = None) -> list[Outgoing]:
         return self.app.router.handle(self.incoming(user=user, form_id=form_id, form_values=values))
+
+    def upload(
+        self,
+        name: str,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        mime: str = "text/csv",
+        user: str | None = None,
+        group: str | None = None,
+    ) -> list[Outgoing]:
+        """Send a document (with an optional caption such as ``/import politie``)."""
+        file = FileAttachment(name, data, mime)
+        return self.app.router.handle(self.incoming(user=user, group=group, text=caption, file=file))
 
     def deliver(self) -> list[Outgoing]:
         """Run the dispatcher once; return what it sent now."""

@@ -45,6 +45,7 @@ class CommandGroup:
     commands: list[Command] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
+    uploads: list[Handler] = field(default_factory=list)  # a file sent without a command
 
     def command(
         self,
@@ -79,6 +80,15 @@ class CommandGroup:
     def action(self, action_id: str, *, roles: Sequence[str] | None = None) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.actions.append(Action(action_id, handler, frozenset(roles) if roles is not None else None))
+            return handler
+
+        return register
+
+    def upload(self) -> Callable[[Handler], Handler]:
+        """The handler for a document uploaded without a command (one for the whole router)."""
+
+        def register(handler: Handler) -> Handler:
+            self.uploads.append(handler)
             return handler
 
         return register

@@ -57,6 +57,10 @@ class Router:
                 if action.id in self.actions:
                     raise ValueError(f"action {action.id} registered twice")
                 self.actions[action.id] = action
+        uploads = [handler for group in self.groups for handler in group.uploads]
+        if len(uploads) > 1:
+            raise ValueError("more than one upload handler registered")
+        self.upload = uploads[0] if uploads else None
         self.forms = FormEngine({form.id: form for group in self.groups for form in group.forms})
         self.renderer = Renderer(catalogue, self.forms)
 
@@ -170,6 +174,10 @@ class Router:
             return self._press(incoming, ctx)
         if incoming.is_command:
             return self._command(incoming, ctx, roles)
+        if incoming.file is not None and self.upload is not None:
+            if ctx.member is None:
+                return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
+            return self.upload(incoming, ctx)
         if ctx.member is None:
             return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
         if self.forms.active(ctx) is not None:
@@ -238,6 +246,8 @@ def describe(incoming: Incoming) -> tuple[str, str]:
         return "press", incoming.action_id
     if incoming.is_command:
         return "command", incoming.command or "?"
+    if incoming.file is not None:
+        return "upload", "-"
     return "text", "-"
 
 

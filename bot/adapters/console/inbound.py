@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import mimetypes
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-from bot.core.types import ChatKind, Incoming, RenderedButton
+from bot.core.types import ChatKind, FileAttachment, Incoming, RenderedButton
 
 PLATFORM = "console"
 
@@ -39,6 +44,10 @@ def parse_jsonl(line: str) -> Incoming:
         chat_title=chat,
         language_hint=language if isinstance(language, str) else None,
     )
+    if data.get("file") is not None:
+        caption = data.get("text")
+        text = caption if isinstance(caption, str) else None
+        return replace(base, file=jsonl_file(data["file"]), text=text)
     if isinstance(data.get("text"), str):
         return replace(base, text=data["text"])
     if isinstance(data.get("press"), str):
@@ -61,7 +70,39 @@ def parse_typed(line: str, user: str, last_buttons: Sequence[RenderedButton], ch
         chat_title=chat,
     )
     stripped = text.strip()
+    if stripped.split(maxsplit=1)[:1] == ["/upload"]:
+        return replace(base, **typed_upload(stripped))
     if stripped.isdigit() and last_buttons and 1 <= int(stripped) <= len(last_buttons):
         button = last_buttons[int(stripped) - 1]
         return replace(base, action_id=button.id, value=button.value)
     return replace(base, text=text)
+
+
+def jsonl_file(item: Any) -> FileAttachment:
+    """``{"name": "lijst.csv", "data": "<base64>", "mime": "text/csv"}`` (mime optional)."""
+    if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("name", "data")):
+        raise BadLine('"file" must be an object with "name" and base64 "data"')
+    try:
+        data = base64.b64decode(item["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise BadLine('"file.data" is not valid base64') from None
+    mime = item.get("mime") if isinstance(item.get("mime"), str) else None
+    return FileAttachment(item["name"], data, mime or guess_mime(item["name"]))
+
+
+def typed_upload(line: str) -> dict[str, Any]:
+    """``/upload PATH [caption]``: the file at PATH, with the caption (for example ``/import politie``)."""
+    parts = line.split(maxsplit=2)
+    if len(parts) < 2:
+        raise BadLine("usage: /upload PATH [caption]")
+    path = Path(parts[1]).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadLine(f"cannot read {path} ({error.strerror or error})") from None
+    caption = parts[2] if len(parts) > 2 else None
+    return {"file": FileAttachment(path.name, data, guess_mime(path.name)), "text": caption}
+
+
+def guess_mime(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"

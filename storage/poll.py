@@ -1,0 +1,109 @@
+"""The yearly partner poll: rounds, anonymous answers, and a separate "has answered" marker.
+
+An answer row has no member id and no time: only the round, the question and the score (or a comment). The
+``PollResponse`` marker (round, member, question) is what prevents a second answer to the same question;
+it is written in the same transaction as the answer, and says nothing about what was answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Column, UniqueConstraint, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, SQLModel, col, select
+
+from storage.crypto import EncryptedText
+from storage.models import utc_column
+from storage.repositories import Repository
+
+COMMENT = 0  # the question number of the optional comment
+
+
+class PollRound(SQLModel, table=True):
+    __tablename__ = "poll_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = utc_column(index=True)
+    closes_at: datetime = utc_column()
+    members: int = 0  # how many members were asked
+
+
+class PollAnswer(SQLModel, table=True):
+    """One anonymous answer: a score 1-5 to question 1-3, or (question 0) a comment."""
+
+    __tablename__ = "poll_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="poll_round.id", index=True)
+    question: int
+    score: int | None = None
+    comment: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
+
+
+class PollResponse(SQLModel, table=True):
+    """A member answered one question of a round (not what they answered)."""
+
+    __tablename__ = "poll_response"
+    __table_args__ = (UniqueConstraint("round_id", "member_id", "question", name="uq_poll_response"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="poll_round.id")
+    member_id: int = Field(foreign_key="member.id")
+    question: int
+
+
+class PollRepository(Repository):
+    def start_round(self, started_at: datetime, closes_at: datetime) -> PollRound:
+        row = PollRound(started_at=started_at, closes_at=closes_at)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, round_id: int) -> PollRound | None:
+        return self.session.get(PollRound, round_id)
+
+    def last_round(self) -> PollRound | None:
+        return self.session.exec(select(PollRound).order_by(col(PollRound.started_at).desc())).first()
+
+    def has_answered(self, round_id: int, member_id: int, question: int) -> bool:
+        statement = select(PollResponse.id).where(
+            PollResponse.round_id == round_id,
+            PollResponse.member_id == member_id,
+            PollResponse.question == question,
+        )
+        return self.session.exec(statement).first() is not None
+
+    def answer(
+        self, round_id: int, member_id: int, question: int, *, score: int | None, comment: str | None = None
+    ) -> bool:
+        """Store the marker, then the anonymous answer; False (nothing written) when already answered."""
+        if self.has_answered(round_id, member_id, question):
+            return False
+        try:
+            with self.session.begin_nested():
+                self.session.add(PollResponse(round_id=round_id, member_id=member_id, question=question))
+                self.session.flush()
+        except IntegrityError:  # a concurrent double tap: the other one counted
+            return False
+        self.session.add(PollAnswer(round_id=round_id, question=question, score=score, comment=comment))
+        self.session.flush()
+        return True
+
+    def scores(self, round_ids: Sequence[int]) -> Sequence[tuple[int, int]]:
+        """(question, score) of every scored answer in the rounds."""
+        if not round_ids:
+            return []
+        statement = select(PollAnswer.question, PollAnswer.score).where(
+            col(PollAnswer.round_id).in_(round_ids), col(PollAnswer.score).is_not(None)
+        )
+        return [(q, int(s)) for q, s in self.session.exec(statement).all() if s is not None]
+
+    def comment_count(self, round_ids: Sequence[int]) -> int:
+        if not round_ids:
+            return 0
+        statement = select(func.count(col(PollAnswer.id))).where(
+            col(PollAnswer.round_id).in_(round_ids), PollAnswer.question == COMMENT
+        )
+        return int(self.session.exec(statement).one())

@@ -1,0 +1,52 @@
+"""Console uploads: ``/upload PATH [caption]`` typed, and a ``file`` object (name + base64) in JSONL."""
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console.inbound import BadLine, parse_jsonl, parse_typed
+from bot.core.types import ChatKind
+from tests.adapters.test_console import demo_db, run_console  # noqa: F401
+
+CSV = (
+    b"name,birth_date,gemeente,categories,urgency,description\n"
+    b"Pieter Fictief,,Waterdam,overlast,normaal,Fictief\n"
+)
+
+
+def test_typed_upload_reads_the_file_and_keeps_the_caption(tmp_path: Path):
+    path = tmp_path / "lijst.csv"
+    path.write_bytes(CSV)
+    incoming = parse_typed(f"/upload {path} /import politie", "procesmanager", [], None)
+    assert incoming.file is not None and incoming.file.name == "lijst.csv" and incoming.file.data == CSV
+    assert incoming.file.mime == "text/csv" and incoming.text == "/import politie"
+    bare = parse_typed(f"/upload {path}", "procesmanager", [], "triage-groep")
+    assert bare.text is None and bare.chat_kind == ChatKind.GROUP
+    with pytest.raises(BadLine, match="cannot read"):
+        parse_typed(f"/upload {tmp_path / 'missing.csv'}", "procesmanager", [], None)
+
+
+def test_jsonl_file_object_is_decoded_and_checked():
+    line = json.dumps({"user": "procesmanager", "text": "/import politie",
+                       "file": {"name": "l.csv", "data": base64.b64encode(CSV).decode()}})  # fmt: skip
+    incoming = parse_jsonl(line)
+    assert incoming.file is not None and incoming.file.data == CSV and incoming.text == "/import politie"
+    with pytest.raises(BadLine, match="base64"):
+        parse_jsonl(json.dumps({"user": "procesmanager", "file": {"name": "l.csv", "data": "%%%"}}))
+    with pytest.raises(BadLine, match='"name"'):
+        parse_jsonl(json.dumps({"user": "procesmanager", "file": "l.csv"}))
+
+
+def test_jsonl_console_runs_an_upload_to_its_dry_run(demo_db: str, tmp_path: Path):  # noqa: F811
+    data = base64.b64encode(CSV).decode()
+    lines = [
+        json.dumps(
+            {"user": "procesmanager", "text": "/import politie", "file": {"name": "l.csv", "data": data}}
+        )
+    ]
+    out, stderr, code = run_console(demo_db, lines, tmp_path)
+    assert code == 0, stderr
+    assert "Proefrun van l.csv (bron: Politie): 1 rijen -> 1 nieuwe signalen" in out[0]["text"]
+    assert [b["id"] for b in out[0]["buttons"]] == ["upload.import", "upload.cancel"]
