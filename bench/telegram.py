@@ -181,9 +181,7 @@ async def pacing(reminders: int, chats: int) -> tuple[float, int, float]:
             fake.enforce_limits()
             adapter = adapter_for(app, fake, TELEGRAM_LIMITS)
             await adapter.application.initialize()
-            dispatcher = Dispatcher(
-                app.uow, app.clock, app.catalogue, {"telegram": adapter.sender}, batch=reminders
-            )
+            dispatcher = Dispatcher(app.uow, app.clock, app.catalogue, {"telegram": adapter.sender})
             sent = 0
             for _ in range(10):  # bounded: retries (there should be none) come due within seconds
                 sent += await dispatcher.tick()
