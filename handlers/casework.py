@@ -86,6 +86,22 @@ def holder_text(uow: UnitOfWork, assignment: RegieAssignment | None) -> Text:
     )
 
 
+def holder_texts(uow: UnitOfWork, case_id: int) -> dict[str, Text]:
+    """``holder_text`` for every current regie holder of a case, in two queries (not five per holder)."""
+    holders = uow.regie.holders(case_id)
+    addresses = uow.identities.preferred_addresses([h.member_id for h in holders.values()])
+    texts: dict[str, Text] = {}
+    for kind, holder in holders.items():
+        address = addresses.get(holder.member_id)
+        texts[kind] = t(
+            "regie.holder",
+            organisation=holder.organisation_name or "?",
+            name=holder.member_name or "?",
+            reach=f"{address[0]}: @{address[1]}" if address else "-",
+        )
+    return texts
+
+
 def add_working_days(moment: datetime, days: int, tz: ZoneInfo) -> datetime:
     """``days`` working days (Monday to Friday) later, at the same local wall time, in UTC."""
     local = moment.astimezone(tz)

@@ -13,7 +13,7 @@ from bot.core.dates import format_date
 from handlers.casework import (
     CASE_CODE,
     add_working_days,
-    holder_text,
+    holder_texts,
     holds_regie,
     member_name,
     require_open,
@@ -54,11 +54,12 @@ def regie(msg: Incoming, ctx: Context) -> list[Reply]:
 def show_holders(ctx: Context, case: Case) -> list[Reply]:
     uow = ctx.uow
     assert case.id is not None
-    current = uow.regie.current(case.id)
+    holders = holder_texts(uow, case.id)
+    nobody = t("regie.nobody")
     lines: list[Text | str] = [
         t("regie.title", code=case.code),
-        t("casus.casusregie", holder=holder_text(uow, current.get(RegieKind.CASUSREGIE))),
-        t("casus.procesregie", holder=holder_text(uow, current.get(RegieKind.PROCESREGIE))),
+        t("casus.casusregie", holder=holders.get(RegieKind.CASUSREGIE, nobody)),
+        t("casus.procesregie", holder=holders.get(RegieKind.PROCESREGIE, nobody)),
     ]
     return present(ctx, lines, group_line=case_label(case))
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
@@ -22,6 +22,18 @@ from storage.cases import (
 from storage.models import Member
 from storage.names import name_key, surname_key
 from storage.repositories import Repository
+
+VISIBLE_CASE = select(Case).where(  # built once: every command that names a case runs it
+    Case.code == bindparam("code"),
+    exists().where(
+        col(CaseParticipant.case_id) == col(Case.id),
+        col(CaseParticipant.removed_at).is_(None),
+        or_(
+            col(CaseParticipant.member_id) == bindparam("member_id"),
+            col(CaseParticipant.organisation_id) == bindparam("organisation_id"),
+        ),
+    ),
+)
 
 
 class CaseRepository(Repository):
@@ -99,11 +111,9 @@ class CaseRepository(Repository):
 
     def visible_to(self, member_id: int, organisation_id: int, code: str) -> Case | None:
         """The case if the member is a deelnemer (in person or through their organisation); else None,
-        whether the code is unknown or the case is not theirs."""
-        case = self.by_code(code)
-        if case is None or case.id is None:
-            return None
-        return case if self.is_participant(case.id, member_id, organisation_id) else None
+        whether the code is unknown or the case is not theirs. One query."""
+        params = {"code": code, "member_id": member_id, "organisation_id": organisation_id}
+        return self.session.exec(VISIBLE_CASE, params=params).first()
 
     def of_member(self, member_id: int, *, limit: int = 20) -> Sequence[Case]:
         """Open cases where the member is a deelnemer in person, newest first."""

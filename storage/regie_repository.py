@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from storage.cases import (
@@ -16,7 +18,32 @@ from storage.cases import (
     RegieAssignment,
     RegieHandover,
 )
+from storage.models import Member, Organisation
 from storage.repositories import Repository
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds one kind of regie on a case now, with the names to show (None: the row is gone)."""
+
+    kind: str
+    member_id: int
+    member_name: str | None
+    organisation_name: str | None
+
+
+_RA: Table = RegieAssignment.__table__  # type: ignore[attr-defined]
+_M: Table = Member.__table__  # type: ignore[attr-defined]
+_O: Table = Organisation.__table__  # type: ignore[attr-defined]
+
+CURRENT_HOLDERS = (  # built once: every /regie and /casus answer runs it
+    sa_select(_RA.c.kind, _RA.c.member_id, _M.c.name, _O.c.name)
+    .select_from(
+        _RA.outerjoin(_M, _M.c.id == _RA.c.member_id).outerjoin(_O, _O.c.id == _RA.c.organisation_id)
+    )
+    .where(_RA.c.case_id == bindparam("case_id"), _RA.c.to_at.is_(None))
+    .order_by(_RA.c.id)
+)
 
 
 class RegieRepository(Repository):
@@ -26,6 +53,11 @@ class RegieRepository(Repository):
             RegieAssignment.case_id == case_id, col(RegieAssignment.to_at).is_(None)
         )
         return {row.kind: row for row in self.session.exec(statement).all()}
+
+    def holders(self, case_id: int) -> dict[str, Holder]:
+        """kind -> who holds it now, with their name and organisation's name, in one query."""
+        rows = self.session.execute(CURRENT_HOLDERS, {"case_id": case_id}).all()
+        return {row[0]: Holder(row[0], row[1], row[2], row[3]) for row in rows}
 
     def history(self, case_id: int) -> Sequence[RegieAssignment]:
         statement = (

@@ -153,6 +153,13 @@ RESOLVE_IDENTITY = (  # built once: the router runs it for every incoming messag
 )
 
 
+IDENTITIES_OF = (  # each member's identities, the one used last first (as ``of_member`` orders them)
+    sa_select(_I.c.member_id, _I.c.platform, _I.c.external_id, _I.c.last_used_at, _I.c.unreachable_at)
+    .where(_I.c.member_id.in_(bindparam("member_ids", expanding=True)))
+    .order_by(_I.c.member_id, _I.c.last_used_at.desc())
+)
+
+
 class IdentityRepository(Repository):
     def resolve(self, platform: str, external_id: str) -> ResolvedIdentity | None:
         rows = self.session.execute(
@@ -218,6 +225,17 @@ class IdentityRepository(Repository):
         identities = [i for i in self.of_member(member_id) if is_reachable(i)]
         return identities[0] if identities else None
 
+    def preferred_addresses(self, member_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """member id -> (platform, external id) of ``preferred`` for several members in one query."""
+        if not member_ids:
+            return {}
+        rows = self.session.execute(IDENTITIES_OF, {"member_ids": list(member_ids)}).all()
+        found: dict[int, tuple[str, str]] = {}
+        for member_id, platform, external_id, last_used_at, unreachable_at in rows:
+            if member_id not in found and reachable(last_used_at, unreachable_at):
+                found[member_id] = (platform, external_id)
+        return found
+
     def mark_unreachable(self, platform: str, external_id: str, at: datetime) -> Identity | None:
         """The user blocked the bot on this platform; returns the identity when it was reachable until now."""
         identity = self.find(platform, external_id)
@@ -231,8 +249,10 @@ class IdentityRepository(Repository):
 
 def is_reachable(identity: Identity) -> bool:
     """Not blocked, or used again since (a member who writes to the bot again has unblocked it)."""
-    blocked = identity.unreachable_at
-    used = identity.last_used_at
+    return reachable(identity.last_used_at, identity.unreachable_at)
+
+
+def reachable(used: datetime | None, blocked: datetime | None) -> bool:
     return blocked is None or (used is not None and used > blocked)
 
 

@@ -172,3 +172,32 @@ def test_an_unexpected_sender_error_is_retried_and_does_not_stall_the_batch(data
     asyncio.run(dispatcher.tick())
     assert [key for _, _, key in sender.sent] == [f"test:{b}:0", f"test:{a}:0"]
     engine.dispose()
+
+
+def test_a_backlog_larger_than_a_batch_drains_in_one_tick_in_order(database_url):
+    engine = engine_for(database_url)
+    (a, b, c), _ = add_members(engine, 3)
+    bulk_outbox(engine, rows_for([a, b, c], 3))
+    sender = Recorder()
+    dispatcher = make_dispatcher(engine, FixedClock(T0), {"telegram": sender}, batch=2)
+
+    assert asyncio.run(dispatcher.tick()) == 9  # five claims of at most 2 rows in one tick
+    assert statuses(engine) == {"sent": 9}
+    for member in (a, b, c):
+        keys = [key for _, _, key in sender.sent if key.startswith(f"test:{member}:")]
+        assert keys == [f"test:{member}:{i}" for i in range(3)]
+    assert asyncio.run(dispatcher.tick()) == 0
+    engine.dispose()
+
+
+def test_while_draining_a_row_waiting_for_a_retry_holds_back_only_its_recipient(database_url):
+    engine = engine_for(database_url)
+    (a, b), _ = add_members(engine, 2)
+    bulk_outbox(engine, rows_for([a, b], 3))
+    sender = FailFirst({f"test:{a}:0"})
+    dispatcher = make_dispatcher(engine, FixedClock(T0), {"telegram": sender}, batch=2)
+
+    assert asyncio.run(dispatcher.tick()) == 3  # b's three rows over several claims; a's wait for a:0
+    assert [key for _, _, key in sender.sent] == [f"test:{b}:{i}" for i in range(3)]
+    assert statuses(engine) == {"sent": 3, "pending": 3}
+    engine.dispose()
