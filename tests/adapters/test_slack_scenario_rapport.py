@@ -31,7 +31,8 @@ async def test_rapport_in_a_dm_posts_the_summary_and_uploads_the_chart_and_the_c
         [summary] = bot.fake.posted(f"D{MANAGER}")
         text = str(summary.params["text"])
         assert text.startswith("Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — alle gemeenten")
-        assert "Huisverboden en verlengingen: niet beschikbaar" in text
+        assert "Huisverboden en verlengingen, huisverboden opgelegd: 0 (vorig kwartaal 0)" in text
+        assert "niet beschikbaar" not in text
         # the summary first, then the two files, in the order the handler returned them
         methods = [c.method for c in bot.fake.calls if c.method != "auth.test"]
         assert methods.index("chat.postMessage") < methods.index("files.getUploadURLExternal")
@@ -40,7 +41,7 @@ async def test_rapport_in_a_dm_posts_the_summary_and_uploads_the_chart_and_the_c
         assert (chart.filename, chart.channel) == ("rapport-2026Q4.png", f"D{MANAGER}")
         assert chart.data[:8] == PNG_MAGIC and 10_000 < len(chart.data) < 2_000_000
         image = Image.open(io.BytesIO(chart.data))
-        assert image.format == "PNG" and image.size == (1200, 900)
+        assert image.format == "PNG" and image.size == (1200, 1350)
 
         assert (table.filename, table.channel) == ("rapport-2026Q4.csv", f"D{MANAGER}")
         rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 
+from sqlmodel import select
+
 from bot.core import CommandGroup, Context, Incoming, Reply
+from storage.uploads import PendingUpload
 from tests.adapters.telegram_support import running_bot
 from tests.harness import Chat
 
@@ -57,9 +60,18 @@ async def test_a_document_over_the_cap_is_refused_without_fetching_it(sqlite_cha
         assert event.outcome == "refused"
 
 
-async def test_a_document_without_a_command_gets_the_usual_hint(sqlite_chat: Chat) -> None:
+async def test_a_document_without_a_command_goes_to_the_csv_import(sqlite_chat: Chat) -> None:
+    """A procesmanager's CSV without a caption reaches the upload handler (the chat import of issue 10),
+    which asks for the source with buttons; nothing is imported yet."""
     async with running_bot(sqlite_chat, extra=[upload_group]) as bot:
         bot.link("procesmanager", USER)
         await bot.fake.push_document(USER, USER, CSV, filename="lijst.csv")
         reply = await bot.fake.wait_for(lambda c: c.method == "sendMessage" and c.ok)
-    assert "/help" in reply.params["text"]
+    assert reply.params["text"] == "Ik heb lijst.csv ontvangen. Van welke partner komen deze signalen?"
+    keyboard = reply.params["reply_markup"]["inline_keyboard"]
+    labels = [button["text"] for row in keyboard for button in row]
+    assert any("olitie" in label for label in labels), labels
+    assert len(bot.fake.downloads) == 1
+    with sqlite_chat.app.uow() as uow:
+        (pending,) = uow.session.exec(select(PendingUpload)).all()
+        assert pending.file_name == "lijst.csv" and pending.content == CSV

@@ -77,7 +77,7 @@ def test_downgrade_decrypts_and_upgrade_encrypts_existing_rows(
     chat.app.engine.dispose()
     config = migrate.alembic_config(fresh_url, encryption_key=TEST_ENCRYPTION_KEY)
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", "")  # the key comes from the caller, not the environment
-    command.downgrade(config, "0007")
+    command.downgrade(config, "0009")  # the revision before 0010
     engine = create_engine(fresh_url)
     with engine.connect() as connection:
         births = [str(v) for v in connection.execute(text("SELECT birth_date FROM subject")).scalars()]
@@ -95,7 +95,7 @@ def test_downgrade_decrypts_and_upgrade_encrypts_existing_rows(
         "KETENBOT_ENCRYPTION_KEY is not set: refusing to start (personal data is stored encrypted)"
     )
     engine = create_engine(fresh_url)
-    assert migrate.current_revision(engine) == "0007"
+    assert migrate.current_revision(engine) == "0009"
     engine.dispose()
 
     migrate.upgrade(fresh_url, encryption_key=TEST_ENCRYPTION_KEY)
