@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage.absence import Absence
 from storage.models import Identity, Member
-from storage.repositories import is_reachable
+from storage.reachability import preferred_identities
 
 
 def last_named_deputies(session: Session, member_ids: Collection[int]) -> dict[int, tuple[Identity, Member]]:
@@ -35,15 +35,7 @@ def last_named_deputies(session: Session, member_ids: Collection[int]) -> dict[i
         for m in session.exec(select(Member).where(col(Member.id).in_(set(chosen.values())))).all()
         if m.active
     }
-    identities = session.exec(
-        select(Identity)
-        .where(col(Identity.member_id).in_(deputies))
-        .order_by(col(Identity.last_used_at).desc(), col(Identity.id).desc())
-    ).all()
-    preferred: dict[int, Identity] = {}
-    for identity in identities:
-        if is_reachable(identity):
-            preferred.setdefault(identity.member_id, identity)
+    preferred = preferred_identities(session, [i for i in deputies if i is not None])
     return {
         member_id: (preferred[deputy_id], deputies[deputy_id])
         for member_id, deputy_id in chosen.items()

@@ -20,9 +20,10 @@ from sqlmodel import col, select
 from storage import outbox_claim
 from storage.absence import Absence
 from storage.deputies import last_named_deputies
-from storage.models import GroupChat, Identity, Member, OutboxMessage, OutboxStatus
+from storage.models import GroupChat, Member, OutboxMessage, OutboxStatus
 from storage.outbox_claim import recipient_of
-from storage.repositories import Repository, is_reachable
+from storage.reachability import preferred_identities
+from storage.repositories import Repository
 
 ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
 
@@ -243,15 +244,7 @@ class OutboxRepository(Repository):
                     select(Member.id, Member.name, Member.language).where(col(Member.id).in_(lookup))
                 ).all()
             }
-            identities = self.session.exec(
-                select(Identity)
-                .where(col(Identity.member_id).in_(lookup))
-                .order_by(col(Identity.last_used_at).desc(), col(Identity.id).desc())
-            ).all()
-            preferred: dict[int, Identity] = {}
-            for identity in identities:
-                if is_reachable(identity):
-                    preferred.setdefault(identity.member_id, identity)
+            preferred = preferred_identities(self.session, lookup)
             for member_id in member_ids:
                 target = deputies.get(member_id, member_id)
                 reached = preferred.get(target)

@@ -23,6 +23,7 @@ from storage.models import (
     MemberRole,
     Organisation,
 )
+from storage.reachability import is_reachable, reachable
 
 
 class Repository:
@@ -245,15 +246,6 @@ class IdentityRepository(Repository):
         self.session.add(identity)
         self.session.flush()
         return identity
-
-
-def is_reachable(identity: Identity) -> bool:
-    """Not blocked, or used again since (a member who writes to the bot again has unblocked it)."""
-    return reachable(identity.last_used_at, identity.unreachable_at)
-
-
-def reachable(used: datetime | None, blocked: datetime | None) -> bool:
-    return blocked is None or (used is not None and used > blocked)
 
 
 class InviteRepository(Repository):
