@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.core.mentions import render_mentions, slack_mention
 from bot.core.types import RenderedButton
 
 Block = dict[str, Any]
@@ -22,8 +23,10 @@ ACTION_SUFFIX = "#"  # our action id + "#<index>" when the same id appears twice
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack treats as markup in message text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape the three characters Slack treats as markup in message text; then a member's mention (from
+    ``bot.core.mentions``, never from user text) becomes Slack's own ``<@U910>``."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return render_mentions(escaped, slack_mention)
 
 
 def plain(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict[str, Any]:
