@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import Context, MemberView, Text, UserError, t
+from bot.core.mentions import mention
 from storage.cases import Case, CaseStatus, RegieAssignment, RegieKind
 from storage.uow import UnitOfWork
 
@@ -67,11 +68,18 @@ def member_name(uow: UnitOfWork, member_id: int | None) -> str:
 
 
 def reach(uow: UnitOfWork, member_id: int) -> str:
-    """How to reach a member in chat: their preferred identity."""
+    """How to reach a member in chat: a mention of their preferred identity, which each reader sees as
+    their platform can use it (a Slack mention on Slack, the handle on the console, else "via Telegram")."""
     identity = uow.identities.preferred(member_id)
     if identity is None:
         return "-"
-    return f"{identity.platform}: @{identity.external_id}"
+    return mention(identity.platform, identity.external_id)
+
+
+def organisation_name(uow: UnitOfWork, member_id: int) -> str:
+    member = uow.members.get(member_id)
+    organisation = uow.organisations.get(member.organisation_id) if member is not None else None
+    return organisation.name if organisation else "?"
 
 
 def holder_text(uow: UnitOfWork, assignment: RegieAssignment | None) -> Text:

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
-from handlers.casework import CASE_CODE, reach
+from handlers.casework import CASE_CODE, organisation_name, reach
 from storage.cases import Case
 from storage.flows import InfoAnswer, InfoRequest, InfoStatus
 from storage.models import Role
@@ -141,6 +141,7 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
                 ref=ref,
                 query=request.query,
                 name=member.name,
+                organisation=organisation_name(uow, member.id),
                 reach=reach(uow, member.id),
             )
             if answer == InfoAnswer.KNOWN

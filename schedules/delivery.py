@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.core.context import decode_reply
 from bot.core.i18n import Catalogue, t
+from bot.core.mentions import resolve as resolve_mentions
 from bot.core.types import Outgoing, RenderedButton
 from storage.models import OutboxMessage
 from storage.outbox import Address
@@ -75,7 +76,7 @@ def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
         text = catalogue.render(t(key, name=delivery.on_behalf_of), language) + "\n" + text
     return Outgoing(
         platform=delivery.platform or "",
-        text=text,
+        text=resolve_mentions(text, delivery.platform or ""),
         chat_id=delivery.chat_id,
         user_id=delivery.user_id,
         buttons=[RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in reply.buttons],

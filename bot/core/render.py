@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.forms import FormEngine
 from bot.core.i18n import Catalogue
+from bot.core.mentions import resolve
 from bot.core.pickers import date_suggestions
 from bot.core.types import ChatKind, FieldView, FormView, Outgoing, RenderedButton, Reply, Target
 
@@ -23,7 +24,7 @@ class Renderer:
         direct = reply.target == Target.DIRECT or incoming.chat_kind == ChatKind.DIRECT
         return Outgoing(
             platform=incoming.platform,
-            text=self.catalogue.render(reply.text, language),
+            text=resolve(self.catalogue.render(reply.text, language), incoming.platform),
             chat_id=incoming.chat_id if reply.target == Target.SAME_CHAT else None,
             user_id=incoming.user_id if direct else None,
             buttons=buttons,

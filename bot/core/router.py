@@ -18,6 +18,7 @@ from bot.core.errors import UserError
 from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
+from bot.core.mentions import END, MIDDLE, START
 from bot.core.metrics import Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
@@ -251,6 +252,9 @@ def describe(incoming: Incoming) -> tuple[str, str]:
     return "text", "-"
 
 
+MARKERS = frozenset(START + MIDDLE + END)  # a member mention's markers (bot.core.mentions): never typed
+
+
 def check_input(incoming: Incoming, config: CoreConfig) -> None:
     if incoming.file is not None and incoming.file.byte_size > config.max_upload_bytes:
         raise UserError("core.upload_too_large", limit_mb=config.max_upload_bytes // (1024 * 1024))
@@ -258,7 +262,7 @@ def check_input(incoming: Incoming, config: CoreConfig) -> None:
     for text in texts:
         if len(text) > config.max_text_length:
             raise UserError("core.too_long", limit=config.max_text_length, length=len(text))
-        if any((ord(ch) < 32 and ch not in "\n\t\r") or ord(ch) == 127 for ch in text):
+        if any((ord(ch) < 32 and ch not in "\n\t\r") or ord(ch) == 127 or ch in MARKERS for ch in text):
             raise UserError("core.control_characters")
 
 

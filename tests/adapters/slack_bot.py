@@ -168,13 +168,22 @@ class SlackBot:
 
     async def press(self, user: str, message: Call, action_id: str, value: str) -> Call:
         """Press the button (``action_id``, ``value``) on a message the bot posted; the chat.update
-        it caused."""
+        it caused. Slack sends the pressed message along as the bot posted it (``message``: an older
+        copy of it when the test keeps one, as a person whose screen was not refreshed yet)."""
         [button] = [b for b in buttons_of(message) if (b["action_id"], b.get("value")) == (action_id, value)]
         channel, ts = str(message.response["channel"]), str(message.response["ts"])
         before = len(self.fake.called("chat.update"))
-        status, _ = await self.post(
-            block_actions_body(user, channel, button["action_id"], value, message_ts=ts)
+        body = block_actions_body(
+            user,
+            channel,
+            button["action_id"],
+            value,
+            message_ts=ts,
+            message_text=str(message.params.get("text") or ""),
+            message_blocks=list(message.params.get("blocks") or []),
+            label=str(button["text"]["text"]),
         )
+        status, _ = await self.post(body)
         assert status == 200
         calls = await self.fake.wait_for(lambda: self.fake.called("chat.update")[before:])
         return calls[0]
@@ -226,6 +235,15 @@ class SlackBot:
         assert status == 200
         await self.replies(f"D{user}")
         self.fake.calls.clear()
+
+
+def current(fake: FakeSlack, message: Call) -> Call:
+    """The latest version of a posted message: its last chat.update, else the post itself."""
+    channel, ts = message.response["channel"], message.response["ts"]
+    updates = [
+        c for c in fake.called("chat.update") if (c.params["channel"], c.params["ts"]) == (channel, ts)
+    ]
+    return updates[-1] if updates else message
 
 
 def buttons_of(message: Call) -> list[dict[str, Any]]:

@@ -55,7 +55,7 @@ async def test_known_reaches_the_asker_with_whom_to_call_and_no_case_content(cha
         answers = [t for t in to_partner(bot) if t.startswith(f"Antwoord op {ref}")]
         assert answers == [
             f"Antwoord op {ref} ('Jan de Vries'): bekend bij het Veiligheidshuis, neem contact op met "
-            f"Anouk de Wit (slack: @{MANAGER})."
+            f"Anouk de Wit (Zorg- en Veiligheidshuis Rivierland, <@{MANAGER}>)."
         ]
         everything = "\n".join(to_partner(bot))
         for secret in SECRETS:

@@ -81,6 +81,15 @@ async def test_naar_triage_puts_it_in_the_queue_and_aan_partner_explains_the_com
         ref = f"S-{signal_id}"
         hint = await bot.press(MANAGER, alert, "mutatie.partner", str(signal_id))
         assert f"/mutatie {ref} @partner" in hint.params["text"]  # nothing decided yet: a hint
+        # the alert keeps its description (as on Telegram), then the choice and the hint; no buttons
+        blocks = hint.params["blocks"]
+        assert blocks[: len(alert.params["blocks"]) - 1] == alert.params["blocks"][:-1]
+        assert "&amp; zijn buren" in blocks[0]["text"]["text"] and "&amp; zijn buren" in hint.params["text"]
+        assert blocks[-2] == {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": "→ *Aan partner overdragen*"}],
+        }
+        assert f"/mutatie {ref} @partner" in blocks[-1]["text"]["text"] and buttons_of(hint) == []
 
         update = await bot.press(MANAGER, alert, "mutatie.triage", str(signal_id))
         assert f"Mutatie {ref} staat in de triagewachtrij." in update.params["text"]

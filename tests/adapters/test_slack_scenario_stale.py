@@ -64,6 +64,11 @@ async def test_the_digest_reaches_procesregie_with_its_buttons_and_each_press_an
         mdo = await bot.press(MANAGER, message, "stale.mdo", CODE)
         assert mdo.params["ts"] == message.response["ts"]
         assert f"Plan een MDO voor {CODE}" in mdo.params["text"]
+        # the digest is kept (as on Telegram): its list, then what was chosen and the hint; no buttons
+        kept = section_texts(mdo)
+        assert kept[0] == section_texts(message)[0] and f"{CODE} (J.d.V.)" in kept[0]
+        assert chosen(mdo) == "→ *MDO plannen*" and f"Plan een MDO voor {CODE}" in kept[-1]
+        assert buttons_of(mdo) == []
         assert (
             f"/actie {CODE} MDO plannen @wie &lt;datum&gt;" in mdo.params["text"]
         )  # escaped: shown literally
@@ -109,3 +114,15 @@ async def test_with_two_stale_cases_each_button_answers_for_its_own_case(chat: C
         second = buttons[3]
         answered = await bot.press(MANAGER, message, second["action_id"], "VH-2026-0003")
         assert "Voeg een actie toe met /actie VH-2026-0003" in answered.params["text"]
+        listed = "\n".join(section_texts(answered))
+        assert f"{CODE} (J.d.V.)" in listed and "VH-2026-0003" in listed  # both cases still listed
+        assert chosen(answered) == "→ *Actie toevoegen*"
+
+
+def section_texts(message: Call) -> list[str]:
+    return [str(b["text"]["text"]) for b in message.params["blocks"] if b["type"] == "section"]
+
+
+def chosen(message: Call) -> str:
+    [line] = [e["text"] for b in message.params["blocks"] if b["type"] == "context" for e in b["elements"]]
+    return str(line)

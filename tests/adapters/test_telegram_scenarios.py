@@ -81,7 +81,7 @@ async def test_regie_in_a_group_shows_code_and_initials_and_in_a_dm_names_and_co
         "https://t.me/ketenbot_test?start=d-"
     )
     for text in (details["text"], direct["text"]):
-        assert "Casusregie: Gemeente Waterdam — Fatima el Idrissi (console: @regisseur)" in text
+        assert "Casusregie: Gemeente Waterdam — Fatima el Idrissi (via console)" in text
         assert "Anouk de Wit" in text
     assert buttons(direct) == []  # a direct chat needs no link to itself
     with chat.app.uow() as uow:

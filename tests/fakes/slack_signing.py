@@ -116,6 +116,8 @@ def block_actions_body(
     block_id: str = "actions",
     response_url: str = UNSET_RESPONSE_URL,
     message_text: str = "",
+    message_blocks: list[dict[str, Any]] | None = None,
+    label: str | None = None,
 ) -> bytes:
     """A button click on a bot message, as ``payload=<json>`` (interactivity request)."""
     payload: dict[str, Any] = {
@@ -141,7 +143,7 @@ def block_actions_body(
             "ts": message_ts,
             "user": BOT_USER_ID,
             "bot_id": BOT_ID,
-            "blocks": [],
+            "blocks": message_blocks or [],
         },
         "state": {"values": {}},
         "response_url": response_url,
@@ -150,7 +152,7 @@ def block_actions_body(
                 "type": "button",
                 "action_id": action_id,
                 "block_id": block_id,
-                "text": {"type": "plain_text", "text": value, "emoji": True},
+                "text": {"type": "plain_text", "text": value if label is None else label, "emoji": True},
                 "value": value,
                 "action_ts": _action_ts(),
             }

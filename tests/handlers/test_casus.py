@@ -15,7 +15,7 @@ def test_a_deelnemer_sees_summary_regie_deelnemers_and_timeline(chat: Chat):
     for expected in (
         "Casus VH-2026-0001 — actief (top-X/casusoverleg)",
         "Betrokkenen: Jan de Vries (12-03-1985)",
-        "Casusregie: Gemeente Waterdam — Fatima el Idrissi (console: @regisseur)",
+        "Casusregie: Gemeente Waterdam — Fatima el Idrissi (@regisseur)",
         "Procesregie: Zorg- en Veiligheidshuis Rivierland — Anouk de Wit",
         "GGZ Rivierland (hele organisatie)",
         "Open acties: 2 (waarvan 1 te laat)",

@@ -34,7 +34,7 @@ def test_the_asker_who_may_not_see_the_case_learns_only_known_and_whom_to_call(c
     to_asker = [m.text for m in chat.deliver() if m.user_id == "woonstede"]
     assert to_asker == [
         "Antwoord op I-2 ('jan de vries'): bekend bij het Veiligheidshuis, neem contact op met "
-        "Anouk de Wit (console: @procesmanager)."
+        "Anouk de Wit (Zorg- en Veiligheidshuis Rivierland, @procesmanager)."
     ]
     everything = asked + "\n".join(to_asker)
     for secret in ("VH-2026", "J.d.V.", "Woonplek", "Schuldhulp", "topx", "actief", "Fatima", "GGZ"):

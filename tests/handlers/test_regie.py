@@ -16,8 +16,8 @@ def outbox_keys(chat: Chat, prefix: str) -> dict[str, str]:
 
 def test_regie_names_both_holders_and_how_to_reach_them(chat: Chat):
     text = chat.say("/regie VH-2026-0001", user="reclassering")
-    assert "Casusregie: Gemeente Waterdam — Fatima el Idrissi (console: @regisseur)" in text
-    assert "Procesregie: Zorg- en Veiligheidshuis Rivierland — Anouk de Wit (console: @procesmanager)" in text
+    assert "Casusregie: Gemeente Waterdam — Fatima el Idrissi (@regisseur)" in text
+    assert "Procesregie: Zorg- en Veiligheidshuis Rivierland — Anouk de Wit (@procesmanager)" in text
     assert "Casusregie: nog niemand" in chat.say("/regie VH-2026-0003", user="wijkagent")
 
 

@@ -156,7 +156,11 @@ class SlackAdapter:
             return
         replies = await self.run(incoming)
         ref = inbound.press_location(body)[1]
-        await self.deliver(replies, incoming, trigger_id=body.get("trigger_id"), ref=ref)
+        pressed = body.get("message") or {}
+        label = str(((body.get("actions") or [{}])[0].get("text") or {}).get("text") or "")
+        await self.deliver(
+            replies, incoming, trigger_id=body.get("trigger_id"), ref=ref, pressed=pressed, label=label
+        )
         if changes_home(incoming.action_id or ""):
             await self.publish_home(incoming.user_id, home_chat(incoming))
 
@@ -265,9 +269,16 @@ class SlackAdapter:
         *,
         trigger_id: str | None = None,
         ref: MessageRef | None = None,
+        pressed: Body | None = None,
+        label: str = "",
     ) -> None:
         """Put the router's replies on Slack: a form as a modal (when a trigger id allows), the first reply
-        to a pressed message in its place, the rest as messages (direct ones via conversations.open)."""
+        to a pressed message on it, the rest as messages (direct ones via conversations.open).
+
+        The first reply replaces the pressed message when it is an update of it (``in_place``: a checklist
+        ticked off) or a form's next step. Otherwise the pressed message keeps its text, loses its buttons
+        and gets "→ choice" and the reply under it, as on Telegram (a digest keeps its list, an alert its
+        description)."""
         pending = list(replies)
         at = next((i for i, m in enumerate(pending) if m.form is not None), None)
         if at is not None and trigger_id and await self.open_modal(pending[at], incoming, trigger_id):
@@ -276,7 +287,10 @@ class SlackAdapter:
         unreachable: set[str] = set()
         for message in pending:
             if ref is not None and ref.ts and message.chat_id == ref.channel:
-                await self.outbound.update(ref, message)
+                if keeps_pressed(message, pressed, label) and pressed is not None:
+                    await self.outbound.mark_answered(ref, pressed, label, message)
+                else:
+                    await self.outbound.update(ref, message)
                 ref = None
                 continue
             await self.post(message, incoming, unreachable)
@@ -336,6 +350,12 @@ class SlackAdapter:
 
 def field_errors(replies: Sequence[Outgoing]) -> dict[str, str] | None:
     return next((dict(m.form.errors) for m in replies if m.form is not None and m.form.errors), None)
+
+
+def keeps_pressed(message: Outgoing, pressed: Body | None, label: str) -> bool:
+    """Whether a press's reply goes under the pressed message (kept) rather than in its place."""
+    has_text = any(b.get("type") != "actions" for b in (pressed or {}).get("blocks") or [])
+    return has_text and bool(label) and not message.in_place and message.form is None
 
 
 def changes_home(action_id: str) -> bool:

@@ -6,9 +6,10 @@ escaping them means nobody can inject a mention, a broadcast or a disguised link
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.core.mentions import render_mentions, slack_mention
 from bot.core.types import RenderedButton
 
 Block = dict[str, Any]
@@ -17,12 +18,15 @@ SECTION_LIMIT = 3000  # characters of text in one section block
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 ACTIONS_PER_BLOCK = 25
+MAX_BLOCKS = 50  # blocks in one message
 ACTION_SUFFIX = "#"  # our action id + "#<index>" when the same id appears twice in a message
 
 
 def escape(text: str) -> str:
-    """Escape the three characters Slack treats as markup in message text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape the three characters Slack treats as markup in message text; then a member's mention (from
+    ``bot.core.mentions``, never from user text) becomes Slack's own ``<@U910>``."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return render_mentions(escaped, slack_mention)
 
 
 def plain(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict[str, Any]:
@@ -90,6 +94,21 @@ def button_blocks(buttons: Sequence[RenderedButton], block_prefix: str = "action
 
 def message_blocks(text: str, buttons: Sequence[RenderedButton] = ()) -> list[Block]:
     return text_blocks(text) + button_blocks(buttons)
+
+
+def answered_blocks(
+    pressed: Mapping[str, Any], label: str, reply: str, buttons: Sequence[RenderedButton]
+) -> tuple[list[Block], str]:
+    """The pressed message (``pressed``: Slack's copy of it in the interaction) kept, without its buttons
+    (no double taps), plus "→ *label*" and the reply: as Telegram keeps the question and what was chosen.
+    Returns the blocks and the fallback text (the reply first gives way to nothing: the original is cut)."""
+    kept = [b for b in pressed.get("blocks") or [] if b.get("type") != "actions"]
+    chosen: Block = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"→ *{escape(label)}*"}]}
+    tail = [chosen, *message_blocks(reply, buttons)] if reply or buttons else [chosen]
+    kept = kept[: max(0, MAX_BLOCKS - len(tail))]
+    ending = f"\n\n→ {escape(label)}" + (f"\n\n{escape(reply)}" if reply else "")
+    original = str(pressed.get("text") or "")[: max(0, SECTION_LIMIT - len(ending))]
+    return [*kept, *tail], (original + ending)[:SECTION_LIMIT]
 
 
 def fallback_text(text: str) -> str:

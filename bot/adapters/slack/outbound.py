@@ -8,6 +8,7 @@ ephemeral notes, direct messages (``conversations.open``) and files (``files_upl
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.inbound import MessageRef
-from bot.adapters.slack.markup import escape, fallback_text, message_blocks
+from bot.adapters.slack.markup import answered_blocks, escape, fallback_text, message_blocks
 from bot.core.pacing import SLACK_LIMITS, Limit, Limits, Pacer
 from bot.core.sending import SendError
 from bot.core.types import Outgoing
@@ -152,6 +153,15 @@ class SlackOutbound:
             text=fallback_text(message.text),
             blocks=message_blocks(message.text, message.buttons),
         )
+        if message.file is not None:
+            await self.upload(ref.channel, message, comment=None)
+
+    async def mark_answered(
+        self, ref: MessageRef, pressed: Mapping[str, Any], label: str, message: Outgoing
+    ) -> None:
+        """Keep the pressed message, drop its buttons, and add the choice and the (short) reply under it."""
+        blocks, text = answered_blocks(pressed, label, message.text, message.buttons)
+        await self.client.chat_update(channel=ref.channel, ts=ref.ts, text=text, blocks=blocks)
         if message.file is not None:
             await self.upload(ref.channel, message, comment=None)
 
