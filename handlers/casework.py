@@ -105,7 +105,7 @@ def holder_texts(uow: UnitOfWork, case_id: int) -> dict[str, Text]:
             "regie.holder",
             organisation=holder.organisation_name or "?",
             name=holder.member_name or "?",
-            reach=f"{address[0]}: @{address[1]}" if address else "-",
+            reach=mention(*address) if address else "-",
         )
     return texts
 
