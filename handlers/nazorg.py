@@ -9,14 +9,15 @@ changes nothing.
 
 from __future__ import annotations
 
-from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, UserError, t
 from bot.core.dates import format_date
 from handlers.casework import holds_regie, split_code, visible_case
 from handlers.nazorg_text import TICK, checklist_lines, item_label, parse_item, parse_status, tick_buttons
 from handlers.privacy import case_label, present
 from storage.cases import Case
 from storage.detention import Detention
-from storage.nazorg import NazorgItemKind, NazorgStatus
+from storage.nazorg import NazorgItem, NazorgItemKind, NazorgStatus
+from storage.uow import UnitOfWork
 
 group = CommandGroup("nazorg")
 
@@ -76,11 +77,7 @@ def change(
         assert case.id is not None
         detention = _detention(ctx, case)
         assert detention.id is not None
-        item = uow.nazorg.item(detention.id, kind)
-        if item is None:
-            raise UserError("nazorg.no_checklist")
-        if item.owner_id != member.id and not holds_regie(uow, case, member):
-            raise UserError("nazorg.not_allowed", item=item_label(kind), code=case.code)
+        item = _changeable_item(uow, case, detention.id, kind, member)
         if handle is not None:
             if not holds_regie(uow, case, member):
                 raise UserError("nazorg.regie_only_owner", code=case.code)
@@ -133,11 +130,7 @@ def tick(msg: Incoming, ctx: Context) -> Reply:
             uow.commit()
             raise UserError("release.not_found")
         assert detention.id is not None
-        item = uow.nazorg.item(detention.id, kind)
-        if item is None:
-            raise UserError("nazorg.no_checklist")
-        if item.owner_id != member.id and not holds_regie(uow, case, member):
-            raise UserError("nazorg.not_allowed", item=item_label(kind), code=case.code)
+        item = _changeable_item(uow, case, detention.id, kind, member)
         if item.status == NazorgStatus.OPEN:
             item.status, item.updated_by, item.updated_at = NazorgStatus.GEREGELD, member.id, ctx.clock.now()
             uow.nazorg.save(item)
@@ -147,3 +140,15 @@ def tick(msg: Incoming, ctx: Context) -> Reply:
         reply = checklist_reply(ctx, case, detention, in_place=True)
         uow.commit()
     return reply
+
+
+def _changeable_item(
+    uow: UnitOfWork, case: Case, detention_id: int, kind: NazorgItemKind, member: MemberView
+) -> NazorgItem:
+    """The checklist item, when this member may change it: its owner or a regie holder of the case."""
+    item = uow.nazorg.item(detention_id, kind)
+    if item is None:
+        raise UserError("nazorg.no_checklist")
+    if item.owner_id != member.id and not holds_regie(uow, case, member):
+        raise UserError("nazorg.not_allowed", item=item_label(kind), code=case.code)
+    return item
