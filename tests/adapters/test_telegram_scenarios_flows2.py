@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import col, func, select
 
@@ -152,3 +153,21 @@ async def test_casus_log_in_a_dm_and_in_a_group_only_a_short_line(chat: Chat) ->
     assert private.startswith(f"Toegangslog van {CODE} (") and "Bram Kuipers" in private
     assert f"Alleen wie de procesregie van {CODE} heeft" in not_yours and "Toegangslog" not in not_yours
     assert len(bot.fake.sent_messages(WIJKAGENT)) == 1  # nothing sent privately to the deelnemer
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a refused press still edits the pressed message ('→ choice', keyboard dropped); "
+    "Outgoing does not say a reply is a refusal, so the adapter cannot tell",
+)
+async def test_a_refused_press_in_a_group_leaves_the_triage_item_and_its_buttons(chat: Chat) -> None:
+    manager, partner, group = 7711, 7712, -4711
+    async with running_bot(chat) as bot:
+        bot.link("procesmanager2", manager)
+        bot.link("wijkagent", partner)
+        queue = await bot.messages(manager, "/triage", 4, chat=group)
+        item = queue[1]
+        (refused,) = await bot.press(partner, item, "top-X")
+        assert refused["text"] == "Deze knop is niet voor jouw rol bedoeld."
+        after = bot.fake.messages[(group, item["message_id"])]
+    assert after["text"] == item["text"] and buttons(after) == buttons(item)  # nothing was decided
