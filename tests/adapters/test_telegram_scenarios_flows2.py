@@ -14,6 +14,7 @@ from sqlmodel import col, func, select
 
 from schedules.stale import run_stale_watchdog
 from storage.cases import Action, Signal
+from storage.uploads import PendingUpload
 from tests.adapters.telegram_support import TelegramBot, buttons, running_bot
 from tests.fakes.telegram_updates import JSON
 from tests.harness import Chat
@@ -171,3 +172,21 @@ async def test_a_refused_press_in_a_group_leaves_the_triage_item_and_its_buttons
         assert refused["text"] == "Deze knop is niet voor jouw rol bedoeld."
         after = bot.fake.messages[(group, item["message_id"])]
     assert after["text"] == item["text"] and buttons(after) == buttons(item)  # nothing was decided
+
+
+async def test_a_csv_from_a_partner_or_in_a_group_is_refused_and_nothing_is_kept(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        bot.link("procesmanager", MANAGER)
+        bot.link("wijkagent", WIJKAGENT)
+        before = signal_count(chat)
+        await bot.fake.push_document(WIJKAGENT, WIJKAGENT, CSV, filename="lijst.csv")
+        await bot.fake.wait_until(lambda: bool(bot.fake.sent_messages(WIJKAGENT)))
+        await bot.fake.push_document(MANAGER, GROUP, CSV, filename="lijst.csv", chat_type="group")
+        await bot.fake.wait_until(lambda: bool(bot.fake.sent_messages(GROUP)))
+        (by_partner,) = bot.fake.sent_messages(WIJKAGENT)
+        (in_group,) = bot.fake.sent_messages(GROUP)
+    assert "Alleen procesmanagers" in by_partner["text"] and buttons(by_partner) == []
+    assert "alleen aan in een direct gesprek" in in_group["text"] and buttons(in_group) == []
+    assert signal_count(chat) == before
+    with chat.app.uow() as uow:
+        assert uow.session.exec(select(func.count()).select_from(PendingUpload)).one() == 0
