@@ -33,6 +33,7 @@ class Renderer:
             is_group=not direct,
             language=language,
             in_place=reply.in_place,
+            refused=reply.refused,
         )
 
     def form_view(self, form_id: str, ctx: Context, errors: dict[str, str]) -> FormView | None:

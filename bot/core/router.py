@@ -110,7 +110,7 @@ class Router:
                 outcome = "ok"
             except UserError as error:
                 uow.rollback()
-                replies, outcome = [Reply(Text(error.key, error.params))], "refused"
+                replies, outcome = [Reply(Text(error.key, error.params), refused=True)], "refused"
             except FormErrors as errors:
                 uow.rollback()
                 form_errors = {
@@ -121,7 +121,7 @@ class Router:
             except Exception:
                 uow.rollback()
                 log.exception("handler failed (reference %s) on %s %s", cid, kind, name)
-                replies, outcome = [Reply(t("core.internal_error", ref=cid))], "error"
+                replies, outcome = [Reply(t("core.internal_error", ref=cid), refused=True)], "error"
             self.metrics.inc(
                 "ketenbot_updates_handled_total",
                 help="Incoming messages, presses and forms handled",

@@ -96,6 +96,7 @@ class Reply:
     target: Target = Target.SAME_CHAT
     form_id: str | None = None  # set on a form's prompt, so modal platforms can show the whole form
     in_place: bool = False  # replaces the message whose button was pressed (a checklist ticked off)
+    refused: bool = False  # nothing happened (a refusal or an error): a pressed message stays as it was
 
 
 # --- what the core hands to adapters, already rendered in the recipient's language ---------------------
@@ -145,3 +146,4 @@ class Outgoing:
     dedupe_key: str | None = None
     language: str | None = None  # the recipient's language, for platform chrome (modal buttons, titles)
     in_place: bool = False  # update the pressed message (``Incoming.message_ref``) instead of a new one
+    refused: bool = False  # the press changed nothing: leave the pressed message and its buttons alone

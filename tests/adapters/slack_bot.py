@@ -168,11 +168,12 @@ class SlackBot:
 
     async def press(self, user: str, message: Call, action_id: str, value: str) -> Call:
         """Press the button (``action_id``, ``value``) on a message the bot posted; the chat.update
-        it caused. Slack sends the pressed message along as the bot posted it (``message``: an older
+        it caused (or the chat.postEphemeral of a refusal).
+        Slack sends the pressed message along as the bot posted it (``message``: an older
         copy of it when the test keeps one, as a person whose screen was not refreshed yet)."""
         [button] = [b for b in buttons_of(message) if (b["action_id"], b.get("value")) == (action_id, value)]
         channel, ts = str(message.response["channel"]), str(message.response["ts"])
-        before = len(self.fake.called("chat.update"))
+        before = len(self.fake.calls)
         body = block_actions_body(
             user,
             channel,
@@ -185,7 +186,11 @@ class SlackBot:
         )
         status, _ = await self.post(body)
         assert status == 200
-        calls = await self.fake.wait_for(lambda: self.fake.called("chat.update")[before:])
+        # the pressed message updated, or (a refused press changes nothing) a note only the presser sees
+        answered = ("chat.update", "chat.postEphemeral")
+        calls = await self.fake.wait_for(
+            lambda: [c for c in self.fake.calls[before:] if c.method in answered]
+        )
         return calls[0]
 
     async def modal(self, text: str, *, user: str, channel: str) -> dict[str, Any]:

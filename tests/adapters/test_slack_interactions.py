@@ -57,8 +57,9 @@ async def test_a_press_by_someone_without_the_role_is_refused(chat: Chat) -> Non
         await bot.join("U710")  # a partner; the button is for procesmanagers
         ts, _ = await post_choice(bot, "U710", "C110")
         await bot.post(block_actions_body("U710", "C110", "slacktest.accept#0", "1", message_ts=ts))
-        [update] = await bot.fake.wait_for(lambda: bot.fake.called("chat.update"))
-        assert "niet voor jouw rol" in update.params["text"]
+        [note] = await bot.fake.wait_for(lambda: bot.fake.called("chat.postEphemeral"))
+        assert "niet voor jouw rol" in note.params["text"] and note.params["user"] == "U710"
+        assert bot.fake.called("chat.update") == []  # the message keeps its buttons for the procesmanager
 
 
 async def test_a_file_is_uploaded_with_files_upload_v2(chat: Chat) -> None:

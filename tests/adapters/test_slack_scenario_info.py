@@ -78,6 +78,7 @@ async def test_not_known_is_all_the_asker_learns_and_a_second_answer_is_refused(
         assert "naar de vrager gestuurd" in update.params["text"]
         again = await bot.press(MANAGER, request, "info.known", number)  # a stale copy of the buttons
         assert f"Informatieverzoek {ref} is al beantwoord." in again.params["text"]
+        assert again.method == "chat.postEphemeral"  # a refused press leaves the message as it is
 
         await bot.deliver_outbox()
         assert [t for t in to_partner(bot) if t.startswith("Antwoord op")] == [

@@ -67,6 +67,7 @@ async def test_procesregie_gets_the_buttons_and_note_only_updates_the_alert_in_p
 
         again = await bot.press(MANAGER, alert, "mutatie.triage", str(signal_id))  # a stale copy
         assert f"Over mutatie {ref} is al besloten." in again.params["text"]
+        assert again.method == "chat.postEphemeral"  # a refused press leaves the message as it is
 
         await bot.command(f"casus {CODE}", user=MANAGER, channel=f"D{MANAGER}")
         timeline = await bot.fake.wait_for(

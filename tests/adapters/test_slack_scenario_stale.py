@@ -89,6 +89,7 @@ async def test_a_press_by_someone_without_access_to_the_case_is_refused(chat: Ch
         bot.link("woonstede", WOONSTEDE)
         message = await digest(bot)
         denied = await bot.press(WOONSTEDE, message, "stale.mdo", CODE)
+        assert denied.method == "chat.postEphemeral" and bot.fake.called("chat.update") == []
         assert (
             "niet gevonden of geen toegang" in denied.params["text"]
             and "Plan een MDO" not in denied.params["text"]

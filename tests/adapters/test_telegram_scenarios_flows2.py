@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import col, func, select
 
@@ -156,11 +155,6 @@ async def test_casus_log_in_a_dm_and_in_a_group_only_a_short_line(chat: Chat) ->
     assert len(bot.fake.sent_messages(WIJKAGENT)) == 1  # nothing sent privately to the deelnemer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a refused press still edits the pressed message ('→ choice', keyboard dropped); "
-    "Outgoing does not say a reply is a refusal, so the adapter cannot tell",
-)
 async def test_a_refused_press_in_a_group_leaves_the_triage_item_and_its_buttons(chat: Chat) -> None:
     manager, partner, group = 7711, 7712, -4711
     async with running_bot(chat) as bot:

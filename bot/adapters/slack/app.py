@@ -286,6 +286,11 @@ class SlackAdapter:
             pending = pending[at + 1 :]
         unreachable: set[str] = set()
         for message in pending:
+            if ref is not None and ref.ts and message.chat_id == ref.channel and message.refused:
+                # the press changed nothing: the pressed message keeps its buttons, only the presser sees why
+                await self.outbound.ephemeral(ref.channel, incoming.user_id, message)
+                ref = None
+                continue
             if ref is not None and ref.ts and message.chat_id == ref.channel:
                 if keeps_pressed(message, pressed, label) and pressed is not None:
                     await self.outbound.mark_answered(ref, pressed, label, message)
