@@ -95,12 +95,10 @@ def holder_text(uow: UnitOfWork, assignment: RegieAssignment | None) -> Text:
 
 
 def holder_texts(uow: UnitOfWork, case_id: int) -> dict[str, Text]:
-    """``holder_text`` for every current regie holder of a case, in two queries (not five per holder)."""
-    holders = uow.regie.holders(case_id)
-    addresses = uow.identities.preferred_addresses([h.member_id for h in holders.values()])
+    """``holder_text`` for every current regie holder of a case, in one query (not five per holder)."""
     texts: dict[str, Text] = {}
-    for kind, holder in holders.items():
-        address = addresses.get(holder.member_id)
+    for kind, holder in uow.regie.holders(case_id).items():
+        address = holder.address
         texts[kind] = t(
             "regie.holder",
             organisation=holder.organisation_name or "?",

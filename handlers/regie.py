@@ -39,12 +39,12 @@ def regie(msg: Incoming, ctx: Context) -> list[Reply]:
     code, rest = split_code(msg.args)
     verb, _, tail = rest.partition(" ")
     verb = verb.lower()
-    with ctx.uow as uow:
-        if verb in ("", "historie", "history"):
-            case = visible_case(ctx, code, "regie.history" if verb else "regie")
-            replies = show_history(ctx, case) if verb else show_holders(ctx, case)
-            uow.commit()
-            return replies
+    if verb in ("", "historie", "history"):
+        # a read, in the router's unit of work: the router commits its audit row (and a details-in-privé
+        # link) together with its own, one statement and one commit for the lot
+        case = visible_case(ctx, code, "regie.history" if verb else "regie")
+        return show_history(ctx, case) if verb else show_holders(ctx, case)
+    with ctx.uow:
         if verb in ("overdragen", "handover"):
             case = visible_case(ctx, code, "regie.handover")
             return [propose(ctx, case, tail.strip())]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Table, bindparam, update
@@ -18,7 +18,8 @@ from storage.cases import (
     RegieAssignment,
     RegieHandover,
 )
-from storage.models import Member, Organisation
+from storage.models import Identity, Member, Organisation
+from storage.reachability import reachable
 from storage.repositories import Repository
 
 
@@ -30,19 +31,33 @@ class Holder:
     member_id: int
     member_name: str | None
     organisation_name: str | None
+    address: tuple[str, str] | None = None  # (platform, external id) of the identity that reaches them
 
 
 _RA: Table = RegieAssignment.__table__  # type: ignore[attr-defined]
 _M: Table = Member.__table__  # type: ignore[attr-defined]
 _O: Table = Organisation.__table__  # type: ignore[attr-defined]
 
-CURRENT_HOLDERS = (  # built once: every /regie and /casus answer runs it
-    sa_select(_RA.c.kind, _RA.c.member_id, _M.c.name, _O.c.name)
+_I: Table = Identity.__table__  # type: ignore[attr-defined]
+
+CURRENT_HOLDERS = (  # built once: every /regie and /casus answer runs it; a row per holder and identity
+    sa_select(
+        _RA.c.kind,
+        _RA.c.member_id,
+        _M.c.name,
+        _O.c.name,
+        _I.c.platform,
+        _I.c.external_id,
+        _I.c.last_used_at,
+        _I.c.unreachable_at,
+    )
     .select_from(
-        _RA.outerjoin(_M, _M.c.id == _RA.c.member_id).outerjoin(_O, _O.c.id == _RA.c.organisation_id)
+        _RA.outerjoin(_M, _M.c.id == _RA.c.member_id)
+        .outerjoin(_O, _O.c.id == _RA.c.organisation_id)
+        .outerjoin(_I, _I.c.member_id == _RA.c.member_id)
     )
     .where(_RA.c.case_id == bindparam("case_id"), _RA.c.to_at.is_(None))
-    .order_by(_RA.c.id)
+    .order_by(_RA.c.id, _I.c.last_used_at.desc())  # as IdentityRepository.preferred orders them
 )
 
 
@@ -55,9 +70,18 @@ class RegieRepository(Repository):
         return {row.kind: row for row in self.session.exec(statement).all()}
 
     def holders(self, case_id: int) -> dict[str, Holder]:
-        """kind -> who holds it now, with their name and organisation's name, in one query."""
-        rows = self.session.execute(CURRENT_HOLDERS, {"case_id": case_id}).all()
-        return {row[0]: Holder(row[0], row[1], row[2], row[3]) for row in rows}
+        """kind -> who holds it now, with their name, their organisation's name and the identity that
+        reaches them (``IdentityRepository.preferred``), in one query."""
+        found: dict[str, Holder] = {}
+        for kind, member_id, name, organisation, platform, external_id, used, blocked in self.session.execute(
+            CURRENT_HOLDERS, {"case_id": case_id}
+        ):
+            holder = found.get(kind)
+            if holder is None:
+                holder = found[kind] = Holder(kind, member_id, name, organisation)
+            if holder.address is None and platform is not None and reachable(used, blocked):
+                found[kind] = replace(holder, address=(platform, external_id))
+        return found
 
     def history(self, case_id: int) -> Sequence[RegieAssignment]:
         statement = (

@@ -23,7 +23,7 @@ from storage.models import (
     MemberRole,
     Organisation,
 )
-from storage.reachability import is_reachable, reachable
+from storage.reachability import is_reachable
 
 
 class Repository:
@@ -154,13 +154,6 @@ RESOLVE_IDENTITY = (  # built once: the router runs it for every incoming messag
 )
 
 
-IDENTITIES_OF = (  # each member's identities, the one used last first (as ``of_member`` orders them)
-    sa_select(_I.c.member_id, _I.c.platform, _I.c.external_id, _I.c.last_used_at, _I.c.unreachable_at)
-    .where(_I.c.member_id.in_(bindparam("member_ids", expanding=True)))
-    .order_by(_I.c.member_id, _I.c.last_used_at.desc())
-)
-
-
 class IdentityRepository(Repository):
     def resolve(self, platform: str, external_id: str) -> ResolvedIdentity | None:
         rows = self.session.execute(
@@ -226,17 +219,6 @@ class IdentityRepository(Repository):
         identities = [i for i in self.of_member(member_id) if is_reachable(i)]
         return identities[0] if identities else None
 
-    def preferred_addresses(self, member_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """member id -> (platform, external id) of ``preferred`` for several members in one query."""
-        if not member_ids:
-            return {}
-        rows = self.session.execute(IDENTITIES_OF, {"member_ids": list(member_ids)}).all()
-        found: dict[int, tuple[str, str]] = {}
-        for member_id, platform, external_id, last_used_at, unreachable_at in rows:
-            if member_id not in found and reachable(last_used_at, unreachable_at):
-                found[member_id] = (platform, external_id)
-        return found
-
     def mark_unreachable(self, platform: str, external_id: str, at: datetime) -> Identity | None:
         """The user blocked the bot on this platform; returns the identity when it was reachable until now."""
         identity = self.find(platform, external_id)
@@ -284,6 +266,22 @@ AUDIT_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 
 
 class AuditRepository(Repository):
+    """Audit rows are kept until the unit of work commits (or flushes) and then written in one INSERT:
+    a command that reads a case and is audited by the router costs one statement for both rows, in the
+    same transaction as whatever the handler changed. A rollback drops them with the rest."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.pending: list[dict[str, Any]] = []
+
+    def write_pending(self) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self.session.execute(AUDIT_INSERT, rows)
+
+    def discard_pending(self) -> None:
+        self.pending = []
+
     def record(self, event: AuditEvent) -> None:
         self.add(
             at=event.at,
@@ -299,8 +297,8 @@ class AuditRepository(Repository):
         )
 
     def add(self, **fields: Any) -> None:
-        """Append one audit row (a plain insert: the log is written on every message, so it is kept cheap)."""
-        self.session.execute(AUDIT_INSERT, fields)
+        """Append one audit row (every field of ``AuditEvent`` but the id); written at commit or flush."""
+        self.pending.append(fields)
 
     def search(
         self,
@@ -312,6 +310,7 @@ class AuditRepository(Repository):
         until: datetime | None = None,
         limit: int = 1000,
     ) -> Sequence[AuditEvent]:
+        self.write_pending()  # this unit of work's own rows count too
         statement = select(AuditEvent)
         if member_id is not None:
             statement = statement.where(AuditEvent.member_id == member_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import Generic, TypeVar, cast, overload
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session
@@ -36,16 +38,71 @@ from storage.repositories import (
 from storage.signal_repository import SignalRepository
 from storage.uploads import UploadRepository
 
+R = TypeVar("R")
+
+
+class Repo(Generic[R]):
+    """A unit of work's repository attribute, built on the session when first used in it."""
+
+    def __init__(self, factory: Callable[[Session], R]) -> None:
+        self.factory = factory
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> Repo[R]: ...
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> Repo[R] | R:
+        if uow is None:
+            return self
+        found = uow._repos.get(self.name)
+        if found is None:
+            found = uow._repos[self.name] = self.factory(uow.session)
+        return cast(R, found)
+
 
 class UnitOfWork:
     """``with uow:`` opens a session (re-entrant); ``commit()`` commits; leaving a block rolls back
-    whatever that block did not commit. The outermost block closes the session."""
+    whatever that block did not commit. The outermost block closes the session. Each repository is
+    built on first use in a session: a command touches a few of them, not all."""
+
+    organisations = Repo(OrganisationRepository)
+    members = Repo(MemberRepository)
+    identities = Repo(IdentityRepository)
+    invites = Repo(InviteRepository)
+    audit = Repo(AuditRepository)
+    forms = Repo(FormRepository)
+    groups = Repo(GroupRepository)
+    outbox = Repo(OutboxRepository)
+    cases = Repo(CaseRepository)
+    signals = Repo(SignalRepository)
+    regie = Repo(RegieRepository)
+    actions = Repo(ActionRepository)
+    detentions = Repo(DetentionRepository)
+    huisverboden = Repo(HuisverbodRepository)
+    absences = Repo(AbsenceRepository)
+    meetings = Repo(MeetingRepository)
+    info_requests = Repo(InfoRequestRepository)
+    stale = Repo(StaleCaseQuery)
+    mutaties = Repo(MutatieRepository)
+    signal_import = Repo(SignalImportRepository)
+    plan = Repo(PlanRepository)
+    nazorg = Repo(NazorgRepository)
+    direct_requests = Repo(DirectRequestRepository)
+    escalations = Repo(EscalationRepository)
+    code_rood = Repo(CodeRoodRepository)
+    uploads = Repo(UploadRepository)
+    polls = Repo(PollRepository)
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._session: Session | None = None
         self._depth = 0
         self._uncommitted = False
+        self._repos: dict[str, object] = {}
 
     @property
     def session(self) -> Session:
@@ -58,7 +115,7 @@ class UnitOfWork:
             self._session = Session(self.engine, expire_on_commit=False)
             self._uncommitted = False
             event.listen(self._session, "after_flush", self._flushed)
-            self._bind(self._session)
+            self._repos = {}
         self._depth += 1
         return self
 
@@ -76,42 +133,21 @@ class UnitOfWork:
     def _flushed(self, *_: object) -> None:
         self._uncommitted = True
 
-    def _bind(self, session: Session) -> None:
-        self.organisations = OrganisationRepository(session)
-        self.members = MemberRepository(session)
-        self.identities = IdentityRepository(session)
-        self.invites = InviteRepository(session)
-        self.audit = AuditRepository(session)
-        self.forms = FormRepository(session)
-        self.groups = GroupRepository(session)
-        self.outbox = OutboxRepository(session)
-        self.cases = CaseRepository(session)
-        self.signals = SignalRepository(session)
-        self.regie = RegieRepository(session)
-        self.actions = ActionRepository(session)
-        self.detentions = DetentionRepository(session)
-        self.huisverboden = HuisverbodRepository(session)
-        self.absences = AbsenceRepository(session)
-        self.meetings = MeetingRepository(session)
-        self.info_requests = InfoRequestRepository(session)
-        self.stale = StaleCaseQuery(session)
-        self.mutaties = MutatieRepository(session)
-        self.signal_import = SignalImportRepository(session)
-        self.plan = PlanRepository(session)
-        self.nazorg = NazorgRepository(session)
-        self.direct_requests = DirectRequestRepository(session)
-        self.escalations = EscalationRepository(session)
-        self.code_rood = CodeRoodRepository(session)
-        self.uploads = UploadRepository(session)
-        self.polls = PollRepository(session)
-
     def commit(self) -> None:
+        self._write_audit()
         self.session.commit()
         self._uncommitted = False
 
     def rollback(self) -> None:
+        if "audit" in self._repos:
+            self.audit.discard_pending()
         self.session.rollback()
         self._uncommitted = False
 
     def flush(self) -> None:
+        self._write_audit()
         self.session.flush()
+
+    def _write_audit(self) -> None:
+        if "audit" in self._repos:
+            self.audit.write_pending()
