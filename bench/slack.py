@@ -3,8 +3,10 @@
 (a) bare Bolt: ``/ping`` -> ack() -> chat.postMessage("pong")
 (b) ketenbot: ``/ketenbot regie CODE`` -> ack() -> router in a worker thread (identity, the case and its
     regie holders read, audit rows written) -> chat.postMessage (``--command ik`` for the lighter /ik)
-(c) adapter: ketenbot's Slack adapter with a router that answers "pong" without a database (what the
-    adapter itself costs next to bare Bolt)
+(c) minimal: ketenbot's Slack adapter with ``bench.floor.MinimalRouter`` (one Core read, one audit row,
+    no identity, need-to-know or i18n): the ceiling for any router that keeps the database off the loop
+(d) canned: the adapter with a router that answers without a database (what the adapter itself costs
+    next to bare Bolt)
 
 Each side gets ``--commands`` signed slash commands over HTTP, ``--concurrency`` in flight, after a short
 warm-up, sent by a load generator in its own process (``bench/slack_client.py``), so its work does not
@@ -37,6 +39,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
+from bench.floor import MinimalRouter, canned
 from bot.adapters.slack.app import SlackAdapter, SlackSettings
 from bot.app import build_app
 from bot.config import Settings
@@ -137,16 +140,17 @@ def time_router(database_url: str, command: str, count: int = 300) -> float:
     return (time.perf_counter() - started) / count * 1000
 
 
-def pong(incoming: Incoming) -> list[Outgoing]:
-    """(c) the adapter with a router that does nothing: what the Slack adapter itself costs."""
-    return [Outgoing("slack", "pong", chat_id=incoming.chat_id, user_id=incoming.user_id)]
-
-
 @asynccontextmanager
-async def ketenbot(fake: FakeSlack, database_url: str, *, no_op: bool = False) -> AsyncIterator[str]:
+async def ketenbot(fake: FakeSlack, database_url: str, code: str, stand_in: str = "") -> AsyncIterator[str]:
+    """(b) the real router; with ``stand_in`` "minimal" or "canned" a ``bench.floor`` stand-in instead."""
     app = build_app(Settings(KETENBOT_DATABASE_URL=database_url))  # type: ignore[call-arg]
     settings = SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url)
-    adapter = SlackAdapter(pong if no_op else app.router.handle, settings, app.catalogue)
+    handle: Callable[[Incoming], list[Outgoing]] = app.router.handle
+    if stand_in == "minimal":
+        handle = MinimalRouter(app.engine, code)
+    elif stand_in == "canned":
+        handle = canned
+    adapter = SlackAdapter(handle, settings, app.catalogue)
 
     async def healthy() -> dict[str, bool]:
         return {"slack": True}
@@ -236,21 +240,26 @@ async def main(commands: int, concurrency: int, database_url: str | None, rounds
         for round_ in range(1, rounds + 1):  # interleaved, so both sides see the same machine noise
             bare = await run_side("bare Bolt", bare_bolt, ping, commands, concurrency)
             ours = await run_side(
-                "ketenbot", lambda fake: ketenbot(fake, url), ours_body, commands, concurrency
+                "ketenbot", lambda fake: ketenbot(fake, url, code), ours_body, commands, concurrency
+            )
+            minimal = await run_side(
+                "minimal", lambda fake: ketenbot(fake, url, code, "minimal"), ours_body, commands, concurrency
             )
             noop = await run_side(
-                "adapter", lambda fake: ketenbot(fake, url, no_op=True), ours_body, commands, concurrency
+                "canned", lambda fake: ketenbot(fake, url, code, "canned"), ours_body, commands, concurrency
             )
             print(f"round {round_}")
-            for result in (bare, ours, noop):
+            for result in (bare, ours, minimal, noop):
                 print("  " + result.line())
-            for result in (bare, ours, noop):
+            for result in (bare, ours, minimal, noop):
                 if result.name not in best or result.rate > best[result.name].rate:
                     best[result.name] = result
         router_ms = time_router(url, command.replace("CODE", code))
-    bare, ours, noop = best["bare Bolt"], best["ketenbot"], best["adapter"]
+    bare, ours, minimal, noop = best["bare Bolt"], best["ketenbot"], best["minimal"], best["canned"]
     print(f"best of {rounds}: ratio ketenbot / bare Bolt {ours.rate / bare.rate:.2f}x (target >= 0.75x)")
-    print(f"best of {rounds}: ratio adapter with a no-op router / bare Bolt {noop.rate / bare.rate:.2f}x")
+    print("the ceiling, the same adapter with a stand-in router (bench/floor.py), best of each:")
+    print(f"  (c) one Core read + one audit row / bare Bolt {minimal.rate / bare.rate:.2f}x")
+    print(f"  (d) canned answer, no database / bare Bolt {noop.rate / bare.rate:.2f}x")
     p50, p99 = ours.percentile(50), ours.percentile(99)
     print(f"ketenbot ack p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 300 ms)")
     print(f"router.handle alone (/{command}, sequential, no Slack): {router_ms:.2f} ms per command")

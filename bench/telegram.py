@@ -23,6 +23,8 @@ import asyncio
 import os
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +32,13 @@ from sqlalchemy import create_engine, text
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
+from bench.floor import MinimalRouter, canned
 from bot.adapters.telegram.app import TelegramAdapter
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.context import encode_reply
 from bot.core.pacing import TELEGRAM_LIMITS, Limits
-from bot.core.types import Reply
+from bot.core.types import Incoming, Outgoing, Reply
 from bot.demo import load_demo
 from bot.runtime import command_menu
 from schedules.dispatcher import Dispatcher
@@ -47,6 +50,7 @@ BENCH_KEY = "bench:" + "A" * 43 + "="  # personal fields are encrypted: a throwa
 ORGANISATION = "GGZ Rivierland"  # a deelnemer (as an organisation) of the demo's first case
 FIRST_USER = 100_000
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+Handle = Callable[[Incoming], list[Outgoing]]
 
 
 async def queue_updates(fake: FakeTelegram, updates: int, users: int, text: str) -> None:
@@ -119,9 +123,11 @@ def ketenbot_app(directory: Path, users: int, postgres: str | None = None) -> Ap
     return app
 
 
-def adapter_for(app: App, fake: FakeTelegram, limits: Limits, concurrent: int = 1) -> TelegramAdapter:
+def adapter_for(
+    app: App, fake: FakeTelegram, limits: Limits, concurrent: int = 1, handle: Handle | None = None
+) -> TelegramAdapter:
     return TelegramAdapter(
-        app.router.handle,
+        handle or app.router.handle,
         token=TOKEN,
         metrics=app.router.metrics,
         commands=command_menu(app),
@@ -143,13 +149,23 @@ def expected_answer(command: str) -> str:
     return "Casusregie" if command.startswith("/regie") else "Deelnemer"
 
 
-async def ketenbot(updates: int, users: int, concurrent: int, postgres: str | None, command: str) -> float:
+async def ketenbot(
+    updates: int, users: int, concurrent: int, postgres: str | None, command: str, stand_in: str = ""
+) -> float:
+    """(b) the real router; with ``stand_in`` "minimal" or "canned" the adapter with a ``bench.floor``
+    stand-in instead (the same updates and database, so the rows are comparable)."""
     with tempfile.TemporaryDirectory() as directory:
         app = ketenbot_app(Path(directory), users, postgres)
-        message = command.replace("CODE", first_case_code(app))
+        code = first_case_code(app)
+        message = command.replace("CODE", code)
+        handle: Handle | None = None
+        if stand_in == "minimal":
+            handle = MinimalRouter(app.engine, code)
+        elif stand_in == "canned":
+            handle = partial(canned, text=f"Casusregie {code}")
         async with FakeTelegram(token=TOKEN) as fake:
             await queue_updates(fake, updates, users, message)
-            adapter = adapter_for(app, fake, Limits(), concurrent)
+            adapter = adapter_for(app, fake, Limits(), concurrent, handle)
             await adapter.start()
             try:
                 seconds = await answered(fake, updates, timeout=600)
@@ -211,6 +227,7 @@ async def main() -> None:
     parser.add_argument("--concurrent", type=int, default=1, help="chats served at once by ketenbot")
     parser.add_argument("--postgres", help="admin URL of a Postgres server (default: SQLite)")
     parser.add_argument("--skip-pacing", action="store_true")
+    parser.add_argument("--skip-ceiling", action="store_true", help="leave out the stand-in routers")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -222,6 +239,13 @@ async def main() -> None:
     print(f"  (a) bare PTB echo bot, /ping : {bare:8.1f} updates/s")
     print(f"  (b) ketenbot, {args.command:<15}: {ours:8.1f} updates/s")
     print(f"  ratio ketenbot / bare PTB    : {ours / bare:8.2f}x   (target >= 0.75x)")
+    if not args.skip_ceiling:
+        same = (args.updates, args.users, args.concurrent, args.postgres, args.command)
+        minimal = await ketenbot(*same, stand_in="minimal")
+        answer = await ketenbot(*same, stand_in="canned")
+        print("  the ceiling, the same adapter with a stand-in router (bench/floor.py):")
+        print(f"  (c) one Core read + one audit row: {minimal:8.1f} updates/s = {minimal / bare:.2f}x")
+        print(f"  (d) canned answer, no database   : {answer:8.1f} updates/s = {answer / bare:.2f}x")
     if not args.skip_pacing:
         rate, violations, seconds = await pacing(args.reminders, args.chats)
         limit = TELEGRAM_LIMITS.overall.count if TELEGRAM_LIMITS.overall else 30
