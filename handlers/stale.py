@@ -1,4 +1,5 @@
-"""Buttons of the stale-case digest (schedules/stale.py): plan an MDO or add an action for a case."""
+"""Buttons of the stale-case digest (schedules/stale.py): plan an MDO or add an action for a case. A press
+only says how; the digest keeps every button, so the other cases in it can still be pressed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ def press_action(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, parse_case_code(msg.value), "stale.action")
         uow.commit()
-    return Reply(t("stale.how_action", code=case.code))
+    return Reply(t("stale.how_action", code=case.code), keeps_buttons=True)
 
 
 @group.action("stale.mdo")
@@ -21,4 +22,4 @@ def press_mdo(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, parse_case_code(msg.value), "stale.mdo")
         uow.commit()
-    return Reply(t("stale.how_mdo", code=case.code))
+    return Reply(t("stale.how_mdo", code=case.code), keeps_buttons=True)

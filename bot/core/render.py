@@ -34,6 +34,7 @@ class Renderer:
             language=language,
             in_place=reply.in_place,
             refused=reply.refused,
+            keeps_buttons=reply.keeps_buttons,
         )
 
     def form_view(self, form_id: str, ctx: Context, errors: dict[str, str]) -> FormView | None:

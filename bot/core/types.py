@@ -97,6 +97,8 @@ class Reply:
     form_id: str | None = None  # set on a form's prompt, so modal platforms can show the whole form
     in_place: bool = False  # replaces the message whose button was pressed (a checklist ticked off)
     refused: bool = False  # nothing happened (a refusal or an error): a pressed message stays as it was
+    # a hint, not a decision: the pressed message keeps its buttons (a digest's other cases stay pressable)
+    keeps_buttons: bool = False
 
 
 # --- what the core hands to adapters, already rendered in the recipient's language ---------------------
@@ -147,3 +149,4 @@ class Outgoing:
     language: str | None = None  # the recipient's language, for platform chrome (modal buttons, titles)
     in_place: bool = False  # update the pressed message (``Incoming.message_ref``) instead of a new one
     refused: bool = False  # the press changed nothing: leave the pressed message and its buttons alone
+    keeps_buttons: bool = False  # the press only asked something: leave the pressed message, post the reply

@@ -166,9 +166,12 @@ class SlackBot:
         """One dispatcher tick through the Slack sender (what ``ketenbot run`` does every few seconds)."""
         return await self.chat.app.dispatcher({"slack": self.adapter.sender}).tick()
 
-    async def press(self, user: str, message: Call, action_id: str, value: str) -> Call:
+    async def press(
+        self, user: str, message: Call, action_id: str, value: str, *, hint: bool = False
+    ) -> Call:
         """Press the button (``action_id``, ``value``) on a message the bot posted; the chat.update
-        it caused (or the chat.postEphemeral of a refusal).
+        it caused (or the chat.postEphemeral of a refusal; with ``hint`` the chat.postMessage of a reply
+        that leaves the pressed message alone).
         Slack sends the pressed message along as the bot posted it (``message``: an older
         copy of it when the test keeps one, as a person whose screen was not refreshed yet)."""
         [button] = [b for b in buttons_of(message) if (b["action_id"], b.get("value")) == (action_id, value)]
@@ -186,11 +189,15 @@ class SlackBot:
         )
         status, _ = await self.post(body)
         assert status == 200
-        # the pressed message updated, or (a refused press changes nothing) a note only the presser sees
-        answered = ("chat.update", "chat.postEphemeral")
-        calls = await self.fake.wait_for(
-            lambda: [c for c in self.fake.calls[before:] if c.method in answered]
-        )
+        # the pressed message updated, or (a refused press changes nothing) a note only the presser sees,
+        # or (``hint``: a press that only asks something) a new message in the same chat
+
+        def answer(call: Call) -> bool:
+            if hint:
+                return call.method == "chat.postMessage" and call.params.get("channel") == channel
+            return call.method in ("chat.update", "chat.postEphemeral")
+
+        calls = await self.fake.wait_for(lambda: [c for c in self.fake.calls[before:] if answer(c)])
         return calls[0]
 
     async def modal(self, text: str, *, user: str, channel: str) -> dict[str, Any]:

@@ -120,9 +120,12 @@ async def test_the_stale_digest_arrives_with_its_buttons_and_a_press_answers(cha
         (mdo,) = await bot.press(MANAGER, message, "MDO plannen")
         assert f"Plan een MDO voor {CODE}" in mdo["text"]
         assert f"/actie {CODE} MDO plannen @wie &lt;datum&gt;" in mdo["text"]  # escaped: shown literally
+        # a hint, not a decision: the digest stays as it was, every button still there
         kept = bot.fake.messages[(MANAGER, message["message_id"])]
-        assert f"{CODE} (J.d.V.)" in kept["text"] and kept["text"].endswith("→ <b>MDO plannen</b>")
-        assert buttons(kept) == []
+        assert kept["text"] == message["text"] and buttons(kept) == buttons(message)
+        assert not [c for c in bot.fake.calls if c.method.startswith("editMessage")]
+        (action,) = await bot.press(MANAGER, kept, "Actie toevoegen")
+        assert f"Voeg een actie toe met /actie {CODE}" in action["text"]
         assert await bot.deliver() >= 0
         assert len([m for m in bot.fake.sent_messages(MANAGER) if "niets gepland" in m["text"]]) == 1
     assert run_stale_watchdog(chat.app.uow, chat.clock.now(), chat.app.settings.tz, 3) == 0  # per day

@@ -277,8 +277,8 @@ class SlackAdapter:
 
         The first reply replaces the pressed message when it is an update of it (``in_place``: a checklist
         ticked off) or a form's next step. Otherwise the pressed message keeps its text, loses its buttons
-        and gets "→ choice" and the reply under it, as on Telegram (a digest keeps its list, an alert its
-        description)."""
+        and gets "→ choice" and the reply under it, as on Telegram (an alert keeps its description). A
+        reply that ``keeps_buttons`` (a digest's hint) leaves the pressed message alone and is posted."""
         pending = list(replies)
         at = next((i for i, m in enumerate(pending) if m.form is not None), None)
         if at is not None and trigger_id and await self.open_modal(pending[at], incoming, trigger_id):
@@ -291,7 +291,7 @@ class SlackAdapter:
                 await self.outbound.ephemeral(ref.channel, incoming.user_id, message)
                 ref = None
                 continue
-            if ref is not None and ref.ts and message.chat_id == ref.channel:
+            if ref is not None and ref.ts and message.chat_id == ref.channel and not message.keeps_buttons:
                 if keeps_pressed(message, pressed, label) and pressed is not None:
                     await self.outbound.mark_answered(ref, pressed, label, message)
                 else:

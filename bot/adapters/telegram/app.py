@@ -209,9 +209,14 @@ class TelegramAdapter:
             # checklist ticked off): update it in place
             await self._edit(pressed.chat.id, pressed.message_id, first)
             replies = replies[1:]
-        elif pressed is not None and old_markup is not None and not (first is not None and first.refused):
+        elif (
+            pressed is not None
+            and old_markup is not None
+            and not (first and (first.refused or first.keeps_buttons))
+        ):
             # answered: keep the question and what was chosen, drop the buttons (no double taps); a
-            # refused press changed nothing, so the message keeps its buttons for someone who may press
+            # refused press changed nothing, so the message keeps its buttons for someone who may press, and
+            # so does one that only asked something (a digest: its other cases stay pressable)
             label = pressed_label(old_markup, query.data or "")
             text = getattr(pressed, "text", None) or ""
             chosen = f"{escape(text)}\n\n→ <b>{escape(label)}</b>" if label else escape(text)
