@@ -104,6 +104,17 @@ def database(directory: Path, postgres: str | None) -> str:
     return postgres.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_database(app: App, postgres: str | None) -> None:
+    """Dispose of the app's engine; on Postgres drop the scratch database ``database`` made."""
+    app.engine.dispose()
+    if postgres is not None:
+        admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            name = app.engine.url.database
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def ketenbot_app(directory: Path, users: int, postgres: str | None = None) -> App:
     os.environ.setdefault("KETENBOT_ENCRYPTION_KEY", BENCH_KEY)
     url = database(directory, postgres)
@@ -177,7 +188,7 @@ async def ketenbot(
                 if c.method == "sendMessage" and expected_answer(command) not in c.params["text"]
             ]
             assert not wrong, f"unexpected answers, e.g. {wrong[0].params['text']!r}"
-        app.engine.dispose()
+        drop_database(app, postgres)
     return updates / seconds
 
 
