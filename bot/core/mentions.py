@@ -5,7 +5,9 @@ holder). The text stays neutral, also in the outbox; ``resolve`` (the renderer f
 for outbox rows: both know the reader's platform) turns each mention into words: ``@handle`` for a console
 reader of a console member, where to find the member otherwise ("via Telegram"). For a Slack reader a Slack
 member stays a mention, which only the Slack markup turns into ``<@U910>`` after escaping the text (so no
-user text can forge one: the markers are private-use characters and the id must look like a Slack id).
+user text can forge one: the markers are private-use characters and the id must look like a Slack id). In
+the same way a Telegram reader gets a Telegram member as a ``tg://user?id=`` link (the Telegram markup, after
+HTML escaping; the id must be a positive number).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 START, MIDDLE, END = "\ue000", "\ue001", "\ue002"
 MENTION = re.compile("\ue000([a-z]{1,20})\ue001([^\ue000-\ue002]{1,120})\ue002")
 SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+TELEGRAM_ID = re.compile(r"[1-9][0-9]{0,15}")  # a user's id (groups are negative, never members)
 PLATFORM_NAMES = {"slack": "Slack", "telegram": "Telegram", "console": "console"}
 
 
@@ -37,6 +40,8 @@ def resolve(text: str, reader: str) -> str:
             return f"@{ident}"
         if platform == reader == "slack" and SLACK_ID.fullmatch(ident):
             return found[0]
+        if platform == reader == "telegram" and TELEGRAM_ID.fullmatch(ident):
+            return found[0]
         return elsewhere(platform)
 
     return MENTION.sub(one, text) if START in text else text
@@ -49,3 +54,11 @@ def render_mentions(text: str, render: Callable[[str, str], str]) -> str:
 
 def slack_mention(platform: str, ident: str) -> str:
     return f"<@{ident}>" if platform == "slack" and SLACK_ID.fullmatch(ident) else elsewhere(platform)
+
+
+def telegram_mention(platform: str, ident: str) -> str:
+    """Telegram's mention by id (HTML): "via Telegram" as a link that opens the member's chat, also for
+    members without a username. Telegram shows it as a link to members who have written to the bot."""
+    if platform == "telegram" and TELEGRAM_ID.fullmatch(ident):
+        return f'<a href="tg://user?id={ident}">{elsewhere(platform)}</a>'
+    return elsewhere(platform)

@@ -86,7 +86,8 @@ async def test_info_known_reaches_the_asker_with_whom_to_call_and_no_case_conten
         answers = [t for t in to_partner(bot) if t.startswith(f"Antwoord op {ref}")]
     assert answers == [
         f"Antwoord op {ref} ('Jan de Vries'): bekend bij het Veiligheidshuis, neem contact op met "
-        "Anouk de Wit (Zorg- en Veiligheidshuis Rivierland, via Telegram)."
+        "Anouk de Wit (Zorg- en Veiligheidshuis Rivierland, "
+        f'<a href="tg://user?id={MANAGER}">via Telegram</a>).'
     ]
     everything = "\n".join(to_partner(bot))
     for secret in SECRETS:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 
+from bot.core.mentions import render_mentions, telegram_mention
+
 MAX_TEXT = 4096  # characters per message, after entity parsing
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64  # bytes
@@ -29,7 +31,9 @@ class CallbackDataTooLong(ValueError):
 
 
 def escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    """HTML-escape the text; then a member's mention (``bot.core.mentions``, never user text) becomes
+    Telegram's mention by id."""
+    return render_mentions(html.escape(text, quote=False), telegram_mention)
 
 
 def encode_callback(action_id: str, value: str) -> str:
