@@ -24,6 +24,7 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -39,6 +40,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 
+from bench.dispatch import drop_postgres, fresh_postgres
 from bench.floor import MinimalRouter, canned
 from bot.adapters.slack.app import SlackAdapter, SlackSettings
 from bot.app import build_app
@@ -231,30 +233,40 @@ async def main(commands: int, concurrency: int, database_url: str | None, rounds
     logging.basicConfig(level=logging.ERROR)
     os.environ.setdefault("KETENBOT_ENCRYPTION_KEY", BENCH_KEY)
 
+    scratch = f"ketenbot_bench_slack_{secrets.token_hex(3)}"
     with tempfile.TemporaryDirectory() as tmp:
-        url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        # --database names a server: the benchmark works in a scratch database on it, dropped at the end
+        url = fresh_postgres(database_url, scratch) if database_url else f"sqlite:///{Path(tmp) / 'bench.db'}"
         print(f"{commands} signed slash commands, {concurrency} in flight, database {url.split(':')[0]}")
-        code = prepare(url)
-        ping, ours_body = ("/ping", ""), ("/ketenbot", command.replace("CODE", code))
-        best: dict[str, Result] = {}
-        for round_ in range(1, rounds + 1):  # interleaved, so both sides see the same machine noise
-            bare = await run_side("bare Bolt", bare_bolt, ping, commands, concurrency)
-            ours = await run_side(
-                "ketenbot", lambda fake: ketenbot(fake, url, code), ours_body, commands, concurrency
-            )
-            minimal = await run_side(
-                "minimal", lambda fake: ketenbot(fake, url, code, "minimal"), ours_body, commands, concurrency
-            )
-            noop = await run_side(
-                "canned", lambda fake: ketenbot(fake, url, code, "canned"), ours_body, commands, concurrency
-            )
-            print(f"round {round_}")
-            for result in (bare, ours, minimal, noop):
-                print("  " + result.line())
-            for result in (bare, ours, minimal, noop):
-                if result.name not in best or result.rate > best[result.name].rate:
-                    best[result.name] = result
-        router_ms = time_router(url, command.replace("CODE", code))
+        try:
+            await compare(url, commands, concurrency, rounds, command)
+        finally:
+            if database_url:
+                drop_postgres(database_url, scratch)
+
+
+async def compare(url: str, commands: int, concurrency: int, rounds: int, command: str) -> None:
+    code = prepare(url)
+    ping, ours_body = ("/ping", ""), ("/ketenbot", command.replace("CODE", code))
+    best: dict[str, Result] = {}
+    for round_ in range(1, rounds + 1):  # interleaved, so both sides see the same machine noise
+        bare = await run_side("bare Bolt", bare_bolt, ping, commands, concurrency)
+        ours = await run_side(
+            "ketenbot", lambda fake: ketenbot(fake, url, code), ours_body, commands, concurrency
+        )
+        minimal = await run_side(
+            "minimal", lambda fake: ketenbot(fake, url, code, "minimal"), ours_body, commands, concurrency
+        )
+        noop = await run_side(
+            "canned", lambda fake: ketenbot(fake, url, code, "canned"), ours_body, commands, concurrency
+        )
+        print(f"round {round_}")
+        for result in (bare, ours, minimal, noop):
+            print("  " + result.line())
+        for result in (bare, ours, minimal, noop):
+            if result.name not in best or result.rate > best[result.name].rate:
+                best[result.name] = result
+    router_ms = time_router(url, command.replace("CODE", code))
     bare, ours, minimal, noop = best["bare Bolt"], best["ketenbot"], best["minimal"], best["canned"]
     print(f"best of {rounds}: ratio ketenbot / bare Bolt {ours.rate / bare.rate:.2f}x (target >= 0.75x)")
     print("the ceiling, the same adapter with a stand-in router (bench/floor.py), best of each:")
@@ -272,7 +284,11 @@ if __name__ == "__main__":
     parser.add_argument("--commands", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="a Postgres server's URL: works in a scratch database on it (default SQLite)",
+    )
     parser.add_argument("--command", default="regie CODE", help="the /ketenbot subcommand (CODE: a case)")
     arguments = parser.parse_args()
     a = arguments

@@ -28,10 +28,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
+from bench.dispatch import drop_postgres, fresh_postgres
 from bench.floor import MinimalRouter, canned
 from bot.adapters.telegram.app import TelegramAdapter
 from bot.app import App, build_app
@@ -95,24 +96,14 @@ def database(directory: Path, postgres: str | None) -> str:
     """A fresh SQLite file, or a fresh database on the given Postgres server."""
     if postgres is None:
         return f"sqlite:///{directory / 'bench.db'}"
-    name = f"ketenbot_bench_{directory.name.lower().replace('-', '_')[-12:]}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return postgres.rsplit("/", 1)[0] + "/" + name
+    return fresh_postgres(postgres, f"ketenbot_bench_{directory.name.lower().replace('-', '_')[-12:]}")
 
 
 def drop_database(app: App, postgres: str | None) -> None:
     """Dispose of the app's engine; on Postgres drop the scratch database ``database`` made."""
     app.engine.dispose()
     if postgres is not None:
-        admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            name = app.engine.url.database
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres(postgres, str(app.engine.url.database))
 
 
 def ketenbot_app(directory: Path, users: int, postgres: str | None = None) -> App:
