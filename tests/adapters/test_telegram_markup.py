@@ -9,6 +9,7 @@ from bot.app import GROUPS
 from bot.core import forms as core_forms
 from bot.core.forms import Field
 from bot.core.i18n import t
+from bot.core.mentions import mention, resolve
 
 LARGEST_ID = "9" * 19  # values are ids: the largest 64-bit id still has to fit
 
@@ -72,6 +73,15 @@ def test_split_never_cuts_inside_an_entity_and_keeps_every_character() -> None:
     assert all(len(c) <= 4096 for c in chunks) and len(chunks) == 7
     assert all(c.replace("&amp;", "") == "" for c in chunks)
     assert sum(c.count("&amp;") for c in chunks) == 5000
+
+
+def test_split_never_cuts_a_mention_in_two() -> None:
+    link = '<a href="tg://user?id=7503">via Telegram</a>'
+    for filler in range(4080, 4100):  # the mention straddles the limit at every position
+        text = "x" * filler + mention("telegram", "7503") + "y" * 10
+        chunks = markup.split_text(resolve(text, "telegram"), limit=4096)
+        assert "".join(chunks) == "x" * filler + link + "y" * 10
+        assert not any(ch in "".join(chunks) for ch in "\ue000\ue001\ue002")
 
 
 def test_split_prefers_line_boundaries_then_spaces() -> None:

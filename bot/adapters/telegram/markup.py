@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from bot.core.mentions import render_mentions, telegram_mention
+from bot.core.mentions import END, START, render_mentions, telegram_mention
 
 MAX_TEXT = 4096  # characters per message, after entity parsing
 MAX_CAPTION = 1024
@@ -93,6 +93,9 @@ def _hard_split(line: str, limit: int) -> list[str]:
         space = rest.rfind(" ", 0, cut)
         if space > cut // 2:
             cut = space + 1
+        opened = rest.rfind(START, 0, cut)
+        if opened > 0 and rest.find(END, opened, cut) == -1:
+            cut = opened  # never inside a member's mention: it would show as stray characters
         pieces.append(rest[:cut].rstrip(" "))
         rest = rest[cut:]
     pieces.append(rest)
