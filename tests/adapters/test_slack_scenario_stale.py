@@ -10,22 +10,14 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from schedules.stale import run_stale_watchdog
-from storage.cases import Action, Case, CaseStatus
+from storage.cases import Case, CaseStatus
 from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
+from tests.stale_cases import finish_all_actions
 
 MANAGER, WOONSTEDE = "U400", "U410"
 CODE = "VH-2026-0001"  # demo: procesregie procesmanager; its open actions are finished below
-
-
-def finish_all_actions(chat: Chat, code: str, at: datetime) -> None:
-    with chat.app.uow() as uow:
-        case = uow.cases.by_code(code)
-        assert case is not None
-        done = update(Action).where(col(Action.case_id) == case.id)
-        uow.session.execute(done.values(done_at=at, created_at=at - timedelta(days=1)))
-        uow.commit()
 
 
 def make_active_and_old(chat: Chat, code: str, opened: datetime) -> None:

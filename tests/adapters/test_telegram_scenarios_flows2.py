@@ -6,17 +6,17 @@ Assertions are on what the fake Bot API recorded."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import update
-from sqlmodel import col, func, select
+from sqlmodel import func, select
 
 from schedules.stale import run_stale_watchdog
-from storage.cases import Action, Signal
+from storage.cases import Signal
 from storage.uploads import PendingUpload
 from tests.adapters.telegram_support import TelegramBot, buttons, running_bot
 from tests.fakes.telegram_updates import JSON
 from tests.harness import Chat
+from tests.stale_cases import finish_all_actions
 
 MANAGER, REGISSEUR, WIJKAGENT, WOONSTEDE, GROUP = 7701, 7702, 7703, 7704, -4701
 CODE = "VH-2026-0001"  # demo: Jan de Vries; procesregie procesmanager, casusregie regisseur
@@ -88,15 +88,6 @@ async def test_a_mutatie_reaches_procesregie_with_buttons_and_a_press_updates_th
         assert updated["text"].endswith(f"→ <b>{labels[0]}</b>") and buttons(updated) == []
         (again,) = await bot.press(MANAGER, alert, labels[2])  # a stale copy of the keyboard
         assert f"Over mutatie {ref} is al besloten." in again["text"]
-
-
-def finish_all_actions(chat: Chat, code: str, at: datetime) -> None:
-    with chat.app.uow() as uow:
-        case = uow.cases.by_code(code)
-        assert case is not None
-        done = update(Action).where(col(Action.case_id) == case.id)
-        uow.session.execute(done.values(done_at=at, created_at=at - timedelta(days=1)))
-        uow.commit()
 
 
 async def digest(bot: TelegramBot) -> JSON:

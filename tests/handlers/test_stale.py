@@ -2,24 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from schedules.stale import run_stale_watchdog
-from storage.cases import Action
 from tests.harness import Chat
-
-
-def _finish_all_actions_of_jan(chat: Chat, at: datetime) -> None:
-    """Demo case VH-2026-0001 with every action done at ``at`` (nothing planned after it)."""
-    with chat.app.uow() as uow:
-        case = uow.cases.by_code("VH-2026-0001")
-        assert case is not None
-        uow.session.execute(update(Action).where(col(Action.case_id) == case.id).values(done_at=at))
-        uow.session.execute(
-            update(Action).where(col(Action.case_id) == case.id).values(created_at=at - timedelta(days=1))
-        )
-        uow.commit()
+from tests.stale_cases import finish_all_actions
 
 
 def _run(chat: Chat, weeks: int = 3) -> int:
@@ -28,7 +13,7 @@ def _run(chat: Chat, weeks: int = 3) -> int:
 
 def test_a_case_with_nothing_planned_for_three_weeks_is_listed_once_to_procesregie(chat: Chat):
     chat.deliver()
-    _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=3, days=1))
+    finish_all_actions(chat, "VH-2026-0001", chat.clock.now() - timedelta(weeks=3, days=1))
     assert _run(chat) == 2  # this one, and the demo's stale case of procesmanager2 (VH-2025-0001)
     assert _run(chat) == 0  # the same morning again: the dedupe key stale:<member>:<date> holds
     sent = sorted(chat.deliver(), key=lambda m: m.user_id or "")
@@ -47,14 +32,14 @@ def test_recent_activity_open_actions_and_other_statuses_are_not_stale(chat: Cha
     # demo: only VH-2025-0001 (procesmanager2); VH-2026-0001 has open actions; the others are not actief
     assert _run(chat) == 1
     chat.clock.advance(timedelta(days=1))  # the next (working) morning
-    _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=2))
+    finish_all_actions(chat, "VH-2026-0001", chat.clock.now() - timedelta(weeks=2))
     assert _run(chat) == 1  # done two weeks ago: not yet stale
     chat.clock.advance(timedelta(days=3))  # Monday
     assert _run(chat, weeks=1) == 2  # a shorter setting lists it
 
 
 def test_no_digest_at_the_weekend(chat: Chat):
-    _finish_all_actions_of_jan(chat, chat.clock.now() - timedelta(weeks=5))
+    finish_all_actions(chat, "VH-2026-0001", chat.clock.now() - timedelta(weeks=5))
     chat.clock.set(datetime(2026, 11, 28, 7, 0, tzinfo=UTC))  # Saturday morning
     assert _run(chat) == 0
     chat.clock.set(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # Monday morning
@@ -77,7 +62,7 @@ def test_a_case_with_an_upcoming_overleg_on_its_agenda_is_not_stale(chat: Chat):
     from storage.meetings import AgendaItem, Meeting
 
     now = chat.clock.now()
-    _finish_all_actions_of_jan(chat, now - timedelta(weeks=3, days=1))
+    finish_all_actions(chat, "VH-2026-0001", now - timedelta(weeks=3, days=1))
     with chat.app.uow() as uow:
         case = uow.cases.by_code("VH-2026-0001")
         chair = uow.members.by_handle("voorzitter")
