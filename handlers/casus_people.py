@@ -80,8 +80,20 @@ def add_person(ctx: Context, case: Case, tail: str) -> list[Reply]:
     return save_person(ctx, case, name, birth, role)
 
 
-def save_person(ctx: Context, case: Case, name: str, birth: date | None, role: str | None) -> list[Reply]:
+def _subject_changed(
+    ctx: Context, case_id: int, event: str, subject: Subject, role: str | None, what: str, detail: str
+) -> None:
+    """A change to a case's subjects: its timeline line and its audit row, committed."""
     member = ctx.require_member()
+    ctx.uow.cases.add_event(
+        case_id, event, ctx.clock.now(), member.id, initials=subject.initials, role=role or "none"
+    )
+    ctx.audit(what, kind="write", case_id=case_id, detail=f"subject {subject.id}{detail}")
+    ctx.uow.commit()
+
+
+def save_person(ctx: Context, case: Case, name: str, birth: date | None, role: str | None) -> list[Reply]:
+    ctx.require_member()
     uow = ctx.uow
     assert case.id is not None
     if len(uow.plan.subjects(case.id)) >= MAX_SUBJECTS:
@@ -90,16 +102,7 @@ def save_person(ctx: Context, case: Case, name: str, birth: date | None, role: s
     if not added:
         raise UserError("plan.already_subject", initials=subject.initials, code=case.code)
     number = len(uow.plan.subjects(case.id))
-    uow.cases.add_event(
-        case.id,
-        PlanEventKind.SUBJECT_ADDED,
-        ctx.clock.now(),
-        member.id,
-        initials=subject.initials,
-        role=role or "none",
-    )
-    ctx.audit("casus.persoon", kind="write", case_id=case.id, detail=f"subject {subject.id}")
-    uow.commit()
+    _subject_changed(ctx, case.id, PlanEventKind.SUBJECT_ADDED, subject, role, "casus.persoon", "")
     return _said(
         ctx,
         t("plan.person_added", who=_initials_role(subject), number=number, code=case.code),
@@ -166,7 +169,7 @@ def set_role(ctx: Context, case: Case, tail: str) -> list[Reply]:
     words = tail.split()
     if len(words) != 2:
         raise UserError("plan.role_usage")
-    member = ctx.require_member()
+    ctx.require_member()
     uow = ctx.uow
     assert case.id is not None
     require_regie(ctx, case)
@@ -175,16 +178,7 @@ def set_role(ctx: Context, case: Case, tail: str) -> list[Reply]:
     role = parse_role(words[1])
     subject = find_subject(case, uow.plan.subjects(case.id), words[0])
     uow.plan.set_role(subject, role)
-    uow.cases.add_event(
-        case.id,
-        PlanEventKind.ROLE_SET,
-        ctx.clock.now(),
-        member.id,
-        initials=subject.initials,
-        role=role or "none",
-    )
-    ctx.audit("casus.rol", kind="write", case_id=case.id, detail=f"subject {subject.id}: {role}")
-    uow.commit()
+    _subject_changed(ctx, case.id, PlanEventKind.ROLE_SET, subject, role, "casus.rol", f": {role}")
     if role is None:
         return [Reply(t("plan.role_cleared", initials=subject.initials, code=case.code))]
     return _said(
