@@ -56,7 +56,8 @@ def fill(chat: Chat) -> None:
 
 def test_the_new_personal_fields_hold_no_plaintext_and_read_back(chat: Chat):
     fill(chat)
-    secrets = ("1991", "1985-03-12", "Zonnehuis", "Huisbezoek", "zelfstandig", "Otto", "reason")
+    # long enough, or holding a space, never to turn up by chance in the random base64 of a ciphertext
+    secrets = ("1991-04-02", "1985-03-12", "Zonnehuis", "Huisbezoek", "zelfstandig", "Otto ", "reason")
     for table, column in NEW_COLUMNS:
         values = raw(chat, table, column)
         assert values, (table, column)
