@@ -3,8 +3,13 @@ lock next to a SQLite database); the other keeps sending the outbox and takes ov
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine
+import asyncio
+import threading
 
+from sqlalchemy import create_engine
+from telegram.ext import Application
+
+from bot.adapters.telegram.polling import Poller
 from bot.core.context import encode_reply
 from bot.core.types import Reply
 from storage.poll_lock import AdvisoryLock, FileLock, NoLock, poll_lock
@@ -90,3 +95,43 @@ def test_on_postgres_one_connection_holds_the_advisory_lock(postgres_database: s
         first.release()
         second.release()
         engine.dispose()
+
+
+class SlowLease:
+    """A lease whose ``acquire`` is still running in its thread when the poller is stopped."""
+
+    def __init__(self) -> None:
+        self.entered, self.finish = threading.Event(), threading.Event()
+        self.calls: list[str] = []
+        self.holding = False
+
+    def acquire(self) -> bool:
+        self.entered.set()
+        assert self.finish.wait(5), "the test never let acquire finish"
+        self.calls.append("acquire")
+        self.holding = True
+        return True
+
+    def held(self) -> bool:
+        return self.holding
+
+    def release(self) -> None:
+        self.calls.append("release")
+        self.holding = False
+
+
+async def test_stopping_waits_for_a_lease_call_in_flight_then_releases() -> None:
+    """A cancelled ``to_thread`` call keeps running: stopping must not release before it ends, or the
+    lock would be taken again after the release and held by a stopped instance."""
+    lease = SlowLease()
+    application = Application.builder().token(TOKEN).build()
+    poller = Poller(application, timeout=1, lease=lease, interval=0.01)
+    await poller.start()
+    assert await asyncio.to_thread(lease.entered.wait, 5)
+    stopping = asyncio.create_task(poller.stop())
+    await asyncio.sleep(0)  # stop() has asked the leader to end and is waiting for it
+    assert not stopping.done() and lease.calls == []
+    lease.finish.set()
+    await asyncio.wait_for(stopping, 5)
+    assert lease.calls == ["acquire", "release"] and not lease.holding
+    assert not poller.polling  # the lock came after stop was asked: polling never started

@@ -36,6 +36,7 @@ class Poller:
         self.interval = interval
         self.polling = False
         self._leader: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         if self.lease is None:
@@ -45,9 +46,10 @@ class Poller:
 
     async def stop(self) -> None:
         if self._leader is not None:
-            self._leader.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._leader
+            # not cancelled: a lease call cannot be cancelled in its thread, and one that finished after the
+            # release below would hold the lock (or use its connection) after this instance stopped
+            self._stopping.set()
+            await self._leader
             self._leader = None
         await self._stop_polling()
         if self.lease is not None:
@@ -68,10 +70,12 @@ class Poller:
         self.polling = False
 
     async def _lead(self, lease: Lease) -> None:
-        """Poll while holding ``lease``; otherwise keep trying it."""
-        while True:
+        """Poll while holding ``lease``; otherwise keep trying it. Ends when ``stop`` asks."""
+        while not self._stopping.is_set():
             try:
                 if not self.polling and await asyncio.to_thread(lease.acquire):
+                    if self._stopping.is_set():
+                        return  # stop() releases it
                     log.info("telegram: this instance now long-polls")
                     await self._start_polling()
                 elif self.polling and not await asyncio.to_thread(lease.held):
@@ -79,4 +83,5 @@ class Poller:
                     await self._stop_polling()
             except (OSError, TelegramError):
                 log.warning("telegram: poll lock round failed; trying again", exc_info=True)
-            await asyncio.sleep(self.interval)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.interval)
