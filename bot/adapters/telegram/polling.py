@@ -42,6 +42,7 @@ class Poller:
         if self.lease is None:
             await self._start_polling()
         else:
+            self._stopping.clear()  # a poller stopped before may be started again
             self._leader = asyncio.create_task(self._lead(self.lease))
 
     async def stop(self) -> None:
