@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 import typer
 
 from bot.app import App, build_app, prepare_database
 from bot.config import ConfigError, Settings, load_settings
+from bot.core.clock import Clock
 from bot.core.i18n import t
 from bot.core.logs import configure_logging
 
@@ -36,10 +39,34 @@ def guarded(action: Callable[[], T]) -> T:
         raise fail(str(error)) from None
 
 
+@dataclass(frozen=True)
+class CliContext:
+    """What a caller of the CLI may inject (``CliRunner.invoke(app, args, obj=CliContext(clock=...))``).
+
+    Without it every command reads the system clock; a test passes its harness's clock, so that the CLI and
+    the dispatcher the test runs afterwards agree on what "now" is."""
+
+    clock: Clock | None = None
+
+
+_injected: ContextVar[CliContext | None] = ContextVar("ketenbot_cli_context", default=None)
+
+
+@app.callback()
+def _root(context: typer.Context) -> None:
+    """ketenbot — chat-ops voor het Zorg- en Veiligheidshuis."""
+    _injected.set(context.obj if isinstance(context.obj, CliContext) else None)
+
+
+def injected_clock() -> Clock | None:
+    injected = _injected.get()
+    return injected.clock if injected is not None else None
+
+
 def open_app(*, migrate: bool = True) -> App:
     settings = guarded(load_settings)
     configure_logging(settings.log_level)
-    bot_app = guarded(lambda: build_app(settings))
+    bot_app = guarded(lambda: build_app(settings, clock=injected_clock()))
     if migrate:
         guarded(lambda: prepare_database(bot_app))
     return bot_app

@@ -7,6 +7,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,21 @@ def postgres_reason() -> str | None:
     except Exception as error:  # any failure to connect means: skip, and say why
         return f"no PostgreSQL server reachable at {PG_ADMIN_URL} ({type(error).__name__}: {error})"[:300]
     return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def machine_clock() -> Iterator[None]:
+    """``KETENBOT_TEST_MACHINE_TIME=2027-10-31T23:59:00+01:00 ./dev test`` runs the whole suite with the
+    machine's clock moved there (ticking): no test may depend on the real date; every path takes the injected
+    clock."""
+    moved = os.environ.get("KETENBOT_TEST_MACHINE_TIME")
+    if not moved:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.fromisoformat(moved), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

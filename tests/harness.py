@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from typer.testing import CliRunner, Result
+
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import FixedClock
@@ -81,6 +83,13 @@ class Chat:
         """Send a document (with an optional caption such as ``/import politie``)."""
         file = FileAttachment(name, data, mime)
         return self.app.router.handle(self.incoming(user=user, group=group, text=caption, file=file))
+
+    def cli(self, args: Sequence[str], **kwargs: Any) -> Result:
+        """Run ``ketenbot ARGS`` on this database with this harness's clock (never the machine's)."""
+        from bot.cli import CliContext, app
+
+        env = {"KETENBOT_DATABASE_URL": self.app.settings.database_url, **kwargs.pop("env", {})}
+        return CliRunner().invoke(app, list(args), obj=CliContext(clock=self.clock), env=env, **kwargs)
 
     def deliver(self) -> list[Outgoing]:
         """Run the dispatcher once; return what it sent now."""

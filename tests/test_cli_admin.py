@@ -22,8 +22,8 @@ def cli_env(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> Chat:
     return chat
 
 
-def invoke(*args: str) -> str:
-    result = runner.invoke(app, list(args))
+def invoke(chat: Chat, *args: str) -> str:
+    result = chat.cli(list(args))
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -36,22 +36,29 @@ def test_help_everywhere():
 
 def test_org_add_invite_create_and_join(cli_env: Chat):
     assert "Stichting Jeugdbescherming Test" in invoke(
-        "admin", "org", "add", "Stichting Jeugdbescherming Test", "--kind", "jeugdbescherming"
+        cli_env, "admin", "org", "add", "Stichting Jeugdbescherming Test", "--kind", "jeugdbescherming"
     )
-    assert "Stichting Jeugdbescherming Test" in invoke("admin", "org", "list")
+    assert "Stichting Jeugdbescherming Test" in invoke(cli_env, "admin", "org", "list")
     output = invoke(
-        "admin", "invite", "create", "--org", "Stichting Jeugdbescherming Test", "--role", "voorzitter"
+        cli_env,
+        "admin",
+        "invite",
+        "create",
+        "--org",
+        "Stichting Jeugdbescherming Test",
+        "--role",
+        "voorzitter",
     )
     code = output.split("code: ")[1].split()[0]
     assert "Welkom" in cli_env.say(f"/aanmelden {code}", user="jb-voorzitter")
     assert "voorzitter" in cli_env.say("/ik", user="jb-voorzitter")
-    assert "gebruikt" in invoke("admin", "invite", "list")
+    assert "gebruikt" in invoke(cli_env, "admin", "invite", "list")
 
 
 def test_duplicate_org_and_unknown_org_are_refused(cli_env: Chat):
-    result = runner.invoke(app, ["admin", "org", "add", "Woonstede", "--kind", "woningcorporatie"])
+    result = cli_env.cli(["admin", "org", "add", "Woonstede", "--kind", "woningcorporatie"])
     assert result.exit_code == 2 and "already exists" in result.output
-    result = runner.invoke(app, ["admin", "invite", "create", "--org", "Bestaat Niet"])
+    result = cli_env.cli(["admin", "invite", "create", "--org", "Bestaat Niet"])
     assert result.exit_code == 2 and "no organisation" in result.output
 
 
@@ -59,12 +66,12 @@ def test_revoke_member_and_invite(cli_env: Chat):
     with cli_env.app.uow() as uow:
         member = uow.members.by_handle("woonstede")
         assert member is not None
-    assert "revoked" in invoke("admin", "member", "revoke", str(member.id))
+    assert "revoked" in invoke(cli_env, "admin", "member", "revoke", str(member.id))
     assert "/aanmelden CODE" in cli_env.say("/ik", user="woonstede")
-    assert "ingetrokken" in invoke("admin", "member", "list", "--all")
-    output = invoke("admin", "invite", "create", "--org", "Woonstede")
+    assert "ingetrokken" in invoke(cli_env, "admin", "member", "list", "--all")
+    output = invoke(cli_env, "admin", "invite", "create", "--org", "Woonstede")
     invite_id = output.split("invite ")[1].split()[0]
-    invoke("admin", "invite", "revoke", invite_id)
+    invoke(cli_env, "admin", "invite", "revoke", invite_id)
     code = output.split("code: ")[1].split()[0]
     assert "ingetrokken" in cli_env.say(f"/aanmelden {code}", user="te-laat")
 
@@ -75,13 +82,16 @@ def test_audit_filters_and_csv(cli_env: Chat):
     with cli_env.app.uow() as uow:
         member = uow.members.by_handle("wijkagent")
         assert member is not None
-    rows = list(csv.reader(io.StringIO(invoke("audit", "--member", str(member.id), "--format", "csv"))))
+    rows = list(
+        csv.reader(io.StringIO(invoke(cli_env, "audit", "--member", str(member.id), "--format", "csv")))
+    )
     assert rows[0][:6] == ["at", "member", "platform", "chat", "kind", "name"]
     assert [r[5] for r in rows[1:]] == ["ik"]
     rows = list(
         csv.reader(
             io.StringIO(
                 invoke(
+                    cli_env,
                     "audit",
                     "--command",
                     "help",
@@ -98,8 +108,10 @@ def test_audit_filters_and_csv(cli_env: Chat):
     assert len(rows) == 2 and rows[1][5] == "help"
     rows = list(
         csv.reader(
-            io.StringIO(invoke("audit", "--command", "help", "--format", "csv", "--since", "27-11-2026"))
+            io.StringIO(
+                invoke(cli_env, "audit", "--command", "help", "--format", "csv", "--since", "27-11-2026")
+            )
         )
     )
     assert len(rows) == 1
-    assert "Audit" in invoke("audit")
+    assert "Audit" in invoke(cli_env, "audit")

@@ -4,7 +4,6 @@ import pytest
 from sqlmodel import col, func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
 from handlers.signal_import import import_signals
 from storage.cases import Signal, Subject
 from storage.models import OutboxMessage
@@ -29,17 +28,20 @@ def _signal_count(chat: Chat) -> int:
         return int(uow.session.exec(select(func.count()).select_from(Signal)).one())
 
 
-def _run(tmp_path, content: bytes, *args: str):
+def _run(chat: Chat, tmp_path, content: bytes, *args: str):
     path = tmp_path / "signals.csv"
     path.write_bytes(content)
-    return runner.invoke(app, ["import", "signals", str(path), "--source", "politie", *args])
+    return chat.cli(["import", "signals", str(path), "--source", "politie", *args])
 
 
 def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_path):
     cli_env.deliver()
     before = _signal_count(cli_env)
     dry = _run(
-        tmp_path, (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode(), "--dry-run"
+        cli_env,
+        tmp_path,
+        (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode(),
+        "--dry-run",
     )
     assert dry.exit_code == 0, dry.output
     assert (
@@ -47,7 +49,9 @@ def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_pat
         and "1 mutatie(s) op VH-2026-0001" in dry.output
     )
     assert _signal_count(cli_env) == before
-    done = _run(tmp_path, (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode())
+    done = _run(
+        cli_env, tmp_path, (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode()
+    )
     assert done.exit_code == 0, done.output
     assert "Geïmporteerd: 1 nieuwe signalen en 1 mutaties" in done.output
     assert _signal_count(cli_env) == before + 2
@@ -68,7 +72,7 @@ def test_invalid_rows_are_reported_by_line_and_nothing_is_imported(cli_env: Chat
         + "123,,Waterdam,overlast,normaal,Fictief\n"
         + "Kim Fictief,,Waterdam,overlast\n"
     )
-    result = _run(tmp_path, bad.encode())
+    result = _run(cli_env, tmp_path, bad.encode())
     assert result.exit_code == 1
     for expected in (
         "regel 4: geboortedatum '31-02-1990'",
@@ -83,7 +87,7 @@ def test_invalid_rows_are_reported_by_line_and_nothing_is_imported(cli_env: Chat
 
 
 def test_a_wrong_header_says_what_is_expected(cli_env: Chat, tmp_path):
-    result = _run(tmp_path, ("naam;geboortedatum;plaats\n" + "Pieter Fictief;;Waterdam\n").encode())
+    result = _run(cli_env, tmp_path, ("naam;geboortedatum;plaats\n" + "Pieter Fictief;;Waterdam\n").encode())
     assert result.exit_code == 2
     assert (
         "De eerste regel moet zijn: name;birth_date;gemeente;categories;urgency;description" in result.output
@@ -93,13 +97,13 @@ def test_a_wrong_header_says_what_is_expected(cli_env: Chat, tmp_path):
 def test_windows_1252_and_utf8_with_semicolons_and_duplicates(cli_env: Chat, tmp_path):
     row = "Zoë Fictief;;Rivierstad;psychisch;normaal;Fictief: café-bezoek\n"
     content = (HEADER.replace(",", ";") + row + row).encode("cp1252")
-    result = _run(tmp_path, content)
+    result = _run(cli_env, tmp_path, content)
     assert result.exit_code == 0, result.output
     assert (
         "regel 3 is gelijk aan regel 2" in result.output and "(1 dubbele rijen overgeslagen)" in result.output
     )
     utf8 = ("\ufeff" + HEADER.replace(",", ";") + row.replace("Zoë", "Chloë")).encode("utf-8")
-    assert _run(tmp_path, utf8).exit_code == 0
+    assert _run(cli_env, tmp_path, utf8).exit_code == 0
     with cli_env.app.uow() as uow:
         # names and descriptions are stored encrypted: decrypt by reading them, then filter here
         names = [n for n in uow.session.exec(select(Subject.name)).all() if n.endswith("Fictief")]
@@ -111,7 +115,7 @@ def test_windows_1252_and_utf8_with_semicolons_and_duplicates(cli_env: Chat, tmp
 def test_no_member_at_the_source_is_a_clear_refusal(cli_env: Chat, tmp_path):
     path = tmp_path / "s.csv"
     path.write_text(HEADER + ROWS)
-    result = runner.invoke(app, ["import", "signals", str(path), "--source", "jeugdbescherming"])
+    result = cli_env.cli(["import", "signals", str(path), "--source", "jeugdbescherming"])
     assert (
         result.exit_code == 2
         and "Geen actief lid bij een partner van soort jeugdbescherming" in result.output

@@ -4,7 +4,6 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from bot.cli import app
 from storage.models import Role
 from storage.poll import PollRound
 from tests.harness import Chat
@@ -19,7 +18,7 @@ def cli_env(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> Chat:
 
 
 def test_poll_start_asks_every_active_member(cli_env: Chat):
-    result = runner.invoke(app, ["poll", "start", "--weeks", "2"])
+    result = cli_env.cli(["poll", "start", "--weeks", "2"])
     assert result.exit_code == 0, result.output
     assert "Peiling 1 gestart: 10 leden krijgen de vragen." in result.output
     with cli_env.app.uow() as uow:
@@ -33,10 +32,10 @@ def test_member_grant_gives_the_management_role(cli_env: Chat):
         member = uow.members.by_handle("ggz")
         assert member is not None and member.id is not None
         member_id = member.id
-    result = runner.invoke(app, ["admin", "member", "grant", str(member_id), "--role", "management"])
+    result = cli_env.cli(["admin", "member", "grant", str(member_id), "--role", "management"])
     assert result.exit_code == 0, result.output
     with cli_env.app.uow() as uow:
         assert Role.MANAGEMENT in uow.members.roles_of(member_id)
-    assert runner.invoke(app, ["admin", "member", "grant", "9999", "--role", "management"]).exit_code != 0
+    assert cli_env.cli(["admin", "member", "grant", "9999", "--role", "management"]).exit_code != 0
     reply = cli_env.say("/opschalen VH-2026-0001 bestuur GGZ Rivierland geen behandelplan")
     assert "management van GGZ Rivierland (Lotte Bakker)" in reply

@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from bot.cli import app
 from storage.cases import Subject
 from storage.models import AuditEvent
 from tests.harness import Chat
@@ -34,31 +33,31 @@ def admin_events(chat: Chat, name: str) -> list[str]:
 
 def test_purge_says_what_it_did_and_dry_run_changes_nothing(cli_env: Chat, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KETENBOT_RETENTION_CLOSED_CASE_MONTHS", "2")
-    dry = runner.invoke(app, ["privacy", "purge", "--dry-run"])
+    dry = cli_env.cli(["privacy", "purge", "--dry-run"])
     assert dry.exit_code == 0 and "dry run — would do: cases anonymised: 1 (VH-2026-0005)" in dry.output
     assert admin_events(cli_env, "privacy.purge") == []
-    done = runner.invoke(app, ["privacy", "purge"])
+    done = cli_env.cli(["privacy", "purge"])
     assert done.exit_code == 0 and done.output.startswith("done: cases anonymised: 1 (VH-2026-0005)")
-    again = runner.invoke(app, ["privacy", "purge"])
+    again = cli_env.cli(["privacy", "purge"])
     assert "cases anonymised: 0 (-)" in again.output
     assert len(admin_events(cli_env, "privacy.purge")) == 2
 
 
 def test_a_bad_retention_setting_is_one_clear_line(cli_env: Chat, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KETENBOT_RETENTION_CLOSED_CASE_MONTHS_BY_TRACK", "martians=3")
-    result = runner.invoke(app, ["privacy", "purge"])
+    result = cli_env.cli(["privacy", "purge"])
     assert result.exit_code == 2 and "expected track=months" in result.output
 
 
 def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Chat):
     jan = first_subject(cli_env, "Jan de Vries")
-    exported = runner.invoke(app, ["privacy", "export", "--subject", str(jan)])
+    exported = cli_env.cli(["privacy", "export", "--subject", str(jan)])
     assert exported.exit_code == 0, exported.output
     assert json.loads(exported.output)["cases"][0]["code"] == "VH-2026-0001"
     erase = ["privacy", "erase", "--subject", str(jan), "--reason", "verzoek betrokkene"]
-    refused = runner.invoke(app, erase)
+    refused = cli_env.cli(erase)
     assert refused.exit_code == 2 and "active case (VH-2026-0001); use --force" in refused.output
-    forced = runner.invoke(app, [*erase, "--force"])
+    forced = cli_env.cli([*erase, "--force"])
     assert forced.exit_code == 0 and "2 subject rows anonymised" in forced.output
     assert admin_events(cli_env, "privacy.erase") == [f"subject {jan} (2 rows) forced: verzoek betrokkene"]
     assert admin_events(cli_env, "privacy.export") == [f"subject {jan}"]
@@ -66,5 +65,5 @@ def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Cha
 
 def test_unknown_subjects_are_clear_errors(cli_env: Chat):
     for args in (["export", "--subject", "4242"], ["erase", "--subject", "4242", "--reason", "x"]):
-        result = runner.invoke(app, ["privacy", *args])
+        result = cli_env.cli(["privacy", *args])
         assert result.exit_code == 2 and "unknown subject: 4242" in result.output

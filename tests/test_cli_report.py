@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 from PIL import Image
 from typer.testing import CliRunner
 
-from bot.cli import app
 from tests.harness import Chat
 
 runner = CliRunner()
@@ -21,23 +20,23 @@ def cli_env(sqlite_chat: Chat, monkeypatch: pytest.MonkeyPatch) -> Chat:
 
 
 def test_markdown_and_csv_go_to_stdout(cli_env: Chat):
-    result = runner.invoke(app, ["rapport", "--quarter", "2026Q4", "--format", "md"])
+    result = cli_env.cli(["rapport", "--quarter", "2026Q4", "--format", "md"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("# Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — alle gemeenten")
     assert "| Signalen per urgentie | acuut | 1 | 0 |" in result.output
     assert "| Huisverboden en verlengingen | huisverboden opgelegd | 0 | 0 |" in result.output
-    result = runner.invoke(app, ["rapport", "--quarter", "2026Q4", "--format", "csv", "--extern"])
+    result = cli_env.cli(["rapport", "--quarter", "2026Q4", "--format", "csv", "--extern"])
     assert result.exit_code == 0 and "Signalen per urgentie;acuut;<5;0" in result.output
 
 
 def test_png_and_xlsx_are_written_to_files(cli_env: Chat, tmp_path: Path):
     chart = tmp_path / "r.png"
-    result = runner.invoke(app, ["rapport", "--quarter", "2026Q4", "--format", "png", "-o", str(chart)])
+    result = cli_env.cli(["rapport", "--quarter", "2026Q4", "--format", "png", "-o", str(chart)])
     assert result.exit_code == 0, result.output
     assert Image.open(io.BytesIO(chart.read_bytes())).size == (1200, 1350)
     book = tmp_path / "r.xlsx"
-    result = runner.invoke(
-        app, ["rapport", "--quarter", "2026Q4", "--gemeente", "Waterdam", "--format", "xlsx", "-o", str(book)]
+    result = cli_env.cli(
+        ["rapport", "--quarter", "2026Q4", "--gemeente", "Waterdam", "--format", "xlsx", "-o", str(book)]
     )
     assert result.exit_code == 0, result.output
     sheet = load_workbook(book).active
@@ -53,14 +52,14 @@ def test_bad_input_is_one_clear_line(cli_env: Chat):
         (["--gemeente", "Nergens"], "Over gemeente 'Nergens' zijn geen gegevens"),
         (["--format", "pdf"], "--format must be one of md, csv, png, xlsx"),
     ):
-        result = runner.invoke(app, ["rapport", *args])
+        result = cli_env.cli(["rapport", *args])
         assert result.exit_code == 2 and expected in result.output, result.output
 
 
 def test_audit_accepts_a_case_code(cli_env: Chat):
     cli_env.say("/casus VH-2026-0001", user="wijkagent")
-    result = runner.invoke(app, ["audit", "--case", "VH-2026-0001", "--format", "csv"])
+    result = cli_env.cli(["audit", "--case", "VH-2026-0001", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert ",read,casus,1,ok," in result.output
-    unknown = runner.invoke(app, ["audit", "--case", "VH-2026-0999"])
+    unknown = cli_env.cli(["audit", "--case", "VH-2026-0999"])
     assert unknown.exit_code == 2 and "unknown case: VH-2026-0999" in unknown.output
