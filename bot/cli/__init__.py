@@ -1,0 +1,1 @@
+"""The ``ketenbot`` command line (typer): part of the composition root."""

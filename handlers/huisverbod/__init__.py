@@ -1,0 +1,1 @@
+"""Tijdelijk huisverbod: /huisverbod and its reminders."""

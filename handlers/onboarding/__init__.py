@@ -1,0 +1,1 @@
+"""Onboarding and the member's own settings: /aanmelden (invites), /help, /ik, /taal, /stop, /afwezig."""

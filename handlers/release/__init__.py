@@ -1,0 +1,1 @@
+"""Detention and release: /detentie, /nazorg, /scenario, unexpected release, and the release alerts' text."""

@@ -1,0 +1,1 @@
+"""The overleg: tables and the repository."""

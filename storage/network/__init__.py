@@ -1,0 +1,1 @@
+"""Network workflows: opschaling naar bestuur, the partner poll, informatieverzoeken."""

@@ -1,0 +1,1 @@
+"""The notification outbox and who a message reaches: reachability, deputies, absences."""

@@ -1,0 +1,1 @@
+"""Privacy in storage: retention, subject export and erasure, key rotation, details-in-privé links."""

@@ -1,0 +1,1 @@
+"""Detentions, huisverboden and the nazorg checklist."""
