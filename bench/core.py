@@ -24,8 +24,8 @@ from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, t
 from bot.core.clock import FixedClock
 from bot.core.router import Router
 from bot.core.types import ChatKind
-from bot.demo import load_demo
-from handlers.help import show_help
+from bot.demo.loader import load_demo
+from handlers.onboarding.help import show_help
 from storage import migrate
 
 bench_group = CommandGroup("bench")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, Table, select
 
 from bot.core.types import Incoming, Outgoing
-from storage.cases import Case
+from storage.cases.tables import Case
 from storage.repositories import AUDIT_INSERT
 
 _CASE: Table = Case.__table__  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from bench.regie import NOW, prepare
 from bench.regie_fill import person
-from handlers.signal_import import COLUMNS, import_signals
+from handlers.signals.bulk_import import COLUMNS, import_signals
 
 
 def csv_bytes(rows: int, cases: int, seed: int) -> bytes:

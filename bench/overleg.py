@@ -31,7 +31,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.types import Incoming
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 from storage import migrate
 from storage.models import OrganisationKind, OutboxMessage, Role
 

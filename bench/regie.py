@@ -33,7 +33,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.types import Incoming
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 from storage import migrate
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

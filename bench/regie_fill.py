@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, text
 
 from bot.app import App
-from storage.cases import Action, Case, CaseEvent, CaseParticipant, RegieAssignment, Signal, Subject
+from storage.cases.tables import Action, Case, CaseEvent, CaseParticipant, RegieAssignment, Signal, Subject
 from storage.crypto import BlindIndex, EncryptedText
-from storage.detention import Huisverbod
 from storage.models import AuditEvent, Identity, Member, MemberRole
 from storage.names import initials, name_key, surname_key
+from storage.release.detention import Huisverbod
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 FIRST = [

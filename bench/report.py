@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from bench.regie import Prepared, prepare
 from bot.core.types import Incoming
-from handlers.report_files import to_csv, to_png
-from handlers.report_model import Quarter, build_report
+from handlers.reports.files import to_csv, to_png
+from handlers.reports.model import Quarter, build_report
 
 QUARTER = Quarter(2026, 4)
 TZ = ZoneInfo("Europe/Amsterdam")

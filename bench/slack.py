@@ -48,7 +48,7 @@ from bot.config import Settings
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.types import ChatKind, Incoming, Outgoing
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 from storage import migrate
 from tests.fakes.slack_api import FakeSlack
 

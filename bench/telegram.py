@@ -40,7 +40,7 @@ from bot.config import Settings
 from bot.core.context import encode_reply
 from bot.core.pacing import TELEGRAM_LIMITS, Limits
 from bot.core.types import Incoming, Outgoing, Reply
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 from bot.runtime import command_menu
 from schedules.dispatcher import Dispatcher
 from storage import migrate

@@ -18,39 +18,21 @@ from bot.core.context import CoreConfig
 from bot.core.i18n import Catalogue
 from bot.core.router import Router
 from bot.core.sending import Sender
-from handlers import (
-    aanmelden,
-    actie,
-    afwezig,
-    casus,
-    code_rood,
-    detentie,
-    help,
-    huisverbod,
-    ik,
-    info,
-    mijn,
-    mutatie,
-    nazorg,
-    opschalen,
-    overleg,
-    peiling,
-    rapport,
-    regie,
-    release,
-    scenario,
-    signaal,
-    signal_upload,
-    stale,
-    stop,
-    taal,
-    triage,
-)
+from handlers.cases import actie, casus, mijn, regie
+from handlers.huisverbod import huisverbod
+from handlers.network import code_rood, opschalen, peiling, stale
+from handlers.onboarding import aanmelden, afwezig, help, ik, stop, taal
+from handlers.overleg import commands as overleg
+from handlers.release import detentie, nazorg, scenario
+from handlers.release import unexpected as release
+from handlers.reports import rapport
+from handlers.signals import info, mutatie, signaal, triage
+from handlers.signals import upload as signal_upload
 from schedules.dispatcher import Dispatcher
 from storage import migrate
 from storage.crypto import EncryptionKeyError, KeyRing, attach_keyring
 from storage.db import is_sqlite, make_engine
-from storage.privacy_keys import check_key
+from storage.privacy.keys import check_key
 from storage.uow import UnitOfWork
 
 GROUPS: tuple[CommandGroup, ...] = (
@@ -84,7 +66,8 @@ GROUPS: tuple[CommandGroup, ...] = (
 
 LOCALE_DIRS = (
     Path(__file__).parent / "core" / "locales",
-    Path(__file__).parent.parent / "handlers" / "locales",
+    # each feature package keeps its own catalogue: handlers/<package>/locales/*.toml
+    *sorted((Path(__file__).parent.parent / "handlers").glob("*/locales")),
     Path(__file__).parent / "adapters" / "slack" / "locales",
 )
 

@@ -94,7 +94,7 @@ class Settings(BaseSettings):
 
 def track_months(value: str) -> dict[str, int]:
     """``radicalisering=60,hg=36`` -> {"radicalisering": 60, "hg": 36}; tracks are triage outcomes."""
-    from storage.cases import TriageOutcome
+    from storage.cases.tables import TriageOutcome
 
     months: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in value.split(","))):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
-from storage.privacy import PurgeResult, RetentionPolicy, purge
+from storage.privacy.retention import PurgeResult, RetentionPolicy, purge
 from storage.uow import UnitOfWork
 
 

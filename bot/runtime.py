@@ -87,7 +87,7 @@ class Runtime:
         now = self.app.clock.now()
         result = await asyncio.to_thread(run_purge, self.app.uow(), policy, now, dry_run=False)
         log.info("privacy purge: %s", describe(result))
-        from handlers.signal_upload import drop_stale_uploads
+        from handlers.signals.upload import drop_stale_uploads
 
         dropped = await asyncio.to_thread(drop_stale_uploads, self.app.uow(), now)
         log.info("pending uploads dropped: %d", dropped)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core import Context, MemberView, Text, UserError, t
 from bot.core.mentions import mention
-from storage.cases import Case, CaseStatus, RegieAssignment, RegieKind
+from storage.cases.tables import Case, CaseStatus, RegieAssignment, RegieKind
 from storage.uow import UnitOfWork
 
 CASE_CODE = re.compile(r"^VH-(\d{4})-(\d{4})$", re.IGNORECASE)

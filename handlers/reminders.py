@@ -12,8 +12,8 @@ from bot.core.clock import Clock
 from bot.core.context import encode_reply
 from bot.core.dates import format_date
 from bot.core.types import Reply
-from handlers.plan_words import fallback_line
-from handlers.release_alerts import release_reply
+from handlers.cases.plan_words import fallback_line
+from handlers.release.alerts import release_reply
 from schedules.rules import (
     Step,
     action_ladder,
@@ -25,10 +25,10 @@ from schedules.rules import (
     plan_rebuild,
     release_ladder,
 )
-from storage.cases import Action, Case, RegieKind
-from storage.detention import Detention, Huisverbod
+from storage.cases.tables import Action, Case, RegieKind
 from storage.models import Role
-from storage.outbox import ALREADY_SENT
+from storage.outbox.repository import ALREADY_SENT
+from storage.release.detention import Detention, Huisverbod
 from storage.uow import UnitOfWork
 
 

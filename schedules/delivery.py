@@ -17,8 +17,8 @@ from bot.core.i18n import Catalogue, t
 from bot.core.mentions import resolve as resolve_mentions
 from bot.core.types import Outgoing, RenderedButton
 from storage.models import OutboxMessage
-from storage.outbox import Address
-from storage.outbox_claim import recipient_of
+from storage.outbox.claim import recipient_of
+from storage.outbox.repository import Address
 
 
 @dataclass(frozen=True)

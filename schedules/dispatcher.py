@@ -36,8 +36,8 @@ from schedules.delivery import Delivery, interleave, render, resolve
 from schedules.missed import MissedItem, queue_summary
 from schedules.unreachable import mark_unreachable
 from storage.models import OutboxMessage
-from storage.outbox_claim import recipient_of
-from storage.outbox_marks import OutboxMarks
+from storage.outbox.claim import recipient_of
+from storage.outbox.marks import OutboxMarks
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.dispatcher")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import encode_reply
 from bot.core.i18n import t
 from bot.core.types import Button, Reply
-from storage.cases import Case
+from storage.cases.tables import Case
 from storage.uow import UnitOfWork
 
 MAX_LISTED = 20

@@ -2,7 +2,8 @@
 
 Later messages to the member go to another reachable identity of theirs (``identities.preferred``); when
 they have none, to the deputy they named last with ``/afwezig`` (marked "on behalf of", see
-``storage/deputies.py``); with no deputy either, the dispatcher fails the row with "no reachable identity".
+``storage/outbox/deputies.py``); with no deputy either, the dispatcher fails the row with "no reachable
+identity".
 """
 
 from __future__ import annotations

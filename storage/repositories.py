@@ -23,7 +23,7 @@ from storage.models import (
     MemberRole,
     Organisation,
 )
-from storage.reachability import is_reachable
+from storage.outbox.reachability import is_reachable
 
 
 class Repository:

@@ -1,15 +1,17 @@
 """Imports every table module so SQLModel.metadata knows them all (for Alembic and tests)."""
 
-from storage import (
-    absence,  # noqa: F401
-    cases,  # noqa: F401
-    detention,  # noqa: F401
-    direct_requests,  # noqa: F401
+from storage import models  # noqa: F401
+from storage.cases import tables as cases  # noqa: F401
+from storage.cases import uploads  # noqa: F401
+from storage.meetings import tables as meetings  # noqa: F401
+from storage.network import (
     escalation,  # noqa: F401
     flows,  # noqa: F401
-    meetings,  # noqa: F401
-    models,  # noqa: F401
-    nazorg,  # noqa: F401
     poll,  # noqa: F401
-    uploads,  # noqa: F401
+)
+from storage.outbox import absence  # noqa: F401
+from storage.privacy import direct_requests  # noqa: F401
+from storage.release import (
+    detention,  # noqa: F401
+    nazorg,  # noqa: F401
 )

@@ -9,23 +9,25 @@ from typing import Generic, TypeVar, cast, overload
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from storage.absence import AbsenceRepository
-from storage.case_repository import CaseRepository
-from storage.detention import DetentionRepository, HuisverbodRepository
-from storage.direct_requests import DirectRequestRepository
-from storage.escalation import CodeRoodRepository, EscalationRepository
-from storage.flows_repository import (
+from storage.cases.plan import PlanRepository
+from storage.cases.regie import ActionRepository, RegieRepository
+from storage.cases.repository import CaseRepository
+from storage.cases.signals import SignalRepository
+from storage.cases.uploads import UploadRepository
+from storage.meetings.repository import MeetingRepository
+from storage.network.escalation import CodeRoodRepository, EscalationRepository
+from storage.network.flows_repository import (
     InfoRequestRepository,
     MutatieRepository,
     SignalImportRepository,
     StaleCaseQuery,
 )
-from storage.meeting_repository import MeetingRepository
-from storage.nazorg import NazorgRepository
-from storage.outbox import OutboxRepository
-from storage.plan import PlanRepository
-from storage.poll import PollRepository
-from storage.regie_repository import ActionRepository, RegieRepository
+from storage.network.poll import PollRepository
+from storage.outbox.absence import AbsenceRepository
+from storage.outbox.repository import OutboxRepository
+from storage.privacy.direct_requests import DirectRequestRepository
+from storage.release.detention import DetentionRepository, HuisverbodRepository
+from storage.release.nazorg import NazorgRepository
 from storage.repositories import (
     AuditRepository,
     FormRepository,
@@ -35,8 +37,6 @@ from storage.repositories import (
     MemberRepository,
     OrganisationRepository,
 )
-from storage.signal_repository import SignalRepository
-from storage.uploads import UploadRepository
 
 R = TypeVar("R")
 

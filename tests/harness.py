@@ -15,10 +15,10 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.types import ChatKind, FileAttachment, Incoming, Outgoing
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 
 DEFAULT_NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday, 10:00 in Amsterdam
-# bot/demo_nazorg.py: the demo detention (the first) has release alerts due 6 to 20 days after the demo's now
+# bot/demo/nazorg.py: the demo detention (the first) has release alerts due 6 to 20 days after the demo's now
 DEMO_RELEASE_ALERTS = "release:1:"
 
 
@@ -86,7 +86,8 @@ class Chat:
 
     def cli(self, args: Sequence[str], **kwargs: Any) -> Result:
         """Run ``ketenbot ARGS`` on this database with this harness's clock (never the machine's)."""
-        from bot.cli import CliContext, app
+        from bot.cli.common import CliContext
+        from bot.cli.main import app
 
         env = {"KETENBOT_DATABASE_URL": self.app.settings.database_url, **kwargs.pop("env", {})}
         return CliRunner().invoke(app, list(args), obj=CliContext(clock=self.clock), env=env, **kwargs)

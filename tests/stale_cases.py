@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col
 
-from storage.cases import Action
+from storage.cases.tables import Action
 from tests.harness import Chat
 
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from tests.harness import Chat
 
 runner = CliRunner()

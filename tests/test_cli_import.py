@@ -4,8 +4,8 @@ import pytest
 from sqlmodel import col, func, select
 from typer.testing import CliRunner
 
-from handlers.signal_import import import_signals
-from storage.cases import Signal, Subject
+from handlers.signals.bulk_import import import_signals
+from storage.cases.tables import Signal, Subject
 from storage.models import OutboxMessage
 from tests.harness import Chat
 

@@ -5,7 +5,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from storage.models import Role
-from storage.poll import PollRound
+from storage.network.poll import PollRound
 from tests.harness import Chat
 
 runner = CliRunner()

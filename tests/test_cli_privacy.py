@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from storage.cases import Subject
+from storage.cases.tables import Subject
 from storage.models import AuditEvent
 from tests.harness import Chat
 

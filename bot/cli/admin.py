@@ -27,7 +27,7 @@ admin_app.add_typer(invite_app, name="invite")
 
 
 def _app() -> App:
-    from bot.cli import open_app
+    from bot.cli.common import open_app
 
     return open_app()
 
@@ -132,7 +132,7 @@ def invite_create(
     ] = None,
 ) -> None:
     """Maak een uitnodigingscode voor een organisatie en rol (de code wordt één keer getoond)."""
-    from handlers.invites import create_invite
+    from handlers.onboarding.invites import create_invite
 
     bot_app = _app()
     uow = bot_app.uow()

@@ -9,7 +9,7 @@ import typer
 
 from bot.core.errors import UserError
 from bot.core.i18n import Text, t
-from handlers.signal_import import import_signals
+from handlers.signals.bulk_import import import_signals
 from storage.models import OrganisationKind
 
 import_app = typer.Typer(help="Importeren uit bestanden van partners.", no_args_is_help=True)
@@ -24,7 +24,7 @@ def import_signals_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="alleen laten zien wat er zou gebeuren")] = False,
 ) -> None:
     """Elke rij wordt een signaal, of een mutatie als de persoon al in een open casus staat."""
-    from bot.cli import fail, open_app
+    from bot.cli.common import fail, open_app
 
     bot_app = open_app()
 

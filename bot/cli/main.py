@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
-from bot.app import App, build_app, prepare_database
+from bot.app import App
+from bot.cli.common import guarded, inject, open_app
 from bot.config import ConfigError, Settings, load_settings
-from bot.core.clock import Clock
 from bot.core.i18n import t
 from bot.core.logs import configure_logging
 
@@ -23,53 +20,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database: migraties.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-T = TypeVar("T")
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(message, err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Turn configuration errors into one clear line and exit code 2."""
-    try:
-        return action()
-    except ConfigError as error:
-        raise fail(str(error)) from None
-
-
-@dataclass(frozen=True)
-class CliContext:
-    """What a caller of the CLI may inject (``CliRunner.invoke(app, args, obj=CliContext(clock=...))``).
-
-    Without it every command reads the system clock; a test passes its harness's clock, so that the CLI and
-    the dispatcher the test runs afterwards agree on what "now" is."""
-
-    clock: Clock | None = None
-
-
-_injected: ContextVar[CliContext | None] = ContextVar("ketenbot_cli_context", default=None)
-
 
 @app.callback()
 def _root(context: typer.Context) -> None:
     """ketenbot — chat-ops voor het Zorg- en Veiligheidshuis."""
-    _injected.set(context.obj if isinstance(context.obj, CliContext) else None)
-
-
-def injected_clock() -> Clock | None:
-    injected = _injected.get()
-    return injected.clock if injected is not None else None
-
-
-def open_app(*, migrate: bool = True) -> App:
-    settings = guarded(load_settings)
-    configure_logging(settings.log_level)
-    bot_app = guarded(lambda: build_app(settings, clock=injected_clock()))
-    if migrate:
-        guarded(lambda: prepare_database(bot_app))
-    return bot_app
+    inject(context.obj)
 
 
 @db_app.command("upgrade")
@@ -151,14 +106,14 @@ def run() -> None:
 
 
 def ensure_demo(bot_app: App) -> str | None:
-    from bot.demo import has_data, load_demo
+    from bot.demo.loader import has_data, load_demo
 
     uow = bot_app.uow()
     with uow:
         if has_data(uow):
             return None
     code = load_demo(bot_app.uow(), bot_app.clock.now())
-    from bot.demo_report import load_report_demo
+    from bot.demo.report import load_report_demo
 
     load_report_demo(bot_app.uow(), bot_app.clock.now())
     return code
@@ -204,23 +159,23 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
 
 
 def register_subcommands() -> None:
-    from bot.cli_admin import admin_app, audit_command
+    from bot.cli.admin import admin_app, audit_command
 
     app.add_typer(admin_app, name="admin")
     app.command("audit")(audit_command)
-    from bot.cli_slack import slack_app
+    from bot.cli.slack import slack_app
 
     app.add_typer(slack_app, name="slack")
-    from bot.cli_report import report_command
+    from bot.cli.report import report_command
 
     app.command("rapport")(report_command)
-    from bot.cli_privacy import privacy_app
+    from bot.cli.privacy import privacy_app
 
     app.add_typer(privacy_app, name="privacy")
-    from bot.cli_import import import_app
+    from bot.cli.import_signals import import_app
 
     app.add_typer(import_app, name="import")
-    from bot.cli_poll import poll_app
+    from bot.cli.poll import poll_app
 
     app.add_typer(poll_app, name="poll")
 

@@ -19,7 +19,7 @@ def poll_start(
     ] = None,
 ) -> None:
     """Elk actief lid krijgt nu de drie vragen (1-5) en kan een opmerking geven; antwoorden zijn anoniem."""
-    from bot.cli import open_app
+    from bot.cli.common import open_app
 
     bot_app = open_app()
     round_id, members = start_round(

@@ -10,13 +10,13 @@ import typer
 
 from bot.app import App
 from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
-from storage.privacy import SubjectHasActiveCase, UnknownSubject, erase_subject, export_subject
+from storage.privacy.retention import SubjectHasActiveCase, UnknownSubject, erase_subject, export_subject
 
 privacy_app = typer.Typer(help="Privacy: bewaartermijnen, inzage en verwijdering.", no_args_is_help=True)
 
 
 def _app() -> App:
-    from bot.cli import open_app
+    from bot.cli.common import open_app
 
     return open_app()
 
@@ -98,7 +98,7 @@ def rotate_key_command() -> None:
     Zet eerst de nieuwe sleutel vooraan en laat de oude erachter staan (k2:NIEUW,k1:OUD); na deze opdracht
     kan de oude weg. Leesbare (oude, onversleutelde) rijen worden hierbij ook versleuteld.
     """
-    from storage.privacy_keys import rotate
+    from storage.privacy.keys import rotate
 
     bot_app = _app()
     uow = bot_app.uow()

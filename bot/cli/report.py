@@ -10,8 +10,8 @@ import typer
 
 from bot.core.errors import UserError
 from bot.core.i18n import Text
-from handlers.report_files import to_csv, to_markdown, to_png, to_xlsx
-from handlers.report_model import Quarter, build_report
+from handlers.reports.files import to_csv, to_markdown, to_png, to_xlsx
+from handlers.reports.model import Quarter, build_report
 
 FORMATS = ("md", "csv", "png", "xlsx")
 OUTPUT_HELP = "bestand (standaard: stdout, of rapport-KWARTAAL.png/.xlsx)"
@@ -25,7 +25,7 @@ def report_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
 ) -> None:
     """Kwartaalrapportage voor de stuurgroep, elk cijfer naast het vorige kwartaal."""
-    from bot.cli import fail, open_app
+    from bot.cli.common import fail, open_app
 
     if output_format not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}")

@@ -27,7 +27,7 @@ def manifest_command(
     commands: list[tuple[str, str]] = []
     if per_command:
         from bot.app import build_app
-        from bot.cli import guarded
+        from bot.cli.common import guarded
         from bot.config import load_settings
 
         app = build_app(guarded(load_settings))  # reads no database: the router knows its commands

@@ -40,8 +40,8 @@ class CoreConfig:
     invite_ttl_days: int = 7
     max_text_length: int = 4000
     max_upload_bytes: int = MAX_UPLOAD_BYTES  # a bigger uploaded file is refused, politely
-    show_special_categories: bool = False  # KETENBOT_SHOW_SPECIAL_CATEGORIES (handlers/privacy.py)
-    release_scenario: str | None = None  # KETENBOT_RELEASE_SCENARIO (handlers/scenario.py)
+    show_special_categories: bool = False  # KETENBOT_SHOW_SPECIAL_CATEGORIES (handlers/privacy/policy.py)
+    release_scenario: str | None = None  # KETENBOT_RELEASE_SCENARIO (handlers/release/scenario.py)
 
 
 @dataclass

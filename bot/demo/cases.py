@@ -1,6 +1,6 @@
 """Fictional demo signals and cases: a few in every state, with regie holders, deelnemers and actions.
 
-Every name here is made up. Called from ``bot.demo.load_demo`` after the members exist.
+Every name here is made up. Called from ``bot.demo.loader.load_demo`` after the members exist.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.cases import (
+from storage.cases.tables import (
     Action,
     CaseEventKind,
     CaseStatus,

@@ -1,6 +1,7 @@
 """Fictional demo data for the network workflows: a mutatie, an informatieverzoek and a stale case.
 
-Every name here is made up. Called from ``bot.demo.load_demo`` after the demo cases exist; the caller commits.
+Every name here is made up. Called from ``bot.demo.loader.load_demo`` after the demo cases exist; the
+caller commits.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.cases import (
+from storage.cases.tables import (
     CaseEventKind,
     CaseStatus,
     RegieKind,
@@ -17,9 +18,9 @@ from storage.cases import (
     TriageOutcome,
     Urgency,
 )
-from storage.flows import InfoRequest
 from storage.models import Member
 from storage.names import initials
+from storage.network.flows import InfoRequest
 from storage.uow import UnitOfWork
 
 TZ = ZoneInfo("Europe/Amsterdam")

@@ -2,8 +2,8 @@
 gets its kind, the roles of its subjects (and the pleger as a third subject), actions on two tracks and a
 drang/dwang fallback.
 
-Every name here is made up. Called from ``bot.demo.load_demo`` after the demo cases and flows exist (so the
-ids and codes of the other demo data do not move); the caller commits.
+Every name here is made up. Called from ``bot.demo.loader.load_demo`` after the demo cases and flows exist
+(so the ids and codes of the other demo data do not move); the caller commits.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from storage.cases import Action, CaseEventKind
+from storage.cases.plan import CaseKind, PlanEventKind, PlanTrack, SubjectRole
+from storage.cases.tables import Action, CaseEventKind
 from storage.models import Member
-from storage.plan import CaseKind, PlanEventKind, PlanTrack, SubjectRole
 from storage.uow import UnitOfWork
 
 TZ = ZoneInfo("Europe/Amsterdam")

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.demo_cases import load_demo_cases
-from bot.demo_flows import load_demo_flows
-from bot.demo_groups import load_demo_groups
-from bot.demo_meetings import load_demo_meetings
-from bot.demo_nazorg import load_demo_detention
-from handlers.invites import create_invite
+from bot.demo.cases import load_demo_cases
+from bot.demo.flows import load_demo_flows
+from bot.demo.groups import load_demo_groups
+from bot.demo.meetings import load_demo_meetings
+from bot.demo.nazorg import load_demo_detention
+from handlers.onboarding.invites import create_invite
 from storage.models import OrganisationKind, Role
 from storage.uow import UnitOfWork
 

@@ -1,6 +1,6 @@
 """Fictional demo meetings: an upcoming weekly triage-overleg series and an MDO on a demo case.
 
-Called from ``bot.demo.load_demo`` after the cases exist. The rows are written directly (no invites or
+Called from ``bot.demo.loader.load_demo`` after the cases exist. The rows are written directly (no invites or
 reminders in the outbox, so loading demo data sends nobody anything); an RSVP, a move or a cancellation in the
 demo writes the reminders and invites from then on, as in real use.
 """
@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.meetings import Meeting, MeetingKind, Recurrence, Rsvp
+from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Member
 from storage.uow import UnitOfWork
 

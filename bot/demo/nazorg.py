@@ -3,7 +3,7 @@ release alerts are pending in the outbox and its nazorg checklist is partly done
 ``/detentie`` and ``/nazorg`` show something in ``./dev demo``.
 
 Only rungs still ahead are queued (none is due at load time), so loading demo data sends nobody anything.
-Called from ``bot.demo.load_demo`` after the demo cases exist; the caller commits.
+Called from ``bot.demo.loader.load_demo`` after the demo cases exist; the caller commits.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from bot.core.clock import FixedClock
 from handlers.reminders import queue_release_alerts
-from storage.detention import Detention, DetentionKind
 from storage.models import Member
-from storage.nazorg import NazorgStatus
+from storage.release.detention import Detention, DetentionKind
+from storage.release.nazorg import NazorgStatus
 from storage.uow import UnitOfWork
 
 CASE_PERSON = "Kees van den Berg"

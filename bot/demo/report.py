@@ -1,8 +1,8 @@
 """Fictional signals and cases spread over the current and the previous quarter, so ``/rapport`` and
 ``ketenbot rapport`` show a meaningful quarter in the demo. Every name here is made up.
 
-Loaded by ``ketenbot demo`` / ``demo-data`` after ``bot.demo.load_demo`` (not by the test harness, whose
-tests count the base demo's cases).
+Loaded by ``ketenbot demo`` / ``demo-data`` after ``bot.demo.loader.load_demo`` (not by the test harness,
+whose tests count the base demo's cases).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from storage.cases import (
+from storage.cases.tables import (
     CASE_OUTCOMES,
     Action,
     CaseStatus,
@@ -23,10 +23,10 @@ from storage.cases import (
     TriageOutcome,
     Urgency,
 )
-from storage.detention import Huisverbod
-from storage.meetings import Meeting, MeetingKind, Recurrence
+from storage.meetings.tables import Meeting, MeetingKind, Recurrence
 from storage.models import Identity
 from storage.names import initials
+from storage.release.detention import Huisverbod
 from storage.uow import UnitOfWork
 
 GEMEENTEN = ("Waterdam", "Waterdam", "Rivierstad", "Lingewaard")

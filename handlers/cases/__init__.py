@@ -1,1 +1,1 @@
-"""Cases: /casus (people, plan, log), /regie, /actie, /mijn, and the words of households, groups and tracks."""
+"""Cases: /casus (people, plan, log), /regie, /actie, /mijn, and the words of households, groups, tracks."""

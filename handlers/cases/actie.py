@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
+from handlers.cases.plan_words import find_subject, take_plan_options, track_text
 from handlers.casework import holds_regie, require_open, split_code, visible_case
-from handlers.plan_words import find_subject, take_plan_options, track_text
-from handlers.privacy import case_label
+from handlers.privacy.policy import case_label
 from handlers.reminders import DEADLINE_KIND, cancel_ladder, queue_action_deadline
-from storage.cases import Action, CaseEventKind
+from storage.cases.tables import Action, CaseEventKind
 
 group = CommandGroup("actie")
 

@@ -2,8 +2,8 @@
 
 ``/casus CODE`` · ``/casus CODE acties`` · ``/casus CODE opschalen|afschalen|sluiten <reden>`` ·
 ``/casus CODE toevoegen @member|Organisatie`` · ``/casus CODE verwijderen @member|Organisatie`` ·
-betrokkenen, roles and kind (``handlers/casus_people.py``) · the plan and its drang/dwang fallback
-(``handlers/casus_plan.py``).
+betrokkenen, roles and kind (``handlers/cases/casus_people.py``) · the plan and its drang/dwang fallback
+(``handlers/cases/casus_plan.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,16 @@ from collections.abc import Callable
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date
+from handlers.cases.casus_log import show_log
+from handlers.cases.casus_people import (
+    PERSON_FORMS,
+    add_person,
+    group_label,
+    set_kind,
+    set_role,
+    subject_lines,
+)
+from handlers.cases.casus_plan import fallback, show_plan
 from handlers.casework import (
     holder_text,
     member_name,
@@ -20,18 +30,8 @@ from handlers.casework import (
     split_code,
     visible_case,
 )
-from handlers.casus_log import show_log
-from handlers.casus_people import (
-    PERSON_FORMS,
-    add_person,
-    group_label,
-    set_kind,
-    set_role,
-    subject_lines,
-)
-from handlers.casus_plan import fallback, show_plan
-from handlers.privacy import case_label, present
-from storage.cases import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
+from handlers.privacy.policy import case_label, present
+from storage.cases.tables import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
 
 group = CommandGroup("casus")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from bot.core import Context, Reply, Text, t
 from bot.core.dates import format_datetime
 from handlers.casework import member_name, require_procesregie
-from handlers.privacy import present
-from storage.cases import Case
+from handlers.privacy.policy import present
+from storage.cases.tables import Case
 
 LOG_LINES = 25
 

@@ -18,8 +18,7 @@ from typing import Any
 
 from bot.core import Context, Field, FieldKind, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import parse_date
-from handlers.casework import holds_regie, parse_case_code, require_open, visible_case
-from handlers.plan_words import (
+from handlers.cases.plan_words import (
     ROLE_WORDS,
     find_subject,
     is_hg,
@@ -28,10 +27,11 @@ from handlers.plan_words import (
     require_hg,
     role_text,
 )
-from handlers.privacy import Item, case_label, in_group, may_show, present, subject_line
-from handlers.signaal import check_birth_date, parse_name
-from storage.cases import Case, Subject
-from storage.plan import CaseKind, PlanEventKind, SubjectRole, kind_of
+from handlers.casework import holds_regie, parse_case_code, require_open, visible_case
+from handlers.privacy.policy import Item, case_label, in_group, may_show, present, subject_line
+from handlers.signals.signaal import check_birth_date, parse_name
+from storage.cases.plan import CaseKind, PlanEventKind, SubjectRole, kind_of
+from storage.cases.tables import Case, Subject
 
 MAX_SUBJECTS = 40  # a large group; a household has far fewer
 ADD_WORDS = frozenset({"toevoegen", "add"})

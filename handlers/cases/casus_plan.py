@@ -12,15 +12,15 @@ from collections.abc import Sequence
 
 from bot.core import Context, Reply, Text, UserError, t
 from bot.core.dates import format_date
+from handlers.cases.casus_people import group_label, require_regie
+from handlers.cases.plan_words import fallback_line, role_text, track_text
 from handlers.casework import member_name, require_open
-from handlers.casus_people import group_label, require_regie
-from handlers.plan_words import fallback_line, role_text, track_text
-from handlers.privacy import case_label, present
+from handlers.privacy.policy import case_label, present
 from handlers.reminders import DEADLINE_KIND, queue_action_deadline
 from schedules.rules import key_prefix
-from storage.cases import Action, Case, Subject
+from storage.cases.plan import PlanEventKind, PlanTrack
+from storage.cases.tables import Action, Case, Subject
 from storage.models import OutboxStatus
-from storage.plan import PlanEventKind, PlanTrack
 from storage.uow import UnitOfWork
 
 MAX_FALLBACK = 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.context import decode_reply
 from bot.core.dates import format_date, format_datetime
-from handlers.privacy import case_label, present
+from handlers.privacy.policy import case_label, present
 
 group = CommandGroup("mijn")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import Text, UserError, t
-from storage.cases import Case, Subject, TriageOutcome
-from storage.plan import CaseKind, PlanTrack, SubjectRole
+from storage.cases.plan import CaseKind, PlanTrack, SubjectRole
+from storage.cases.tables import Case, Subject, TriageOutcome
 
 KIND_WORDS: dict[str, CaseKind] = {
     "persoon": CaseKind.PERSOON,

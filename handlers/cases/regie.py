@@ -20,8 +20,8 @@ from handlers.casework import (
     split_code,
     visible_case,
 )
-from handlers.privacy import case_label, present
-from storage.cases import Case, CaseEventKind, HandoverStatus, RegieHandover, RegieKind
+from handlers.privacy.policy import case_label, present
+from storage.cases.tables import Case, CaseEventKind, HandoverStatus, RegieHandover, RegieKind
 from storage.models import Role
 
 group = CommandGroup("regie")

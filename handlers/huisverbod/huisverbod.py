@@ -11,10 +11,10 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
-from handlers.privacy import case_label
+from handlers.privacy.policy import case_label
 from handlers.reminders import queue_huisverbod_reminders
 from schedules.rules import huisverbod_ends_on
-from storage.detention import Huisverbod
+from storage.release.detention import Huisverbod
 
 group = CommandGroup("huisverbod")
 

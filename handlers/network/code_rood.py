@@ -16,12 +16,12 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
-from handlers.overleg_plan import plan_meeting
+from handlers.overleg.plan import plan_meeting
 from schedules.rules import add_working_days, is_working_day, local_at
-from storage.cases import Signal, SignalCategory, Urgency
-from storage.escalation import CodeRood
-from storage.meetings import MeetingKind, Recurrence
+from storage.cases.tables import Signal, SignalCategory, Urgency
+from storage.meetings.tables import MeetingKind, Recurrence
 from storage.models import OrganisationKind, Role
+from storage.network.escalation import CodeRood
 
 group = CommandGroup("code_rood")
 

@@ -14,8 +14,8 @@ from bot.core.dates import format_date
 from handlers.casework import require_open, require_procesregie, split_code, visible_case
 from handlers.reminders import rebuild_ladder
 from schedules.rules import Step, bestuur_ladder, key_prefix
-from storage.escalation import Escalation
 from storage.models import Member, Organisation, OrganisationKind, Role
+from storage.network.escalation import Escalation
 from storage.uow import UnitOfWork
 
 group = CommandGroup("opschalen")

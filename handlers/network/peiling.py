@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from schedules.poll import ANSWER, QUESTIONS, SCORES, question_reply
-from storage.poll import COMMENT, PollRound
+from storage.network.poll import COMMENT, PollRound
 
 group = CommandGroup("peiling")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
-from handlers.invites import MAX_FAILURES_PER_HOUR, check_invite
+from handlers.onboarding.invites import MAX_FAILURES_PER_HOUR, check_invite
 from storage.models import Role
 
 group = CommandGroup("aanmelden")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
-from storage.absence import Absence
+from storage.outbox.absence import Absence
 
 group = CommandGroup("afwezig")
 

@@ -18,11 +18,11 @@ from typing import Any
 from bot.core import Context, Field, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
 from bot.core.types import TextLike
-from handlers.overleg_notify import Batch, bump, ics_file, rebuild_schedule, rsvp_buttons, tell_invitees
-from handlers.overleg_occurrence import by_original, key_of, pick_occurrence, split_day
-from handlers.overleg_rsvp import load_meeting, require_chair, require_planned
-from handlers.overleg_times import Occurrence, upcoming
-from storage.meetings import Meeting, MeetingStatus, Recurrence
+from handlers.overleg.notify import Batch, bump, ics_file, rebuild_schedule, rsvp_buttons, tell_invitees
+from handlers.overleg.occurrence import by_original, key_of, pick_occurrence, split_day
+from handlers.overleg.rsvp import load_meeting, require_chair, require_planned
+from handlers.overleg.times import Occurrence, upcoming
+from storage.meetings.tables import Meeting, MeetingStatus, Recurrence
 
 CHANGE_FORM = "overleg.change"
 MOVE = "move"

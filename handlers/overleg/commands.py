@@ -18,10 +18,10 @@ from datetime import datetime
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
-from handlers.overleg_change import CANCEL, MOVE, change_form, request_change
-from handlers.overleg_notify import RSVP, answers_of, effective, kind_label, when_text
-from handlers.overleg_plan import PLAN_FORM, plan_form, require_chair_role
-from handlers.overleg_rsvp import (
+from handlers.overleg.change import CANCEL, MOVE, change_form, request_change
+from handlers.overleg.notify import RSVP, answers_of, effective, kind_label, when_text
+from handlers.overleg.plan import PLAN_FORM, plan_form, require_chair_role
+from handlers.overleg.rsvp import (
     TYPED_RSVP,
     answer_typed,
     load_meeting,
@@ -30,10 +30,10 @@ from handlers.overleg_rsvp import (
     record_attendance,
     send_substitute,
 )
-from handlers.overleg_times import Occurrence, last_started, occurrences, triage_cutoff, upcoming
-from handlers.signaal import signal_ref
-from handlers.triage import outcome_label
-from storage.meetings import Meeting, MeetingKind, MeetingStatus, Recurrence, Rsvp
+from handlers.overleg.times import Occurrence, last_started, occurrences, triage_cutoff, upcoming
+from handlers.signals.signaal import signal_ref
+from handlers.signals.triage import outcome_label
+from storage.meetings.tables import Meeting, MeetingKind, MeetingStatus, Recurrence, Rsvp
 
 group = CommandGroup("overleg")
 group.form(plan_form())

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
-from handlers.overleg_times import Occurrence
-from storage.meetings import Meeting, MeetingStatus, Recurrence
+from handlers.overleg.times import Occurrence
+from storage.meetings.tables import Meeting, MeetingStatus, Recurrence
 
 PRODID = "-//ketenbot//overleg//NL"
 MIME = "text/calendar"

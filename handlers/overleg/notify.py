@@ -21,12 +21,12 @@ from typing import Any
 from bot.core import Button, Context, FileAttachment, Reply, Text, t
 from bot.core.context import encode_reply
 from bot.core.dates import format_datetime
-from handlers.overleg_ics import MIME, IcsText, build_ics, file_name
-from handlers.overleg_times import Occurrence, local_day, occurrence_key, occurrences, upcoming
+from handlers.overleg.ics import MIME, IcsText, build_ics, file_name
+from handlers.overleg.times import Occurrence, local_day, occurrence_key, occurrences, upcoming
 from schedules.rules import meeting_ladder, meeting_warning, triage_cutoff_ladder
-from storage.cases import RegieKind
-from storage.meetings import Invitee, Meeting, MeetingKind, OccurrenceAnswer, Rsvp
-from storage.outbox import add_many
+from storage.cases.tables import RegieKind
+from storage.meetings.tables import Invitee, Meeting, MeetingKind, OccurrenceAnswer, Rsvp
+from storage.outbox.repository import add_many
 
 RSVP = "overleg.rsvp"
 REMINDERS = ("T-24h", "T-1h")
@@ -272,7 +272,7 @@ def cancel_for_invitee(ctx: Context, meeting: Meeting, invitee: Invitee, items: 
 def schedule_cutoffs(ctx: Context, meeting: Meeting, items: Sequence[Occurrence]) -> int:
     """Triage-overleg: the cut-off reminder to every invitee the morning before, and at the cut-off a note to
     the chair that the agenda closed (the agenda itself is derived from the signals, see the module doc of
-    handlers/overleg.py)."""
+    handlers/overleg/commands.py)."""
     if meeting.kind != MeetingKind.TRIAGE:
         return 0
     now = ctx.clock.now()

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from bot.core import Context, UserError
 from bot.core.dates import format_date, parse_date
-from handlers.overleg_times import Occurrence, find_occurrence, occurrence_key
-from storage.meetings import Meeting
+from handlers.overleg.times import Occurrence, find_occurrence, occurrence_key
+from storage.meetings.tables import Meeting
 
 DAY_WORD = re.compile(r"\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2}")
 KEY_WORD = re.compile(r"\d{8}")

@@ -17,9 +17,9 @@ from typing import Any
 from bot.core import Context, Field, FieldKind, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_datetime, parse_time
 from handlers.casework import CASE_CODE
-from handlers.overleg_notify import ics_file, kind_label, rebuild_schedule, send_invites, when_text
-from handlers.overleg_times import MAX_OCCURRENCES, count_starts, default_until
-from storage.meetings import Meeting, MeetingKind, Recurrence, Rsvp
+from handlers.overleg.notify import ics_file, kind_label, rebuild_schedule, send_invites, when_text
+from handlers.overleg.times import MAX_OCCURRENCES, count_starts, default_until
+from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Role
 
 PLAN_FORM = "overleg.plan"

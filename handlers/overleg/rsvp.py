@@ -12,17 +12,17 @@ from datetime import date
 
 from bot.core import Context, Reply, UserError, t
 from bot.core.dates import format_datetime
-from handlers.actie import add_action
+from handlers.cases.actie import add_action
 from handlers.casework import parse_case_code
-from handlers.overleg_notify import (
+from handlers.overleg.notify import (
     cancel_for_invitee,
     casusregisseurs,
     schedule_for_invitee,
     send_invites,
 )
-from handlers.overleg_occurrence import day_of_key, pick_occurrence, split_day
-from handlers.overleg_times import Occurrence, find_occurrence, last_started, upcoming
-from storage.meetings import Meeting, MeetingStatus, Rsvp
+from handlers.overleg.occurrence import day_of_key, pick_occurrence, split_day
+from handlers.overleg.times import Occurrence, find_occurrence, last_started, upcoming
+from storage.meetings.tables import Meeting, MeetingStatus, Rsvp
 
 
 def load_meeting(ctx: Context, raw: str) -> Meeting:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 
 from schedules.rules import triage_cutoff as triage_cutoff  # re-exported: the rule lives there
-from storage.meetings import Meeting, MeetingChange, Recurrence
+from storage.meetings.tables import Meeting, MeetingChange, Recurrence
 
 MAX_OCCURRENCES = 60
 DEFAULT_OCCURRENCES = 26  # a series planned without an end date runs half a year (weekly)

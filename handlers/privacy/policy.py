@@ -16,7 +16,7 @@ from enum import StrEnum
 from bot.core import Button, ChatKind, Context, Reply, Target, Text, t
 from bot.core.dates import format_date
 from bot.core.direct import offer_direct
-from storage.cases import Case, SignalCategory, Subject
+from storage.cases.tables import Case, SignalCategory, Subject
 
 
 class Item(StrEnum):

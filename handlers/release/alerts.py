@@ -13,11 +13,11 @@ from typing import Any
 from bot.core import Context, Reply, UserError, t
 from bot.core.context import encode_reply
 from bot.core.dates import format_date
-from handlers.nazorg_text import open_line, tick_buttons
+from handlers.release.nazorg_text import open_line, tick_buttons
 from schedules.rules import offset_of
-from storage.cases import Case
-from storage.detention import Detention
+from storage.cases.tables import Case
 from storage.models import OutboxMessage
+from storage.release.detention import Detention
 from storage.uow import UnitOfWork
 
 

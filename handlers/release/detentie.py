@@ -11,11 +11,11 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
-from handlers.privacy import case_label
-from handlers.release import prompt_trajectberaad, record_unexpected
-from handlers.release_alerts import check_dates
+from handlers.privacy.policy import case_label
+from handlers.release.alerts import check_dates
+from handlers.release.unexpected import prompt_trajectberaad, record_unexpected
 from handlers.reminders import RELEASE_KIND, queue_release_alerts
-from storage.detention import Detention, DetentionKind
+from storage.release.detention import Detention, DetentionKind
 
 group = CommandGroup("detentie")
 

@@ -12,11 +12,18 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, UserError, t
 from bot.core.dates import format_date
 from handlers.casework import holds_regie, split_code, visible_case
-from handlers.nazorg_text import TICK, checklist_lines, item_label, parse_item, parse_status, tick_buttons
-from handlers.privacy import case_label, present
-from storage.cases import Case
-from storage.detention import Detention
-from storage.nazorg import NazorgItem, NazorgItemKind, NazorgStatus
+from handlers.privacy.policy import case_label, present
+from handlers.release.nazorg_text import (
+    TICK,
+    checklist_lines,
+    item_label,
+    parse_item,
+    parse_status,
+    tick_buttons,
+)
+from storage.cases.tables import Case
+from storage.release.detention import Detention
+from storage.release.nazorg import NazorgItem, NazorgItemKind, NazorgStatus
 from storage.uow import UnitOfWork
 
 group = CommandGroup("nazorg")

@@ -1,12 +1,13 @@
 """How a nazorg checklist reads in chat (``/nazorg``, release alerts, unexpected-release alerts) and the
-buttons that tick its items off. No commands here: ``handlers/nazorg.py`` and the alerts share this."""
+buttons that tick its items off. No commands here: ``handlers/release/nazorg.py`` and the alerts share
+this."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot.core import Button, Text, UserError, t
-from storage.nazorg import NazorgItem, NazorgItemKind, NazorgStatus
+from storage.release.nazorg import NazorgItem, NazorgItemKind, NazorgStatus
 
 TICK = "nazorg.tick"  # value: "<detention id>:<item>"; sets the item to geregeld
 ITEM_WORDS = {

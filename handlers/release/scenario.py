@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from handlers.casework import holds_regie, require_open, split_code, visible_case
-from handlers.privacy import case_label, present
+from handlers.privacy.policy import case_label, present
 from storage.uow import UnitOfWork
 
 group = CommandGroup("scenario")

@@ -25,18 +25,18 @@ from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserE
 from bot.core.context import encode_reply
 from bot.core.dates import format_date, format_datetime, parse_date
 from handlers.casework import member_name, require_open, visible_case
-from handlers.nazorg_text import open_line
-from handlers.overleg_plan import PLAN_FORM
-from handlers.privacy import case_label
-from handlers.release_alerts import check_dates, refresh_release_alert
+from handlers.overleg.plan import PLAN_FORM
+from handlers.privacy.policy import case_label
+from handlers.release.alerts import check_dates, refresh_release_alert
+from handlers.release.nazorg_text import open_line
+from handlers.release.scenario import scenario_text
 from handlers.reminders import RELEASE_KIND, procesregie_of, queue_release_alerts, regie_holders
-from handlers.scenario import scenario_text
 from schedules.rules import add_working_days, offset_of
-from storage.cases import Case, Subject
-from storage.detention import Detention, DetentionKind
-from storage.meetings import MeetingKind
+from storage.cases.tables import Case, Subject
+from storage.meetings.tables import MeetingKind
 from storage.models import OutboxMessage, Role
-from storage.nazorg import UnexpectedRelease
+from storage.release.detention import Detention, DetentionKind
+from storage.release.nazorg import UnexpectedRelease
 from storage.uow import UnitOfWork
 
 group = CommandGroup("release")

@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 
 from bot.core import Text, t
-from handlers.report_model import Report, Section, shown
+from handlers.reports.model import Report, Section, shown
 
 Render = Callable[[Text | str], str]
 

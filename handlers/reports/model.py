@@ -1,6 +1,6 @@
 """The quarterly stuurgroep report as data: quarters, sections of figures, two quarters side by side.
 
-Figures come from the small query functions in ``storage.report_queries``; a source whose tables are not
+Figures come from the small query functions in ``storage.reports.queries``; a source whose tables are not
 there yet is a section marked unavailable (shown as "niet beschikbaar", never as zero). Reports that leave
 the Veiligheidshuis (``extern``) suppress small numbers: any count below 5 becomes "<5".
 """
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.core import Text, UserError, t
-from storage import report_queries as q
+from storage.reports import queries as q
 
 SUPPRESS_BELOW = 5
 QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[qQkK]([1-4])$")
@@ -223,7 +223,6 @@ def shown(value: Value, *, extern: bool, is_median: bool = False, is_rate: bool 
     if extern and 0 < value < SUPPRESS_BELOW:
         return f"<{SUPPRESS_BELOW}"
     return str(value)
-
 
 
 # -- the partner poll (issue 10): rounds started in the quarter; network-wide, so not per gemeente -------

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import CommandGroup, Context, FileAttachment, Incoming, Reply, UserError, t
-from handlers.report_files import summary, to_csv, to_png
-from handlers.report_model import Quarter, build_report
+from handlers.reports.files import summary, to_csv, to_png
+from handlers.reports.model import Quarter, build_report
 from storage.models import Role
 
 group = CommandGroup("rapport")

@@ -17,8 +17,8 @@ from datetime import date, datetime
 from bot.core.dates import parse_date
 from bot.core.errors import UserError
 from bot.core.i18n import Text, t
-from handlers.mutatie import mutatie_messages
-from storage.cases import Case, CaseEventKind, SignalCategory, SignalStatus, Urgency
+from handlers.signals.mutatie import mutatie_messages
+from storage.cases.tables import Case, CaseEventKind, SignalCategory, SignalStatus, Urgency
 from storage.names import name_key
 from storage.uow import UnitOfWork
 
@@ -143,8 +143,8 @@ def route_mutaties(
     reporter_name: str,
     imported: list[tuple[int, Row, Case | None]],
 ) -> None:
-    """The mutatie flow (``handlers.mutatie``) for a batch of imported signals already stored as mutaties:
-    timeline events and the alerts to the regie holders, in one query and two multi-row inserts."""
+    """The mutatie flow (``handlers.signals.mutatie``) for a batch of imported signals already stored as
+    mutaties: timeline events and the alerts to the regie holders, in one query and two multi-row inserts."""
     mutaties = [(signal_id, row, case) for signal_id, row, case in imported if case is not None]
     if not mutaties:
         return

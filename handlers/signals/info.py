@@ -13,10 +13,10 @@ from datetime import datetime, time, timedelta
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
 from handlers.casework import CASE_CODE, organisation_name, reach
-from storage.cases import Case
-from storage.flows import InfoAnswer, InfoRequest, InfoStatus
+from storage.cases.tables import Case
 from storage.models import Role
 from storage.names import name_key
+from storage.network.flows import InfoAnswer, InfoRequest, InfoStatus
 
 group = CommandGroup("info")
 

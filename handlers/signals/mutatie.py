@@ -14,10 +14,10 @@ from typing import Any
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.context import encode_reply
 from handlers.casework import holds_regie
-from storage.cases import Case, CaseEventKind, RegieKind, Signal, SignalStatus
-from storage.flows import MutatieChoice
+from storage.cases.tables import Case, CaseEventKind, RegieKind, Signal, SignalStatus
 from storage.models import Role
 from storage.names import initials
+from storage.network.flows import MutatieChoice
 from storage.uow import UnitOfWork
 
 group = CommandGroup("mutatie")

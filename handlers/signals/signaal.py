@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, Option, Reply, UserError, t
 from bot.core.dates import parse_date
-from handlers.code_rood import offer as code_rood_offer
-from handlers.mutatie import route_mutatie
-from storage.cases import Signal, SignalCategory, Urgency
+from handlers.network.code_rood import offer as code_rood_offer
+from handlers.signals.mutatie import route_mutatie
+from storage.cases.tables import Signal, SignalCategory, Urgency
 from storage.models import Role
 from storage.names import initials, name_key
 

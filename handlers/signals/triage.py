@@ -23,9 +23,9 @@ from bot.core import (
     t,
 )
 from bot.core.dates import format_date
-from handlers.privacy import in_group, subject_line
-from handlers.signaal import signal_ref
-from storage.cases import CaseEventKind, CaseStatus, RegieKind, Signal, SignalStatus, TriageOutcome
+from handlers.privacy.policy import in_group, subject_line
+from handlers.signals.signaal import signal_ref
+from storage.cases.tables import CaseEventKind, CaseStatus, RegieKind, Signal, SignalStatus, TriageOutcome
 from storage.models import Role
 
 group = CommandGroup("triage")

@@ -2,7 +2,7 @@
 
 Upload the file (with the caption ``/import politie`` to name the source, or without: the bot asks with
 buttons). The file is kept server-side, encrypted, in a ``pending_upload`` row; the same import code as the
-CLI (``handlers.signal_import``) first runs as a dry run and shows what would happen, with the buttons
+CLI (``handlers.signals.bulk_import``) first runs as a dry run and shows what would happen, with the buttons
 Importeren / Annuleren. Importing is all-or-nothing and happens once, however often the button is pressed.
 Uploads in a group, or by anyone who is not a procesmanager, are refused and nothing is kept.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from handlers.signal_import import ImportResult, import_signals
+from handlers.signals.bulk_import import ImportResult, import_signals
+from storage.cases.uploads import PendingUpload
 from storage.models import OrganisationKind, Role
 from storage.uow import UnitOfWork
-from storage.uploads import PendingUpload
 
 group = CommandGroup("upload")
 

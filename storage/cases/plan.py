@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from sqlmodel import col, select
 
-from storage.cases import Case, Subject
+from storage.cases.tables import Case, Subject
 from storage.names import initials, name_key, surname_key
 from storage.repositories import Repository
 

@@ -10,7 +10,7 @@ from sqlalchemy import Table, bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from storage.cases import (
+from storage.cases.tables import (
     OPEN_STATUSES,
     Action,
     Case,
@@ -19,7 +19,7 @@ from storage.cases import (
     RegieHandover,
 )
 from storage.models import Identity, Member, Organisation
-from storage.reachability import reachable
+from storage.outbox.reachability import reachable
 from storage.repositories import Repository
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
-from storage.cases import (
+from storage.cases.tables import (
     OPEN_STATUSES,
     Case,
     CaseCounter,

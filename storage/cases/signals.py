@@ -9,7 +9,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from storage.cases import URGENCY_RANK, Signal, SignalStatus, Subject
+from storage.cases.tables import URGENCY_RANK, Signal, SignalStatus, Subject
 from storage.names import initials, name_key, surname_key
 from storage.repositories import Repository
 

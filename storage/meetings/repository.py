@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from storage.cases import Case, Signal, SignalStatus
-from storage.meetings import (
+from storage.cases.tables import Case, Signal, SignalStatus
+from storage.meetings.tables import (
     AgendaItem,
     Attendance,
     Invitee,

@@ -10,7 +10,7 @@ from sqlalchemy import Column, Index, update
 from sqlmodel import Field, SQLModel, col, select
 
 from storage.crypto import EncryptedText
-from storage.meetings import Meeting
+from storage.meetings.tables import Meeting
 from storage.models import utc_column
 from storage.repositories import Repository
 

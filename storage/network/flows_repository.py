@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, update
 from sqlmodel import col, select
 
-from storage.cases import (
+from storage.cases.tables import (
     OPEN_STATUSES,
     Action,
     Case,
@@ -21,10 +21,10 @@ from storage.cases import (
     SignalStatus,
     Subject,
 )
-from storage.flows import InfoRequest, InfoStatus
-from storage.meetings import AgendaItem, Meeting, MeetingStatus, Recurrence
+from storage.meetings.tables import AgendaItem, Meeting, MeetingStatus, Recurrence
 from storage.models import OutboxMessage, OutboxStatus
 from storage.names import initials, name_key
+from storage.network.flows import InfoRequest, InfoStatus
 from storage.repositories import Repository
 
 

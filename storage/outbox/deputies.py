@@ -11,9 +11,9 @@ from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
-from storage.absence import Absence
 from storage.models import Identity, Member
-from storage.reachability import preferred_identities
+from storage.outbox.absence import Absence
+from storage.outbox.reachability import preferred_identities
 
 
 def last_named_deputies(session: Session, member_ids: Collection[int]) -> dict[int, tuple[Identity, Member]]:

@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 
-from storage import outbox_claim
-from storage.absence import Absence
-from storage.deputies import last_named_deputies
 from storage.models import GroupChat, Member, OutboxMessage, OutboxStatus
-from storage.outbox_claim import recipient_of
-from storage.reachability import preferred_identities
+from storage.outbox import claim as outbox_claim
+from storage.outbox.absence import Absence
+from storage.outbox.claim import recipient_of
+from storage.outbox.deputies import last_named_deputies
+from storage.outbox.reachability import preferred_identities
 from storage.repositories import Repository
 
 ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
@@ -130,7 +130,7 @@ class OutboxRepository(Repository):
         scan: int | None = None,
         exclude: Collection[str] = (),
     ) -> list[tuple[int, str]]:
-        """See ``storage.outbox_claim.due_candidates``."""
+        """See ``storage.outbox.claim.due_candidates``."""
         return outbox_claim.due_candidates(
             self.session, now, limit=limit, per_recipient=per_recipient, scan=scan, exclude=exclude
         )
@@ -143,7 +143,7 @@ class OutboxRepository(Repository):
         lease: timedelta = timedelta(minutes=2),
         per_recipient: int = 10,
     ) -> list[OutboxMessage]:
-        """See ``storage.outbox_claim.claim_due``."""
+        """See ``storage.outbox.claim.claim_due``."""
         return outbox_claim.claim_due(
             self.session, now, limit=limit, lease=lease, per_recipient=per_recipient
         )
@@ -231,7 +231,7 @@ class OutboxRepository(Repository):
         """Where each row's recipient is reached, in a few queries for a whole batch: a member's preferred
         identity (the one used last) and language, or the group linked to a purpose. A member away on
         ``today`` (``/afwezig``) is reached through their deputy; so is a member the bot cannot reach at
-        all (blocked everywhere), through the deputy they named last (``storage/deputies.py``)."""
+        all (blocked everywhere), through the deputy they named last (``storage/outbox/deputies.py``)."""
         member_ids = {row.member_id for row in rows if row.member_id is not None}
         purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
         found: dict[str, Address] = {}
@@ -298,7 +298,6 @@ class Address:
     language: str | None
     on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead
     unreachable: bool = False  # the deputy stands in because the member blocked the bot, not for an absence
-
 
 
 def add_many(repository: OutboxRepository, rows: Sequence[dict[str, Any]]) -> int:

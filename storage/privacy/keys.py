@@ -10,12 +10,12 @@ from sqlalchemy import ColumnElement, Engine, text, true
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.cases import Action, CaseEvent, Signal, Subject
+from storage.cases.tables import Action, CaseEvent, Signal, Subject
 from storage.crypto import PREFIX, KeyRing, keyring_of
-from storage.flows import InfoRequest
-from storage.flows_repository import query_key
 from storage.models import AuditEvent
 from storage.names import name_key, surname_key
+from storage.network.flows import InfoRequest
+from storage.network.flows_repository import query_key
 
 BATCH = 500
 

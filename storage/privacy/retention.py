@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import String, delete, func, or_, select, type_coerce, update
 from sqlmodel import Session, col
 
-from storage.cases import (
+from storage.cases.tables import (
     CASE_OUTCOMES,
     OPEN_STATUSES,
     Action,
@@ -27,10 +27,10 @@ from storage.cases import (
     Signal,
     Subject,
 )
-from storage.flows import InfoRequest
 from storage.models import AuditEvent
 from storage.names import name_key
-from storage.nazorg import CaseScenario
+from storage.network.flows import InfoRequest
+from storage.release.nazorg import CaseScenario
 
 REMOVED = "[verwijderd]"  # stored marker, not shown text: the display layer renders it through i18n
 

@@ -1,5 +1,5 @@
-"""Overleg figures for the quarterly stuurgroep report, in the shape of ``storage.report_queries``: one figure
-for one period ``[start, end)`` (aware UTC), optionally for one gemeente.
+"""Overleg figures for the quarterly stuurgroep report, in the shape of ``storage.reports.queries``: one
+figure for one period ``[start, end)`` (aware UTC), optionally for one gemeente.
 
 An occurrence counts as *held* when the chair recorded its attendance (``/overleg ID aanwezig``) with at least
 one person present; each occurrence of a series counts once, in the period of its (actual) start. The
@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Integer, and_, func, select
 from sqlmodel import Session, col
 
-from storage.cases import Case, Signal
-from storage.meetings import AgendaItem, Attendance, Meeting
-from storage.report_queries import Counts
+from storage.cases.tables import Case, Signal
+from storage.meetings.tables import AgendaItem, Attendance, Meeting
+from storage.reports.queries import Counts
 
 
 def _meeting_gemeente(gemeente: str | None) -> ColumnElement[bool]:

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from storage.cases import Action, Case, RegieAssignment, RegieKind, Signal
-from storage.detention import Detention, Huisverbod
-from storage.meeting_repository import MeetingRepository
-from storage.meetings import Attendance
+from storage.cases.tables import Action, Case, RegieAssignment, RegieKind, Signal
+from storage.meetings.repository import MeetingRepository
+from storage.meetings.tables import Attendance
 from storage.models import Member, Organisation
-from storage.nazorg import NazorgItem, NazorgStatus
+from storage.release.detention import Detention, Huisverbod
+from storage.release.nazorg import NazorgItem, NazorgStatus
 
 Counts = dict[str, int]
 Figures = dict[str, int | float | None]  # fixed keys in display order; a percentage is a float or None
@@ -263,7 +263,7 @@ def huisverbod_figures(session: Session, start: datetime, end: datetime, gemeent
 
 def escalations_by_partner(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
     """Opschalingen naar bestuur raised in the period, per partner organisation escalated (issue 10)."""
-    from storage.escalation import Escalation
+    from storage.network.escalation import Escalation
 
     statement = (
         select(col(Organisation.name), func.count(col(Escalation.id)))
@@ -282,7 +282,7 @@ def escalations_by_partner(session: Session, start: datetime, end: datetime, gem
 def poll_results(session: Session, start: datetime, end: datetime) -> dict[str, float | int | None]:
     """The partner poll rounds started in the period: ``q1``..``q3`` mean score, ``n`` (members who
     answered question 1), ``comments``. Means are None when there are no answers."""
-    from storage.poll import COMMENT, PollAnswer, PollRound
+    from storage.network.poll import COMMENT, PollAnswer, PollRound
 
     rounds = select(col(PollRound.id)).where(
         col(PollRound.started_at) >= start, col(PollRound.started_at) < end

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def demo_db(sqlite_url: str) -> str:
 def run_console(database_url: str, lines: list[str], tmp_path: Path) -> tuple[list[dict[str, Any]], str, int]:
     env = {**os.environ, "KETENBOT_DATABASE_URL": database_url}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", "--jsonl"],
+        [sys.executable, "-m", "bot.cli.main", "console", "--jsonl"],
         input="\n".join(lines) + "\n",
         text=True,
         capture_output=True,
@@ -90,7 +90,7 @@ def test_jsonl_console_presses_buttons_and_delivers_outbox_messages_to_other_use
 def test_start_up_refuses_a_bad_configuration_with_one_line(tmp_path: Path):
     env = {**os.environ, "KETENBOT_TIMEZONE": "Europe/Atlantis", "KETENBOT_DATABASE_URL": "sqlite:///x.db"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", "--jsonl"],
+        [sys.executable, "-m", "bot.cli.main", "console", "--jsonl"],
         input="",
         text=True,
         capture_output=True,
@@ -107,7 +107,7 @@ def test_start_up_refuses_a_bad_configuration_with_one_line(tmp_path: Path):
 def test_bad_database_url_is_one_clear_line(tmp_path: Path):
     env = {**os.environ, "KETENBOT_DATABASE_URL": "not a url"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "status"],
+        [sys.executable, "-m", "bot.cli.main", "db", "status"],
         text=True,
         capture_output=True,
         env=env,

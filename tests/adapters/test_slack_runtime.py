@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bot.adapters.slack.app import SlackAdapter
 from bot.adapters.slack.manifest import BOT_SCOPES, to_yaml
 from bot.app import build_app
-from bot.cli import app as cli
+from bot.cli.main import app as cli
 from bot.config import Settings
 from bot.runtime import configured_runtime
 from tests.fakes.slack_api import FakeSlack

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from storage.nazorg import NazorgItem, NazorgStatus
+from storage.release.nazorg import NazorgItem, NazorgStatus
 from tests.adapters.slack_bot import SlackBot, buttons_of, current, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat

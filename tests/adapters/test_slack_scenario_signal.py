@@ -7,7 +7,7 @@ import re
 
 from sqlmodel import select
 
-from storage.cases import Signal, SignalStatus
+from storage.cases.tables import Signal, SignalStatus
 from storage.models import AuditEvent
 from tests.adapters.slack_bot import Answers, SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call

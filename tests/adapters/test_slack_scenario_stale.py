@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from schedules.stale import run_stale_watchdog
-from storage.cases import Case, CaseStatus
+from storage.cases.tables import Case, CaseStatus
 from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat

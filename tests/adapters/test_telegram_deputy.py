@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from bot.core.context import encode_reply
 from bot.core.types import Reply
-from storage.absence import Absence
 from storage.models import OutboxStatus
+from storage.outbox.absence import Absence
 from tests.adapters.telegram_support import TelegramBot, running_bot
 from tests.harness import Chat
 

@@ -8,7 +8,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core.clock import FixedClock
 from bot.core.pacing import TELEGRAM_LIMITS
-from bot.demo import load_demo
+from bot.demo.loader import load_demo
 from bot.runtime import configured_runtime
 from tests.adapters.telegram_support import TOKEN, running_bot
 from tests.fakes.telegram_api import FakeTelegram

@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from schedules.stale import run_stale_watchdog
-from storage.cases import Signal
-from storage.uploads import PendingUpload
+from storage.cases.tables import Signal
+from storage.cases.uploads import PendingUpload
 from tests.adapters.telegram_support import TelegramBot, buttons, running_bot
 from tests.fakes.telegram_updates import JSON
 from tests.harness import Chat

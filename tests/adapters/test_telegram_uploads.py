@@ -8,7 +8,7 @@ import hashlib
 from sqlmodel import select
 
 from bot.core import CommandGroup, Context, Incoming, Reply
-from storage.uploads import PendingUpload
+from storage.cases.uploads import PendingUpload
 from tests.adapters.telegram_support import running_bot
 from tests.harness import Chat
 

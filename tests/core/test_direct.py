@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from bot.adapters.console.outbound import to_text
 from bot.core.direct import OPEN_DIRECT, TOKEN_PATTERN
-from storage.cases import Case
-from storage.direct_requests import DirectRequest
+from storage.cases.tables import Case
+from storage.privacy.direct_requests import DirectRequest
 from tests.harness import Chat
 
 CODE = "VH-2026-0001"

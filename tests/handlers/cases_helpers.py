@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from storage.cases import Signal
+from storage.cases.tables import Signal
 from tests.harness import Chat
 
 SIGNAL = {

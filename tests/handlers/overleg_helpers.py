@@ -8,7 +8,7 @@ from typing import Any
 from icalendar import Calendar
 from sqlmodel import col, select
 
-from storage.meetings import Meeting
+from storage.meetings.tables import Meeting
 from storage.models import OutboxMessage, OutboxStatus
 from tests.harness import Chat
 
@@ -29,7 +29,7 @@ def plan(chat: Chat, user: str = "procesmanager", **overrides: str) -> str:
     return "\n".join(o.text for o in chat.submit("overleg.plan", {**PLAN, **overrides}, user=user))
 
 
-DEMO_MEETINGS = 2  # bot/demo_meetings.py: the triage series (#1) and the MDO (#2); tests plan #3 on
+DEMO_MEETINGS = 2  # bot/demo/meetings.py: the triage series (#1) and the MDO (#2); tests plan #3 on
 
 
 def meetings(chat: Chat) -> list[Meeting]:

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from handlers.invites import create_invite, hash_code
+from handlers.onboarding.invites import create_invite, hash_code
 from storage.models import Role
 from tests.harness import Chat
 

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.app import load_catalogue
-from storage.cases import (
+from storage.cases.tables import (
     CaseEventKind,
     CaseStatus,
     HandoverStatus,

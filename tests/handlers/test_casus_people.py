@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlmodel import col, select
 
-from storage.cases import Case, CaseEvent, SignalStatus, Subject
+from storage.cases.tables import Case, CaseEvent, SignalStatus, Subject
 from tests.handlers.cases_helpers import delivered_to, signals, submit_signal
 from tests.harness import Chat
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from storage.cases import Action, Case, CaseEvent
-from storage.privacy import anonymise_case, export_subject
+from storage.cases.tables import Action, Case, CaseEvent
+from storage.privacy.retention import anonymise_case, export_subject
 from tests.handlers.cases_helpers import delivered_to
 from tests.harness import Chat
 

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from handlers.code_rood import same_day_slot
-from storage.escalation import CodeRood
-from storage.meetings import Invitee, Meeting
+from handlers.network.code_rood import same_day_slot
+from storage.meetings.tables import Invitee, Meeting
+from storage.network.escalation import CodeRood
 from tests.handlers.cases_helpers import last_signal_id, submit_signal
 from tests.handlers.network_helpers import texts
 from tests.harness import Chat

@@ -12,7 +12,7 @@ from pathlib import Path
 def run_cli(args: list[str], database: Path, stdin: str = "") -> str:
     env = {**os.environ, "KETENBOT_DATABASE_URL": f"sqlite:///{database}"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.cli.main", *args],
         input=stdin,
         env=env,
         capture_output=True,

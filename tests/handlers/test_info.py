@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from storage.flows import InfoRequest
+from storage.network.flows import InfoRequest
 from tests.harness import Chat
 
 

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from storage.cases import CaseEvent, Signal
+from storage.cases.tables import CaseEvent, Signal
 from tests.handlers.cases_helpers import delivered_to, last_signal_id, submit_signal
 from tests.harness import Chat
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from storage.models import AuditEvent
-from storage.nazorg import NazorgItem
+from storage.release.nazorg import NazorgItem
 from tests.harness import Chat
 
 CODE = "VH-2026-0001"

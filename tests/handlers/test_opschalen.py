@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from storage.escalation import Escalation
 from storage.models import OutboxMessage, OutboxStatus, Role
+from storage.network.escalation import Escalation
 from tests.handlers.network_helpers import add_member, texts
 from tests.harness import Chat
 
@@ -106,7 +106,7 @@ def test_bad_input_and_other_roles_are_refused(chat: Chat):
 def test_partner_named_by_kind_and_counted_in_the_stuurgroep_report(chat: Chat):
     add_member(chat, "ggz-manager", "Petra Fictief", "GGZ Rivierland", Role.MANAGEMENT)
     assert "GGZ Rivierland" in chat.say("/opschalen VH-2026-0001 bestuur ggz geen plan")
-    from handlers.report_model import Quarter, build_report
+    from handlers.reports.model import Quarter, build_report
 
     with chat.app.uow() as uow:
         report = build_report(uow.session, Quarter(2026, 4), chat.clock.tz)

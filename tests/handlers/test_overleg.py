@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storage.meetings import Rsvp
+from storage.meetings.tables import Rsvp
 from storage.models import OutboxStatus
 from tests.handlers.overleg_helpers import event_of, meetings, member_id, method_of, plan, rows
 from tests.harness import Chat

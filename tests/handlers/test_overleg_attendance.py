@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storage.cases import Signal
-from storage.meeting_report import overleg_attendance_rate, overleg_held
+from storage.cases.tables import Signal
+from storage.reports.meetings import overleg_attendance_rate, overleg_held
 from tests.handlers.overleg_helpers import plan
 from tests.harness import Chat
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from storage.cases import Action
+from storage.cases.tables import Action
 from storage.models import OutboxStatus
 from tests.handlers.cases_helpers import last_signal_id, submit_signal
 from tests.handlers.overleg_helpers import event_of, member_id, method_of, plan, rows

@@ -10,9 +10,9 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from handlers.overleg_ics import IcsText, build_ics
-from handlers.overleg_times import Occurrence, occurrences, rule_starts
-from storage.meetings import Meeting, MeetingChange, MeetingStatus, Recurrence
+from handlers.overleg.ics import IcsText, build_ics
+from handlers.overleg.times import Occurrence, occurrences, rule_starts
+from storage.meetings.tables import Meeting, MeetingChange, MeetingStatus, Recurrence
 
 TZ = ZoneInfo("Europe/Amsterdam")
 STAMP = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)

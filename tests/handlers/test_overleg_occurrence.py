@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import recurring_ical_events
 from icalendar import Calendar
 
-from handlers.overleg_notify import rsvp_buttons
+from handlers.overleg.notify import rsvp_buttons
 from tests.handlers.overleg_helpers import event_of, member_id, method_of, plan, rows
 from tests.harness import Chat
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from handlers.report_model import Quarter, build_report, shown
+from handlers.reports.model import Quarter, build_report, shown
 from schedules.poll import run_poll_if_due, start_round
-from storage.poll import PollAnswer, PollResponse, PollRound
+from storage.network.poll import PollAnswer, PollResponse, PollRound
 from tests.handlers.network_helpers import texts
 from tests.harness import Chat
 

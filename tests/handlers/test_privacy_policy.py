@@ -5,7 +5,7 @@ from itertools import product
 import pytest
 
 from bot.core import ChatKind, CoreConfig, Incoming
-from handlers.privacy import Item, may_show, shown_categories
+from handlers.privacy.policy import Item, may_show, shown_categories
 
 D, G = "direct", "group"
 # item -> the (chat, procesregie, special categories relaxed) combinations a deelnemer may see it in;

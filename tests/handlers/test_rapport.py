@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from bot.core import UserError
-from handlers.rapport import parse_request
-from handlers.report_model import Quarter, Report, Row, Section, build_report, shown
+from handlers.reports.model import Quarter, Report, Row, Section, build_report, shown
+from handlers.reports.rapport import parse_request
 from tests.harness import Chat
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -69,7 +69,7 @@ def test_rapport_in_chat_gives_a_summary_a_png_chart_and_a_csv(chat: Chat):
 
 
 def test_an_external_report_for_one_gemeente_shows_no_count_below_five(chat: Chat):
-    from handlers.report_files import to_csv
+    from handlers.reports.files import to_csv
 
     text = chat.say("/rapport 2026Q4 gemeente waterdam extern", user="beheerder")
     assert "— Waterdam" in text and "<5" in text
@@ -93,7 +93,7 @@ def test_bad_input_is_explained_and_partners_may_not_ask(chat: Chat):
 
 
 def test_the_chart_renders_an_empty_quarter_too():
-    from handlers.report_files import to_png
+    from handlers.reports.files import to_png
 
     empty = Report(
         Quarter(2020, 1),
@@ -111,7 +111,7 @@ def test_the_chart_renders_an_empty_quarter_too():
 
 
 def test_the_report_demo_fills_this_quarter_and_the_previous_one(sqlite_chat: Chat):
-    from bot.demo_report import load_report_demo
+    from bot.demo.report import load_report_demo
 
     load_report_demo(sqlite_chat.app.uow(), sqlite_chat.clock.now())
     with sqlite_chat.app.uow() as uow:

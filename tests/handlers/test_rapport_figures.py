@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import select
 
-from handlers.report_files import table, to_csv, to_png, to_xlsx
-from handlers.report_model import Quarter, Report, build_report
-from storage.cases import Case
-from storage.detention import Huisverbod
-from storage.meetings import Meeting, MeetingKind
+from handlers.reports.files import table, to_csv, to_png, to_xlsx
+from handlers.reports.model import Quarter, Report, build_report
+from storage.cases.tables import Case
+from storage.meetings.tables import Meeting, MeetingKind
 from storage.models import Member
+from storage.release.detention import Huisverbod
 from tests.harness import Chat
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -156,7 +156,7 @@ def test_the_figures_are_in_the_csv_the_workbook_the_chart_and_the_summary(chat:
 
 
 def test_the_report_demo_shows_overleg_and_huisverbod_figures(sqlite_chat: Chat):
-    from bot.demo_report import load_report_demo
+    from bot.demo.report import load_report_demo
 
     load_report_demo(sqlite_chat.app.uow(), sqlite_chat.clock.now())
     with sqlite_chat.app.uow() as uow:

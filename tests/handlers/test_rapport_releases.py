@@ -4,7 +4,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from handlers.report_model import Quarter, build_report
+from handlers.reports.model import Quarter, build_report
 from tests.harness import Chat
 
 TZ = ZoneInfo("Europe/Amsterdam")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from storage.models import OutboxMessage
-from storage.nazorg import UnexpectedRelease
+from storage.release.nazorg import UnexpectedRelease
 from tests.harness import DEFAULT_NOW, Chat
 
 CODE = "VH-2026-0001"
@@ -158,7 +158,7 @@ def test_no_trajectberaad_prompt_for_adults_or_a_household_with_a_child(chat: Ch
 
 
 def test_anonymising_a_case_removes_its_scenario(chat: Chat):
-    from storage.privacy import anonymise_case
+    from storage.privacy.retention import anonymise_case
 
     chat.say(f"/scenario {CODE} {SCENARIO}", user="procesmanager")
     with chat.app.uow() as uow:

@@ -149,7 +149,7 @@ def test_huisverbod_reminds_on_day_8_and_the_extension_moves_the_end_to_day_28(c
 def test_bad_huisverbod_input_writes_nothing(chat: Chat):
     from sqlalchemy import delete
 
-    from storage.cases import Subject
+    from storage.cases.tables import Subject
 
     chat.as_member("procesmanager").verify_dialog(
         [

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from handlers.signal_upload import drop_stale_uploads
-from storage.cases import Signal
-from storage.uploads import PendingUpload
+from handlers.signals.upload import drop_stale_uploads
+from storage.cases.tables import Signal
+from storage.cases.uploads import PendingUpload
 from tests.handlers.network_helpers import texts
 from tests.harness import Chat
 

@@ -59,7 +59,7 @@ def test_the_setting_is_configurable_and_bounded():
 
 
 def test_a_case_with_an_upcoming_overleg_on_its_agenda_is_not_stale(chat: Chat):
-    from storage.meetings import AgendaItem, Meeting
+    from storage.meetings.tables import AgendaItem, Meeting
 
     now = chat.clock.now()
     finish_all_actions(chat, "VH-2026-0001", now - timedelta(weeks=3, days=1))

@@ -2,7 +2,7 @@
 # (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from sqlmodel import select
 
-from storage.cases import Case, RegieKind
+from storage.cases.tables import Case, RegieKind
 from tests.handlers.cases_helpers import delivered_to, last_signal_id, submit_signal
 from tests.harness import Chat
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import create_engine
 from sqlmodel import col, select
 
-from storage.cases import Case, Signal, SignalStatus
+from storage.cases.tables import Case, Signal, SignalStatus
 from storage.uow import UnitOfWork
 from tests.harness import make_chat
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from storage.crypto import EncryptionKeyError, KeyRing
 from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.handlers.cases_helpers import submit_signal

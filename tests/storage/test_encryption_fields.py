@@ -10,12 +10,12 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from storage.cases import Action, CaseEvent, Signal, Subject
+from bot.cli.main import app
+from storage.cases.tables import Action, CaseEvent, Signal, Subject
 from storage.db import make_engine
-from storage.flows import InfoRequest
 from storage.models import AuditEvent
-from storage.privacy import REMOVED, erase_subject, export_subject
+from storage.network.flows import InfoRequest
+from storage.privacy.retention import REMOVED, erase_subject, export_subject
 from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.handlers.cases_helpers import last_signal_id, signals, submit_signal
 from tests.harness import Chat

@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from storage import migrate
 from storage.crypto import EncryptionKeyError
 from tests.conftest import PG_ADMIN_URL, TEST_ENCRYPTION_KEY, postgres_reason

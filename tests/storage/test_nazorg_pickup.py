@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from storage.nazorg import UnexpectedRelease
+from storage.release.nazorg import UnexpectedRelease
 from tests.harness import Chat
 
 

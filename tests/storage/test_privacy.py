@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from handlers.report_model import Quarter, build_report
-from storage.cases import Case, Signal, Subject
+from handlers.reports.model import Quarter, build_report
+from storage.cases.tables import Case, Signal, Subject
 from storage.models import AuditEvent
-from storage.privacy import (
+from storage.privacy.retention import (
     REMOVED,
     RetentionPolicy,
     SubjectHasActiveCase,
@@ -59,8 +59,16 @@ def test_purge_deletes_audit_rows_older_than_the_term(chat: Chat):
     with chat.app.uow() as uow:
         for age in (365 * 6, 365 * 4):
             uow.audit.add(
-                at=now - timedelta(days=age), member_id=None, platform="cli", chat_kind="-", kind="admin",
-                name="old", case_id=None, outcome="ok", detail=None, correlation_id=None,
+                at=now - timedelta(days=age),
+                member_id=None,
+                platform="cli",
+                chat_kind="-",
+                kind="admin",
+                name="old",
+                case_id=None,
+                outcome="ok",
+                detail=None,
+                correlation_id=None,
             )
         uow.commit()
     with chat.app.uow() as uow:

@@ -44,7 +44,7 @@ def _keyring() -> KeyRing:
 
 
 def _query_key(query: str) -> str:
-    """storage.flows_repository.query_key as of this revision."""
+    """storage.network.flows_repository.query_key as of this revision."""
     return query.strip().upper() if any(ch.isdigit() for ch in query) else name_key(query)
 
 

@@ -1,0 +1,64 @@
+"""What every ``ketenbot`` sub-command shares: opening the app, one-line errors, the injected clock.
+
+The sub-command modules import this module, never ``bot.cli.main`` (which imports them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TypeVar
+
+import typer
+
+from bot.app import App, build_app, prepare_database
+from bot.config import ConfigError, load_settings
+from bot.core.clock import Clock
+from bot.core.logs import configure_logging
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Turn configuration errors into one clear line and exit code 2."""
+    try:
+        return action()
+    except ConfigError as error:
+        raise fail(str(error)) from None
+
+
+@dataclass(frozen=True)
+class CliContext:
+    """What a caller of the CLI may inject (``CliRunner.invoke(app, args, obj=CliContext(clock=...))``).
+
+    Without it every command reads the system clock; a test passes its harness's clock, so that the CLI and
+    the dispatcher the test runs afterwards agree on what "now" is."""
+
+    clock: Clock | None = None
+
+
+_injected: ContextVar[CliContext | None] = ContextVar("ketenbot_cli_context", default=None)
+
+
+def inject(obj: object) -> None:
+    """Called once per invocation by the root command with ``typer.Context.obj``."""
+    _injected.set(obj if isinstance(obj, CliContext) else None)
+
+
+def injected_clock() -> Clock | None:
+    injected = _injected.get()
+    return injected.clock if injected is not None else None
+
+
+def open_app(*, migrate: bool = True) -> App:
+    settings = guarded(load_settings)
+    configure_logging(settings.log_level)
+    bot_app = guarded(lambda: build_app(settings, clock=injected_clock()))
+    if migrate:
+        guarded(lambda: prepare_database(bot_app))
+    return bot_app
