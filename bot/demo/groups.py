@@ -19,7 +19,7 @@ from storage.models import Member
 from storage.uow import UnitOfWork
 
 TZ = ZoneInfo("Europe/Amsterdam")
-HOUSEHOLD_CODE_NUMBER = 2  # VH-<this year>-0002: Mila and Noah Jansen (demo_cases.CASES[1])
+HOUSEHOLD_CODE_NUMBER = 2  # VH-<this year>-0002: Mila and Noah Jansen (bot/demo/cases.py CASES[1])
 FALLBACK = (
     "Melding aan het OM en verzoek om toezicht door de reclassering op de pleger;"
     " voor Noah een verzoek tot onderzoek bij de Raad voor de Kinderbescherming."
