@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from bot.cli.main import app
 from storage.crypto import EncryptionKeyError, KeyRing
 from tests.conftest import TEST_ENCRYPTION_KEY
-from tests.handlers.cases_helpers import submit_signal
+from tests.handlers.cases.cases_helpers import submit_signal
 from tests.harness import Chat
 
 runner = CliRunner()

@@ -17,7 +17,7 @@ from storage.models import AuditEvent
 from storage.network.flows import InfoRequest
 from storage.privacy.retention import REMOVED, erase_subject, export_subject
 from tests.conftest import TEST_ENCRYPTION_KEY
-from tests.handlers.cases_helpers import last_signal_id, signals, submit_signal
+from tests.handlers.cases.cases_helpers import last_signal_id, signals, submit_signal
 from tests.harness import Chat
 
 runner = CliRunner()

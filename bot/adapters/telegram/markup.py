@@ -17,7 +17,7 @@ SEPARATOR = "|"
 TEXT_ANSWER = "="  # a button that answers as if the member typed its value (date picker, member picker)
 
 # The form engine's action ids (bot.core.forms; importing it would pull storage into the adapter, which
-# the import contracts forbid: tests/adapters/test_telegram_markup.py checks they are the same).
+# the import contracts forbid: tests/adapters/telegram/test_telegram_markup.py checks they are the same).
 FORM_CHOOSE, FORM_DONE, FORM_SKIP = "form.choose", "form.done", "form.skip"
 FORM_SUBMIT, FORM_CANCEL = "form.submit", "form.cancel"
 # Short codes for the form engine's actions. Handler action ids are ``capability.verb`` and always hold a

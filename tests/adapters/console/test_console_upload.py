@@ -8,7 +8,7 @@ import pytest
 
 from bot.adapters.console.inbound import BadLine, parse_jsonl, parse_typed
 from bot.core.types import ChatKind
-from tests.adapters.test_console import demo_db, run_console  # noqa: F401
+from tests.adapters.console.test_console import demo_db, run_console  # noqa: F401
 
 CSV = (
     b"name,birth_date,gemeente,categories,urgency,description\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack_bot import running_bot
+from tests.adapters.slack.slack_bot import running_bot
 from tests.harness import Chat
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from bot.adapters.slack.forms import CALLBACK_ID
 from bot.core.i18n import Catalogue
 from bot.core.types import Incoming, Outgoing
-from tests.adapters.slack_bot import FORM, SlackBot, running_bot
+from tests.adapters.slack.slack_bot import FORM, SlackBot, running_bot
 from tests.fakes.slack_signing import TEAM_ID, view_submission_body
 from tests.harness import Chat
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.slack.markup import our_action_id
-from tests.adapters.slack_bot import SlackBot, running_bot
+from tests.adapters.slack.slack_bot import SlackBot, running_bot
 from tests.fakes.slack_signing import BOT_USER_ID, block_actions_body, event_body
 from tests.harness import Chat
 

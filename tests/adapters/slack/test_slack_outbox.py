@@ -13,7 +13,7 @@ from bot.adapters.slack.outbound import OUTBOX_LIMITS, send_error
 from bot.core.context import encode_reply
 from bot.core.types import Button, Reply
 from storage.models import OutboxMessage, OutboxStatus, Role
-from tests.adapters.slack_bot import running_bot
+from tests.adapters.slack.slack_bot import running_bot
 from tests.harness import Chat
 
 MEMBERS = 50

@@ -4,7 +4,7 @@ refused for a deelnemer without procesregie."""
 
 from __future__ import annotations
 
-from tests.adapters.slack_bot import SlackBot, running_bot
+from tests.adapters.slack.slack_bot import SlackBot, running_bot
 from tests.harness import Chat
 
 MANAGER, WIJKAGENT, WOONSTEDE = "U600", "U610", "U620"

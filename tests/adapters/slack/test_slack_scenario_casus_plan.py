@@ -5,7 +5,7 @@ Demo: VH-2026-0002 (the Jansen household) has #4 on veiligheid, #6 on jeugd for 
 
 from __future__ import annotations
 
-from tests.adapters.slack_bot import running_bot
+from tests.adapters.slack.slack_bot import running_bot
 from tests.harness import Chat
 
 MANAGER, WIJKAGENT = "U150", "U160"  # procesmanager2 (procesregie of VH-2026-0002); a deelnemer

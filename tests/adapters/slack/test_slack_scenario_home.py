@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.adapters.slack_bot import home_text, running_bot
+from tests.adapters.slack.slack_bot import home_text, running_bot
 from tests.harness import Chat
 
 REGISSEUR = "U900"

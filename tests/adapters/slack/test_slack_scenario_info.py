@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
+from tests.adapters.slack.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
 

@@ -9,7 +9,7 @@ import re
 from sqlmodel import select
 
 from storage.cases.tables import Signal, SignalStatus
-from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
+from tests.adapters.slack.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
 

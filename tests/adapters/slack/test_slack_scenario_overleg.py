@@ -8,7 +8,7 @@ import re
 
 from icalendar import Calendar
 
-from tests.adapters.slack_bot import buttons_of, home_text, running_bot
+from tests.adapters.slack.slack_bot import buttons_of, home_text, running_bot
 from tests.harness import Chat
 
 CHAIR, INVITEE = "U500", "U510"

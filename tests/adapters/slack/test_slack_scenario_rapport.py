@@ -9,7 +9,7 @@ import io
 
 from PIL import Image
 
-from tests.adapters.slack_bot import running_bot
+from tests.adapters.slack.slack_bot import running_bot
 from tests.fakes.slack_api import Upload
 from tests.harness import Chat
 

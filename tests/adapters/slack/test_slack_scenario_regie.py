@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from storage.models import AuditEvent
-from tests.adapters.slack_bot import buttons_of, home_text, running_bot
+from tests.adapters.slack.slack_bot import buttons_of, home_text, running_bot
 from tests.harness import Chat
 
 MANAGER, RECLASSERING = "U200", "U400"

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from storage.release.nazorg import NazorgItem, NazorgStatus
-from tests.adapters.slack_bot import SlackBot, buttons_of, current, running_bot
+from tests.adapters.slack.slack_bot import SlackBot, buttons_of, current, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
 

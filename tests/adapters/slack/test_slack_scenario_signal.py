@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from storage.cases.tables import Signal, SignalStatus
 from storage.models import AuditEvent
-from tests.adapters.slack_bot import Answers, SlackBot, buttons_of, running_bot
+from tests.adapters.slack.slack_bot import Answers, SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_signing import block_actions_body
 from tests.harness import Chat

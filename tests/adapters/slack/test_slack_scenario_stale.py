@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from schedules.stale import run_stale_watchdog
 from storage.cases.tables import Case, CaseStatus
-from tests.adapters.slack_bot import SlackBot, buttons_of, running_bot
+from tests.adapters.slack.slack_bot import SlackBot, buttons_of, running_bot
 from tests.fakes.slack_api import Call
 from tests.harness import Chat
 from tests.stale_cases import finish_all_actions

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from bot.core.types import Incoming, Outgoing
-from tests.adapters.slack_bot import SECRET, running_bot
+from tests.adapters.slack.slack_bot import SECRET, running_bot
 from tests.fakes.slack_signing import signed_headers, slash_command_body
 from tests.harness import Chat
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.adapters.slack.manifest import manifest, to_yaml
 from bot.adapters.slack.uploads import trusted_url
 from bot.core.types import Incoming, Outgoing
-from tests.adapters.slack_bot import TOKEN, SlackBot, running_bot
+from tests.adapters.slack.slack_bot import TOKEN, SlackBot, running_bot
 from tests.fakes.slack_signing import BOT_USER_ID, event_body
 from tests.harness import Chat
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.types import ChatKind
-from tests.adapters.telegram_support import running_bot
+from tests.adapters.telegram.telegram_support import running_bot
 from tests.harness import Chat
 
 NEW_USER, MEMBER, GROUP = 7001, 7002, -4001

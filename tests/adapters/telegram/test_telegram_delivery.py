@@ -9,7 +9,7 @@ from bot.core.pacing import TELEGRAM_LIMITS
 from bot.core.types import Reply
 from schedules.dispatcher import Dispatcher
 from storage.models import OutboxStatus
-from tests.adapters.telegram_support import TelegramBot, running_bot
+from tests.adapters.telegram.telegram_support import TelegramBot, running_bot
 from tests.harness import Chat
 
 FIRST_USER = 8001

@@ -8,7 +8,7 @@ from bot.core.context import encode_reply
 from bot.core.types import Reply
 from storage.models import OutboxStatus
 from storage.outbox.absence import Absence
-from tests.adapters.telegram_support import TelegramBot, running_bot
+from tests.adapters.telegram.telegram_support import TelegramBot, running_bot
 from tests.harness import Chat
 
 MEMBER, DEPUTY = 8301, 8302

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.adapters.telegram_support import buttons, running_bot
+from tests.adapters.telegram.telegram_support import buttons, running_bot
 from tests.harness import Chat
 
 GROUP, MEMBER, OUTSIDER = -4601, 7601, 7602

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.core import CommandGroup, Context, Field, FileAttachment, Form, Incoming, Option, Reply, t
-from tests.adapters.telegram_support import TelegramBot, buttons, press_data, running_bot
+from tests.adapters.telegram.telegram_support import TelegramBot, buttons, press_data, running_bot
 from tests.harness import Chat
 
 USER = 7101

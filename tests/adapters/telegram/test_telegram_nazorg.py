@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.adapters.telegram_support import buttons, press_data, running_bot
+from tests.adapters.telegram.telegram_support import buttons, press_data, running_bot
 from tests.harness import Chat
 
 USER = 7301

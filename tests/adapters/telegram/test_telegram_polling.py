@@ -13,7 +13,7 @@ from bot.adapters.telegram.polling import Poller
 from bot.core.context import encode_reply
 from bot.core.types import Reply
 from storage.poll_lock import AdvisoryLock, FileLock, NoLock, poll_lock
-from tests.adapters.telegram_support import TOKEN, running_bot
+from tests.adapters.telegram.telegram_support import TOKEN, running_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Chat
 

@@ -10,7 +10,7 @@ from bot.core.clock import FixedClock
 from bot.core.pacing import TELEGRAM_LIMITS
 from bot.demo.loader import load_demo
 from bot.runtime import configured_runtime
-from tests.adapters.telegram_support import TOKEN, running_bot
+from tests.adapters.telegram.telegram_support import TOKEN, running_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import DEFAULT_NOW, Chat
 

@@ -4,7 +4,7 @@ Every assertion is on what the fake recorded: texts, keyboards, documents."""
 
 from __future__ import annotations
 
-from tests.adapters.telegram_support import buttons, running_bot
+from tests.adapters.telegram.telegram_support import buttons, running_bot
 from tests.harness import Chat
 
 PARTNER, MANAGER, TRIAGE_GROUP = 7501, 7502, -4501

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.adapters.telegram_support import TelegramBot, buttons, running_bot
+from tests.adapters.telegram.telegram_support import TelegramBot, buttons, running_bot
 from tests.fakes.telegram_updates import JSON
 from tests.harness import Chat
 

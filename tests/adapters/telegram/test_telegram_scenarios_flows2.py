@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from schedules.stale import run_stale_watchdog
 from storage.cases.tables import Signal
 from storage.cases.uploads import PendingUpload
-from tests.adapters.telegram_support import TelegramBot, buttons, running_bot
+from tests.adapters.telegram.telegram_support import TelegramBot, buttons, running_bot
 from tests.fakes.telegram_updates import JSON
 from tests.harness import Chat
 from tests.stale_cases import finish_all_actions

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.adapters.telegram_support import TelegramBot, buttons, press_data, running_bot
-from tests.handlers.overleg_helpers import event_of
+from tests.adapters.telegram.telegram_support import TelegramBot, buttons, press_data, running_bot
+from tests.handlers.overleg.overleg_helpers import event_of
 from tests.harness import Chat
 
 CHAIR, INVITEE, MANAGER, REGISSEUR = 7511, 7512, 7521, 7522

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.core import CommandGroup, Context, Incoming, Reply
 from storage.cases.uploads import PendingUpload
-from tests.adapters.telegram_support import running_bot
+from tests.adapters.telegram.telegram_support import running_bot
 from tests.harness import Chat
 
 USER = 7301

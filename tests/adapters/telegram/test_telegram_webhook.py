@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 
 from bot.core.http import HttpServer
-from tests.adapters.telegram_support import WEBHOOK_PATH, running_bot
+from tests.adapters.telegram.telegram_support import WEBHOOK_PATH, running_bot
 from tests.harness import Chat
 
 USER = 7201

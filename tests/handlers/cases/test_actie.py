@@ -1,6 +1,6 @@
 # Tests of parsing and rendering alone run on SQLite only (sqlite_chat); whatever the database decides
 # (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
-from tests.handlers.cases_helpers import delivered_to
+from tests.handlers.cases.cases_helpers import delivered_to
 from tests.harness import Chat
 
 

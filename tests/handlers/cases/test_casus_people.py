@@ -8,7 +8,7 @@ from dataclasses import replace
 from sqlmodel import col, select
 
 from storage.cases.tables import Case, CaseEvent, SignalStatus, Subject
-from tests.handlers.cases_helpers import delivered_to, signals, submit_signal
+from tests.handlers.cases.cases_helpers import delivered_to, signals, submit_signal
 from tests.harness import Chat
 
 Snapshot = tuple[list[tuple[int | None, int | None, str | None]], list[tuple[str, str | None, str]], int]

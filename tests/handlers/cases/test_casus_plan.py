@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from storage.cases.tables import Action, Case, CaseEvent
 from storage.privacy.retention import anonymise_case, export_subject
-from tests.handlers.cases_helpers import delivered_to
+from tests.handlers.cases.cases_helpers import delivered_to
 from tests.harness import Chat
 
 FRIDAY_0900 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam

@@ -8,8 +8,8 @@ from sqlmodel import select
 from handlers.network.code_rood import same_day_slot
 from storage.meetings.tables import Invitee, Meeting
 from storage.network.escalation import CodeRood
-from tests.handlers.cases_helpers import last_signal_id, submit_signal
-from tests.handlers.network_helpers import texts
+from tests.handlers.cases.cases_helpers import last_signal_id, submit_signal
+from tests.handlers.network.network_helpers import texts
 from tests.harness import Chat
 
 TZ = ZoneInfo("Europe/Amsterdam")

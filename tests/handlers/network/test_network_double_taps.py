@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from storage.cases.tables import Signal
 from storage.meetings.tables import Meeting
 from storage.network.poll import PollAnswer
-from tests.handlers.cases_helpers import last_signal_id, submit_signal
+from tests.handlers.cases.cases_helpers import last_signal_id, submit_signal
 from tests.harness import Chat
 from tests.storage.test_case_concurrency import run_at_once
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from storage.models import OutboxMessage, OutboxStatus, Role
 from storage.network.escalation import Escalation
-from tests.handlers.network_helpers import add_member, texts
+from tests.handlers.network.network_helpers import add_member, texts
 from tests.harness import Chat
 
 CMD = "/opschalen VH-2026-0001 bestuur GGZ Rivierland levert al drie weken geen behandelplan"

@@ -7,7 +7,7 @@ from sqlmodel import select
 from handlers.reports.model import Quarter, build_report, shown
 from schedules.poll import run_poll_if_due, start_round
 from storage.network.poll import PollAnswer, PollResponse, PollRound
-from tests.handlers.network_helpers import texts
+from tests.handlers.network.network_helpers import texts
 from tests.harness import Chat
 
 

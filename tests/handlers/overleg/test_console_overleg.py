@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.handlers.test_console_cases import run_cli
+from tests.handlers.cases.test_console_cases import run_cli
 
 
 def test_jsonl_console_plans_a_meeting_and_delivers_the_invite_with_its_ics(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from storage.meetings.tables import Rsvp
 from storage.models import OutboxStatus
-from tests.handlers.overleg_helpers import event_of, meetings, member_id, method_of, plan, rows
+from tests.handlers.overleg.overleg_helpers import event_of, meetings, member_id, method_of, plan, rows
 from tests.harness import Chat
 
 
@@ -77,7 +77,7 @@ def test_an_unparseable_date_and_a_whole_form_with_an_ambiguous_date_are_refused
 
 
 def _whole() -> dict[str, str]:
-    from tests.handlers.overleg_helpers import PLAN
+    from tests.handlers.overleg.overleg_helpers import PLAN
 
     return dict(PLAN)
 

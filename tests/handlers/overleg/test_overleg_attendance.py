@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from storage.cases.tables import Signal
 from storage.reports.meetings import overleg_attendance_rate, overleg_held
-from tests.handlers.overleg_helpers import plan
+from tests.handlers.overleg.overleg_helpers import plan
 from tests.harness import Chat
 
 Q4_2026 = (datetime(2026, 9, 30, 22, tzinfo=UTC), datetime(2026, 12, 31, 23, tzinfo=UTC))

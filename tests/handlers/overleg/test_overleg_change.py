@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from storage.cases.tables import Action
 from storage.models import OutboxStatus
-from tests.handlers.cases_helpers import last_signal_id, submit_signal
-from tests.handlers.overleg_helpers import event_of, member_id, method_of, plan, rows
+from tests.handlers.cases.cases_helpers import last_signal_id, submit_signal
+from tests.handlers.overleg.overleg_helpers import event_of, member_id, method_of, plan, rows
 from tests.harness import Chat
 
 

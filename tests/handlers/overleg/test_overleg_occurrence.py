@@ -11,7 +11,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from handlers.overleg.notify import rsvp_buttons
-from tests.handlers.overleg_helpers import event_of, member_id, method_of, plan, rows
+from tests.handlers.overleg.overleg_helpers import event_of, member_id, method_of, plan, rows
 from tests.harness import Chat
 
 TZ = ZoneInfo("Europe/Amsterdam")

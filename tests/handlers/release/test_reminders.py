@@ -3,7 +3,7 @@ the deadline morning, an escalation to procesregie two working days later) and /
 
 from datetime import UTC, datetime
 
-from tests.handlers.cases_helpers import delivered_to
+from tests.handlers.cases.cases_helpers import delivered_to
 from tests.harness import Chat
 
 FRIDAY_0900 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam

@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from storage.cases.tables import CaseEvent, Signal
-from tests.handlers.cases_helpers import delivered_to, last_signal_id, submit_signal
+from tests.handlers.cases.cases_helpers import delivered_to, last_signal_id, submit_signal
 from tests.harness import Chat
 
 JAN = {"name": "jan DE  vries", "birth_date": "12-03-1985", "description": "Fictief: weer overlast bij Jan."}

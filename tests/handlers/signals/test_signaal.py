@@ -2,7 +2,7 @@
 # (visibility, races, the outbox, form state, the bad inputs of issue 4) runs on SQLite and Postgres (chat).
 from datetime import timedelta
 
-from tests.handlers.cases_helpers import SIGNAL, delivered_to, signals, submit_signal
+from tests.handlers.cases.cases_helpers import SIGNAL, delivered_to, signals, submit_signal
 from tests.harness import Chat
 
 
@@ -57,7 +57,7 @@ def test_a_normal_signal_alerts_nobody(sqlite_chat: Chat):
 def test_known_person_is_shown_to_procesmanagers_and_never_to_the_aanmelder(chat: Chat):
     reply = submit_signal(chat, user="woonstede", name="jan DE  vries", birth_date="12-03-1985")
     assert "VH-" not in reply
-    # a known person is a mutatie (issue 10): it goes to the case's regie, see tests/handlers/test_mutatie.py
+    # a known person is a mutatie (issue 10): it goes to the case's regie, see test_mutatie.py
     sent = chat.deliver()
     assert [m.user_id for m in sent if "Mutatie op VH-2026-0001" in m.text] == ["procesmanager", "regisseur"]
     assert "jan DE vries" not in chat.say("/triage", user="procesmanager")

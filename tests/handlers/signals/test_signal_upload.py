@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from handlers.signals.upload import drop_stale_uploads
 from storage.cases.tables import Signal
 from storage.cases.uploads import PendingUpload
-from tests.handlers.network_helpers import texts
+from tests.handlers.network.network_helpers import texts
 from tests.harness import Chat
 
 HEADER = "name,birth_date,gemeente,categories,urgency,description\n"
