@@ -7,6 +7,7 @@ from storage import (
     direct_requests,  # noqa: F401
     escalation,  # noqa: F401
     flows,  # noqa: F401
+    job_runs,  # noqa: F401
     meetings,  # noqa: F401
     models,  # noqa: F401
     nazorg,  # noqa: F401
