@@ -104,7 +104,9 @@ class App:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-    def dispatcher(self, senders: Mapping[str, Sender]) -> Dispatcher:
+    def dispatcher(self, senders: Mapping[str, Sender], *, fail_unreachable: bool = True) -> Dispatcher:
+        """``fail_unreachable=False`` for a process that is not the bot itself (``ketenbot console``): it
+        leaves rows nobody can deliver to ``ketenbot run``, as it leaves other platforms' rows."""
         return Dispatcher(
             self.uow,
             self.clock,
@@ -112,6 +114,7 @@ class App:
             senders,
             default_language=self.settings.language,
             refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz),
+            fail_unreachable=fail_unreachable,
         )
 
 

@@ -17,6 +17,7 @@ from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from schedules.dispatcher import Dispatcher
 from schedules.once import OnceRunner
 from schedules.poll import run_poll_if_due
 from schedules.stale import run_stale_watchdog
@@ -38,6 +39,7 @@ class Runtime:
         self.needs_http = False
         self.scheduler: AsyncIOScheduler | None = None
         self.once = OnceRunner(app.engine, app.clock)  # daily jobs run on one instance only
+        self.dispatcher: Dispatcher | None = None
 
     async def health(self) -> dict[str, bool]:
         checks = {"database": await asyncio.to_thread(self._database_ok)}
@@ -63,12 +65,12 @@ class Runtime:
             log.info("http server on %s", self.http.base_url)
         for adapter in self.adapters:
             await adapter.start()
-        dispatcher = self.app.dispatcher(self.senders())
+        dispatcher = self.dispatcher = self.app.dispatcher(self.senders())
         self.app.router.metrics.gauge("ketenbot_outbox_depth", self._outbox_depth, help="Pending outbox rows")
         await dispatcher.tick()  # once at start-up: what came due while we were down
         self.scheduler = AsyncIOScheduler()
         self.scheduler.add_job(
-            dispatcher.tick,
+            dispatcher.tick_job,
             "interval",
             seconds=self.app.settings.dispatch_interval_seconds,
             max_instances=1,
@@ -127,6 +129,10 @@ class Runtime:
             return float(uow.outbox.depth())
 
     async def stop(self) -> None:
+        """Graceful: the outbox finishes the sends in flight and hands the rest back before the adapters
+        close (a stop neither repeats nor loses a message); then the scheduler and the adapters stop."""
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         for adapter in reversed(self.adapters):
