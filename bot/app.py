@@ -113,7 +113,7 @@ class App:
             self.catalogue,
             senders,
             default_language=self.settings.language,
-            refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz),
+            refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz, self.clock.today),
             fail_unreachable=fail_unreachable,
         )
 
