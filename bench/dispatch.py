@@ -7,6 +7,8 @@
 (b) throughput with a null sender: rows sent per second on SQLite and Postgres, one and two instances.
 (c) pacing: against a platform that accepts at most N messages per second, the achieved rate and the
     number of limit violations the platform saw (real time; takes about rows/N seconds).
+(d) one sick chat (``bench/sick_chat.py``): 300 chats, one answering 429 for 60 s; the healthy chats'
+    delay p50/p99 beside the all-healthy run (simulated time: a few seconds of wall time).
 Every figure is measured in the same run as its baseline, and printed with the ratio.
 """
 
@@ -25,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 
+from bench.sick_chat import bench_sick_chat
 from bot.app import load_catalogue
 from bot.core.clock import FixedClock
 from bot.core.pacing import Limit, Limits, Pacer
@@ -290,9 +293,9 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--rate", type=int, default=50)
-    parser.add_argument("--only", choices=["a", "b", "c"], action="append")
+    parser.add_argument("--only", choices=["a", "b", "c", "d"], action="append")
     args = parser.parse_args()
-    parts = set(args.only or ["a", "b", "c"])
+    parts = set(args.only or ["a", "b", "c", "d"])
     with tempfile.TemporaryDirectory() as directory:
         sqlite = lambda name: fresh_sqlite(Path(directory), name)  # noqa: E731
         created: list[str] = []
@@ -310,6 +313,8 @@ def main() -> None:
                     bench_throughput(label, make_url, args.rows)
             if "c" in parts:
                 bench_pacing(sqlite, args.rate, args.rate * 20)
+            if "d" in parts:
+                bench_sick_chat(Path(directory))
         finally:
             for name in created:
                 drop_postgres(args.postgres, name)

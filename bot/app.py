@@ -87,14 +87,17 @@ class App:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
 
-    def dispatcher(self, senders: Mapping[str, Sender]) -> Dispatcher:
+    def dispatcher(self, senders: Mapping[str, Sender], *, fail_unreachable: bool = True) -> Dispatcher:
+        """``fail_unreachable=False`` for a process that is not the bot itself (``ketenbot console``): it
+        leaves rows nobody can deliver to ``ketenbot run``, as it leaves other platforms' rows."""
         return Dispatcher(
             self.uow,
             self.clock,
             self.catalogue,
             senders,
             default_language=self.settings.language,
-            refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz),
+            refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz, self.clock.today),
+            fail_unreachable=fail_unreachable,
         )
 
 

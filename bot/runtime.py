@@ -17,6 +17,8 @@ from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from schedules.dispatcher import Dispatcher
+from schedules.once import OnceRunner
 from schedules.poll import run_poll_if_due
 from schedules.stale import run_stale_watchdog
 from storage.models import Role
@@ -36,6 +38,8 @@ class Runtime:
         )
         self.needs_http = False
         self.scheduler: AsyncIOScheduler | None = None
+        self.once = OnceRunner(app.engine, app.clock)  # daily jobs run on one instance only
+        self.dispatcher: Dispatcher | None = None
 
     async def health(self) -> dict[str, bool]:
         checks = {"database": await asyncio.to_thread(self._database_ok)}
@@ -61,18 +65,19 @@ class Runtime:
             log.info("http server on %s", self.http.base_url)
         for adapter in self.adapters:
             await adapter.start()
-        dispatcher = self.app.dispatcher(self.senders())
+        dispatcher = self.dispatcher = self.app.dispatcher(self.senders())
         self.app.router.metrics.gauge("ketenbot_outbox_depth", self._outbox_depth, help="Pending outbox rows")
         await dispatcher.tick()  # once at start-up: what came due while we were down
         self.scheduler = AsyncIOScheduler()
         self.scheduler.add_job(
-            dispatcher.tick,
+            dispatcher.tick_job,
             "interval",
             seconds=self.app.settings.dispatch_interval_seconds,
             max_instances=1,
             coalesce=True,
         )
-        self.scheduler.add_job(self.purge_daily, "interval", days=1, max_instances=1, coalesce=True)
+        self.scheduler.add_job(self._purge, "cron", hour=3, minute=30,
+                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
         self.scheduler.add_job(self._stale_watchdog, "cron", day_of_week="mon-fri", hour=8, minute=0,
                                timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
         self.scheduler.add_job(self._partner_poll, "cron", day_of_week="mon-fri", hour=9, minute=0,
@@ -92,25 +97,42 @@ class Runtime:
         dropped = await asyncio.to_thread(drop_stale_uploads, self.app.uow(), now)
         log.info("pending uploads dropped: %d", dropped)
 
+    async def _purge(self) -> None:
+        await self.once.run("purge", self.purge_daily)
+
     async def _stale_watchdog(self) -> None:
+        """The stale-case digest, once per working morning across the instances."""
         settings = self.app.settings
-        await asyncio.to_thread(
-            run_stale_watchdog, self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks
-        )
+
+        async def job() -> int:
+            return await asyncio.to_thread(
+                run_stale_watchdog, self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks
+            )
+
+        await self.once.run("stale_digest", job)
 
     async def _partner_poll(self) -> None:
-        """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH."""
+        """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH;
+        only one instance checks each morning, so two instances never start two rounds."""
         settings = self.app.settings
-        await asyncio.to_thread(
-            run_poll_if_due, self.app.uow, self.app.clock.now(), settings.tz, settings.poll_month,
-            settings.poll_open_weeks,
-        )  # fmt: skip
+
+        async def job() -> int:
+            return await asyncio.to_thread(
+                run_poll_if_due, self.app.uow, self.app.clock.now(), settings.tz, settings.poll_month,
+                settings.poll_open_weeks,
+            )  # fmt: skip
+
+        await self.once.run("partner_poll", job)
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:
             return float(uow.outbox.depth())
 
     async def stop(self) -> None:
+        """Graceful: the outbox finishes the sends in flight and hands the rest back before the adapters
+        close (a stop neither repeats nor loses a message); then the scheduler and the adapters stop."""
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         for adapter in reversed(self.adapters):

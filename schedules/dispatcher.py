@@ -6,11 +6,24 @@ One ``tick`` (APScheduler runs it every few seconds, and once at start-up):
    procesregie, in the same transaction (this is the "missed during downtime" policy: at start-up every
    due row that is still useful is sent, the rest lands in that summary);
 2. *claim*: due rows, in order per recipient, under a lease (``FOR UPDATE SKIP LOCKED`` on Postgres);
-3. *send*, one message at a time (so a crash can repeat at most the one in flight), round-robin over
-   recipients, each send waiting for the platform's ``Pacer`` (per chat, per group, overall);
-4. *mark*: sent; or back to pending with a "not before" time (backoff, or the platform's Retry-After),
-   which also holds back that recipient's later rows; or failed (permanent, or out of attempts) and
-   summarised like the expired ones. Rows whose turn does not come within the lease go back untried.
+3. *send*, one message at a time (so a crash repeats at most the one in flight), round-robin over
+   recipients, each send waiting for the platform's ``Pacer`` (per chat, per group, overall). A send
+   that takes longer than ``patience`` (a chat answering 429 inside the adapter, a slow connection) goes
+   on in the background, at most ``concurrency`` of them, while the loop serves the other recipients
+   (also in later batches and ticks: its row stays claimed, so its later rows wait): a sick chat holds
+   up only itself;
+4. *mark*: sent; or back to pending with a "not before" time (backoff, or the platform's Retry-After):
+   the recipient is *parked*, its later rows wait, everybody else goes on; or failed (permanent, or out
+   of attempts) and summarised like the expired ones. Rows whose turn does not come within the lease,
+   or that were not started when the dispatcher was stopped, go back untried.
+
+A dispatcher only claims rows it can deliver: those whose recipient is reached on a platform it has a
+sender for (``ketenbot console`` never touches a Telegram member's rows), and rows nobody can deliver
+(no reachable identity) only when ``fail_unreachable`` (the ``ketenbot run`` runtime).
+
+``stop()`` (SIGTERM) lets the sends in flight finish and be marked, and hands the rest back; a
+cancellation during a send does the same (the send and its mark are shielded), so a stop neither
+repeats nor loses a message and leaves no row ``claimed``.
 
 Steps 2-4 repeat while a claim comes back full and was sent completely, so a backlog drains at the
 platform's pace within one tick instead of one batch per tick.
@@ -21,11 +34,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue
@@ -38,6 +51,7 @@ from schedules.unreachable import mark_unreachable
 from storage.models import OutboxMessage
 from storage.outbox.claim import recipient_of
 from storage.outbox.marks import OutboxMarks
+from storage.outbox.repository import Address
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.dispatcher")
@@ -52,6 +66,11 @@ PLATFORM_LIMITS: Mapping[str, Limits] = {"telegram": TELEGRAM_LIMITS, "slack": S
 # is sent (a release alert names the nazorg items still open), or that must not sit in the outbox in
 # plaintext (a case's scenario). Wired by the composition root.
 Refresher = Callable[[UnitOfWork, OutboxMessage], dict[str, Any] | None]
+Offload = Callable[..., Awaitable[Any]]  # how blocking database work leaves the event loop
+T = TypeVar("T")
+CONCURRENCY = 16  # slow sends (past PATIENCE) that may go on in the background at once
+PATIENCE = 1.0  # seconds a send may take before the loop goes on with other recipients without it
+STOP_GRACE = 10.0  # seconds a send in flight may take to finish when the dispatcher is stopped
 PACING_MARGIN = 0.03  # windows 3% longer than the platform's: the pacer counts a send when it starts,
 # the platform when it arrives, and arrivals jitter
 
@@ -100,6 +119,10 @@ class Dispatcher:
         pacers: Mapping[str, Pacer] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         refreshers: Mapping[str, Refresher] | None = None,
+        concurrency: int = CONCURRENCY,
+        patience: float = PATIENCE,
+        fail_unreachable: bool = True,
+        offload: Offload = asyncio.to_thread,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -111,6 +134,13 @@ class Dispatcher:
         self.lease = lease
         self.monotonic = monotonic
         self.refreshers = dict(refreshers or {})
+        self.concurrency = max(1, concurrency)
+        self.patience = patience
+        self.fail_unreachable = fail_unreachable  # False: rows nobody can deliver are left for `run`
+        self.offload = offload
+        self.stopping = False
+        self._running: asyncio.Task[int] | None = None
+        self._background: set[asyncio.Task[None]] = set()  # slow sends going on beyond their batch
         if pacers is None:
             pacers = {
                 name: Pacer(with_margin(PLATFORM_LIMITS[name]))
@@ -122,46 +152,109 @@ class Dispatcher:
         self.marks = OutboxMarks(uow_factory().engine)
 
     async def tick(self) -> int:
-        """Deliver what is due now; returns how many messages were sent."""
+        """Deliver what is due now; returns how many messages were sent (0 once stopped)."""
+        if self.stopping:
+            return 0
+        self._running = asyncio.current_task()  # type: ignore[assignment]
         try:
             return await self._tick()
         finally:
-            await asyncio.to_thread(self.marks.close)
+            self._running = None
+            await _finish_anyway(self.offload(self.marks.close))
+
+    async def tick_job(self) -> int:
+        """``tick`` for a scheduler: a cancellation at shutdown ends it quietly (the rows in flight are
+        finished or handed back by then), instead of as a job error with a traceback."""
+        try:
+            return await self.tick()
+        except asyncio.CancelledError:
+            log.info("dispatcher tick cancelled: stopping")
+            return 0
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Start no more sends; let the tick in progress finish its sends in flight (up to ``grace``
+        seconds) and hand its other claimed rows back."""
+        self.stopping = True
+        running = self._running
+        tasks: set[asyncio.Future[Any]] = set(self._background)
+        if running is not None and not running.done() and running is not asyncio.current_task():
+            tasks.add(running)
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:  # the sends still in flight are shielded: they finish or are handed back
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=grace)
+        await _finish_anyway(self.offload(self.marks.close))
 
     async def _tick(self) -> int:
         report = TickReport()
-        await asyncio.to_thread(self.sweep)
+        await self.offload(self.sweep)
         for _ in range(MAX_ROUNDS):
-            deliveries = await asyncio.to_thread(self.claim)
+            if self.stopping:
+                break
+            deliveries = await self.offload(self.claim)
             leftover = await self._send_batch(deliveries, report)
             # a full batch sent completely: more may be due, so claim again at once rather than wait for
             # the next tick (with batch 100 and a 5 s interval the outbox could not reach 30/s otherwise)
             if len(deliveries) < self.batch or leftover:
                 break
         if report.missed:
-            await asyncio.to_thread(self._summarise, report.missed)
+            await self.offload(self._summarise, report.missed)
         self.last_report = report
         return report.sent
 
     async def _send_batch(self, deliveries: list[Delivery], report: TickReport) -> int:
-        """Send one claimed batch, round-robin over recipients; returns how many rows went back untried."""
+        """Send one claimed batch, round-robin over recipients; returns how many rows went back untried.
+        Whatever happens (a stop, a cancellation, an error) every row of the batch ends marked or handed
+        back, never left ``claimed``: a slow send's row is its background task's to finish."""
         # stop starting sends well before the lease ends, so no other instance takes a row we still send
         deadline = self.monotonic() + self.lease.total_seconds() * 0.8
-        blocked: set[str] = set()
-        leftover: list[int] = []
-        for delivery in interleave(deliveries):
-            if delivery.recipient in blocked:
-                leftover.append(delivery.message_id)
-                continue
-            outcome = await self.deliver(delivery, deadline, report)
-            if outcome is Outcome.UNTRIED:
-                leftover.append(delivery.message_id)
-            if outcome in (Outcome.UNTRIED, Outcome.RETRY):
-                blocked.add(delivery.recipient)  # keep its order: later rows wait for this one
-        if leftover:
-            report.released += len(leftover)
-            await asyncio.to_thread(self._release, leftover)
-        return len(leftover)
+        unfinished = {delivery.message_id for delivery in deliveries}
+        parked: set[str] = set()  # must wait (retrying, untried) or busy with a slow send: later rows wait
+        try:
+            for delivery in interleave(deliveries):
+                if self.stopping:
+                    break
+                if delivery.recipient in parked:
+                    continue
+                task = asyncio.create_task(self.deliver(delivery, deadline, report))
+                done, _ = await asyncio.wait({task}, timeout=self.patience)
+                if task not in done:  # goes on in the background; the others need not wait for it
+                    unfinished.discard(delivery.message_id)
+                    parked.add(delivery.recipient)
+                    self._go_on_without(task, delivery)
+                    while len(self._background) >= self.concurrency:
+                        await asyncio.wait(self._background, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                outcome = task.result()
+                if outcome is not Outcome.UNTRIED:
+                    unfinished.discard(delivery.message_id)
+                if outcome in (Outcome.UNTRIED, Outcome.RETRY):
+                    parked.add(delivery.recipient)  # keep its order: later rows wait for this one
+        finally:
+            if unfinished:
+                report.released += len(unfinished)
+                await _finish_anyway(self.offload(self._release, sorted(unfinished)))
+        return len(unfinished)
+
+    def _go_on_without(self, task: asyncio.Task[Outcome], delivery: Delivery) -> None:
+        """Let a slow send finish on its own; its row is handed back if it ends without a mark."""
+
+        async def finish() -> None:
+            outcome: Outcome | None = None
+            try:
+                outcome = await task
+            finally:
+                if outcome is None or outcome is Outcome.UNTRIED:
+                    if not task.done():
+                        task.cancel()  # the send itself is shielded: it finishes or is abandoned
+                        await asyncio.wait({task})
+                    await _finish_anyway(self.offload(self._release, [delivery.message_id]))
+
+        background = asyncio.create_task(finish())
+        self._background.add(background)
+        background.add_done_callback(self._background.discard)
 
     def sweep(self) -> int:
         """Expire due rows that are no longer useful; one summary to procesregie. Returns how many."""
@@ -182,24 +275,39 @@ class Dispatcher:
         return total
 
     def claim(self) -> list[Delivery]:
+        """Claim due rows this dispatcher can deliver. Rows for recipients reached on a platform it has
+        no sender for (or on none, unless ``fail_unreachable``) are handed back in the same transaction
+        and their recipients left out of the next look, so they are never touched."""
         uow = self.uow_factory()
         now = self.clock.now()
+        rows: list[OutboxMessage] = []
+        addresses: dict[str, Address] = {}
+        skip: set[str] = set()
         with uow:
-            rows = uow.outbox.claim_due(
-                now, limit=self.batch, lease=self.lease, per_recipient=self.per_recipient
-            )
-            addresses = uow.outbox.addresses(rows, self.clock.today())
+            for _ in range(5):  # bounded: each round leaves out the recipients found foreign
+                got = uow.outbox.claim_due(
+                    now, limit=self.batch - len(rows), lease=self.lease, per_recipient=self.per_recipient,
+                    exclude=skip,
+                )  # fmt: skip
+                found = uow.outbox.addresses(got, self.clock.today())
+                foreign = [row for row in got if not self._can_deliver(found.get(_recipient(row)))]
+                if foreign:
+                    uow.outbox.release([row.id for row in foreign if row.id is not None])
+                    skip.update(_recipient(row) for row in foreign)
+                rows += [row for row in got if row not in foreign]
+                addresses.update(found)
+                if not foreign or not got or len(rows) >= self.batch:
+                    break
             deliveries = [
-                resolve(
-                    row,
-                    addresses.get(recipient_of(row.member_id, row.group_purpose)),
-                    now,
-                    self.default_language,
-                )
-                for row in rows
+                resolve(row, addresses.get(_recipient(row)), now, self.default_language) for row in rows
             ]
             uow.commit()
         return self._refreshed(rows, deliveries)
+
+    def _can_deliver(self, address: Address | None) -> bool:
+        if address is None or address.platform is None:
+            return self.fail_unreachable
+        return address.platform in self.senders
 
     def _refreshed(self, rows: list[OutboxMessage], deliveries: list[Delivery]) -> list[Delivery]:
         """Fresh payloads for rows whose kind has a refresher, read after the claim committed (so a
@@ -229,12 +337,12 @@ class Dispatcher:
     ) -> Outcome:
         report = report if report is not None else TickReport()
         if delivery.expired:
-            await asyncio.to_thread(self._finish, delivery.message_id, "expired", None)
+            await self.offload(self._finish, delivery.message_id, "expired", None)
             report.missed.append(_item(delivery, failed=False))
             return Outcome.DROPPED
         sender = self.senders.get(delivery.platform or "")
         if sender is None:
-            await asyncio.to_thread(self._finish, delivery.message_id, "failed", "no reachable identity")
+            await self.offload(self._finish, delivery.message_id, "failed", "no reachable identity")
             report.missed.append(_item(delivery, failed=True))
             return Outcome.DROPPED
         pacer = self.pacers.get(delivery.platform or "")
@@ -244,6 +352,14 @@ class Dispatcher:
                 await pacer.acquire(delivery.pace_key, delivery.is_group, max_wait=max(0.0, budget))
             except TimeoutError:
                 return Outcome.UNTRIED  # its turn would come after the lease: hand it back
+        if self.stopping:
+            return Outcome.UNTRIED
+        # the send and its mark are one step a cancellation (a stop) waits for: never sent and unmarked
+        return await _finish_anyway(self._send_and_mark(sender, delivery, pacer, report))
+
+    async def _send_and_mark(
+        self, sender: Sender, delivery: Delivery, pacer: Pacer | None, report: TickReport
+    ) -> Outcome:
         try:
             await sender.send(self.render(delivery))
         except SendError as error:
@@ -251,7 +367,7 @@ class Dispatcher:
         except Exception as error:  # an adapter bug must not stall the batch: retried like a 5xx, logged
             log.exception("unexpected error sending %s", delivery.dedupe_key)
             return await self._failed(delivery, SendError(f"{type(error).__name__}: {error}"), pacer, report)
-        await asyncio.to_thread(self._finish, delivery.message_id, "sent", None)
+        await self.offload(self._finish, delivery.message_id, "sent", None)
         report.sent += 1
         return Outcome.SENT
 
@@ -271,19 +387,19 @@ class Dispatcher:
         ):
             # the member blocked the bot there: mark that identity unreachable (procesregie is told once)
             # and try again at once; the next claim resolves another identity, or fails and summarises
-            await asyncio.to_thread(self._unreachable, delivery.platform, delivery.user_id)
-            await asyncio.to_thread(self._retry, delivery.message_id, self.clock.now(), str(error))
+            await self.offload(self._unreachable, delivery.platform, delivery.user_id)
+            await self.offload(self._retry, delivery.message_id, self.clock.now(), str(error))
             report.retried += 1
             return Outcome.RETRY
         if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
             log.error("giving up on %s after %d attempts: %s", delivery.dedupe_key, delivery.attempts, error)
-            await asyncio.to_thread(self._finish, delivery.message_id, "failed", str(error))
+            await self.offload(self._finish, delivery.message_id, "failed", str(error))
             report.missed.append(_item(delivery, failed=True))
             return Outcome.DROPPED
         delay = error.retry_after if error.retry_after is not None else backoff(delivery.attempts)
         log.info("retrying %s in %.1fs: %s", delivery.dedupe_key, delay, error)
         not_before = self.clock.now() + timedelta(seconds=delay)
-        await asyncio.to_thread(self._retry, delivery.message_id, not_before, str(error))
+        await self.offload(self._retry, delivery.message_id, not_before, str(error))
         report.retried += 1
         return Outcome.RETRY
 
@@ -315,3 +431,24 @@ class Dispatcher:
 def _item(delivery: Delivery, *, failed: bool) -> MissedItem:
     purpose = delivery.recipient.removeprefix("group:") if delivery.is_group else None
     return MissedItem(delivery.dedupe_key, delivery.due_at, delivery.member_id, purpose, failed)
+
+
+def _recipient(row: OutboxMessage) -> str:
+    return recipient_of(row.member_id, row.group_purpose)
+
+
+async def _finish_anyway(work: Awaitable[T]) -> T:
+    """Await ``work`` to the end even when the caller is cancelled meanwhile (a stop during a send: the
+    send completes and is marked, then the cancellation goes on)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if not task.done():
+            await asyncio.wait({task}, timeout=STOP_GRACE)
+        if not task.done():
+            task.cancel()  # the row goes back to pending: it may be sent once more, never lost
+            log.warning("stopping: a send did not finish within %.0fs and was abandoned", STOP_GRACE)
+        elif not task.cancelled() and task.exception() is None:
+            log.info("stopping: finished the send in flight first")
+        raise

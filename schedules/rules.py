@@ -75,11 +75,17 @@ def _chain(rungs: Sequence[tuple[str, datetime]], last_expires: datetime | None)
 
 def release_ladder(release_on: date, tz: ZoneInfo, *, at: time = MORNING) -> list[Step]:
     """Alerts 28, 14, 7 and 1 day(s) before and on the release day at 09:00 local. Each is useful until
-    the next is due; the release-day alert until the end of the release day."""
+    the day of the next begins; the release-day alert until the end of the release day."""
     rungs = [
         (f"T-{days}", local_at(release_on - timedelta(days=days), at, tz)) for days in RELEASE_DAYS_BEFORE
     ]
-    return _chain(rungs, end_of_day(release_on, tz))
+    # a late rung is superseded from the start of the next rung's day (issue 19): a T-7 still unsent on the
+    # morning of T-1 is not sent at 07:59 with "in 7 days"; the T-1 alert goes at 09:00
+    steps = _chain(rungs, end_of_day(release_on, tz))
+    return [
+        replace(step, expires_at=local_at(release_on - timedelta(days=later), time(0, 0), tz))
+        for step, later in zip(steps[:-1], RELEASE_DAYS_BEFORE[1:], strict=True)
+    ] + steps[-1:]
 
 
 # -- huisverbod ------------------------------------------------------------------------------------------

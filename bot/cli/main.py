@@ -133,7 +133,8 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
         me=as_member.lstrip("@"),
         explain=lambda problem: catalogue.render(t("core.bad_input_line", problem=problem), language),
     )
-    dispatcher = bot_app.dispatcher({PLATFORM: adapter.sender})
+    # only the console's own rows: a Telegram or Slack member's reminders wait for `ketenbot run`
+    dispatcher = bot_app.dispatcher({PLATFORM: adapter.sender}, fail_unreachable=False)
 
     async def main() -> None:
         scheduler = None
@@ -142,7 +143,7 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
 
             scheduler = AsyncIOScheduler()
             scheduler.add_job(
-                dispatcher.tick,
+                dispatcher.tick_job,
                 "interval",
                 seconds=bot_app.settings.dispatch_interval_seconds,
                 max_instances=1,
@@ -152,6 +153,7 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
         try:
             await adapter.run(dispatcher.tick)
         finally:
+            await dispatcher.stop()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
 

@@ -21,12 +21,17 @@ from storage.release.detention import Detention
 from storage.uow import UnitOfWork
 
 
-def release_reply(uow: UnitOfWork, detention: Detention, case: Case, offset: str) -> Reply:
-    """The alert of rung ``offset`` (``T-7``) as the checklist stands now."""
+def release_reply(
+    uow: UnitOfWork, detention: Detention, case: Case, offset: str, today: date | None = None
+) -> Reply:
+    """The alert of rung ``offset`` (``T-7``) as the checklist stands now; sent on ``today`` it names the
+    real distance (a T-7 sent late on T-5 says 5 days)."""
     assert detention.id is not None
     items = uow.nazorg.checklist(detention.id)
     release = format_date(detention.release_on)
     days = int(offset.removeprefix("T-"))
+    if today is not None:
+        days = max(0, (detention.release_on - today).days)
     if days == 0:
         head = t("reminder.release_today", code=case.code, facility=detention.facility, release=release)
     else:
@@ -36,14 +41,16 @@ def release_reply(uow: UnitOfWork, detention: Detention, case: Case, offset: str
     return Reply([head, open_line(items)], buttons=tick_buttons(detention.id, items))
 
 
-def refresh_release_alert(uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any] | None:
+def refresh_release_alert(
+    uow: UnitOfWork, row: OutboxMessage, today: date | None = None
+) -> dict[str, Any] | None:
     """The payload of a claimed ``release:<detention>:<offset>@<member>`` row, rendered from today's
     checklist; None (keep the stored one) when the detention is gone."""
     detention = uow.session.get(Detention, int(row.dedupe_key.split(":")[1]))
     case = uow.cases.get(detention.case_id) if detention is not None else None
     if detention is None or case is None:
         return None
-    return encode_reply(release_reply(uow, detention, case, offset_of(row.dedupe_key)))
+    return encode_reply(release_reply(uow, detention, case, offset_of(row.dedupe_key), today))
 
 
 def check_dates(ctx: Context, started_on: date, release_on: date) -> None:

@@ -138,7 +138,9 @@ def unexpected_reply(
     return Reply(lines, buttons=[Button(PICKUP, t("release.pickup_button"), str(release.id))])
 
 
-def refreshers(default_scenario: str | None, tz: ZoneInfo) -> dict[str, Refresher]:
+def refreshers(
+    default_scenario: str | None, tz: ZoneInfo, today: Callable[[], date] | None = None
+) -> dict[str, Refresher]:
     """Send-time payloads: release alerts with today's checklist, unexpected-release alerts with the
     scenario (decrypted only now) and whether someone picked it up."""
 
@@ -152,7 +154,10 @@ def refreshers(default_scenario: str | None, tz: ZoneInfo) -> dict[str, Refreshe
         scenario, _ = scenario_text(uow, case.id, default_scenario)
         return encode_reply(unexpected_reply(uow, release, detention, case, scenario, offset=offset, tz=tz))
 
-    return {RELEASE_KIND: refresh_release_alert, UNEXPECTED_KIND: refresh_unexpected}
+    def refresh_release(uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any] | None:
+        return refresh_release_alert(uow, row, today() if today is not None else None)
+
+    return {RELEASE_KIND: refresh_release, UNEXPECTED_KIND: refresh_unexpected}
 
 
 @group.action(PICKUP)

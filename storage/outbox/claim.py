@@ -123,11 +123,13 @@ def claim_due(
     limit: int = 100,
     lease: timedelta = timedelta(minutes=2),
     per_recipient: int = 10,
+    exclude: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Claim due rows in order per recipient. On Postgres rows another dispatcher holds are skipped
-    (``FOR UPDATE SKIP LOCKED``), and so is every later row of that recipient, to keep its order."""
+    (``FOR UPDATE SKIP LOCKED``), and so is every later row of that recipient, to keep its order.
+    Recipients in ``exclude`` (``recipient_of`` values) are not touched."""
     rows: dict[int, OutboxMessage] = {}
-    stopped: set[str] = set()
+    stopped: set[str] = set(exclude)
     for _ in range(3):  # another dispatcher may lock our candidates first: look past its recipients
         candidates = due_candidates(
             session, now, limit=limit, per_recipient=per_recipient, scan=limit * 4, exclude=stopped

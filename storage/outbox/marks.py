@@ -4,6 +4,7 @@ ping, BEGIN or COMMIT round trip and no ORM bookkeeping per message: a mark cost
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ class OutboxMarks:
         self.engine = engine
         self._connection: Connection | None = None
         self._postgres = engine.dialect.name == "postgresql"
+        self._lock = threading.Lock()  # sends in the background mark from other worker threads
 
     def sent(self, message_id: int, now: datetime) -> None:
         self._set(message_id, status=OutboxStatus.SENT, sent_at=now, lease_until=None)
@@ -44,17 +46,22 @@ class OutboxMarks:
             )
 
     def close(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        if self._postgres and not connection.invalidated:
-            connection.execute(text("RESET synchronous_commit"))
-        connection.close()
+        with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is None:
+                return
+            if self._postgres and not connection.invalidated:
+                connection.execute(text("RESET synchronous_commit"))
+            connection.close()
 
     def _set(self, message_id: int, **values: Any) -> None:
         self._execute(update(_TABLE).where(_TABLE.c.id == message_id).values(**values))
 
     def _execute(self, statement: Any) -> None:
+        with self._lock:
+            self._execute_locked(statement)
+
+    def _execute_locked(self, statement: Any) -> None:
         if self._connection is None:
             connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             if self._postgres:

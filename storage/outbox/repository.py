@@ -142,10 +142,11 @@ class OutboxRepository(Repository):
         limit: int = 100,
         lease: timedelta = timedelta(minutes=2),
         per_recipient: int = 10,
+        exclude: Collection[str] = (),
     ) -> list[OutboxMessage]:
         """See ``storage.outbox.claim.claim_due``."""
         return outbox_claim.claim_due(
-            self.session, now, limit=limit, lease=lease, per_recipient=per_recipient
+            self.session, now, limit=limit, lease=lease, per_recipient=per_recipient, exclude=exclude
         )
 
     def expire_missed(self, now: datetime, *, limit: int = 1000) -> list[OutboxMessage]:

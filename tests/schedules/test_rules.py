@@ -43,7 +43,8 @@ def test_release_ladder_is_28_14_7_1_and_0_days_before_at_nine_local():
         utc(2026, 12, 18, 8),
     ]
     # each rung is useful until the next is due; the release-day alert until the day is over
-    assert [s.expires_at for s in steps[:-1]] == [s.due_at for s in steps[1:]]
+    # superseded from the start of the next rung's day (midnight local), not at its 09:00
+    assert [s.expires_at for s in steps[:-1]] == [s.due_at - timedelta(hours=9) for s in steps[1:]]
     assert steps[-1].expires_at == utc(2026, 12, 18, 23)
 
 

@@ -82,13 +82,14 @@ def test_detention_release_alerts_go_to_regie_at_nine_and_a_date_change_rebuilds
     assert "procesmanager" in {who for who, _ in alerts}
 
     # 2 January: the release is brought forward to 12 January. T-28 and T-14 (29 Dec) lie in the past;
-    # T-14's window (29 Dec .. 5 Jan) holds today, so it goes out now, once; T-7, T-1 and T-0 stay ahead.
+    # T-14's window (29 Dec .. 5 Jan) holds today, so it goes out now, once, with the real distance (10
+    # days, issue 19); T-7, T-1 and T-0 stay ahead.
     chat.clock.set(datetime(2027, 1, 2, 11, 0, tzinfo=UTC))
     assert "gewijzigd van 28-01-2027 naar 12-01-2027" in chat.say(
         "/detentie VH-2026-0001 datum 12-01-2027", user="procesmanager"
     )
     alerts = release_alerts(chat)
-    assert alerts and all(text.startswith("Vrijlating over 14 dag(en)") for _, text in alerts)
+    assert alerts and all(text.startswith("Vrijlating over 10 dag(en)") for _, text in alerts)
     assert release_alerts(chat) == []
     chat.clock.set(datetime(2027, 1, 12, 8, 0, tzinfo=UTC))
     alerts = release_alerts(chat)
