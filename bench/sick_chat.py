@@ -81,13 +81,17 @@ async def inline(function: Callable[..., T], *args: Any) -> T:
 class Platform:
     """Telegram as the dispatcher's sender sees it; the sick chat answers as the adapter did."""
 
-    def __init__(self, loop: VirtualLoop, sick_chat: str | None) -> None:
+    def __init__(self, loop: VirtualLoop, sick_chat: str | None, *, waits_inside: bool = False) -> None:
         self.loop = loop
         self.sick_chat = sick_chat
+        self.waits_inside = waits_inside  # the adapter before issue 19: Retry-After waited out in the send
         self.sent: list[tuple[str, str, float]] = []
 
     async def send(self, message: Outgoing) -> None:
         chat = message.chat_id or ""
+        if chat == self.sick_chat and not self.waits_inside and self.loop.time() < SICK_FOR:
+            # the adapter now: an outbox send hands the 429 back at once; the dispatcher parks the chat
+            raise SendError("429 Too Many Requests", retry_after=RETRY_AFTER)
         if chat == self.sick_chat:
             for _ in range(ADAPTER_ATTEMPTS):
                 if self.loop.time() >= SICK_FOR:
@@ -133,11 +137,11 @@ def prepare(url: str) -> list[int]:
     return ids
 
 
-def run(url: str, sick: bool, patience: float = 1.0) -> dict[str, float]:
+def run(url: str, sick: bool, patience: float | None = None, waits_inside: bool = False) -> dict[str, float]:
     ids = prepare(url)
     clock = FixedClock(START)
     loop = VirtualLoop(clock)
-    platform = Platform(loop, f"c{ids[0]}" if sick else None)
+    platform = Platform(loop, f"c{ids[0]}" if sick else None, waits_inside=waits_inside)
     engine = make_engine(url)
     pacer = Pacer(with_margin(TELEGRAM_LIMITS), monotonic=loop.time)
     dispatcher = Dispatcher(
@@ -173,10 +177,14 @@ def run(url: str, sick: bool, patience: float = 1.0) -> dict[str, float]:
 def bench_sick_chat(directory: Path) -> None:
     print(f"(d) one sick chat: {CHATS} chats x {WAVES} reminders (waves a minute apart, {ARRIVAL:.0f}/s),")
     print(f"    Telegram limits, tick every {TICK:.0f} s; simulated time; delay = sent - due, healthy chats")
-    runs = (("all healthy", False, 1.0), ("one sick chat", True, 1.0), ("sick, no patience", True, 1e9))
-    for index, (label, sick, patience) in enumerate(runs):
-        # "no patience": every send awaited in turn, as the dispatcher did before issue 19
-        figures = run(f"sqlite:///{directory / f'sick{index}'}.db", sick, patience)
+    runs = (
+        ("all healthy", False, None, False),
+        ("one sick chat", True, None, False),  # the 429 handed back at once, every send awaited in turn
+        ("sick, patience 1s", True, 1.0, True),  # the old adapter, with KETENBOT_DISPATCH_PATIENCE_SECONDS=1
+        ("sick, as before", True, None, True),  # the old adapter and the old dispatcher (before issue 19)
+    )
+    for index, (label, sick, patience, waits_inside) in enumerate(runs):
+        figures = run(f"sqlite:///{directory / f'sick{index}'}.db", sick, patience, waits_inside)
         extra = f"; sick chat's first message at {figures['sick_first']:.0f} s" if sick else ""
         print(
             f"    {label:17} {figures['healthy']:5.0f} sent: p50 {figures['p50']:.2f} s, "

@@ -98,6 +98,7 @@ class App:
             default_language=self.settings.language,
             refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz, self.clock.today),
             fail_unreachable=fail_unreachable,
+            patience=self.settings.dispatch_patience_seconds,
         )
 
 

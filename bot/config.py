@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = Field(
         5.0, gt=0, le=300, validation_alias="KETENBOT_DISPATCH_INTERVAL_SECONDS"
     )
+    # a send slower than this goes on in the background while the dispatcher serves other chats; unset: off
+    dispatch_patience_seconds: float | None = Field(
+        None, gt=0, le=300, validation_alias="KETENBOT_DISPATCH_PATIENCE_SECONDS"
+    )
 
     telegram_bot_token: str | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_base_url: str | None = Field(None, validation_alias="TELEGRAM_BASE_URL")

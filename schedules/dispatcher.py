@@ -69,7 +69,11 @@ Refresher = Callable[[UnitOfWork, OutboxMessage], dict[str, Any] | None]
 Offload = Callable[..., Awaitable[Any]]  # how blocking database work leaves the event loop
 T = TypeVar("T")
 CONCURRENCY = 16  # slow sends (past PATIENCE) that may go on in the background at once
-PATIENCE = 1.0  # seconds a send may take before the loop goes on with other recipients without it
+# seconds a send may take before the loop goes on with other recipients without it; None (the default):
+# every send is awaited in turn. A 429 does not need it: the adapters hand it back at once as a SendError with
+# Retry-After and the chat is parked. Off by default because it makes what one tick sends depend on how fast
+# the machine is; a deployment with slow links may turn it on (KETENBOT_DISPATCH_PATIENCE_SECONDS).
+PATIENCE: float | None = None
 STOP_GRACE = 10.0  # seconds a send in flight may take to finish when the dispatcher is stopped
 PACING_MARGIN = 0.03  # windows 3% longer than the platform's: the pacer counts a send when it starts,
 # the platform when it arrives, and arrivals jitter
@@ -120,7 +124,7 @@ class Dispatcher:
         monotonic: Callable[[], float] = time.monotonic,
         refreshers: Mapping[str, Refresher] | None = None,
         concurrency: int = CONCURRENCY,
-        patience: float = PATIENCE,
+        patience: float | None = PATIENCE,
         fail_unreachable: bool = True,
         offload: Offload = asyncio.to_thread,
     ) -> None:
@@ -219,7 +223,7 @@ class Dispatcher:
                 if delivery.recipient in parked:
                     continue
                 task = asyncio.create_task(self.deliver(delivery, deadline, report))
-                done, _ = await asyncio.wait({task}, timeout=self.patience)
+                done, _ = await asyncio.wait({task}, timeout=self.patience)  # None: until it is done
                 if task not in done:  # goes on in the background; the others need not wait for it
                     unfinished.discard(delivery.message_id)
                     parked.add(delivery.recipient)

@@ -206,7 +206,7 @@ class FakeTelegram(BotApiMethods):
         params, files, encoding = await tu.parse_body(request)
         call = Call(method, params, files, encoding, time.monotonic())
         call.connected = lambda: request.transport is not None and not request.transport.is_closing()
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params.get("chat_id"))
         try:
             if self.token is not None and token != self.token:
                 raise ApiError(401, "Unauthorized")

@@ -93,6 +93,7 @@ class BotState:
         self._documents: list[Document] = []
         self._open_queries: set[str] = set()
         self._faults: dict[str, list[Fault]] = {}
+        self.sick_chats: dict[str, int] = {}  # chat id -> retry_after: every call for that chat gets a 429
         self._limits: Limits | None = None
         self._bot_id = 1
         self._last_update_id = 0
@@ -156,7 +157,10 @@ class BotState:
         self._files[file_id] = UploadedFile("document", filename, mime_type, data)
         return file_id
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, chat_id: object = None) -> Fault | None:
+        sick = self.sick_chats.get(str(chat_id)) if chat_id is not None else None
+        if sick is not None:
+            return Fault(429, f"Too Many Requests: retry after {sick}", sick, 1, False)
         queue = self._faults.get(method)
         if not queue:
             return None

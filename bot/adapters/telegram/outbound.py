@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Bot, InputFile, LinkPreviewOptions, Message
@@ -65,6 +66,11 @@ def seconds(value: int | float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
+# set while the outbox's TelegramSender sends: a 429 then goes back to the dispatcher at once (which parks
+# that chat's rows until Retry-After and serves the other chats) instead of being waited out inside the send
+OUTBOX_SEND: ContextVar[bool] = ContextVar("ketenbot_telegram_outbox_send", default=False)
+
+
 class PacedRateLimiter(BaseRateLimiter[None]):
     def __init__(
         self,
@@ -104,9 +110,12 @@ class PacedRateLimiter(BaseRateLimiter[None]):
                 result = await callback(*args, **kwargs)
             except RetryAfter as error:
                 self._count("retry_after", endpoint)
+                wait = seconds(error.retry_after)
+                if paced and OUTBOX_SEND.get():
+                    self.pacer.pause(wait, str(chat))  # direct replies to that chat wait too
+                    raise
                 if attempt == self.max_attempts:
                     raise
-                wait = seconds(error.retry_after)
                 if paced:
                     self.pacer.pause(wait, str(chat))  # other chats keep going
                 else:
@@ -184,6 +193,7 @@ class TelegramSender:
 
     async def send(self, message: Outgoing) -> None:
         chat_id = destination(message)
+        outbox_send = OUTBOX_SEND.set(True)
         try:
             try:
                 await deliver(self.bot, chat_id, message)
@@ -200,3 +210,5 @@ class TelegramSender:
             raise SendError(str(error), permanent=True) from error
         except TelegramError as error:  # network errors that outlasted the retries, and the rest
             raise SendError(str(error)) from error
+        finally:
+            OUTBOX_SEND.reset(outbox_send)

@@ -74,6 +74,37 @@ async def test_429_storm_while_sending_200_reminders_to_20_chats(sqlite_chat: Ch
         assert uow.outbox.depth() == before  # all 200 went out; nothing else was touched
 
 
+async def test_a_chat_answering_429_is_parked_at_once_while_the_others_get_all(sqlite_chat: Chat) -> None:
+    """Issue 19 item 2: a 429 for one chat goes back to the dispatcher at once (one try, no waiting out the
+    Retry-After inside the send); its rows wait with a not-before time and every other chat is served."""
+    async with running_bot(sqlite_chat) as bot:
+        members = add_members(bot, 3, FIRST_USER)
+        bot.fake.sick_chats[str(FIRST_USER)] = 60  # this chat answers 429, retry after 60 s, for now
+        for number in range(3):
+            for index, member_id in enumerate(members):
+                queue(bot, f"reminder:{index}:{number}", f"herinnering {number}", member_id=member_id)
+        dispatcher = sqlite_chat.app.dispatcher({"telegram": bot.adapter.sender})
+        assert await dispatcher.tick() == 6
+        sick_tries = [c for c in bot.fake.calls if c.method == "sendMessage" and c.params.get("chat_id") in
+                      (FIRST_USER, str(FIRST_USER))]  # fmt: skip
+        assert len(sick_tries) == 1  # not retried inside the send
+        for offset in (1, 2):
+            texts = [m["text"] for m in bot.fake.sent_messages(FIRST_USER + offset)]
+            assert texts == ["herinnering 0", "herinnering 1", "herinnering 2"]
+        with sqlite_chat.app.uow() as uow:
+            rows = [uow.outbox.by_key(f"reminder:0:{n}") for n in range(3)]
+        assert [(r.status, r.attempts) for r in rows if r is not None] == [
+            (OutboxStatus.PENDING, 1), (OutboxStatus.PENDING, 0), (OutboxStatus.PENDING, 0)
+        ]  # fmt: skip
+        parked_until = rows[0].lease_until if rows[0] is not None else None
+        assert parked_until is not None and parked_until >= sqlite_chat.clock.now() + timedelta(seconds=59)
+        bot.fake.sick_chats.clear()
+        sqlite_chat.clock.advance(timedelta(seconds=61))
+        assert await dispatcher.tick() == 3
+        texts = [m["text"] for m in bot.fake.sent_messages(FIRST_USER)]
+        assert texts == ["herinnering 0", "herinnering 1", "herinnering 2"]  # in order, once each
+
+
 async def test_blocked_user_is_marked_unreachable_and_procesregie_told_once(chat: Chat) -> None:
     async with running_bot(chat) as bot:
         (member_id,) = add_members(bot, 1, 8101)
