@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from bench.regie_fill import AUDIT_PER_CASE, fill, person
 from bot.app import App, build_app
@@ -35,6 +35,7 @@ from bot.core.clock import FixedClock
 from bot.core.types import Incoming
 from bot.demo import load_demo
 from storage import migrate
+from storage.cases import CaseParticipant, Subject
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 PG_ADMIN = os.environ.get(
@@ -78,16 +79,19 @@ def operations(app: App, size: int) -> dict[str, Callable[[int], Any]]:
                 {"m": pm},
             )
         ]
-        names = [
-            r[0]
-            for r in c.execute(
-                text(
-                    "SELECT s.name FROM subject s JOIN case_participant p ON p.case_id = s.case_id"
-                    " WHERE p.member_id = :m ORDER BY s.id LIMIT 50"
-                ),
-                {"m": pm},
-            )
-        ]
+        # names are stored encrypted: read them through the column's type (a text query returned the
+        # ciphertext, which matched no subject, so "/regie <naam>" found nothing and the bench stopped)
+        subject = Subject.__table__  # type: ignore[attr-defined]
+        participant = CaseParticipant.__table__  # type: ignore[attr-defined]
+        names = list(
+            c.execute(
+                select(subject.c.name)
+                .join(participant, participant.c.case_id == subject.c.case_id)
+                .where(participant.c.member_id == pm)
+                .order_by(subject.c.id)
+                .limit(50)
+            ).scalars()
+        )
     assert codes and names, "the bench member has no cases"
 
     def say(words: str) -> None:
