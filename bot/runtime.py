@@ -20,6 +20,7 @@ from bot.core.sending import Sender
 from schedules.poll import run_poll_if_due
 from schedules.stale import run_stale_watchdog
 from storage.models import Role
+from storage.outbox_stats import outbox_lag_seconds
 from storage.poll_lock import poll_lock
 
 log = logging.getLogger("ketenbot.runtime")
@@ -63,6 +64,11 @@ class Runtime:
             await adapter.start()
         dispatcher = self.app.dispatcher(self.senders())
         self.app.router.metrics.gauge("ketenbot_outbox_depth", self._outbox_depth, help="Pending outbox rows")
+        self.app.router.metrics.gauge(
+            "ketenbot_outbox_lag_seconds",
+            self._outbox_lag,
+            help="Age of the oldest pending outbox row that is due (0: nothing due is waiting)",
+        )
         await dispatcher.tick()  # once at start-up: what came due while we were down
         self.scheduler = AsyncIOScheduler()
         self.scheduler.add_job(
@@ -109,6 +115,10 @@ class Runtime:
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:
             return float(uow.outbox.depth())
+
+    def _outbox_lag(self) -> float:
+        with self.app.uow() as uow:
+            return outbox_lag_seconds(uow.session, self.app.clock.now())
 
     async def stop(self) -> None:
         if self.scheduler is not None:
