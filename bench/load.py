@@ -17,7 +17,8 @@ Per backend (a SQLite file, and a scratch database on the Postgres server, both 
 2. **Baseline.** ``bench/baseline.py``'s bare PTB bot and bare Bolt app answering ``/regie CODE`` with the
    same SQL written plainly, against the same database, next to ketenbot with the pacer lifted:
    (a) latency at the same offered rate for ``--baseline-duration`` s, (b) throughput: ``--throughput``
-   updates queued at once on Telegram, the same number of signed commands 20 in flight on Slack.
+   updates queued at once on Telegram, the same number of signed commands 20 in flight on Slack;
+   ``--rounds`` alternating rounds (latency samples pooled, the better throughput of each side).
    Targets: ketenbot's throughput >= 0.9x the baseline's, its p99 <= 1.2x.
 
 Everything runs in one process (one event loop, like ``ketenbot run``), the fakes included.
@@ -281,8 +282,16 @@ async def warm_up(offer_: Offer, members: list[Member]) -> None:
 @dataclass
 class SideResult:
     name: str
-    latency: Latency
+    samples: list[float]
     throughput: float
+
+    @property
+    def latency(self) -> Latency:
+        return Latency.of(self.samples)
+
+    def merge(self, other: SideResult) -> SideResult:
+        """Two rounds of one side: the latency samples pooled, the better throughput."""
+        return SideResult(self.name, self.samples + other.samples, max(self.throughput, other.throughput))
 
 
 async def regie_side(
@@ -307,9 +316,9 @@ async def regie_side(
             await warm_up_one(offer_, members[1])
             tracker.samples.clear()
             await offer(offer_, pick, tracker, rate, duration)
-            latency = Latency.of([s for _, _, s in tracker.samples])
+            samples = [s for _, _, s in tracker.samples]
         rate_ = await saturate(platform, scratch, telegram, slack, url, throughput_n)
-    return SideResult(name, latency, rate_)
+    return SideResult(name, samples, rate_)
 
 
 async def warm_up_one(offer_: Offer, member: Member) -> None:
@@ -395,11 +404,13 @@ async def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 async def compare(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for platform in ("telegram", "slack"):
-        sides = {}
-        for name in ("bare", "ketenbot"):  # the same database, one after the other
-            sides[name] = await regie_side(
-                name, scratch, platform, args.rate, args.baseline_duration, args.throughput
-            )
+        sides: dict[str, SideResult] = {}
+        for _round in range(args.rounds):  # the same database; sides alternate, so both meet the same noise
+            for name in ("bare", "ketenbot"):
+                side = await regie_side(
+                    name, scratch, platform, args.rate, args.baseline_duration, args.throughput
+                )
+                sides[name] = sides[name].merge(side) if name in sides else side
         bare, ours = sides["bare"], sides["ketenbot"]
         ratio = ours.throughput / bare.throughput
         p99 = ours.latency.p99_ms / bare.latency.p99_ms
@@ -425,6 +436,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--backends", default=f"sqlite,{PG_DEFAULT}", help="sqlite and/or Postgres admin URLs")
     p.add_argument("--baseline-duration", type=float, default=10.0)
     p.add_argument("--throughput", type=int, default=1000, help="commands for the throughput comparison")
+    p.add_argument("--rounds", type=int, default=2, help="alternating rounds of baseline and ketenbot")
     p.add_argument("--skip-baseline", action="store_true")
     p.add_argument("--unpaced", action="store_true", help="mixed load with the Telegram pacer lifted too")
     p.add_argument("--json", help="also write the figures to this file")
