@@ -175,6 +175,26 @@ def prepare(backend: str, size: int) -> Prepared:
     return Prepared(app, operations(app, size), drop)
 
 
+Figures = dict[str, list[tuple[float, float]]]  # operation -> (median ms, p95 ms) per size
+
+
+def measure(backend: str, sizes: Sequence[int], repeat: int) -> Figures:
+    """Every operation at every size on ``backend``, sizes interleaved; prints the table, returns it."""
+    print(f"== {backend}", flush=True)
+    prepared: list[Prepared] = []
+    try:
+        for size in sizes:
+            prepared.append(prepare(backend, size))
+        labels = list(prepared[0].ops)
+        results = {label: interleaved([p.ops[label] for p in prepared], repeat) for label in labels}
+    finally:
+        for p in prepared:
+            p.app.engine.dispose()
+            p.drop()
+    print_table(results, sizes)
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,100000")
@@ -183,25 +203,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     for backend in args.backends.split(","):
-        print(f"== {backend}", flush=True)
-        prepared: list[Prepared] = []
-        try:
-            for size in sizes:
-                prepared.append(prepare(backend, size))
-            labels = list(prepared[0].ops)
-            results = {label: interleaved([p.ops[label] for p in prepared], args.repeat) for label in labels}
-        finally:
-            for p in prepared:
-                p.app.engine.dispose()
-                p.drop()
-        small, large = sizes[0], sizes[-1]
-        print(
-            f"  {'operation':<38}{'median ' + str(small):>14}{'p95':>8}"
-            f"{'median ' + str(large):>16}{'p95':>8}{'ratio':>8}"
-        )
-        for label, figures in results.items():
-            (m1, p1), (m2, p2) = figures[0], figures[-1]
-            print(f"  {label:<38}{m1:>11.2f} ms{p1:>8.2f}{m2:>13.2f} ms{p2:>8.2f}{m2 / m1:>7.2f}x")
+        measure(backend, sizes, args.repeat)
+
+
+def print_table(results: Figures, sizes: Sequence[int]) -> None:
+    small, large = sizes[0], sizes[-1]
+    print(
+        f"  {'operation':<38}{'median ' + str(small):>14}{'p95':>8}"
+        f"{'median ' + str(large):>16}{'p95':>8}{'ratio':>8}"
+    )
+    for label, figures in results.items():
+        (m1, p1), (m2, p2) = figures[0], figures[-1]
+        print(f"  {label:<38}{m1:>11.2f} ms{p1:>8.2f}{m2:>13.2f} ms{p2:>8.2f}{m2 / m1:>7.2f}x")
 
 
 if __name__ == "__main__":
