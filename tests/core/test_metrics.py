@@ -1,6 +1,8 @@
 """/metrics through prometheus_client: the exposition format, the per-command latency histogram, the
 outbox lag gauge, bounded labels, and multiprocess mode (several processes' files summed in one scrape)."""
 
+import json
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -116,3 +118,17 @@ def test_multiprocess_mode_sums_every_process(tmp_path: Path, monkeypatch: pytes
     key = ("ketenbot_command_seconds_count", (("command", "regie"), ("platform", "telegram")))
     assert found[key] == 2.0
     assert found[("ketenbot_outbox_depth", ())] == 4.0
+
+
+def test_the_grafana_dashboard_queries_only_metrics_the_bot_exports() -> None:
+    root = Path(__file__).resolve().parents[2]
+    dashboard = json.loads((root / "docs" / "grafana" / "ketenbot-dashboard.json").read_text())
+    queried = {
+        re.sub(r"_(bucket|count|sum)$", "", name)
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"ketenbot_[a-z_]+", target["expr"])
+    }
+    source = "\n".join(p.read_text() for p in (root / "bot").rglob("*.py"))
+    exported = set(re.findall(r'"(ketenbot_[a-z_]+)"', source))
+    assert queried and queried <= exported, queried - exported
