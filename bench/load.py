@@ -98,7 +98,7 @@ async def fakes(tracker: Tracker) -> AsyncIterator[tuple[FakeTelegram, FakeSlack
 
 @asynccontextmanager
 async def ketenbot(
-    url: str, telegram: FakeTelegram, slack: FakeSlack, *, paced: bool
+    url: str, telegram: FakeTelegram, slack: FakeSlack, *, paced: bool, slots: int = 1
 ) -> AsyncIterator[tuple[App, str]]:
     """The real adapters and router of one ketenbot process; yields the app and the Slack events URL."""
     app = build_app(Settings(KETENBOT_DATABASE_URL=url))  # type: ignore[call-arg]
@@ -110,6 +110,7 @@ async def ketenbot(
         base_url=telegram.base_url,
         limits=TELEGRAM_LIMITS if paced else Limits(),  # Limits(): the benchmark-only "pacer lifted"
         poll_timeout=1,
+        concurrent_updates=slots,  # updates in the router at once (the adapter's default is 1)
     )
     settings = SlackSettings(bot_token=SLACK_TOKEN, signing_secret=SECRET, api_url=slack.api_url)
     slack_adapter = SlackAdapter(app.router.handle, settings, app.catalogue)
@@ -239,12 +240,18 @@ class MixResult:
     errors: list[str]
 
 
-async def mixed_load(scratch: Scratch, rate: float, duration: float, paced: bool = True) -> MixResult:
+async def mixed_load(
+    scratch: Scratch, rate: float, duration: float, paced: bool = True, slots: int = 1
+) -> MixResult:
     tracker = Tracker()
-    async with fakes(tracker) as (telegram, slack), ketenbot(scratch.url, telegram, slack, paced=paced) as (
-        _app,
-        slack_url,
-    ), aiohttp.ClientSession() as session:
+    async with (
+        fakes(tracker) as (telegram, slack),
+        ketenbot(scratch.url, telegram, slack, paced=paced, slots=slots) as (
+            _app,
+            slack_url,
+        ),
+        aiohttp.ClientSession() as session,
+    ):
         platforms = Platforms(telegram, slack, slack_url, session, tracker)
         offer_ = Offer(platforms, scratch.code, scratch.signals)
         members = scratch.members
@@ -301,10 +308,11 @@ async def regie_side(
     rate: float,
     duration: float,
     throughput_n: int,
+    slots: int = 1,
 ) -> SideResult:
     """/regie CODE only, on one platform: latency at ``rate``, then throughput (pacer lifted)."""
     tracker = Tracker()
-    async with fakes(tracker) as (telegram, slack), serving(name, scratch.url, telegram, slack) as url:
+    async with fakes(tracker) as (telegram, slack), serving(name, scratch.url, telegram, slack, slots) as url:
         async with aiohttp.ClientSession() as session:
             platforms = Platforms(telegram, slack, url, session, tracker)
             offer_ = Offer(platforms, scratch.code, [])
@@ -318,6 +326,9 @@ async def regie_side(
             await offer(offer_, pick, tracker, rate, duration)
             samples = [s for _, _, s in tracker.samples]
         rate_ = await saturate(platform, scratch, telegram, slack, url, throughput_n)
+        # the fake records a post before it answers: let the last answers reach the bot before it closes
+        # its HTTP session (else slack-sdk retries them into a closed session and logs errors)
+        await asyncio.sleep(0.5)
     return SideResult(name, samples, rate_)
 
 
@@ -344,18 +355,21 @@ async def saturate(
 
 
 @asynccontextmanager
-async def serving(name: str, url: str, telegram: FakeTelegram, slack: FakeSlack) -> AsyncIterator[str]:
+async def serving(
+    name: str, url: str, telegram: FakeTelegram, slack: FakeSlack, slots: int = 1
+) -> AsyncIterator[str]:
     """The side under test: "bare" (PTB + Bolt, plain SQL) or "ketenbot" (pacer lifted); yields the Slack
     events URL."""
     if name == "ketenbot":
-        async with ketenbot(url, telegram, slack, paced=False) as (_app, slack_url):
+        async with ketenbot(url, telegram, slack, paced=False, slots=slots) as (_app, slack_url):
             yield slack_url
         return
     engine = make_engine(url)
     try:
-        async with bare_ptb(engine, TOKEN, telegram.base_url), bare_bolt(
-            engine, SECRET, SLACK_TOKEN, slack.api_url
-        ) as slack_url:
+        async with (
+            bare_ptb(engine, TOKEN, telegram.base_url),
+            bare_bolt(engine, SECRET, SLACK_TOKEN, slack.api_url) as slack_url,
+        ):
             yield slack_url
     finally:
         engine.dispose()
@@ -386,13 +400,11 @@ async def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     presses = int(args.rate * max(args.duration, 1) / len(MIX)) + 20
     with tempfile.TemporaryDirectory() as directory:
         started = time.perf_counter()
-        scratch = await asyncio.to_thread(
-            scratch_database, backend, Path(directory), args.members, presses
-        )
+        scratch = await asyncio.to_thread(scratch_database, backend, Path(directory), args.members, presses)
         print(f"== {label}: {args.members} members, {len(scratch.signals)} signals to triage "
               f"(set up in {time.perf_counter() - started:.1f} s)", flush=True)  # fmt: skip
         try:
-            mixed = await mixed_load(scratch, args.rate, args.duration, not args.unpaced)
+            mixed = await mixed_load(scratch, args.rate, args.duration, not args.unpaced, args.router_slots)
             figures: dict[str, Any] = {"mix": report_mix(label, mixed)}
             if not args.skip_baseline:
                 figures["baseline"] = await compare(scratch, args)
@@ -408,7 +420,13 @@ async def compare(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
         for _round in range(args.rounds):  # the same database; sides alternate, so both meet the same noise
             for name in ("bare", "ketenbot"):
                 side = await regie_side(
-                    name, scratch, platform, args.rate, args.baseline_duration, args.throughput
+                    name,
+                    scratch,
+                    platform,
+                    args.rate,
+                    args.baseline_duration,
+                    args.throughput,
+                    args.router_slots,
                 )
                 sides[name] = sides[name].merge(side) if name in sides else side
         bare, ours = sides["bare"], sides["ketenbot"]
@@ -440,6 +458,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-baseline", action="store_true")
     p.add_argument("--unpaced", action="store_true", help="mixed load with the Telegram pacer lifted too")
     p.add_argument("--json", help="also write the figures to this file")
+    p.add_argument("--router-slots", type=int, default=1, help="Telegram: updates in the router at once")
     return p
 
 
