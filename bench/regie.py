@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from bench.regie_fill import AUDIT_PER_CASE, fill, person
 from bot.app import App, build_app
@@ -35,6 +35,7 @@ from bot.core.clock import FixedClock
 from bot.core.types import Incoming
 from bot.demo.loader import load_demo
 from storage import migrate
+from storage.cases.tables import CaseParticipant, Subject
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 PG_ADMIN = os.environ.get(
@@ -78,16 +79,19 @@ def operations(app: App, size: int) -> dict[str, Callable[[int], Any]]:
                 {"m": pm},
             )
         ]
-        names = [
-            r[0]
-            for r in c.execute(
-                text(
-                    "SELECT s.name FROM subject s JOIN case_participant p ON p.case_id = s.case_id"
-                    " WHERE p.member_id = :m ORDER BY s.id LIMIT 50"
-                ),
-                {"m": pm},
-            )
-        ]
+        # names are stored encrypted: read them through the column's type (a text query returned the
+        # ciphertext, which matched no subject, so "/regie <naam>" found nothing and the bench stopped)
+        subject = Subject.__table__  # type: ignore[attr-defined]
+        participant = CaseParticipant.__table__  # type: ignore[attr-defined]
+        names = list(
+            c.execute(
+                select(subject.c.name)
+                .join(participant, participant.c.case_id == subject.c.case_id)
+                .where(participant.c.member_id == pm)
+                .order_by(subject.c.id)
+                .limit(50)
+            ).scalars()
+        )
     assert codes and names, "the bench member has no cases"
 
     def say(words: str) -> None:
@@ -171,6 +175,26 @@ def prepare(backend: str, size: int) -> Prepared:
     return Prepared(app, operations(app, size), drop)
 
 
+Figures = dict[str, list[tuple[float, float]]]  # operation -> (median ms, p95 ms) per size
+
+
+def measure(backend: str, sizes: Sequence[int], repeat: int) -> Figures:
+    """Every operation at every size on ``backend``, sizes interleaved; prints the table, returns it."""
+    print(f"== {backend}", flush=True)
+    prepared: list[Prepared] = []
+    try:
+        for size in sizes:
+            prepared.append(prepare(backend, size))
+        labels = list(prepared[0].ops)
+        results = {label: interleaved([p.ops[label] for p in prepared], repeat) for label in labels}
+    finally:
+        for p in prepared:
+            p.app.engine.dispose()
+            p.drop()
+    print_table(results, sizes)
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,100000")
@@ -179,25 +203,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     for backend in args.backends.split(","):
-        print(f"== {backend}", flush=True)
-        prepared: list[Prepared] = []
-        try:
-            for size in sizes:
-                prepared.append(prepare(backend, size))
-            labels = list(prepared[0].ops)
-            results = {label: interleaved([p.ops[label] for p in prepared], args.repeat) for label in labels}
-        finally:
-            for p in prepared:
-                p.app.engine.dispose()
-                p.drop()
-        small, large = sizes[0], sizes[-1]
-        print(
-            f"  {'operation':<38}{'median ' + str(small):>14}{'p95':>8}"
-            f"{'median ' + str(large):>16}{'p95':>8}{'ratio':>8}"
-        )
-        for label, figures in results.items():
-            (m1, p1), (m2, p2) = figures[0], figures[-1]
-            print(f"  {label:<38}{m1:>11.2f} ms{p1:>8.2f}{m2:>13.2f} ms{p2:>8.2f}{m2 / m1:>7.2f}x")
+        measure(backend, sizes, args.repeat)
+
+
+def print_table(results: Figures, sizes: Sequence[int]) -> None:
+    small, large = sizes[0], sizes[-1]
+    print(
+        f"  {'operation':<38}{'median ' + str(small):>14}{'p95':>8}"
+        f"{'median ' + str(large):>16}{'p95':>8}{'ratio':>8}"
+    )
+    for label, figures in results.items():
+        (m1, p1), (m2, p2) = figures[0], figures[-1]
+        print(f"  {label:<38}{m1:>11.2f} ms{p1:>8.2f}{m2:>13.2f} ms{p2:>8.2f}{m2 / m1:>7.2f}x")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from handlers.reports import rapport
 from handlers.signals import info, mutatie, signaal, triage
 from handlers.signals import upload as signal_upload
 from schedules.dispatcher import Dispatcher
-from storage import migrate
+from storage import schema_version
 from storage.crypto import EncryptionKeyError, KeyRing, attach_keyring
 from storage.db import is_sqlite, make_engine
 from storage.privacy.keys import check_key
@@ -126,11 +126,14 @@ def prepare_database(app: App) -> None:
     """SQLite is migrated automatically; a Postgres schema must be current (``ketenbot db upgrade``)."""
     url = app.settings.database_url
     if is_sqlite(url):
-        try:
-            migrate.upgrade(url, encryption_key=app.settings.encryption_key)
-        except EncryptionKeyError as error:
-            raise ConfigError(str(error)) from None
-    elif not migrate.is_current(app.engine, url):
+        if not schema_version.is_current(app.engine):  # Alembic only when there is something to do
+            from storage import migrate
+
+            try:
+                migrate.upgrade(url, encryption_key=app.settings.encryption_key)
+            except EncryptionKeyError as error:
+                raise ConfigError(str(error)) from None
+    elif not schema_version.is_current(app.engine):
         raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")
     try:
         check_key(app.engine)

@@ -22,6 +22,7 @@ from schedules.once import OnceRunner
 from schedules.poll import run_poll_if_due
 from schedules.stale import run_stale_watchdog
 from storage.models import Role
+from storage.outbox_stats import outbox_lag_seconds
 from storage.poll_lock import poll_lock
 
 log = logging.getLogger("ketenbot.runtime")
@@ -67,6 +68,11 @@ class Runtime:
             await adapter.start()
         dispatcher = self.dispatcher = self.app.dispatcher(self.senders())
         self.app.router.metrics.gauge("ketenbot_outbox_depth", self._outbox_depth, help="Pending outbox rows")
+        self.app.router.metrics.gauge(
+            "ketenbot_outbox_lag_seconds",
+            self._outbox_lag,
+            help="Age of the oldest pending outbox row that is due (0: nothing due is waiting)",
+        )
         await dispatcher.tick()  # once at start-up: what came due while we were down
         self.scheduler = AsyncIOScheduler()
         self.scheduler.add_job(
@@ -127,6 +133,10 @@ class Runtime:
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:
             return float(uow.outbox.depth())
+
+    def _outbox_lag(self) -> float:
+        with self.app.uow() as uow:
+            return outbox_lag_seconds(uow.session, self.app.clock.now())
 
     async def stop(self) -> None:
         """Graceful: the outbox finishes the sends in flight and hands the rest back before the adapters

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.core.metrics import Metrics
+from bot.core.metrics import CONTENT_TYPE, Metrics
 
 HealthCheck = Callable[[], Awaitable[dict[str, bool]]]
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -57,9 +58,8 @@ class HttpServer:
         )
 
     async def _metrics(self, _request: web.Request) -> web.Response:
+        body = await asyncio.to_thread(self.metrics.render)  # scrape-time gauges read the database
         return web.Response(
-            text=self.metrics.render(),
-            content_type="text/plain",
-            charset="utf-8",
-            headers={"X-Content-Type-Options": "nosniff"},
+            body=body.encode(),
+            headers={"Content-Type": CONTENT_TYPE, "X-Content-Type-Options": "nosniff"},
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -19,7 +20,7 @@ from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
 from bot.core.mentions import END, MIDDLE, START
-from bot.core.metrics import Metrics
+from bot.core.metrics import COMMAND_BUCKETS, Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
 from storage.uow import UnitOfWork
@@ -83,6 +84,7 @@ class Router:
             correlation_id.reset(token)
 
     def _handle(self, incoming: Incoming, cid: str) -> list[Outgoing]:
+        started = time.perf_counter()
         uow = self.uow_factory()
         if incoming.migrated_to is not None:
             self._move_group(uow, incoming, incoming.migrated_to)
@@ -131,7 +133,27 @@ class Router:
             if replies or kind != "text":
                 self._audit(uow, incoming, member, kind, name, outcome, cid)
             uow.commit()
-            return [self.renderer.render(reply, ctx, form_errors) for reply in replies]
+            rendered = [self.renderer.render(reply, ctx, form_errors) for reply in replies]
+        self.metrics.observe(
+            "ketenbot_command_seconds",
+            time.perf_counter() - started,
+            help="Time to handle one command, press or form in the router (database, audit, i18n)",
+            buckets=COMMAND_BUCKETS,
+            platform=incoming.platform,
+            command=self._metric_label(kind, name),
+        )
+        return rendered
+
+    def _metric_label(self, kind: str, name: str) -> str:
+        """A bounded label: the canonical name of a registered command, press or form, else the kind
+        (a typed ``/anything`` or a forged callback must not create a new time series)."""
+        if kind == "command" and name in self.commands:
+            return self.commands[name].name
+        if kind == "press" and (name in self.actions or name in FORM_ACTIONS):
+            return name
+        if kind == "form" and name in self.forms.forms:
+            return name
+        return kind if kind in ("text", "upload") else f"{kind}:unknown"
 
     def _identify(self, uow: UnitOfWork, incoming: Incoming) -> MemberView | None:
         found = uow.identities.resolve(incoming.platform, incoming.user_id)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, vRecur
 
 from handlers.overleg.times import Occurrence
 from storage.meetings.tables import Meeting, MeetingStatus, Recurrence
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//ketenbot//overleg//NL"
 MIME = "text/calendar"
@@ -39,6 +41,8 @@ def file_name(meeting: Meeting) -> str:
 
 
 def _event(meeting: Meeting, text: IcsText, start: datetime, tz: ZoneInfo, stamp: datetime) -> Event:
+    from icalendar import Event  # imported when an invite is built: ~3 MB a running bot rarely needs
+
     event = Event()
     event.add("uid", meeting.uid)
     event.add("dtstamp", stamp)
@@ -64,6 +68,8 @@ def build_ics(
     """REQUEST for a planned meeting; CANCEL for a cancelled one or (``cancel_occurrence``) one date;
     a REQUEST for one date only (``only``: a substitute for that date) is that instance's VEVENT with its
     RECURRENCE-ID."""
+    from icalendar import Calendar, vRecur  # see _event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

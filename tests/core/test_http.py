@@ -35,6 +35,7 @@ async def test_healthz_and_metrics(sqlite_chat: Chat):
     runtime.app.router.metrics.gauge(
         "ketenbot_outbox_depth", runtime._outbox_depth, help="Pending outbox rows"
     )
+    runtime.app.router.metrics.gauge("ketenbot_outbox_lag_seconds", runtime._outbox_lag, help="lag")
     await runtime.http.start()
     try:
         async with aiohttp.ClientSession() as session:
@@ -50,11 +51,14 @@ async def test_healthz_and_metrics(sqlite_chat: Chat):
             async with session.get(runtime.http.base_url + "/metrics") as response:
                 body = await response.text()
                 assert response.status == 200 and response.content_type == "text/plain"
+                assert "version=" in response.headers["Content-Type"]  # prometheus_client's exposition
     finally:
         await runtime.http.stop()
     assert "# TYPE ketenbot_updates_handled_total counter" in body
-    assert 'ketenbot_updates_handled_total{outcome="ok",platform="console"} 1' in body
+    assert 'ketenbot_updates_handled_total{outcome="ok",platform="console"} 1.0' in body
+    assert 'ketenbot_command_seconds_count{command="ik",platform="console"} 1.0' in body
     with sqlite_chat.app.uow() as uow:
         depth = uow.outbox.depth()
     assert depth > 0  # the demo detention's release alerts are pending
-    assert f"ketenbot_outbox_depth {depth}\n" in body
+    assert f"ketenbot_outbox_depth {float(depth)}\n" in body
+    assert "ketenbot_outbox_lag_seconds " in body

@@ -59,9 +59,9 @@ async def test_webhook_accepts_only_the_secret_and_serves_health_and_metrics(cha
         sends = [c for c in fake.calls if c.method == "sendMessage"]
     assert len(sends) == 1  # the refused updates did nothing
     assert not [c for c in fake.calls if c.method == "getUpdates"]
-    assert 'ketenbot_telegram_updates_total{kind="command"} 1' in metrics
-    assert "ketenbot_telegram_webhook_rejected_total 2" in metrics
-    assert 'ketenbot_telegram_send_seconds_count{method="sendMessage"} 1' in metrics
+    assert 'ketenbot_telegram_updates_total{kind="command"} 1.0' in metrics
+    assert "ketenbot_telegram_webhook_rejected_total 2.0" in metrics
+    assert 'ketenbot_telegram_send_seconds_count{method="sendMessage"} 1.0' in metrics
     assert health["status"] == "ok"
 
 
