@@ -146,7 +146,9 @@ def test_the_list_shows_upcoming_meetings_with_my_answer(chat: Chat) -> None:
 def test_rsvp_on_a_cancelled_meeting_is_refused(chat: Chat) -> None:
     plan(chat, recurrence="none", until="")
     chat.as_member("procesmanager")
-    assert "Afgezegd: overleg #3; 5 genodigden" in chat.say("/overleg 3 afzeggen ziekte voorzitter")
+    assert "Afgezegd: overleg #3 van 01-12-2026 10:00; 5 genodigden" in chat.say(
+        "/overleg 3 afzeggen ziekte voorzitter"
+    )
     assert rows(chat, "meeting:3:") == []
     assert len(rows(chat, "meeting:3:", OutboxStatus.CANCELLED)) > 0
     cancels = [m for m in chat.deliver() if "is afgezegd. Reden: ziekte voorzitter" in m.text]
