@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -192,7 +193,10 @@ def plan_form() -> Form:
                 t("overleg.f_recurrence"),
                 [Option(r.value, t(f"overleg.recurrence.{r.value}")) for r in Recurrence],
             ),
-            Field.date("until", t("overleg.f_until"), required=False),
+            replace(
+                Field.date("until", t("overleg.f_until"), required=False),
+                skip_when=lambda values: values.get("recurrence") == Recurrence.NONE.value,
+            ),
         ],
         on_submit=lambda values, ctx: submit_plan(values, ctx),
         roles=frozenset(CHAIR_ROLES),
