@@ -113,9 +113,11 @@ def test_a_substitute_is_invited_and_reminders_arrive_24h_and_1h_before(chat: Ch
     plan(chat, recurrence="none", until="")
     chat.deliver()
     chat.as_member("ggz")
-    assert "Typ /overleg 3 vervanger @lid" in chat.press("overleg.rsvp", "3:vervanger")[0].text
-    assert "'@niemand' is geen lid" in chat.say("/overleg 3 vervanger @niemand")
-    assert "stuurt een vervanger" in chat.say("/overleg 3 vervanger @veiligthuis")
+    asked = "\n".join(o.text for o in chat.press("overleg.rsvp", "3:vervanger"))  # opens the member picker
+    assert "Je stuurt een vervanger naar overleg #3 (de hele reeks)" in asked
+    assert "Wie gaat er in jouw plaats? (@lid)" in asked and "Typ /overleg" not in asked
+    assert "stuurt een vervanger" in chat.say("@veiligthuis")
+    assert "'@niemand' is geen lid" in chat.say("/overleg 3 vervanger @niemand")  # typing still works
     invited = [m for m in chat.deliver() if m.user_id == "veiligthuis"]
     assert len(invited) == 1 and invited[0].file is not None
     chat.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))

@@ -151,10 +151,14 @@ def test_rsvp_per_occurrence_from_a_reminder_and_the_overview_of_the_next_date(c
     assert len(reminders) == 1 and reminders[0].buttons[0].value == "3:20261201:ja"
     chat.as_member("ggz")
     assert "van 01-12-2026 10:00: nee" in chat.press("overleg.rsvp", "3:20261201:nee")[0].text
-    assert (
-        "Typ /overleg 3 vervanger @lid 15-12-2026"
-        in chat.press("overleg.rsvp", "3:20261215:vervanger")[0].text
-    )
+    asked = "\n".join(o.text for o in chat.press("overleg.rsvp", "3:20261215:vervanger"))
+    assert "Je stuurt een vervanger naar overleg #3 van 15-12-2026" in asked and "Wie gaat er" in asked
+    assert "stuurt een vervanger" in chat.say("@veiligthuis")
+    substitute = member_id(chat, "veiligthuis")
+    theirs = {
+        r.dedupe_key.split(":")[2] for r in rows(chat, "meeting:3:") if f":m{substitute}:" in r.dedupe_key
+    }
+    assert theirs == {"2026-12-15"}  # invited to that date only
     assert "geen bijeenkomst op 09-12-2026" in chat.press("overleg.rsvp", "3:20261209:ja")[0].text
     assert "Gebruik" in chat.press("overleg.rsvp", "3:2026120:ja")[0].text
     assert "Gebruik" in chat.press("overleg.rsvp", "3:20261301:ja")[0].text
