@@ -128,8 +128,8 @@ def queue_release_alerts(
     uow: UnitOfWork, detention: Detention, case: Case, clock: Clock, *, future_only: bool = False
 ) -> list[str]:
     """Release alerts for the procesregie and casusregie holders, 28/14/7/1/0 days before at 09:00;
-    rebuilt from the current release date every time it is called. ``future_only``: leave out the rung
-    whose window holds now (an unexpected-release alert goes out instead)."""
+    rebuilt from the current release date every time it is called. ``future_only``: leave out every rung
+    due today or earlier (an unexpected-release alert goes out instead, also before 09:00 on the day)."""
     assert detention.id is not None and case.id is not None
     current = uow.regie.current(case.id)
     holders = [
@@ -140,11 +140,13 @@ def queue_release_alerts(
     recipients = holders or procesregie_of(uow, case)
 
     def reply_for(step: Step) -> Reply:
-        return release_reply(uow, detention, case, step.offset)
+        # the day it goes out: a catch-up rung sent today names the real distance (10 days, not "14")
+        sent_on = max(step.due_at.astimezone(clock.tz).date(), clock.today())
+        return release_reply(uow, detention, case, step.offset, sent_on)
 
     steps = release_ladder(detention.release_on, clock.tz)
-    if future_only:
-        steps = [step for step in steps if step.due_at > clock.now()]
+    if future_only:  # the unexpected-release alert covers today, the release day's own rung included
+        steps = [step for step in steps if step.due_at.astimezone(clock.tz).date() > clock.today()]
     return rebuild_ladder(uow, RELEASE_KIND, detention.id, steps, recipients, reply_for, clock.now())
 
 

@@ -27,9 +27,10 @@ CHOICE_KINDS = (FieldKind.CHOICE, FieldKind.YESNO, FieldKind.MULTICHOICE)
 
 
 def first_open_step(form: Form, values: dict[str, Any], start: int) -> int:
-    """The first field from ``start`` on that has no value yet (prefilled fields are skipped)."""
+    """The first field from ``start`` on that has no value yet (prefilled fields are skipped, and fields
+    whose ``skip_when`` holds for the answers so far)."""
     step = start
-    while step < len(form.fields) and form.fields[step].name in values:
+    while step < len(form.fields) and (form.fields[step].name in values or form.fields[step].skipped(values)):
         step += 1
     return step
 

@@ -6,7 +6,7 @@ second instance can take the next answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -60,6 +60,12 @@ class Field:
     max_length: int = 200
     parse: Parse | None = None  # a custom parser (for kinds whose lookup lives in handlers, e.g. cases)
     show: Show | None = None
+    # not asked (and left out of the summary) when this says so about the answers so far, e.g. a one-off
+    # meeting is not asked until when it repeats; a form submitted whole (a modal) still shows it
+    skip_when: Callable[[Mapping[str, Any]], bool] | None = None
+
+    def skipped(self, values: Mapping[str, Any]) -> bool:
+        return self.skip_when is not None and self.skip_when(values)
 
     @classmethod
     def text(
@@ -290,6 +296,8 @@ class FormEngine:
         if step >= len(form.fields):
             lines: list[Text | str] = [t("form.summary", title=form.title)]
             for current in form.fields:
+                if current.skipped(values):
+                    continue
                 lines.append(
                     t(
                         "form.summary_line",

@@ -3,10 +3,14 @@
 ``/huisverbod CODE DATUM`` records one imposed on DATUM (day 1): reminders to the regie holders on day 8
 (extension decision due) and day 10 (ends unless extended), follow-ups at 3, 6 and 12 months.
 ``/huisverbod CODE verlengd`` or ``niet-verlengd`` records the extension decision and adjusts the ladder
-(extended: the hard end on day 28). ``/huisverbod CODE`` shows it.
+(extended: the hard end on day 28). ``/huisverbod CODE`` shows it. A case has one running huisverbod:
+registering another while it runs is refused with the way to correct the date instead,
+``/huisverbod CODE datum DATUM``, which moves the day imposed and rebuilds the reminders (as ``/detentie``).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
@@ -18,6 +22,7 @@ from storage.release.detention import Huisverbod
 
 group = CommandGroup("huisverbod")
 
+DATE_WORDS = ("datum", "date")
 DECISIONS = {"verlengd": True, "extended": True, "niet-verlengd": False, "not-extended": False}
 MAX_AGE_DAYS = 28  # a huisverbod that ended longer ago needs no reminders
 
@@ -30,19 +35,37 @@ def huisverbod(msg: Incoming, ctx: Context) -> Reply:
         return show(ctx, code)
     if word in DECISIONS:
         return decide(ctx, code, DECISIONS[word])
-    if len(word.split()) != 1:
+    parts = word.split()
+    if parts[0] in DATE_WORDS:
+        if len(parts) != 2:
+            raise UserError("huisverbod.usage")
+        return correct_date(ctx, code, parts[1])
+    if len(parts) != 1:
         raise UserError("huisverbod.usage")
     return register(ctx, code, word)
 
 
-def register(ctx: Context, code: str, start_text: str) -> Reply:
-    member = ctx.require_member()
+def _start_date(ctx: Context, start_text: str) -> date:
     today = ctx.clock.today()
     started_on = parse_date(start_text, today)
     if started_on > today:
         raise UserError("huisverbod.in_future", date=format_date(started_on))
     if (today - started_on).days >= MAX_AGE_DAYS:
         raise UserError("huisverbod.too_old", date=format_date(started_on))
+    return started_on
+
+
+def running(record: Huisverbod | None, today: date) -> bool:
+    """Whether ``record`` still runs today: until day 10 when not extended, else (extended or not yet
+    decided) until day 28."""
+    if record is None:
+        return False
+    return today <= huisverbod_ends_on(record.started_on, record.extended is not False)
+
+
+def register(ctx: Context, code: str, start_text: str) -> Reply:
+    member = ctx.require_member()
+    started_on = _start_date(ctx, start_text)
     now = ctx.clock.now()
     with ctx.uow as uow:
         case = visible_case(ctx, code, "huisverbod")
@@ -52,6 +75,14 @@ def register(ctx: Context, code: str, start_text: str) -> Reply:
             raise UserError("huisverbod.regie_only", code=case.code)
         if not uow.cases.subjects(case.id):
             raise UserError("huisverbod.no_subject", code=case.code)
+        current = uow.huisverboden.latest(case.id)
+        if current is not None and running(current, ctx.clock.today()):
+            raise UserError(
+                "huisverbod.exists",
+                code=case.code,
+                start=format_date(current.started_on),
+                ends=format_date(huisverbod_ends_on(current.started_on, current.extended)),
+            )
         record = uow.huisverboden.add(
             Huisverbod(case_id=case.id, started_on=started_on, created_by=member.id, created_at=now)
         )
@@ -65,6 +96,39 @@ def register(ctx: Context, code: str, start_text: str) -> Reply:
             code=case_label(case),
             start=format_date(started_on),
             ends=format_date(ends),
+            alerts=len(keys),
+        )
+    )
+
+
+def correct_date(ctx: Context, code: str, start_text: str) -> Reply:
+    """A typo in the day imposed: the running huisverbod gets the right date and its reminders are rebuilt
+    (none twice, none for the wrong day)."""
+    member = ctx.require_member()
+    started_on = _start_date(ctx, start_text)
+    with ctx.uow as uow:
+        case = visible_case(ctx, code, "huisverbod")
+        assert case.id is not None
+        require_open(case)
+        if not holds_regie(uow, case, member):
+            raise UserError("huisverbod.regie_only", code=case.code)
+        record = uow.huisverboden.latest(case.id)
+        if record is None or not running(record, ctx.clock.today()):
+            raise UserError("huisverbod.none", code=case.code)
+        old = record.started_on
+        record.started_on = started_on
+        uow.session.add(record)
+        uow.session.flush()
+        keys = queue_huisverbod_reminders(uow, record, case, ctx.clock)
+        ctx.audit("huisverbod.datum", kind="write", case_id=case.id, detail=f"{old} -> {started_on}")
+        uow.commit()
+    return Reply(
+        t(
+            "huisverbod.corrected",
+            code=case_label(case),
+            old=format_date(old),
+            start=format_date(started_on),
+            ends=format_date(huisverbod_ends_on(started_on, record.extended)),
             alerts=len(keys),
         )
     )

@@ -9,13 +9,13 @@ active member of the Veilig Thuis, politie and gemeente organisations, through t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from bot.core.dates import format_datetime
+from bot.core.dates import format_date, format_datetime
 from handlers.overleg.plan import plan_meeting
 from schedules.rules import add_working_days, is_working_day, local_at
 from storage.cases.tables import Signal, SignalCategory, Urgency
@@ -39,11 +39,45 @@ def is_code_rood(signal: Signal) -> bool:
     return signal.urgency == Urgency.ACUUT and SignalCategory.HUISELIJK_GEWELD in (signal.categories or [])
 
 
-def offer(signal: Signal) -> tuple[list[Text], list[Button]]:
-    """The extra line and button for the acute alert (nothing when the signal is not code rood)."""
+SLOT_FORMAT = "%Y%m%d%H%M"  # the offered slot in the button value, UTC: "12@202611261000"
+MIN_NOTICE = timedelta(minutes=30)  # an offered slot still this far ahead at the press is booked as offered
+
+
+def offer(
+    signal: Signal, now: datetime | None = None, tz: ZoneInfo | None = None
+) -> tuple[list[Text], list[Button]]:
+    """The extra line and button for the acute alert (nothing when the signal is not code rood). With the
+    clock, the button names the slot it books ("HG-overleg plannen: vandaag 11:00", or "morgen 09:00" after
+    office hours) and carries it, so the press books what the button said."""
     if not is_code_rood(signal) or signal.id is None:
         return [], []
-    return [t("coderood.offer")], [Button(PLAN, t("coderood.b_plan"), value=str(signal.id))]
+    if now is None or tz is None:
+        return [t("coderood.offer")], [Button(PLAN, t("coderood.b_plan"), value=str(signal.id))]
+    slot = same_day_slot(now, tz)
+    value = f"{signal.id}@{slot.astimezone(UTC).strftime(SLOT_FORMAT)}"
+    label = t("coderood.b_plan_at", when=slot_words(slot, now, tz))
+    return [t("coderood.offer_at", when=slot_words(slot, now, tz))], [Button(PLAN, label, value=value)]
+
+
+def slot_words(slot: datetime, now: datetime, tz: ZoneInfo) -> Text:
+    local, today = slot.astimezone(tz), now.astimezone(tz).date()
+    at = f"{local.hour:02d}:{local.minute:02d}"
+    if local.date() == today:
+        return t("coderood.today_at", time=at)
+    if local.date() == today + timedelta(days=1):
+        return t("coderood.tomorrow_at", time=at)
+    return t("coderood.day_at", day=f"{format_date(local.date())}", time=at)
+
+
+def _parse_value(value: str) -> tuple[int | None, datetime | None]:
+    head, _, slot = value.partition("@")
+    if not head.isdigit():
+        return None, None
+    try:
+        offered = datetime.strptime(slot, SLOT_FORMAT).replace(tzinfo=UTC) if slot else None
+    except ValueError:
+        offered = None
+    return int(head), offered
 
 
 def same_day_slot(now: datetime, tz: ZoneInfo) -> datetime:
@@ -78,7 +112,8 @@ def plan_code_rood(msg: Incoming, ctx: Context) -> Sequence[Reply]:
     member = ctx.require_member()
     now = ctx.clock.now()
     with ctx.uow as uow:
-        signal = uow.signals.get(int(msg.value)) if msg.value.isdigit() else None
+        signal_id, offered = _parse_value(msg.value)
+        signal = uow.signals.get(signal_id) if signal_id is not None else None
         if signal is None or signal.id is None or not is_code_rood(signal):
             raise UserError("core.stale_button")
         if (existing := uow.code_rood.for_signal(signal.id)) is not None:
@@ -89,7 +124,12 @@ def plan_code_rood(msg: Incoming, ctx: Context) -> Sequence[Reply]:
                 uow.code_rood.add(row)
         except IntegrityError:  # a second tap at the same moment: the first one plans it
             raise UserError("coderood.busy") from None
-        start = same_day_slot(now, ctx.clock.tz)
+        # the slot the button named, while it is still ahead enough; else the next one (the reply says which)
+        start = (
+            offered
+            if offered is not None and offered - now >= MIN_NOTICE
+            else same_day_slot(now, ctx.clock.tz)
+        )
         invited = [i for i in invitee_ids(ctx) if i != member.id]
         planned = plan_meeting(
             ctx,

@@ -11,12 +11,13 @@ of that occurrence only. The question is a small form
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot.core import Context, Field, Form, Option, Reply, Text, UserError, t
-from bot.core.dates import format_datetime, parse_datetime
+from bot.core.dates import ParsedDateTime, format_date, format_datetime, parse_datetime, parse_time
 from bot.core.types import TextLike
 from handlers.overleg.notify import Batch, bump, ics_file, rebuild_schedule, rsvp_buttons, tell_invitees
 from handlers.overleg.occurrence import by_original, key_of, pick_occurrence, split_day
@@ -31,6 +32,8 @@ ONE = "one"
 SERIES = "series"
 MAX_REASON = 300
 TO_WORDS = (" naar ", " to ")
+# a time of day alone ("11:00", "om 9", "14u"): it means that time on the occurrence's own date
+TIME_ONLY = re.compile(r"(?:om\s+|at\s+)?\d{1,2}(?:[:.]\d{2})?(?:\s*(?:uur|u|h|am|pm))?", re.IGNORECASE)
 
 
 def change_form() -> Form:
@@ -65,6 +68,19 @@ def _split_move(ctx: Context, rest: str) -> tuple[str | None, str]:
     return None, rest
 
 
+def _parse_new_start(ctx: Context, rest: str, target: Occurrence) -> ParsedDateTime:
+    """The new start the chair typed. A bare time is that time on the occurrence's own (local) date, not
+    today: ``/overleg 3 verzetten 11:00`` on a series whose next date is Tuesday means Tuesday 11:00. The date
+    was not typed, so the chair sees it and confirms."""
+    now = ctx.clock.now()
+    if TIME_ONLY.fullmatch(rest.strip()):
+        at = parse_time(rest)
+        day = target.start.astimezone(ctx.clock.tz).date()
+        parsed = parse_datetime(f"{format_date(day)} {at.hour:02d}:{at.minute:02d}", now, ctx.clock.tz)
+        return replace(parsed, ambiguous=True)  # shown back ("Ik begrijp: di ...") and confirmed
+    return parse_datetime(rest, now, ctx.clock.tz)
+
+
 def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]:
     now = ctx.clock.now()
     with ctx.uow as uow:
@@ -95,7 +111,7 @@ def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]
         if op == MOVE:
             if not rest:
                 raise UserError("overleg.usage_move", id=meeting.id)
-            parsed = parse_datetime(rest, now, ctx.clock.tz)
+            parsed = _parse_new_start(ctx, rest, target)
             if parsed.value <= now:
                 raise UserError("overleg.start_past", when=format_datetime(parsed.value, ctx.clock.tz))
             values["new_start"] = parsed.value.isoformat()
@@ -116,7 +132,11 @@ def request_change(ctx: Context, raw_id: str, op: str, rest: str) -> list[Reply]
             return apply_change(values, ctx)
         started = ctx.forms.start(CHANGE_FORM, ctx, initial=values)
         uow.commit()
-        which = t("overleg.change_which", id=meeting.id, day=format_datetime(target.start, ctx.clock.tz))
+        day_shown = format_datetime(target.start, ctx.clock.tz)
+        which = t("overleg.change_which", id=meeting.id, day=day_shown)
+        if op == MOVE:  # say the new time too, so the chair confirms what will happen
+            new_shown = format_datetime(datetime.fromisoformat(values["new_start"]), ctx.clock.tz)
+            which = t("overleg.change_which_move", id=meeting.id, day=day_shown, new=new_shown)
         prompt = started[-1]
         if "scope" not in values:  # the question is about this date: say which one
             prompt = replace(prompt, text=[which, *_lines(prompt.text)])
@@ -152,15 +172,30 @@ def apply_change(values: dict[str, Any], ctx: Context) -> list[Reply]:
     return [reply]
 
 
+def _series_shift(ctx: Context, meeting: Meeting, anchor: Occurrence, new_start: datetime) -> datetime:
+    """The rule's new first start when the whole series moves so that ``anchor`` lands on ``new_start``.
+
+    The distance is measured from the anchor's *rule* start (its RECURRENCE-ID), not from where a one-off
+    move put it, and in local wall time, so a series moved from 10:00 to 09:30 stays at 09:30 on both sides
+    of a DST change."""
+    tz = ctx.clock.tz
+    shift = new_start.astimezone(tz).replace(tzinfo=None) - anchor.original.astimezone(tz).replace(
+        tzinfo=None
+    )
+    local_rule = meeting.start_at.astimezone(tz).replace(tzinfo=None) + shift
+    return local_rule.replace(tzinfo=tz).astimezone(ctx.clock.now().tzinfo)
+
+
 def _move(ctx: Context, meeting: Meeting, first: Occurrence, new_start: datetime, *, whole: bool) -> Reply:
     assert meeting.id is not None
     now = ctx.clock.now()
     shown = format_datetime(new_start, ctx.clock.tz)
     old = format_datetime(first.start, ctx.clock.tz)
-    text: list[Text] = [t("overleg.moved_notice", id=meeting.id, old=old, new=shown)]
     if whole:
-        shift = new_start - first.start
-        meeting.start_at = (meeting.start_at + shift).astimezone(now.tzinfo)
+        series = meeting.recurrence != Recurrence.NONE
+        notice = "overleg.moved_series_notice" if series else "overleg.moved_notice"
+        text: list[Text] = [t(notice, id=meeting.id, old=old, new=shown)]
+        meeting.start_at = _series_shift(ctx, meeting, first, new_start)
         if meeting.until is not None:
             meeting.until = max(meeting.until, new_start.astimezone(ctx.clock.tz).date())
         ctx.uow.meetings.clear_changes(meeting.id)
@@ -168,7 +203,9 @@ def _move(ctx: Context, meeting: Meeting, first: Occurrence, new_start: datetime
         ctx.uow.meetings.save(meeting)
         rebuild_schedule(ctx, meeting)
         count = tell_invitees(ctx, meeting, text, "moved", file=True)
-        return Reply(t("overleg.moved", id=meeting.id, new=shown, count=count), file=ics_file(ctx, meeting))
+        done = "overleg.moved_series" if series else "overleg.moved_single"
+        return Reply(t(done, id=meeting.id, old=old, new=shown, count=count), file=ics_file(ctx, meeting))
+    text = [t("overleg.moved_one_notice", id=meeting.id, old=old, new=shown)]
     ctx.uow.meetings.set_change(
         meeting.id, first.original, now, new_start_at=new_start.astimezone(now.tzinfo)
     )
@@ -183,7 +220,7 @@ def _move(ctx: Context, meeting: Meeting, first: Occurrence, new_start: datetime
         key = f"meeting-note:{meeting.id}:moved:m{invitee.member_id}:s{meeting.sequence}"
         batch.add(invitee.member_id, [*text, t("overleg.moved_rsvp")], key=key, buttons=buttons, file=file)
     count = batch.write()
-    return Reply(t("overleg.moved", id=meeting.id, new=shown, count=count), file=file)
+    return Reply(t("overleg.moved_one", id=meeting.id, old=old, new=shown, count=count), file=file)
 
 
 def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, whole: bool) -> Reply:
@@ -197,6 +234,8 @@ def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, w
         ctx.uow.outbox.cancel_prefix(f"meeting:{meeting.id}:")
         file = ics_file(ctx, meeting)
         what = t("overleg.cancelled_notice", id=meeting.id, reason=reason)
+        series = meeting.recurrence != Recurrence.NONE
+        done = "overleg.cancelled_series" if series else "overleg.cancelled_single"
     else:
         ctx.uow.meetings.set_change(meeting.id, first.original, now, cancelled=True, reason=reason)
         ctx.uow.meetings.save(meeting)
@@ -208,6 +247,7 @@ def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, w
             day=format_datetime(first.start, ctx.clock.tz),
             reason=reason,
         )
+        done = "overleg.cancelled_one"
     written = 0
     for invitee in ctx.uow.meetings.invitees(meeting.id):
         written += ctx.notify(
@@ -216,4 +256,5 @@ def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, w
             key=f"meeting-note:{meeting.id}:cancel:m{invitee.member_id}:s{meeting.sequence}",
             file=file,
         )
-    return Reply(t("overleg.cancelled", id=meeting.id, count=written), file=file)
+    day = format_datetime(first.start, ctx.clock.tz)
+    return Reply(t(done, id=meeting.id, day=day, count=written), file=file)

@@ -30,6 +30,7 @@ from handlers.overleg.rsvp import (
     record_attendance,
     send_substitute,
 )
+from handlers.overleg.substitute import substitute_form
 from handlers.overleg.times import Occurrence, last_started, occurrences, triage_cutoff, upcoming
 from handlers.signals.signaal import signal_ref
 from handlers.signals.triage import outcome_label
@@ -38,6 +39,7 @@ from storage.meetings.tables import Meeting, MeetingKind, MeetingStatus, Recurre
 group = CommandGroup("overleg")
 group.form(plan_form())
 group.form(change_form())
+group.form(substitute_form())
 
 SUBCOMMANDS = {
     "verzetten": MOVE,
@@ -80,7 +82,7 @@ def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
 
 
 @group.action(RSVP)
-def rsvp(msg: Incoming, ctx: Context) -> Reply:
+def rsvp(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     return press_rsvp(ctx, msg.value)
 
 

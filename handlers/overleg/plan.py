@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.core.dates import format_date, format_datetime, parse_datetime, parse_t
 from handlers.casework import CASE_CODE
 from handlers.overleg.notify import ics_file, kind_label, rebuild_schedule, send_invites, when_text
 from handlers.overleg.times import MAX_OCCURRENCES, count_starts, default_until
+from storage.cases.tables import OPEN_STATUSES
 from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Role
 
@@ -93,18 +95,39 @@ def _words(text: str) -> list[str]:
 
 
 def parse_cases(text: str, ctx: Context) -> list[int]:
-    """Case codes, comma-separated; only cases the chair may see (the same refusal for unknown ones)."""
+    """Case codes, comma-separated. A chair (voorzitter, procesmanager) may put any open case on the agenda
+    by its code, deelnemer or not: planning it makes them a deelnemer (audited, see ``plan_meeting``). Anyone
+    else only the cases they may see; unknown and not-visible read the same."""
     member = ctx.require_member()
+    chair = member.has_role(*CHAIR_ROLES)
     ids = []
     for word in _words(text.replace(" ", ",")):
         code = word.upper()
         if CASE_CODE.match(code) is None:
             raise UserError("case.bad_code", text=word[:30])
         case = ctx.uow.cases.visible_to(member.id, member.organisation_id, code)
+        if case is None and chair:
+            found = ctx.uow.cases.by_code(code)
+            case = found if found is not None and found.status in OPEN_STATUSES else None
         if case is None or case.id is None:
             raise UserError("case.not_found", code=code)
         ids.append(case.id)
     return list(dict.fromkeys(ids))
+
+
+def case_invitees(ctx: Context, case_id: int) -> list[int]:
+    """Everyone a case's deelnemers stand for: members in person, and the active members of every
+    organisation that is a deelnemer as a whole."""
+    uow = ctx.uow
+    people = [m.id for m in uow.cases.member_participants(case_id) if m.id is not None]
+    organisations = {p.organisation_id for p in uow.cases.participants(case_id) if p.organisation_id}
+    if organisations:
+        people += [
+            m.id
+            for m in uow.members.list_all(include_revoked=False)
+            if m.organisation_id in organisations and m.active and m.id is not None
+        ]
+    return list(dict.fromkeys(people))
 
 
 def show_cases(value: Any, ctx: Context) -> str:
@@ -170,7 +193,10 @@ def plan_form() -> Form:
                 t("overleg.f_recurrence"),
                 [Option(r.value, t(f"overleg.recurrence.{r.value}")) for r in Recurrence],
             ),
-            Field.date("until", t("overleg.f_until"), required=False),
+            replace(
+                Field.date("until", t("overleg.f_until"), required=False),
+                skip_when=lambda values: values.get("recurrence") == Recurrence.NONE.value,
+            ),
         ],
         on_submit=lambda values, ctx: submit_plan(values, ctx),
         roles=frozenset(CHAIR_ROLES),
@@ -246,9 +272,16 @@ def plan_meeting(
         )
         assert meeting.id is not None
         uow.meetings.add_agenda(meeting.id, case_ids)
+        chair = uow.members.get(chair_id)
         people = [chair_id, *invitee_ids]
         for case_id in case_ids:
-            people.extend(m.id for m in uow.cases.member_participants(case_id) if m.id is not None)
+            if chair is not None and not uow.cases.is_participant(case_id, chair_id, chair.organisation_id):
+                # the chair put a case of others on the agenda: they now take part in it, on the record
+                uow.cases.add_participant(case_id, now, member_id=chair_id, added_by=chair_id)
+                ctx.audit(
+                    "overleg.agenda", kind="write", case_id=case_id, detail=f"chair joined {meeting.id}"
+                )
+            people.extend(case_invitees(ctx, case_id))
         invitees = uow.meetings.invite(meeting.id, people)
         for invitee in invitees:
             if invitee.member_id == chair_id:

@@ -123,22 +123,17 @@ def _invite_substitute(
         send_invites(ctx, meeting, [added], update=False, occurrence=one)
 
 
-def press_rsvp(ctx: Context, value: str) -> Reply:
+def press_rsvp(ctx: Context, value: str) -> Reply | list[Reply]:
     """``3:ja`` (the series) or ``3:20261208:ja`` (one occurrence)."""
     parts = value.split(":")
     if len(parts) not in (2, 3):
         raise UserError("overleg.usage")
     raw_id, word = parts[0], parts[-1]
     day = day_of_key(parts[1]) if len(parts) == 3 else None
-    if word == Rsvp.VERVANGER:
-        with ctx.uow:
-            meeting = load_meeting(ctx, raw_id)
-            require_planned(meeting)
-            if day is not None:
-                one = pick_occurrence(ctx, meeting, day)
-                named = one.original.astimezone(ctx.clock.tz).strftime("%d-%m-%Y")
-                return Reply(t("overleg.substitute_how_on", id=meeting.id, day=named))
-        return Reply(t("overleg.substitute_how", id=meeting.id))
+    if word == Rsvp.VERVANGER:  # opens the member picker (handlers/overleg/substitute.py)
+        from handlers.overleg.substitute import start_substitute
+
+        return start_substitute(ctx, raw_id, day)
     if word not in (Rsvp.JA, Rsvp.NEE):
         raise UserError("overleg.usage")
     return answer(ctx, raw_id, Rsvp(word), day=day)

@@ -8,13 +8,14 @@ re-sent, the one now in its window goes out once). ``/detentie CODE`` shows the 
 
 from __future__ import annotations
 
-from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
-from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.casework import holds_regie, member_name, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label
 from handlers.release.alerts import check_dates
 from handlers.release.unexpected import prompt_trajectberaad, record_unexpected
 from handlers.reminders import RELEASE_KIND, queue_release_alerts
+from storage.cases.tables import Case
 from storage.release.detention import Detention, DetentionKind
 
 group = CommandGroup("detentie")
@@ -65,6 +66,7 @@ def register(ctx: Context, code: str, start: str, release: str, kind_word: str, 
         require_open(case)
         if not holds_regie(uow, case, member):
             raise UserError("detentie.regie_only", code=case.code)
+        uow.detentions.settle_released(case.id, ctx.clock.today())  # a past release ended the detention
         if uow.detentions.current(case.id) is not None:
             raise UserError("detentie.exists", code=case.code)
         detention = uow.detentions.add(
@@ -104,6 +106,7 @@ def move_release(ctx: Context, code: str, release: str) -> Reply:
         assert case.id is not None
         if not holds_regie(uow, case, member):
             raise UserError("detentie.regie_only", code=case.code)
+        uow.detentions.settle_released(case.id, ctx.clock.today())
         detention = uow.detentions.current(case.id)
         if detention is None:
             raise UserError("detentie.none", code=case.code)
@@ -127,14 +130,48 @@ def move_release(ctx: Context, code: str, release: str) -> Reply:
     )
 
 
+def released_lines(ctx: Context, case: Case, detention: Detention) -> list[Text | str]:
+    """A detention that ended: where and since when, and the release (unexpected: who reported it and who
+    picked it up); a new detention can be registered."""
+    assert detention.id is not None
+    lines: list[Text | str] = [
+        t(
+            "detentie.released",
+            code=case_label(case),
+            kind=t(f"detentie.kind.{detention.kind}"),
+            facility=detention.facility,
+            start=format_date(detention.started_on),
+            release=format_date(detention.release_on),
+        )
+    ]
+    for release in ctx.uow.nazorg.releases_of(detention.id):
+        lines.append(
+            t(
+                "detentie.released_unexpected",
+                by=member_name(ctx.uow, release.recorded_by),
+                at=format_datetime(release.recorded_at, ctx.clock.tz),
+            )
+        )
+        if release.picked_up_by is not None and release.picked_up_at is not None:
+            name = member_name(ctx.uow, release.picked_up_by)
+            lines.append(
+                t("release.picked_up_by", name=name, at=format_datetime(release.picked_up_at, ctx.clock.tz))
+            )
+    return lines
+
+
 def show(ctx: Context, code: str) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, code, "detentie")
         assert case.id is not None
-        detention = uow.detentions.current(case.id)
-        if detention is None:
+        uow.detentions.settle_released(case.id, ctx.clock.today())
+        detention = uow.detentions.latest(case.id)
+        if detention is None or detention.id is None:
             uow.commit()
             return Reply(t("detentie.none", code=case_label(case)))
+        if detention.released:
+            uow.commit()
+            return Reply(released_lines(ctx, case, detention))
         pending = [row for row in uow.outbox.pending_for_prefix(f"{RELEASE_KIND}:{detention.id}:")]
         lines = [
             t(

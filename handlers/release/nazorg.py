@@ -43,7 +43,7 @@ def nazorg(msg: Incoming, ctx: Context) -> list[Reply]:
 
 def _detention(ctx: Context, case: Case) -> Detention:
     assert case.id is not None
-    detention = ctx.uow.detentions.current(case.id)
+    detention = ctx.uow.detentions.latest(case.id)  # nazorg goes on after the release
     if detention is None or detention.id is None:
         raise UserError("detentie.none", code=case_label(case))
     return detention

@@ -62,7 +62,9 @@ def alert_recipients(uow: UnitOfWork, case: Case) -> list[int]:
 
 
 def record_unexpected(ctx: Context, code: str, when: str | None) -> Reply:
-    """Any deelnemer may report it (the news often comes from a partner); it is audited."""
+    """Any deelnemer may report it (the news often comes from a partner); it is audited. The same release
+    reported again alarms nobody a second time: the reporter hears who reported it and who picked it up; a
+    different date corrects the first report and tells the colleagues who were alarmed."""
     member = ctx.require_member()
     release_on = parse_date(when, ctx.clock.today()) if when else ctx.clock.today()
     now = ctx.clock.now()
@@ -70,12 +72,17 @@ def record_unexpected(ctx: Context, code: str, when: str | None) -> Reply:
         case = visible_case(ctx, code, "detentie.vrij")
         assert case.id is not None
         require_open(case)
-        detention = uow.detentions.current(case.id)
-        if detention is None or detention.id is None:
+        uow.detentions.settle_released(case.id, ctx.clock.today())
+        detention = uow.detentions.latest(case.id)
+        earlier = list(uow.nazorg.releases_of(detention.id)) if detention and detention.id else []
+        if detention is not None and earlier:
+            return _reported_again(ctx, case, detention, earlier[-1], release_on)
+        if detention is None or detention.id is None or detention.released:
             raise UserError("detentie.none", code=case_label(case))
         check_dates(ctx, detention.started_on, release_on)
         old = detention.release_on
         detention.release_on, detention.updated_at = release_on, now
+        detention.released = release_on <= ctx.clock.today()  # out today: no longer in detention
         uow.session.add(detention)
         release = uow.nazorg.add_release(
             UnexpectedRelease(
@@ -102,6 +109,73 @@ def record_unexpected(ctx: Context, code: str, when: str | None) -> Reply:
         uow.commit()
     return Reply(
         t("release.recorded", code=case_label(case), release=format_date(release_on), count=len(recipients))
+    )
+
+
+def _reported_again(
+    ctx: Context, case: Case, detention: Detention, release: UnexpectedRelease, release_on: date
+) -> Reply:
+    """A second ``/detentie CODE vrij`` for a release already reported: no new alarm and no new re-alert.
+    Only a different date changes anything: the report, the detention and its ladder are corrected, and
+    the colleagues who were alarmed are told the new date (not alarmed again)."""
+    uow = ctx.uow
+    assert case.id is not None and release.id is not None and detention.id is not None
+    first = t(
+        "release.already_reported",
+        code=case_label(case),
+        release=format_date(release.release_on),
+        by=member_name(uow, release.recorded_by),
+        at=format_datetime(release.recorded_at, ctx.clock.tz),
+    )
+    taken: Text = (
+        t(
+            "release.picked_up_by",
+            name=member_name(uow, release.picked_up_by),
+            at=format_datetime(release.picked_up_at, ctx.clock.tz),
+        )
+        if release.picked_up_by is not None and release.picked_up_at is not None
+        else t("release.not_picked_up_yet")
+    )
+    if release_on == release.release_on:
+        ctx.audit("detentie.vrij", case_id=case.id, detail=f"release {release.id} reported again")
+        uow.commit()
+        return Reply([first, taken, t("release.nobody_alarmed_again")])
+    check_dates(ctx, detention.started_on, release_on)
+    old = release.release_on
+    release.release_on = release_on
+    detention.release_on, detention.updated_at = release_on, ctx.clock.now()
+    detention.released = release_on <= ctx.clock.today()
+    uow.session.add(release)
+    uow.session.add(detention)
+    uow.session.flush()
+    queue_release_alerts(uow, detention, case, ctx.clock, future_only=True)
+    told = 0
+    for key in uow.outbox.statuses(f"{UNEXPECTED_KIND}:{release.id}:now@"):
+        told += ctx.notify(
+            int(key.rsplit("@", 1)[1]),
+            t(
+                "release.date_corrected",
+                code=case.code,
+                old=format_date(old),
+                release=format_date(release_on),
+            ),
+            key=f"unexpected-note:{release.id}:{release_on.isoformat()}@{key.rsplit('@', 1)[1]}",
+        )
+    ctx.audit(
+        "detentie.vrij", kind="write", case_id=case.id, detail=f"release {release.id} {old} -> {release_on}"
+    )
+    uow.commit()
+    return Reply(
+        [
+            t(
+                "release.corrected",
+                code=case_label(case),
+                old=format_date(old),
+                release=format_date(release_on),
+                count=told,
+            ),
+            taken,
+        ]
     )
 
 

@@ -142,7 +142,8 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
                 reporter=member.name,
                 organisation=member.organisation_name,
             )
-            extra, buttons = code_rood_offer(signal)  # acute huiselijk geweld: a one-tap same-day overleg
+            # acute huiselijk geweld: a one-tap same-day overleg, the button naming the time it books
+            extra, buttons = code_rood_offer(signal, ctx.clock.now(), ctx.clock.tz)
             for manager in uow.members.with_role(Role.PROCESMANAGER):
                 assert manager.id is not None
                 ctx.notify(

@@ -51,6 +51,25 @@ class DetentionRepository(Repository):
         )
         return self.session.exec(statement).first()
 
+    def latest(self, case_id: int) -> Detention | None:
+        """The case's latest detention, released or not (nazorg goes on after the release)."""
+        statement = select(Detention).where(Detention.case_id == case_id).order_by(col(Detention.id).desc())
+        return self.session.exec(statement).first()
+
+    def settle_released(self, case_id: int, today: date) -> int:
+        """Mark as released the case's detentions whose release date has passed (the person is out); returns
+        how many changed. ``released`` is also set at once by an unexpected release on the day itself."""
+        statement = select(Detention).where(
+            Detention.case_id == case_id, col(Detention.released).is_(False), Detention.release_on < today
+        )
+        passed = list(self.session.exec(statement).all())
+        for detention in passed:
+            detention.released = True
+            self.session.add(detention)
+        if passed:
+            self.session.flush()
+        return len(passed)
+
     def of_case(self, case_id: int) -> Sequence[Detention]:
         statement = select(Detention).where(Detention.case_id == case_id).order_by(col(Detention.id))
         return self.session.exec(statement).all()

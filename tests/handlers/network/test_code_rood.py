@@ -30,7 +30,8 @@ def test_the_acute_alert_carries_the_button_only_for_huiselijk_geweld(chat: Chat
     signal_id = _acute_hg(chat)
     alerts = [m for m in chat.deliver() if m.user_id == "procesmanager"]
     assert len(alerts) == 1 and "Code rood" in alerts[0].text
-    assert [(b.id, b.value) for b in alerts[0].buttons] == [("coderood.plan", str(signal_id))]
+    assert [(b.id, b.value) for b in alerts[0].buttons] == [("coderood.plan", f"{signal_id}@202611261000")]
+    assert [b.label for b in alerts[0].buttons] == ["HG-overleg plannen: vandaag 11:00"]
     submit_signal(chat, categories="overlast", urgency="acuut", description="Fictief: ander acuut signaal.")
     other = [m for m in chat.deliver() if m.user_id == "procesmanager"]
     assert len(other) == 1 and not other[0].buttons and "Code rood" not in other[0].text

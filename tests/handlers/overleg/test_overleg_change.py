@@ -24,7 +24,7 @@ def test_moving_one_occurrence_of_a_series_asks_which_and_rebuilds_the_reminders
     assert "Alleen deze keer, of de hele reeks" in asked[-1].text and "van 01-12-2026 10:00" in asked[-1].text
     assert [b.value for b in asked[-1].buttons][:2] == ["one", "series"]
     moved = chat.press("form.choose", "one")
-    assert "verzet naar 02-12-2026 15:00; 5 genodigden" in moved[0].text
+    assert "alleen de bijeenkomst van 01-12-2026 10:00 is verzet naar 02-12-2026 15:00" in moved[0].text
     assert "geen formulier open" in chat.press("form.choose", "one")[0].text  # a double tap: nothing more
     # keys carry the original date (the RECURRENCE-ID); the rows are due before the new time
     day_before = rows(chat, "meeting:3:2026-12-01:T-24h:")
@@ -32,7 +32,11 @@ def test_moving_one_occurrence_of_a_series_asks_which_and_rebuilds_the_reminders
         datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
     }
     assert len(rows(chat, "meeting:3:2026-12-08:T-1h:")) == 5
-    notices = [m for m in chat.deliver() if "is verzet: 01-12-2026 10:00 → 02-12-2026 15:00" in m.text]
+    notices = [
+        m
+        for m in chat.deliver()
+        if "is verzet, alleen deze keer: 01-12-2026 10:00 → 02-12-2026 15:00" in m.text
+    ]
     assert len(notices) == 5 and notices[0].file is not None
     moved_event = event_of(notices[0].file.data, 1)
     assert method_of(notices[0].file.data) == "REQUEST" and int(moved_event["SEQUENCE"]) == 1
@@ -44,12 +48,15 @@ def test_an_ambiguous_new_time_is_shown_back_and_a_whole_series_moves(chat: Chat
     plan(chat, recurrence="none", until="")
     chat.as_member("procesmanager")
     asked = chat.send("/overleg 3 verzetten 16:00")
-    assert "Ik begrijp: do 26-11-2026 16:00" in asked[0].text and "Klopt de nieuwe tijd?" in asked[-1].text
+    assert "Ik begrijp: di 01-12-2026 16:00" in asked[0].text and "Klopt de nieuwe tijd?" in asked[-1].text
     assert "Niets gewijzigd" in chat.press("form.choose", "nee")[0].text
     assert rows(chat, "meeting:3:", OutboxStatus.CANCELLED) == []
     plan(chat, start="01-12-2026 10:00")
     chat.send("/overleg 4 verzetten 01-12-2026 11:00")
-    assert "verzet naar 01-12-2026 11:00" in chat.press("form.choose", "series")[0].text
+    assert (
+        "de hele reeks is verzet; de eerstvolgende is nu 01-12-2026 11:00"
+        in chat.press("form.choose", "series")[0].text
+    )
     starts = sorted({r.due_at for r in rows(chat, "meeting:4:") if ":T-1h:" in r.dedupe_key})
     assert starts[0] == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     assert starts[-1] == datetime(2026, 12, 22, 9, 0, tzinfo=UTC)

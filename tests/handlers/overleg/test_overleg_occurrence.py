@@ -34,7 +34,8 @@ def test_cancelling_a_named_date_asks_nothing_and_touches_only_that_occurrence(c
     assert len(first_rows) == 11  # 5 x (24 h + 1 h) and the warning that the casusregisseur has not answered
     chat.as_member("procesmanager")
     answer = chat.say("/overleg 3 afzeggen 08-12-2026 kerstmarkt")
-    assert "Afgezegd: overleg #3; 5 genodigden zijn ingelicht" in answer
+    assert "Afgezegd: alleen overleg #3 van 08-12-2026 10:00; de rest van de reeks gaat door" in answer
+    assert "5 genodigden zijn ingelicht" in answer
     assert rows(chat, "meeting:3:2026-12-08:") == []
     assert ids(chat, "meeting:3:2026-12-01:") == first_rows  # the other dates' reminders were left alone
     assert len(rows(chat, "meeting:3:2026-12-15:T-24h:")) == 5
@@ -67,15 +68,21 @@ def test_moving_and_cancelling_dates_across_the_march_dst_change_expand_to_the_e
         "/overleg 3 verzetten 25-03-2027 naar 26-03-2027 14:00"
     )
     moved = chat.send("/overleg 3 verzetten 23-03-2027 naar 24-03-2027 14:00")
-    assert "verzet naar 24-03-2027 14:00; 5 genodigden" in moved[0].text
-    notices = [m for m in chat.deliver() if "is verzet: 23-03-2027 10:00 → 24-03-2027 14:00" in m.text]
+    assert (
+        "van 23-03-2027 10:00 is verzet naar 24-03-2027 14:00; de rest van de reeks blijft" in moved[0].text
+    )
+    notices = [
+        m
+        for m in chat.deliver()
+        if "is verzet, alleen deze keer: 23-03-2027 10:00 → 24-03-2027 14:00" in m.text
+    ]
     assert len(notices) == 5
     assert [b.value for b in notices[0].buttons] == [
         "3:20270323:ja",
         "3:20270323:nee",
         "3:20270323:vervanger",
     ]
-    assert "Afgezegd: overleg #3" in chat.say("/overleg 3 afzeggen 30-03-2027 paasvakantie")
+    assert "Afgezegd: alleen overleg #3" in chat.say("/overleg 3 afzeggen 30-03-2027 paasvakantie")
     final = chat.send("/overleg 3 verzetten 06-04-2027 naar 06-04-2027 11:00")[0].file
     assert final is not None and method_of(final.data) == "REQUEST"
     starts = expand(final.data)
@@ -144,10 +151,14 @@ def test_rsvp_per_occurrence_from_a_reminder_and_the_overview_of_the_next_date(c
     assert len(reminders) == 1 and reminders[0].buttons[0].value == "3:20261201:ja"
     chat.as_member("ggz")
     assert "van 01-12-2026 10:00: nee" in chat.press("overleg.rsvp", "3:20261201:nee")[0].text
-    assert (
-        "Typ /overleg 3 vervanger @lid 15-12-2026"
-        in chat.press("overleg.rsvp", "3:20261215:vervanger")[0].text
-    )
+    asked = "\n".join(o.text for o in chat.press("overleg.rsvp", "3:20261215:vervanger"))
+    assert "Je stuurt een vervanger naar overleg #3 van 15-12-2026" in asked and "Wie gaat er" in asked
+    assert "stuurt een vervanger" in chat.say("@veiligthuis")
+    substitute = member_id(chat, "veiligthuis")
+    theirs = {
+        r.dedupe_key.split(":")[2] for r in rows(chat, "meeting:3:") if f":m{substitute}:" in r.dedupe_key
+    }
+    assert theirs == {"2026-12-15"}  # invited to that date only
     assert "geen bijeenkomst op 09-12-2026" in chat.press("overleg.rsvp", "3:20261209:ja")[0].text
     assert "Gebruik" in chat.press("overleg.rsvp", "3:2026120:ja")[0].text
     assert "Gebruik" in chat.press("overleg.rsvp", "3:20261301:ja")[0].text
@@ -194,7 +205,10 @@ def test_moving_the_whole_series_drops_the_per_date_answers_of_the_old_dates(cha
     chat.as_member("procesmanager")
     assert "• Lotte Bakker: nee op 08-12-2026 10:00" in chat.say("/overleg 3")
     chat.send("/overleg 3 verzetten 01-12-2026 11:00")
-    assert "verzet naar 01-12-2026 11:00" in chat.press("form.choose", "series")[0].text
+    assert (
+        "de hele reeks is verzet; de eerstvolgende is nu 01-12-2026 11:00"
+        in chat.press("form.choose", "series")[0].text
+    )
     with chat.app.uow() as uow:
         assert list(uow.meetings.occurrence_answers(3)) == []
     assert "nee op" not in chat.say("/overleg 3")

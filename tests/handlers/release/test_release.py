@@ -68,7 +68,7 @@ def test_an_unexpected_release_alerts_everyone_with_the_scenario_and_the_first_p
 
     chat.clock.set(DEFAULT_NOW + timedelta(hours=2))  # picked up: no re-alert
     assert [m.text for m in chat.deliver()] == []
-    assert "verwachte vrijlating 26-11-2026" in chat.say(f"/detentie {CODE}", user="wijkagent")
+    assert "tot de vrijlating op 26-11-2026" in chat.say(f"/detentie {CODE}", user="wijkagent")  # released
 
 
 def test_nobody_picks_it_up_so_procesregie_is_alerted_again_after_an_hour(chat: Chat):
