@@ -315,6 +315,7 @@ class FormEngine:
             raise FormErrors(errors)
         run_target(form.target, ctx.incoming, ctx, values)
         self.cancel(ctx)
+        ctx.uow.forms.delete_form(ctx.incoming.platform, member.id, form.id)
         result = form.on_submit(values, ctx)
         return list(result) if isinstance(result, list) else [result]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core import Context, Incoming, UserError
 from bot.core.access import NO_TARGET, TargetCheck
-from storage.cases.tables import Case, RegieKind, SignalStatus
+from storage.cases.tables import Case, SignalStatus
 from storage.models import OrganisationKind, Role
 from storage.release.detention import Detention
 
@@ -157,8 +157,9 @@ def signal_in_values(field: str) -> TargetCheck:
 
 
 def _mutatie_signal(ctx: Context, raw: str, what: str) -> None:
-    """A mutatie is for its case's procesregie only; anyone else hears "unknown", never the case."""
-    member = ctx.require_member()
+    """A mutatie is for its case's procesregie; whoever is no deelnemer of that case hears "unknown", never
+    the case (a deelnemer is told by the handler that procesregie decides)."""
+    ctx.require_member()
     word = raw.strip().upper().removeprefix("S-")
     number = _id(word)
     signal = ctx.uow.signals.get(number) if number is not None else None
@@ -167,15 +168,9 @@ def _mutatie_signal(ctx: Context, raw: str, what: str) -> None:
         signal is None
         or case is None
         or signal.status not in (SignalStatus.MUTATIE, SignalStatus.NEW)
-        or case.id is None
-        or _procesregie_of(ctx, case.id) != member.id
+        or not _sees(ctx, case)  # a deelnemer who is not procesregie hears that from the handler
     ):
         raise _deny(ctx, what, case.id if case else None, raw, "mutatie.not_found", ref=raw.strip()[:20])
-
-
-def _procesregie_of(ctx: Context, case_id: int) -> int | None:
-    holder = ctx.uow.regie.current(case_id).get(RegieKind.PROCESREGIE)
-    return holder.member_id if holder is not None else None
 
 
 def mutatie_signal_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from bot.adapters.slack.forms import CALLBACK_ID
 from storage.cases.tables import Signal, SignalStatus
+from storage.models import FormState
 from tests.adapters.slack.slack_bot import buttons_of, fill, running_bot
 from tests.adapters.slack.test_slack_scenario_signal import MANAGER, PARTNER, SIGNAL, queue_item, send_signal
 from tests.fakes.slack_signing import block_actions_body, view_submission_body
@@ -50,3 +51,17 @@ async def test_the_reason_modal_has_no_id_fields_and_a_tampered_submission_decid
         "Geen rol voor het Veiligheidshuis.",
     )
     assert rows[other].status == SignalStatus.NEW and rows[other].outcome is None
+
+
+async def test_signaal_from_a_channel_opens_the_modal_and_leaves_no_form_open_in_the_dm(chat: Chat) -> None:
+    async with running_bot(chat) as bot:
+        await bot.join(PARTNER)
+        view = await bot.modal("signaal", user=PARTNER, channel="C4242")
+        assert await bot.submit(PARTNER, view, {**SIGNAL, "description": "Fictief: uit een kanaal."}) == ""
+        assert not bot.fake.posted("C4242") or all(
+            "Karel" not in str(c.params.get("text")) for c in bot.fake.posted("C4242")
+        )
+    with chat.app.uow() as uow:
+        member = uow.members.by_handle(PARTNER)
+        assert member is not None
+        assert uow.session.exec(select(FormState).where(FormState.member_id == member.id)).all() == []
