@@ -198,6 +198,7 @@ class FormEngine:
         missing = [f.name for f in form.fields if f.fixed and f.name not in values]
         if missing:
             raise ValueError(f"form {form.id} started without its server-set fields {missing}")
+        self.gate(form, ctx, values)  # nobody starts a form they could not submit
         step = first_open_step(form, values, 0)
         incoming = ctx.incoming
         ctx.uow.forms.save(
