@@ -359,6 +359,16 @@ class FormRepository(Repository):
         self.session.delete(state)
         self.session.flush()
 
+    def delete_form(self, platform: str, member_id: int, form_id: str) -> None:
+        """Close this member's ``form_id`` in every chat of the platform (a modal submitted from a group
+        closes the copy of the form that was moved to the direct chat)."""
+        statement = select(FormState).where(
+            FormState.platform == platform, FormState.member_id == member_id, FormState.form_id == form_id
+        )
+        for state in self.session.exec(statement).all():
+            self.session.delete(state)
+        self.session.flush()
+
 
 class GroupRepository(Repository):
     def find(self, platform: str, chat_id: str) -> GroupChat | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.access import UNDECLARED, TargetDecl, _Undeclared
 from bot.core.context import Context
 from bot.core.forms import Form
 from bot.core.i18n import Text
@@ -25,6 +26,7 @@ class Command:
     needs_args: bool = False
     description: Text | None = None
     hidden: bool = False
+    target: TargetDecl | _Undeclared = UNDECLARED  # bot.core.access: checked by the router's gate
 
     def allowed(self, roles: frozenset[str] | None) -> bool:
         if roles is None:
@@ -37,6 +39,14 @@ class Action:
     id: str
     handler: Handler
     roles: frozenset[str] | None = None
+    target: TargetDecl | _Undeclared = UNDECLARED
+
+
+@dataclass(frozen=True)
+class Upload:
+    handler: Handler
+    roles: frozenset[str] | None = None
+    target: TargetDecl | _Undeclared = UNDECLARED
 
 
 @dataclass
@@ -45,7 +55,7 @@ class CommandGroup:
     commands: list[Command] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
-    uploads: list[Handler] = field(default_factory=list)  # a file sent without a command
+    uploads: list[Upload] = field(default_factory=list)  # a file sent without a command
 
     def command(
         self,
@@ -58,6 +68,7 @@ class CommandGroup:
         needs_args: bool = False,
         description: Text | None = None,
         hidden: bool = False,
+        target: TargetDecl | _Undeclared = UNDECLARED,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -71,27 +82,46 @@ class CommandGroup:
                     needs_args,
                     description or Text(f"help.{name}"),
                     hidden,
+                    target,
                 )
             )
             return handler
 
         return register
 
-    def action(self, action_id: str, *, roles: Sequence[str] | None = None) -> Callable[[Handler], Handler]:
+    def action(
+        self,
+        action_id: str,
+        *,
+        roles: Sequence[str] | None = None,
+        target: TargetDecl | _Undeclared = UNDECLARED,
+    ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.actions.append(Action(action_id, handler, frozenset(roles) if roles is not None else None))
+            self.actions.append(
+                Action(action_id, handler, frozenset(roles) if roles is not None else None, target)
+            )
             return handler
 
         return register
 
-    def upload(self) -> Callable[[Handler], Handler]:
+    def upload(
+        self, *, roles: Sequence[str] | None = None, target: TargetDecl | _Undeclared = UNDECLARED
+    ) -> Callable[[Handler], Handler]:
         """The handler for a document uploaded without a command (one for the whole router)."""
 
         def register(handler: Handler) -> Handler:
-            self.uploads.append(handler)
+            self.uploads.append(Upload(handler, frozenset(roles) if roles is not None else None, target))
             return handler
 
         return register
+
+    def undeclared(self) -> list[str]:
+        """Entry points registered without a target declaration (the router refuses to build with any)."""
+        missing = [f"/{c.name}" for c in self.commands if isinstance(c.target, _Undeclared)]
+        missing += [a.id for a in self.actions if isinstance(a.target, _Undeclared)]
+        missing += [f"form {f.id}" for f in self.forms if isinstance(f.target, _Undeclared)]
+        missing += [f"upload of {self.name}" for u in self.uploads if isinstance(u.target, _Undeclared)]
+        return missing
 
     def form(self, form: Form) -> Form:
         self.forms.append(form)

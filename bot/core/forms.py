@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from bot.core.access import UNDECLARED, TargetDecl, _Undeclared, roles_allow, run_target
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.i18n import Text, t
@@ -60,6 +61,7 @@ class Field:
     max_length: int = 200
     parse: Parse | None = None  # a custom parser (for kinds whose lookup lives in handlers, e.g. cases)
     show: Show | None = None
+    fixed: bool = False  # set by the server when the form starts (an id): never shown, never taken as input
     # not asked (and left out of the summary) when this says so about the answers so far, e.g. a one-off
     # meeting is not asked until when it repeats; a form submitted whole (a modal) still shows it
     skip_when: Callable[[Mapping[str, Any]], bool] | None = None
@@ -132,6 +134,12 @@ class Field:
         return cls(name, label, FieldKind.ORGANISATION, required)
 
     @classmethod
+    def server_set(cls, name: str, label: Text, kind: FieldKind = FieldKind.TEXT) -> Field:
+        """An identifier the server puts in the form when it starts (the signal a triage reason is for):
+        kept in the server-side form state, never shown as an input, never read from a submission."""
+        return cls(name, label, kind, True, fixed=True)
+
+    @classmethod
     def custom(
         cls,
         name: str,
@@ -154,6 +162,7 @@ class Form:
     on_submit: OnSubmit
     roles: frozenset[str] | None = None
     confirm: bool = True
+    target: TargetDecl | _Undeclared = UNDECLARED  # bot.core.access: re-checked on every answer and submit
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -175,6 +184,15 @@ class FormEngine:
     def __init__(self, forms: dict[str, Form]) -> None:
         self.forms = forms
 
+    # -- the gate (bot.core.access) ------------------------------------------------------------------
+
+    def gate(self, form: Form, ctx: Context, values: dict[str, Any]) -> None:
+        """Roles and target of ``form`` for this member, on every answer and every whole submission."""
+        member = ctx.require_member()
+        if not roles_allow(form.roles, member.roles):
+            raise UserError("core.not_allowed_form")
+        run_target(form.target, ctx.incoming, ctx, values)
+
     # -- stepwise -------------------------------------------------------------------------------------
 
     def start(self, form_id: str, ctx: Context, initial: dict[str, Any] | None = None) -> list[Reply]:
@@ -183,6 +201,10 @@ class FormEngine:
         form = self.forms[form_id]
         member = ctx.require_member()
         values = dict(initial or {})
+        missing = [f.name for f in form.fields if f.fixed and f.name not in values]
+        if missing:
+            raise ValueError(f"form {form.id} started without its server-set fields {missing}")
+        self.gate(form, ctx, values)  # nobody starts a form they could not submit
         step = first_open_step(form, values, 0)
         incoming = ctx.incoming
         ctx.uow.forms.save(
@@ -219,6 +241,7 @@ class FormEngine:
             self.cancel(ctx)
             ctx.uow.commit()
             return [Reply(t("form.cancelled", title=form.title))]
+        self.gate(form, ctx, values)
         if step >= len(form.fields):
             return self._confirm_step(form, values, ctx, raw, action)
         current = form.fields[step]
@@ -262,15 +285,28 @@ class FormEngine:
     # -- whole form at once (modals) ------------------------------------------------------------------
 
     def submit_all(self, form_id: str, raw_values: dict[str, str], ctx: Context) -> list[Reply]:
-        """Validate every field; raise FormErrors with each failing field, or submit."""
+        """Gate, then validate every field; raise FormErrors with each failing field, or submit."""
         from bot.core import fields as f
+        from bot.core.fields import typed_values
 
         form = self.forms.get(form_id)
         if form is None:
             raise UserError("form.none_active")
+        member = ctx.require_member()
+        if not roles_allow(form.roles, member.roles):
+            raise UserError("core.not_allowed_form")
         values: dict[str, Any] = {}
+        fixed = [current for current in form.fields if current.fixed]
+        if fixed:  # identifiers come from the server-side state the form was started with, never the input
+            active = self.active(ctx)
+            if active is None or active[0].id != form.id or any(c.name not in active[2] for c in fixed):
+                raise UserError("form.none_active")
+            stored = typed_values(form, active[2])
+            values.update({c.name: stored[c.name] for c in fixed})
         errors: dict[str, UserError] = {}
         for current in form.fields:
+            if current.fixed:
+                continue
             raw = raw_values.get(current.name, "")
             try:
                 if current.kind == FieldKind.MULTICHOICE:
@@ -284,7 +320,9 @@ class FormEngine:
                 errors[current.name] = error
         if errors:
             raise FormErrors(errors)
+        run_target(form.target, ctx.incoming, ctx, values)
         self.cancel(ctx)
+        ctx.uow.forms.delete_form(ctx.incoming.platform, member.id, form.id)
         result = form.on_submit(values, ctx)
         return list(result) if isinstance(result, list) else [result]
 

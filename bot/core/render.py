@@ -56,5 +56,6 @@ class Renderer:
                 date_suggestions(ctx.clock.today(), self.catalogue, language) if f.kind == "date" else (),
             )
             for f in form.fields
+            if not f.fixed  # identifiers set by the server are not input: never shown in a modal
         ]
         return FormView(form.id, self.catalogue.render(form.title, language), fields, step, errors)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.core.access import roles_allow, run_target
 from bot.core.clock import Clock
 from bot.core.commands import Action, Command, CommandGroup, HandlerResult
 from bot.core.context import Context, CoreConfig, MemberView
@@ -59,6 +60,9 @@ class Router:
                 if action.id in self.actions:
                     raise ValueError(f"action {action.id} registered twice")
                 self.actions[action.id] = action
+        undeclared = [entry for group in self.groups for entry in group.undeclared()]
+        if undeclared:  # the gate needs every entry point's target (bot/core/access.py)
+            raise ValueError(f"entry points without a target declaration: {', '.join(undeclared)}")
         uploads = [handler for group in self.groups for handler in group.uploads]
         if len(uploads) > 1:
             raise ValueError("more than one upload handler registered")
@@ -200,7 +204,10 @@ class Router:
         if incoming.file is not None and self.upload is not None:
             if ctx.member is None:
                 return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
-            return self.upload(incoming, ctx)
+            if not roles_allow(self.upload.roles, ctx.member.roles):
+                raise UserError("core.not_allowed_upload")
+            run_target(self.upload.target, incoming, ctx, {})
+            return self.upload.handler(incoming, ctx)
         if ctx.member is None:
             return [] if incoming.chat_kind == ChatKind.GROUP else Reply(t("core.unknown_identity"))
         if self.forms.active(ctx) is not None:
@@ -224,6 +231,7 @@ class Router:
             raise UserError("core.unknown_identity" if roles is None else "core.not_allowed", command=name)
         if command.needs_args and not incoming.args:
             return Reply(command.usage or t("core.usage_missing", command=name))
+        run_target(command.target, incoming, ctx, {})
         return command.handler(incoming, ctx)
 
     def _press(self, incoming: Incoming, ctx: Context) -> HandlerResult:
@@ -234,8 +242,9 @@ class Router:
         action = self.actions.get(action_id)
         if action is None:
             raise UserError("core.stale_button")
-        if action.roles is not None and not (action.roles & member.roles):
+        if not roles_allow(action.roles, member.roles):
             raise UserError("core.not_allowed_button")
+        run_target(action.target, incoming, ctx, {})
         return action.handler(incoming, ctx)
 
     def _audit(

@@ -13,6 +13,7 @@ from bot.core.dates import format_date, parse_date
 from handlers.cases.plan_words import find_subject, take_plan_options, track_text
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label
+from handlers.privacy.targets import action_or_case_in_args
 from handlers.reminders import DEADLINE_KIND, cancel_ladder, queue_action_deadline
 from storage.cases.tables import Action, CaseEventKind
 
@@ -21,7 +22,9 @@ group = CommandGroup("actie")
 MAX_TEXT = 500
 
 
-@group.command("actie", aliases=["action"], usage=t("actie.usage"), needs_args=True)
+@group.command(
+    "actie", aliases=["action"], usage=t("actie.usage"), needs_args=True, target=action_or_case_in_args
+)
 def actie(msg: Incoming, ctx: Context) -> Reply:
     head, _, rest = msg.args.partition(" ")
     if head.lower() in ("klaar", "done"):

@@ -31,6 +31,7 @@ from handlers.casework import (
     visible_case,
 )
 from handlers.privacy.policy import case_label, present
+from handlers.privacy.targets import case_in_args
 from storage.cases.tables import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
 
@@ -66,7 +67,7 @@ PLAN_VERBS: dict[str, Callable[[Context, Case, str], Reply | list[Reply]]] = {
 MAX_REASON = 500
 
 
-@group.command("casus", aliases=["case"], usage=t("casus.usage"), needs_args=True)
+@group.command("casus", aliases=["case"], usage=t("casus.usage"), needs_args=True, target=case_in_args)
 def casus(msg: Incoming, ctx: Context) -> list[Reply]:
     code, rest = split_code(msg.args)
     verb, _, tail = rest.partition(" ")

@@ -29,6 +29,7 @@ from handlers.cases.plan_words import (
 )
 from handlers.casework import holds_regie, parse_case_code, require_open, visible_case
 from handlers.privacy.policy import Item, case_label, in_group, may_show, present, subject_line
+from handlers.privacy.targets import case_in_values
 from handlers.signals.signaal import check_birth_date, parse_name
 from storage.cases.plan import CaseKind, PlanEventKind, SubjectRole, kind_of
 from storage.cases.tables import Case, Subject
@@ -125,7 +126,13 @@ def _person_form(form_id: str, *, with_role: bool) -> Form:
     if with_role:
         options = [Option(r.value, t(f"plan.role.{r.value}")) for r in SubjectRole]
         fields.append(Field.choice("role", t("plan.f_role"), options, required=False))
-    return Form(id=form_id, title=t("plan.person_form_title"), fields=fields, on_submit=submit_person)
+    return Form(
+        id=form_id,
+        title=t("plan.person_form_title"),
+        fields=fields,
+        on_submit=submit_person,
+        target=case_in_values("case"),
+    )
 
 
 def start_person_form(ctx: Context, case: Case) -> list[Reply]:

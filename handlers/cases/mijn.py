@@ -6,6 +6,7 @@ from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.context import decode_reply
 from bot.core.dates import format_date, format_datetime
 from handlers.privacy.policy import case_label, present
+from handlers.privacy.targets import NO_TARGET
 
 group = CommandGroup("mijn")
 
@@ -13,7 +14,7 @@ group = CommandGroup("mijn")
 REMINDER_WORDS = ("herinneringen", "reminders")
 
 
-@group.command("mijn", aliases=["mine"])
+@group.command("mijn", aliases=["mine"], target=NO_TARGET)
 def mine(msg: Incoming, ctx: Context) -> list[Reply]:
     if msg.args.strip():
         if msg.args.strip().lower() not in REMINDER_WORDS:

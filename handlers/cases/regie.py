@@ -20,7 +20,9 @@ from handlers.casework import (
     split_code,
     visible_case,
 )
+from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.policy import case_label, present
+from handlers.privacy.targets import case_in_args, handover_in_value
 from storage.cases.tables import Case, CaseEventKind, HandoverStatus, RegieHandover, RegieKind
 from storage.models import Role
 
@@ -31,7 +33,7 @@ DECLINE = "regie.decline"
 HANDOVER_WORKING_DAYS = 2
 
 
-@group.command("regie", usage=t("regie.usage"), needs_args=True)
+@group.command("regie", usage=t("regie.usage"), needs_args=True, target=case_in_args)
 def regie(msg: Incoming, ctx: Context) -> list[Reply]:
     first = msg.args.split(maxsplit=1)[0]
     if not CASE_CODE.match(first):
@@ -92,9 +94,10 @@ def search(ctx: Context, query: str) -> list[Reply]:
         for case in cases:
             ctx.audit("regie.search", case_id=case.id)
         uow.commit()
-    if not cases:
-        return [Reply(t("regie.search_none"))]
-    return [Reply([t("regie.search_title", count=len(cases)), ", ".join(case_label(c) for c in cases)])]
+    if not cases:  # a name search is answered in the direct chat only (docs/privacy.md)
+        return answer_in_direct(ctx, [Reply(t("regie.search_none"))])
+    found = Reply([t("regie.search_title", count=len(cases)), ", ".join(case_label(c) for c in cases)])
+    return answer_in_direct(ctx, [found])
 
 
 def propose(ctx: Context, case: Case, tail: str) -> Reply:
@@ -175,7 +178,7 @@ def _my_handover(ctx: Context, value: str) -> tuple[RegieHandover, Case]:
     return handover, case
 
 
-@group.action(ACCEPT)
+@group.action(ACCEPT, target=handover_in_value)
 def accept(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     now = ctx.clock.now()
@@ -205,7 +208,7 @@ def accept(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("regie.accepted", kind=t(f"regie.kind.{handover.kind}"), code=case_label(case)))
 
 
-@group.action(DECLINE)
+@group.action(DECLINE, target=handover_in_value)
 def decline(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     now = ctx.clock.now()

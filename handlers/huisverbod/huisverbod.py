@@ -16,6 +16,7 @@ from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label
+from handlers.privacy.targets import case_in_args
 from handlers.reminders import queue_huisverbod_reminders
 from schedules.rules import huisverbod_ends_on
 from storage.release.detention import Huisverbod
@@ -27,7 +28,7 @@ DECISIONS = {"verlengd": True, "extended": True, "niet-verlengd": False, "not-ex
 MAX_AGE_DAYS = 28  # a huisverbod that ended longer ago needs no reminders
 
 
-@group.command("huisverbod", usage=t("huisverbod.usage"), needs_args=True)
+@group.command("huisverbod", usage=t("huisverbod.usage"), needs_args=True, target=case_in_args)
 def huisverbod(msg: Incoming, ctx: Context) -> Reply:
     code, rest = split_code(msg.args)
     word = rest.strip().lower()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime
 from handlers.overleg.plan import plan_meeting
+from handlers.privacy.targets import code_rood_signal_in_value
 from schedules.rules import add_working_days, is_working_day, local_at
 from storage.cases.tables import Signal, SignalCategory, Urgency
 from storage.meetings.tables import MeetingKind, Recurrence
@@ -107,7 +108,7 @@ def invitee_ids(ctx: Context) -> list[int]:
     ]
 
 
-@group.action(PLAN, roles=[Role.PROCESMANAGER])
+@group.action(PLAN, roles=[Role.PROCESMANAGER], target=code_rood_signal_in_value)
 def plan_code_rood(msg: Incoming, ctx: Context) -> Sequence[Reply]:
     member = ctx.require_member()
     now = ctx.clock.now()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date
 from handlers.casework import require_open, require_procesregie, split_code, visible_case
+from handlers.privacy.targets import case_in_args, escalation_in_value
 from handlers.reminders import rebuild_ladder
 from schedules.rules import Step, bestuur_ladder, key_prefix
 from storage.models import Member, Organisation, OrganisationKind, Role
@@ -65,6 +66,7 @@ def escalation_reply(escalation: Escalation, code: str, partner: str, raiser: st
     roles=[Role.PROCESMANAGER],
     usage=t("bestuur.usage"),
     needs_args=True,
+    target=case_in_args,
 )
 def escalate(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
@@ -121,7 +123,7 @@ def escalate(msg: Incoming, ctx: Context) -> Reply:
     return reply
 
 
-@group.action(ACK, roles=[Role.MANAGEMENT])
+@group.action(ACK, roles=[Role.MANAGEMENT], target=escalation_in_value)
 def acknowledge(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     now = ctx.clock.now()

@@ -8,6 +8,7 @@ Rounds are started by the scheduler (``schedules.poll``) or ``ketenbot poll star
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from handlers.privacy.targets import NO_TARGET, poll_round_in_value
 from schedules.poll import ANSWER, QUESTIONS, SCORES, question_reply
 from storage.network.poll import COMMENT, PollRound
 
@@ -38,7 +39,7 @@ def parse_answer(value: str) -> tuple[int, int, int]:
     return round_id, question, score
 
 
-@group.action(ANSWER)
+@group.action(ANSWER, target=poll_round_in_value)
 def answer(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     round_id, question, score = parse_answer(msg.value)
@@ -53,7 +54,7 @@ def answer(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("poll.thanks"))
 
 
-@group.command("peiling", aliases=["poll"], usage=t("poll.usage"), needs_args=True)
+@group.command("peiling", aliases=["poll"], usage=t("poll.usage"), needs_args=True, target=NO_TARGET)
 def comment(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     text = " ".join(msg.args.split())

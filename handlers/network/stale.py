@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, t
 from handlers.casework import parse_case_code, visible_case
+from handlers.privacy.targets import case_code_in_value
 
 group = CommandGroup("stale")
 
 
-@group.action("stale.action")
+@group.action("stale.action", target=case_code_in_value)
 def press_action(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, parse_case_code(msg.value), "stale.action")
@@ -17,7 +18,7 @@ def press_action(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("stale.how_action", code=case.code), keeps_buttons=True)
 
 
-@group.action("stale.mdo")
+@group.action("stale.mdo", target=case_code_in_value)
 def press_mdo(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, parse_case_code(msg.value), "stale.mdo")

@@ -6,12 +6,20 @@ from datetime import timedelta
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from handlers.onboarding.invites import MAX_FAILURES_PER_HOUR, check_invite
+from handlers.privacy.targets import NO_TARGET
 from storage.models import Role
 
 group = CommandGroup("aanmelden")
 
 
-@group.command("aanmelden", aliases=["join", "start"], public=True, usage=t("aanmelden.usage"), hidden=True)
+@group.command(
+    "aanmelden",
+    aliases=["join", "start"],
+    public=True,
+    usage=t("aanmelden.usage"),
+    hidden=True,
+    target=NO_TARGET,
+)
 def join(msg: Incoming, ctx: Context) -> Reply:
     code = msg.args.strip()
     if ctx.member is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
+from handlers.privacy.targets import NO_TARGET
 from storage.outbox.absence import Absence
 
 group = CommandGroup("afwezig")
@@ -15,7 +16,7 @@ group = CommandGroup("afwezig")
 END_WORDS = ("uit", "off", "stop")
 
 
-@group.command("afwezig", aliases=["away"], usage=t("afwezig.usage"), needs_args=True)
+@group.command("afwezig", aliases=["away"], usage=t("afwezig.usage"), needs_args=True, target=NO_TARGET)
 def afwezig(msg: Incoming, ctx: Context) -> Reply:
     words = msg.args.split()
     if len(words) == 1 and words[0].lower() in END_WORDS:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, t
+from handlers.privacy.targets import NO_TARGET
 
 group = CommandGroup("help")
 
 
-@group.command("help", aliases=["hulp"], public=True)
+@group.command("help", aliases=["hulp"], public=True, target=NO_TARGET)
 def show_help(msg: Incoming, ctx: Context) -> Reply:
     if ctx.member is None:
         return Reply(t("core.unknown_identity"))

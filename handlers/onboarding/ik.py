@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, t
+from handlers.privacy.targets import NO_TARGET
 
 group = CommandGroup("ik")
 
 
-@group.command("ik", aliases=["whoami"])
+@group.command("ik", aliases=["whoami"], target=NO_TARGET)
 def whoami(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:

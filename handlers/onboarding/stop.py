@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, t
+from handlers.privacy.targets import NO_TARGET
 
 group = CommandGroup("stop")
 
 
-@group.command("stop", aliases=["annuleer", "cancel"])
+@group.command("stop", aliases=["annuleer", "cancel"], target=NO_TARGET)
 def stop_form(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         active = ctx.forms.active(ctx)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.i18n import LANGUAGES
+from handlers.privacy.targets import NO_TARGET
 
 group = CommandGroup("taal")
 
 
-@group.command("taal", aliases=["language"], usage=t("taal.usage"), needs_args=True)
+@group.command("taal", aliases=["language"], usage=t("taal.usage"), needs_args=True, target=NO_TARGET)
 def set_language(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     choice = msg.args.strip().lower()

@@ -23,6 +23,7 @@ from handlers.overleg.notify import Batch, bump, ics_file, rebuild_schedule, rsv
 from handlers.overleg.occurrence import by_original, key_of, pick_occurrence, split_day
 from handlers.overleg.rsvp import load_meeting, require_chair, require_planned
 from handlers.overleg.times import Occurrence, upcoming
+from handlers.privacy.targets import meeting_in_values
 from storage.meetings.tables import Meeting, MeetingStatus, Recurrence
 
 CHANGE_FORM = "overleg.change"
@@ -41,8 +42,8 @@ def change_form() -> Form:
         id=CHANGE_FORM,
         title=t("overleg.change_title"),
         fields=[
-            Field.text("meeting", t("overleg.f_meeting")),
-            Field.text("op", t("overleg.f_op")),
+            Field.server_set("meeting", t("overleg.f_meeting")),
+            Field.server_set("op", t("overleg.f_op")),
             Field.text("occurrence", t("overleg.f_occurrence"), required=False),
             Field.text("new_start", t("overleg.f_new_start"), required=False),
             Field.text("reason", t("overleg.f_reason"), required=False, max_length=MAX_REASON),
@@ -55,6 +56,7 @@ def change_form() -> Form:
         ],
         on_submit=lambda values, ctx: apply_change(values, ctx),
         confirm=False,
+        target=meeting_in_values("meeting"),
     )
 
 

@@ -32,6 +32,7 @@ from handlers.overleg.rsvp import (
 )
 from handlers.overleg.substitute import substitute_form
 from handlers.overleg.times import Occurrence, last_started, occurrences, triage_cutoff, upcoming
+from handlers.privacy.targets import meeting_in_args, meeting_in_value
 from handlers.signals.signaal import signal_ref
 from handlers.signals.triage import outcome_label
 from storage.meetings.tables import Meeting, MeetingKind, MeetingStatus, Recurrence, Rsvp
@@ -49,7 +50,9 @@ SUBCOMMANDS = {
 }
 
 
-@group.command("overleg", aliases=["meeting"], usage=t("overleg.usage"), needs_args=True)
+@group.command(
+    "overleg", aliases=["meeting"], usage=t("overleg.usage"), needs_args=True, target=meeting_in_args
+)
 def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     head, _, rest = msg.args.partition(" ")
     word = head.lower()
@@ -81,7 +84,7 @@ def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     raise UserError("overleg.usage")
 
 
-@group.action(RSVP)
+@group.action(RSVP, target=meeting_in_value)
 def rsvp(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     return press_rsvp(ctx, msg.value)
 

@@ -20,6 +20,7 @@ from bot.core.dates import format_date, format_datetime, parse_datetime, parse_t
 from handlers.casework import CASE_CODE
 from handlers.overleg.notify import ics_file, kind_label, rebuild_schedule, send_invites, when_text
 from handlers.overleg.times import MAX_OCCURRENCES, count_starts, default_until
+from handlers.privacy.targets import NO_TARGET
 from storage.cases.tables import OPEN_STATUSES
 from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Role
@@ -200,6 +201,7 @@ def plan_form() -> Form:
         ],
         on_submit=lambda values, ctx: submit_plan(values, ctx),
         roles=frozenset(CHAIR_ROLES),
+        target=NO_TARGET,  # the cases field checks each code against what the chair may see (parse_cases)
     )
 
 

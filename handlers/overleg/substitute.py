@@ -11,6 +11,7 @@ from bot.core import Context, Field, Form, Reply, UserError, t
 from bot.core.dates import format_date
 from handlers.overleg.occurrence import pick_occurrence
 from handlers.overleg.rsvp import answer, load_meeting, require_planned
+from handlers.privacy.targets import meeting_in_values
 from storage.meetings.tables import Rsvp
 
 SUBSTITUTE_FORM = "overleg.substitute"
@@ -21,12 +22,13 @@ def substitute_form() -> Form:
         id=SUBSTITUTE_FORM,
         title=t("overleg.substitute_title"),
         fields=[
-            Field.text("meeting", t("overleg.f_meeting")),
-            Field.text("day", t("overleg.f_occurrence"), required=False),
+            Field.server_set("meeting", t("overleg.f_meeting")),
+            Field.server_set("day", t("overleg.f_occurrence")),
             Field.member("substitute", t("overleg.f_substitute")),
         ],
         on_submit=lambda values, ctx: submit_substitute(values, ctx),
         confirm=False,
+        target=meeting_in_values("meeting"),
     )
 
 

@@ -12,6 +12,7 @@ from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from handlers.casework import holds_regie, member_name, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label
+from handlers.privacy.targets import case_in_args
 from handlers.release.alerts import check_dates
 from handlers.release.unexpected import prompt_trajectberaad, record_unexpected
 from handlers.reminders import RELEASE_KIND, queue_release_alerts
@@ -25,7 +26,9 @@ RELEASED_WORDS = ("vrij", "released", "release")
 MAX_FACILITY = 120
 
 
-@group.command("detentie", aliases=["detention"], usage=t("detentie.usage"), needs_args=True)
+@group.command(
+    "detentie", aliases=["detention"], usage=t("detentie.usage"), needs_args=True, target=case_in_args
+)
 def detentie(msg: Incoming, ctx: Context) -> Reply:
     code, rest = split_code(msg.args)
     words = rest.split()

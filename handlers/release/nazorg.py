@@ -13,6 +13,7 @@ from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, U
 from bot.core.dates import format_date
 from handlers.casework import holds_regie, split_code, visible_case
 from handlers.privacy.policy import case_label, present
+from handlers.privacy.targets import case_in_args, detention_in_value
 from handlers.release.nazorg_text import (
     TICK,
     checklist_lines,
@@ -29,7 +30,7 @@ from storage.uow import UnitOfWork
 group = CommandGroup("nazorg")
 
 
-@group.command("nazorg", aliases=["aftercare"], usage=t("nazorg.usage"), needs_args=True)
+@group.command("nazorg", aliases=["aftercare"], usage=t("nazorg.usage"), needs_args=True, target=case_in_args)
 def nazorg(msg: Incoming, ctx: Context) -> list[Reply]:
     code, rest = split_code(msg.args)
     words = rest.split()
@@ -115,7 +116,7 @@ def change(
     return present(ctx, [updated, *_lines(reply)], group_line=updated, buttons=reply.buttons)
 
 
-@group.action(TICK)
+@group.action(TICK, target=detention_in_value)
 def tick(msg: Incoming, ctx: Context) -> Reply:
     """A "geregeld" button, on ``/nazorg`` or on a release alert. The owner or a regie holder may press
     it; pressing it again (or after someone else did) changes nothing and shows the list as it is."""

@@ -27,6 +27,7 @@ from bot.core.dates import format_date, format_datetime, parse_date
 from handlers.casework import member_name, require_open, visible_case
 from handlers.overleg.plan import PLAN_FORM
 from handlers.privacy.policy import case_label
+from handlers.privacy.targets import case_id_in_value, release_in_value
 from handlers.release.alerts import check_dates, refresh_release_alert
 from handlers.release.nazorg_text import open_line
 from handlers.release.scenario import scenario_text
@@ -234,7 +235,7 @@ def refreshers(
     return {RELEASE_KIND: refresh_release, UNEXPECTED_KIND: refresh_unexpected}
 
 
-@group.action(PICKUP)
+@group.action(PICKUP, target=release_in_value)
 def pick_up(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     if not msg.value.isdigit():
@@ -334,7 +335,7 @@ def prompt_trajectberaad(ctx: Context, case: Case, detention: Detention) -> int:
     return len(told)
 
 
-@group.action(PLAN_TRAJECTBERAAD, roles=[Role.PROCESMANAGER])
+@group.action(PLAN_TRAJECTBERAAD, roles=[Role.PROCESMANAGER], target=case_id_in_value("release.not_found"))
 def plan_trajectberaad(msg: Incoming, ctx: Context) -> list[Reply]:
     """Start ``/overleg plan`` with the type and the case filled in; the form asks for the rest."""
     member = ctx.require_member()

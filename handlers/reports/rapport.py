@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import CommandGroup, Context, FileAttachment, Incoming, Reply, UserError, t
+from handlers.privacy.targets import NO_TARGET
 from handlers.reports.files import summary, to_csv, to_png
 from handlers.reports.model import Quarter, build_report
 from storage.models import Role
@@ -58,7 +59,11 @@ def parse_request(args: str) -> ReportRequest:
 
 
 @group.command(
-    "rapport", aliases=["report"], roles=[Role.PROCESMANAGER, Role.BEHEERDER], usage=t("rapport.usage")
+    "rapport",
+    aliases=["report"],
+    roles=[Role.PROCESMANAGER, Role.BEHEERDER],
+    usage=t("rapport.usage"),
+    target=NO_TARGET,
 )
 def rapport(msg: Incoming, ctx: Context) -> list[Reply]:
     request = parse_request(msg.args)

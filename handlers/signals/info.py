@@ -13,6 +13,8 @@ from datetime import datetime, time, timedelta
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
 from handlers.casework import CASE_CODE, organisation_name, reach
+from handlers.privacy.need_to_know import answer_in_direct, known_to
+from handlers.privacy.targets import NO_TARGET, info_request_in_value
 from storage.cases.tables import Case
 from storage.models import Role
 from storage.names import name_key
@@ -63,8 +65,8 @@ def lookup(ctx: Context, query: str) -> list[Case]:
     return list(uow.cases.known_person(query, None))
 
 
-@group.command("info", usage=t("info.usage"), needs_args=True)
-def info(msg: Incoming, ctx: Context) -> Reply:
+@group.command("info", usage=t("info.usage"), needs_args=True, target=NO_TARGET)
+def info(msg: Incoming, ctx: Context) -> list[Reply]:
     member = ctx.require_member()
     query, deadline = split_deadline(msg.args, ctx)
     query = " ".join(query.split())
@@ -85,13 +87,8 @@ def info(msg: Incoming, ctx: Context) -> Reply:
         )
         assert request.id is not None
         matches = lookup(ctx, query)
-        found: Text = (
-            t("info.pm_matches", codes=", ".join(c.code for c in matches))
-            if matches
-            else t("info.pm_no_match")
-        )
         shown = format_datetime(deadline, ctx.clock.tz)
-        text = [
+        request_line = [
             t(
                 "info.pm_request",
                 ref=f"I-{request.id}",
@@ -100,7 +97,6 @@ def info(msg: Incoming, ctx: Context) -> Reply:
                 organisation=member.organisation_name,
                 deadline=shown,
             ),
-            found,
         ]
         buttons = [
             Button(KNOWN, t("info.b_known"), value=str(request.id)),
@@ -109,6 +105,14 @@ def info(msg: Incoming, ctx: Context) -> Reply:
         escalate_at = max(now, deadline - ESCALATE_BEFORE)
         for manager in uow.members.with_role(Role.PROCESMANAGER):
             assert manager.id is not None
+            # need-to-know (docs/privacy.md): each procesmanager hears only of cases they are a deelnemer of
+            theirs = known_to(ctx, matches, manager.id, manager.organisation_id)
+            found: Text = (
+                t("info.pm_matches", codes=", ".join(c.code for c in theirs))
+                if theirs
+                else t("info.pm_no_match")
+            )
+            text = [*request_line, found]
             ctx.notify(manager.id, text, key=f"info:{request.id}:ask:{manager.id}", buttons=buttons)
             ctx.notify(
                 manager.id,
@@ -119,7 +123,7 @@ def info(msg: Incoming, ctx: Context) -> Reply:
             )
         ctx.audit("info", kind="write", detail=f"info request {request.id}")
         uow.commit()
-    return Reply(t("info.sent", ref=f"I-{request.id}", deadline=shown))
+    return answer_in_direct(ctx, [Reply(t("info.sent", ref=f"I-{request.id}", deadline=shown))])
 
 
 def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
@@ -153,11 +157,11 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
     return Reply(t("info.answered", ref=ref))
 
 
-@group.action(KNOWN, roles=[Role.PROCESMANAGER])
+@group.action(KNOWN, roles=[Role.PROCESMANAGER], target=info_request_in_value)
 def press_known(msg: Incoming, ctx: Context) -> Reply:
     return _answer(msg, ctx, InfoAnswer.KNOWN)
 
 
-@group.action(UNKNOWN, roles=[Role.PROCESMANAGER])
+@group.action(UNKNOWN, roles=[Role.PROCESMANAGER], target=info_request_in_value)
 def press_unknown(msg: Incoming, ctx: Context) -> Reply:
     return _answer(msg, ctx, InfoAnswer.UNKNOWN)

@@ -14,6 +14,11 @@ from typing import Any
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.context import encode_reply
 from handlers.casework import holds_regie
+from handlers.privacy.targets import (
+    mutatie_feedback_in_value,
+    mutatie_signal_in_args,
+    mutatie_signal_in_value,
+)
 from storage.cases.tables import Case, CaseEventKind, RegieKind, Signal, SignalStatus
 from storage.models import Role
 from storage.names import initials
@@ -116,7 +121,7 @@ def _choose(ctx: Context, signal: Signal, case: Case, choice: MutatieChoice, **p
     ctx.audit("mutatie", kind="write", case_id=case.id, detail=f"signal {signal.id}: {choice}")
 
 
-@group.action(NOTE)
+@group.action(NOTE, target=mutatie_signal_in_value)
 def press_note(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         signal, case = _mutatie_for_procesregie(ctx, msg.value)
@@ -125,7 +130,7 @@ def press_note(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("mutatie.noted", ref=f"S-{signal.id}", code=case.code))
 
 
-@group.action(TRIAGE)
+@group.action(TRIAGE, target=mutatie_signal_in_value)
 def press_triage(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         signal, case = _mutatie_for_procesregie(ctx, msg.value)
@@ -134,14 +139,20 @@ def press_triage(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("mutatie.to_triage", ref=f"S-{signal.id}"))
 
 
-@group.action(PARTNER)
+@group.action(PARTNER, target=mutatie_signal_in_value)
 def press_partner(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow:
         signal, case = _mutatie_for_procesregie(ctx, msg.value)
     return Reply(t("mutatie.pick_partner", ref=f"S-{signal.id}", code=case.code))
 
 
-@group.command("mutatie", roles=[Role.PROCESMANAGER], usage=t("mutatie.usage"), needs_args=True)
+@group.command(
+    "mutatie",
+    roles=[Role.PROCESMANAGER],
+    usage=t("mutatie.usage"),
+    needs_args=True,
+    target=mutatie_signal_in_args,
+)
 def hand_to_partner(msg: Incoming, ctx: Context) -> Reply:
     """``/mutatie S-12 @handle``: the partner (a deelnemer of the case) gets it and reports back."""
     member = ctx.require_member()
@@ -173,7 +184,7 @@ def hand_to_partner(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("mutatie.handed_ok", ref=f"S-{signal.id}", who=partner.name))
 
 
-@group.action(FEEDBACK)
+@group.action(FEEDBACK, target=mutatie_feedback_in_value)
 def press_feedback(msg: Incoming, ctx: Context) -> Reply:
     """The partner reports back (terugkoppeling): procesregie is told; a second tap changes nothing."""
     member = ctx.require_member()

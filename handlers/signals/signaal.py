@@ -13,6 +13,8 @@ from typing import Any
 from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, Option, Reply, UserError, t
 from bot.core.dates import parse_date
 from handlers.network.code_rood import offer as code_rood_offer
+from handlers.privacy.need_to_know import form_in_direct
+from handlers.privacy.targets import NO_TARGET
 from handlers.signals.mutatie import route_mutatie
 from storage.cases.tables import Signal, SignalCategory, Urgency
 from storage.models import Role
@@ -92,14 +94,16 @@ SIGNAL_FORM = group.form(
             Field.yesno("informed", t("signal.f_informed")),
         ],
         on_submit=lambda values, ctx: submit_signal(values, ctx),
+        target=NO_TARGET,  # a new signal names no existing object
     )
 )
 
 
-@group.command("signaal", aliases=["signal"])
+@group.command("signaal", aliases=["signal"], target=NO_TARGET)
 def start_signal(msg: Incoming, ctx: Context) -> list[Reply]:
     with ctx.uow as uow:
-        replies = ctx.forms.start(FORM_ID, ctx)
+        # it asks for a name and a date of birth: always in the direct chat (docs/privacy.md)
+        replies = form_in_direct(ctx, lambda c: ctx.forms.start(FORM_ID, c))
         uow.commit()
     return replies
 

@@ -23,7 +23,9 @@ from bot.core import (
     t,
 )
 from bot.core.dates import format_date
+from handlers.privacy.need_to_know import known_to
 from handlers.privacy.policy import in_group, subject_line
+from handlers.privacy.targets import NO_TARGET, signal_in_value, signal_in_values
 from handlers.signals.signaal import signal_ref
 from storage.cases.tables import CaseEventKind, CaseStatus, RegieKind, Signal, SignalStatus, TriageOutcome
 from storage.models import Role
@@ -56,7 +58,7 @@ def parse_outcome(text: str) -> TriageOutcome:
         raise UserError("triage.unknown_outcome", text=text.strip()[:30]) from None
 
 
-@group.command("triage", roles=[Role.PROCESMANAGER])
+@group.command("triage", roles=[Role.PROCESMANAGER], target=NO_TARGET)
 def triage(msg: Incoming, ctx: Context) -> list[Reply]:
     """Bare: the queue. ``/triage S-12 afgewezen <reason>``: decide from the command line."""
     if msg.args:
@@ -108,16 +110,18 @@ def _queue_item(ctx: Context, signal: Signal) -> list[Reply]:
             )
         )
         lines.append(t("triage.item_description", text=signal.description))
-    if signal.matched_case_id is not None:
+    if signal.matched_case_id is not None and not in_group(ctx):
+        # need-to-know (docs/privacy.md): only a deelnemer of that case hears the person is known there
+        member = ctx.require_member()
         matched = uow.cases.get(signal.matched_case_id)
-        if matched is not None:
+        if matched is not None and known_to(ctx, [matched], member.id, member.organisation_id):
             lines.append(t("triage.maybe_known", code=matched.code))
             ctx.audit("triage.maybe_known", case_id=matched.id, detail=signal_ref(signal.id))
     buttons = [Button(DECIDE, outcome_label(o), f"{signal.id}:{o.value}") for o in TriageOutcome]
     return [Reply(lines, buttons=buttons)]
 
 
-@group.action(DECIDE, roles=[Role.PROCESMANAGER])
+@group.action(DECIDE, roles=[Role.PROCESMANAGER], target=signal_in_value)
 def press_decide(msg: Incoming, ctx: Context) -> list[Reply]:
     raw_id, _, raw_outcome = msg.value.partition(":")
     signal_id = parse_signal_id(raw_id)
@@ -148,15 +152,14 @@ group.form(
         id=REASON_FORM,
         title=t("triage.reason_title"),
         fields=[
-            Field.integer("signal", t("triage.f_signal")),
-            Field.custom(
-                "outcome", t("triage.f_outcome"), FieldKind.TEXT, lambda s, c: parse_outcome(s).value
-            ),
+            Field.server_set("signal", t("triage.f_signal"), FieldKind.INTEGER),
+            Field.server_set("outcome", t("triage.f_outcome")),
             Field.text("reason", t("triage.f_reason"), max_length=MAX_REASON, check=_check_reason),
         ],
         on_submit=_submit_reason,
         roles=frozenset({Role.PROCESMANAGER}),
         confirm=False,
+        target=signal_in_values("signal"),
     )
 )
 

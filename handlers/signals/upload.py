@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from handlers.privacy.targets import NO_TARGET
 from handlers.signals.bulk_import import ImportResult, import_signals
 from storage.cases.uploads import PendingUpload
 from storage.models import OrganisationKind, Role
@@ -78,14 +79,16 @@ def parse_source(text: str, ctx: Context) -> str:
     return word
 
 
-@group.upload()
+@group.upload(target=NO_TARGET)
 def receive(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow:
         check_file(msg, ctx)
         return ask_source(keep_file(msg, ctx), ctx)
 
 
-@group.command("import", aliases=["importeren"], roles=[Role.PROCESMANAGER], usage=t("upload.usage"))
+@group.command(
+    "import", aliases=["importeren"], roles=[Role.PROCESMANAGER], usage=t("upload.usage"), target=NO_TARGET
+)
 def import_command(msg: Incoming, ctx: Context) -> Reply:
     if msg.file is None:
         return Reply(t("upload.usage"))
@@ -115,7 +118,7 @@ def pending(msg_value: str, ctx: Context) -> PendingUpload:
     return upload
 
 
-@group.action(SOURCE, roles=[Role.PROCESMANAGER])
+@group.action(SOURCE, roles=[Role.PROCESMANAGER], target=NO_TARGET)
 def choose_source(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         upload = pending(msg.value, ctx)
@@ -173,7 +176,7 @@ def outcome_lines(result: ImportResult) -> list[Text | str]:
     return lines
 
 
-@group.action(IMPORT, roles=[Role.PROCESMANAGER])
+@group.action(IMPORT, roles=[Role.PROCESMANAGER], target=NO_TARGET)
 def run_import(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:
@@ -212,7 +215,7 @@ def drop_stale_uploads(uow: UnitOfWork, now: datetime) -> int:
     return dropped
 
 
-@group.action(CANCEL, roles=[Role.PROCESMANAGER])
+@group.action(CANCEL, roles=[Role.PROCESMANAGER], target=NO_TARGET)
 def cancel(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from bot.core import CommandGroup, Context, Field, Form, Incoming, Option, Reply, UserError, t
+from bot.core.access import NO_TARGET
 from bot.core.router import Router
 from storage.models import Organisation
 from tests.harness import Chat, make_chat
@@ -45,11 +46,12 @@ FORM = demo.form(
             Field.longtext("note", t("help.ik"), required=False),
         ],
         on_submit=save,
+        target=NO_TARGET,
     )
 )
 
 
-@demo.command("demo")
+@demo.command("demo", target=NO_TARGET)
 def start(msg: Incoming, ctx: Context) -> list[Reply]:
     with ctx.uow as uow:
         replies = ctx.forms.start(FORM.id, ctx)

@@ -5,13 +5,14 @@ import logging
 import pytest
 
 from bot.core import CommandGroup, Context, Incoming, Reply, t
+from bot.core.access import NO_TARGET
 from bot.core.router import Router
 from tests.harness import Chat
 
 boom = CommandGroup("boom")
 
 
-@boom.command("boom")
+@boom.command("boom", target=NO_TARGET)
 def explode(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         uow.organisations.add("Half geschreven BV", "anders")  # written, flushed ...
@@ -19,7 +20,7 @@ def explode(msg: Incoming, ctx: Context) -> Reply:
         raise RuntimeError("database on fire")  # ... and then the handler fails
 
 
-@boom.command("pmonly", roles=["procesmanager"])
+@boom.command("pmonly", roles=["procesmanager"], target=NO_TARGET)
 def pm_only(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("help.title"))
 

@@ -33,6 +33,7 @@ from bot.core import (
     UserError,
     t,
 )
+from bot.core.access import NO_TARGET
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.router import Router
@@ -80,11 +81,12 @@ FORM = extra.form(
             Field.longtext("note", t("help.ik"), required=False),
         ],
         on_submit=save,
+        target=NO_TARGET,
     )
 )
 
 
-@extra.command("melding")
+@extra.command("melding", target=NO_TARGET)
 def start_form(msg: Incoming, ctx: Context) -> list[Reply]:
     with ctx.uow as uow:
         replies = ctx.forms.start(FORM.id, ctx)
@@ -92,18 +94,18 @@ def start_form(msg: Incoming, ctx: Context) -> list[Reply]:
     return replies
 
 
-@extra.command("kies")
+@extra.command("kies", target=NO_TARGET)
 def offer_choice(msg: Incoming, ctx: Context) -> Reply:
     buttons = [Button("slacktest.accept", "Ja <b>", "1"), Button("slacktest.accept", "Nee", "2")]
     return Reply("Neem je de regie? <!channel> & co", buttons=buttons)
 
 
-@extra.action("slacktest.accept", roles=[Role.PROCESMANAGER])
+@extra.action("slacktest.accept", roles=[Role.PROCESMANAGER], target=NO_TARGET)
 def accept(msg: Incoming, ctx: Context) -> Reply:
     return Reply(f"gekozen: {msg.value}")
 
 
-@extra.command("bijlage")
+@extra.command("bijlage", target=NO_TARGET)
 def attach_file(msg: Incoming, ctx: Context) -> Reply:
     data = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
     return Reply("Uitnodiging", file=FileAttachment("overleg.ics", data, "text/calendar"))

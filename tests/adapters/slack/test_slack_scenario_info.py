@@ -72,7 +72,7 @@ async def test_not_known_is_all_the_asker_learns_and_a_second_answer_is_refused(
         bot.link("procesmanager", MANAGER)
         ref, request = await ask(bot, "Pieter Fictief")
         number = ref.removeprefix("I-")
-        assert "Geen open casus gevonden." in str(request.params["text"])
+        assert "Geen open casus gevonden waarvan jij deelnemer bent." in str(request.params["text"])
 
         update = await bot.press(MANAGER, request, "info.unknown", number)
         assert "naar de vrager gestuurd" in update.params["text"]

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.core import CommandGroup, Context, Field, FileAttachment, Form, Incoming, Option, Reply, t
+from bot.core.access import NO_TARGET
 from tests.adapters.telegram.telegram_support import TelegramBot, buttons, press_data, running_bot
 from tests.harness import Chat
 
@@ -32,11 +33,12 @@ test_group.form(
             Field.yesno("urgent", t("telegramtest.urgent")),
         ],
         on_submit=record,
+        target=NO_TARGET,
     )
 )
 
 
-@test_group.command("plannen")
+@test_group.command("plannen", target=NO_TARGET)
 def start_plan(msg: Incoming, ctx: Context) -> list[Reply]:
     with ctx.uow as uow:
         replies = ctx.forms.start("telegramtest.plan", ctx)
@@ -44,12 +46,12 @@ def start_plan(msg: Incoming, ctx: Context) -> list[Reply]:
     return replies
 
 
-@test_group.command("invite")
+@test_group.command("invite", target=NO_TARGET)
 def send_invite(msg: Incoming, ctx: Context) -> Reply:
     return Reply("Uitnodiging", file=FileAttachment("overleg.ics", ICS, "text/calendar"))
 
 
-@test_group.command("lang")
+@test_group.command("lang", target=NO_TARGET)
 def long_text(msg: Incoming, ctx: Context) -> Reply:
     return Reply([f"regel {i:04d} <{'x' * 40}> & meer" for i in range(300)])
 

@@ -99,7 +99,7 @@ async def test_info_not_known_is_all_the_asker_learns_and_a_second_answer_is_ref
         bot.link("woonstede", PARTNER)
         bot.link("procesmanager", MANAGER)
         ref, request = await ask(bot, "Pieter Fictief")
-        assert "Geen open casus gevonden." in request["text"]
+        assert "Geen open casus gevonden waarvan jij deelnemer bent." in request["text"]
         (confirmed,) = await bot.press(MANAGER, request, "Niet bekend")
         assert "naar de vrager gestuurd" in confirmed["text"]
         assert bot.fake.messages[(MANAGER, request["message_id"])]["text"].endswith("→ <b>Niet bekend</b>")

@@ -8,6 +8,7 @@ import hashlib
 from sqlmodel import select
 
 from bot.core import CommandGroup, Context, Incoming, Reply
+from bot.core.access import NO_TARGET
 from storage.cases.uploads import PendingUpload
 from tests.adapters.telegram.telegram_support import running_bot
 from tests.harness import Chat
@@ -19,7 +20,7 @@ received: list[Incoming] = []
 upload_group = CommandGroup("uploadtest")
 
 
-@upload_group.command("bestand")
+@upload_group.command("bestand", target=NO_TARGET)
 def describe_upload(msg: Incoming, ctx: Context) -> Reply:
     received.append(msg)
     if msg.file is None:

@@ -20,7 +20,10 @@ def test_request_goes_to_every_procesmanager_with_the_default_deadline_and_the_l
     assert "I-2" in reply and "26-11-2026 17:00" in reply
     sent = [m for m in chat.deliver() if "Informatieverzoek I-2" in m.text]
     assert sorted(m.user_id or "" for m in sent) == ["procesmanager", "procesmanager2"]
-    assert all("Bekend in: VH-2026-0001" in m.text for m in sent)
+    # need-to-know (issue 16): only a deelnemer of the case hears its code; procesmanager2 is none
+    by_member = {m.user_id: m.text for m in sent}
+    assert "Bekend in: VH-2026-0001" in by_member["procesmanager"]
+    assert "VH-2026" not in by_member["procesmanager2"]
     assert [b.id for b in sent[0].buttons] == ["info.known", "info.unknown"]
 
 

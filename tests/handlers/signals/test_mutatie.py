@@ -79,7 +79,8 @@ def test_an_outsider_cannot_press_feedback_or_choose(chat: Chat):
     signal_id = str(last_signal_id(chat))
     feedback = chat.press("mutatie.feedback", signal_id, user="woonstede")
     assert "niet gevonden" in "\n".join(o.text for o in feedback)
-    assert "procesregie" in "\n".join(o.text for o in chat.press("mutatie.note", signal_id, user="woonstede"))
+    choose = "\n".join(o.text for o in chat.press("mutatie.note", signal_id, user="woonstede"))
+    assert "niet gevonden" in choose and "VH-" not in choose  # issue 16: a non-deelnemer learns no case
     with chat.app.uow() as uow:
         signal = uow.session.get(Signal, int(signal_id))
         assert signal is not None and signal.status == "mutatie" and signal.outcome is None
