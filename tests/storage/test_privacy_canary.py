@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import logging
 import re
 import shutil
@@ -29,8 +30,8 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (every table in the metadata)
 from storage.crypto import PREFIX, keyring_of
-from storage.privacy.retention import find_subjects
 from storage.models import Role
+from storage.privacy.retention import find_subjects
 from tests.handlers.network.network_helpers import add_member
 from tests.harness import Chat
 
@@ -109,10 +110,8 @@ def decrypted_database(chat: Chat) -> str:
         plain = keyring.decrypt(value) if value.startswith(PREFIX) else value
         out.append(plain)
         for blob in BASE64.findall(plain):
-            try:
+            with contextlib.suppress(binascii.Error, ValueError):
                 out.append(base64.b64decode(blob + "=" * (-len(blob) % 4)).decode("utf-8", errors="replace"))
-            except (binascii.Error, ValueError):
-                pass
     return "\n".join(out)
 
 
