@@ -7,6 +7,8 @@ rows without sequential ids
 - ``invite.code_hash`` was an unsalted SHA-256 of the code; it becomes HMAC-SHA256 of that hash with a
   key derived from the encryption key (``KeyRing.invite_hash``), so existing codes keep working. The
   downgrade cannot undo an HMAC: it revokes the invites that are still open.
+- ``direct_request.command`` (a details-in-privé link's command, which may name a person) becomes
+  encrypted text; the links live minutes, so the ones there are dropped rather than converted.
 - ``poll_answer`` gets random text ids and ``poll_response`` (who answered) no id at all, both WITHOUT
   ROWID on SQLite: nothing orders answers the way the markers were written, so no answer joins a member.
 
@@ -96,6 +98,17 @@ def _alter(to_text: bool) -> None:
             )
 
 
+def _direct_requests(*, to_text: bool) -> None:
+    op.execute("DELETE FROM direct_request")  # short-lived links: dropped, not converted
+    with op.batch_alter_table("direct_request", schema=None) as batch_op:
+        batch_op.alter_column(
+            "command",
+            type_=sa.Text() if to_text else sa.String(length=500),
+            existing_type=sa.String(length=500) if to_text else sa.Text(),
+            existing_nullable=False,
+        )
+
+
 def _poll_tables(*, random_ids: bool) -> None:
     """Rebuild poll_answer and poll_response: random text ids and no ids (upgrade), or integer ids."""
     bind = op.get_bind()
@@ -168,6 +181,7 @@ def upgrade() -> None:
     needs_key = _needs_key(encrypted=False) or _has_rows("SELECT 1 FROM invite LIMIT 1")
     keyring = _keyring() if needs_key else None  # before any DDL: no key, no change at all
     _alter(to_text=True)
+    _direct_requests(to_text=True)
     _poll_tables(random_ids=True)
     if keyring is None:
         return
@@ -194,4 +208,5 @@ def downgrade() -> None:
         )
     )
     _poll_tables(random_ids=False)
+    _direct_requests(to_text=False)
     _alter(to_text=False)
