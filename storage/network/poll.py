@@ -78,17 +78,6 @@ class PollRepository(Repository):
         statement = select(PollRound).where(col(PollRound.closes_at) > now)
         return self.session.exec(statement.order_by(col(PollRound.started_at).desc())).first()
 
-    def comments(self, round_ids: Sequence[int]) -> list[str]:
-        """The comments of the rounds, in the order of their random ids (not the order they were given)."""
-        if not round_ids:
-            return []
-        statement = (
-            select(PollAnswer.comment)
-            .where(col(PollAnswer.round_id).in_(round_ids), PollAnswer.question == COMMENT)
-            .order_by(col(PollAnswer.id))
-        )
-        return [c for c in self.session.exec(statement).all() if c]
-
     def last_round(self) -> PollRound | None:
         return self.session.exec(select(PollRound).order_by(col(PollRound.started_at).desc())).first()
 
