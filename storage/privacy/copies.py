@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,7 +35,7 @@ from storage.release.nazorg import CaseScenario, NazorgItem, UnexpectedRelease
 REMOVED = "[verwijderd]"
 EMPTY_PAYLOAD = "{}"  # stored as is (not encrypted): a purged payload, recognisable in SQL
 BATCH = 500
-MIN_NEEDLE = 4  # shorter texts (initials) are replaced only where a whole value equals them
+MIN_NEEDLE = 4  # shorter texts are replaced only where a whole value equals them
 # timeline parameters that name no betrokkene (refs, enum values, members' names); all others are blanked
 SAFE_EVENT_PARAMS = frozenset(
     {"signal", "track", "old", "new", "kind", "choice", "role", "case_kind", "id", "who", "organisation"}
@@ -43,10 +44,19 @@ SAFE_EVENT_PARAMS = frozenset(
 
 @dataclass
 class Needles:
-    """The texts to find: long ones anywhere inside a value, short ones (initials) as a whole value."""
+    """The texts to find: long ones anywhere inside a value, short ones as a whole value.
+
+    Initials are not unique (two people can both be J.d.V.): they are replaced only as a whole value, and only
+    in a row that also names one of the person's anchors (their case codes, signal references). ``labels``
+    rewrite a case label (``VH-2026-0001 (J.d.V., E.d.V.)``) to the case's new initials everywhere;
+    ``swaps`` the case's old initials line as a whole value, in anchored rows."""
 
     inside: set[str] = field(default_factory=set)
     whole: set[str] = field(default_factory=set)
+    initials: set[str] = field(default_factory=set)
+    anchors: set[str] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)
+    swaps: dict[str, str] = field(default_factory=dict)
 
     def add(self, text: str | None) -> None:
         text = (text or "").strip()
@@ -54,33 +64,49 @@ class Needles:
             return
         (self.inside if len(text) >= MIN_NEEDLE else self.whole).add(text)
 
-    def __bool__(self) -> bool:
-        return bool(self.inside or self.whole)
+    def add_initials(self, text: str | None) -> None:
+        if text and text.strip() not in ("", "-", REMOVED):
+            self.initials.add(text.strip())
 
-    def scrub(self, value: Any) -> Any:
+    def __bool__(self) -> bool:
+        return bool(self.inside or self.whole or self.labels)
+
+    def scrub_row(self, value: Any) -> Any:
+        """``scrub`` for one stored row: initials too when the row names one of the anchors."""
+        anchored = bool(self.initials) and any(
+            a in json.dumps(value, ensure_ascii=False) for a in self.anchors
+        )
+        return self.scrub(value, anchored=anchored)
+
+    def scrub(self, value: Any, *, anchored: bool = False) -> Any:
         """``value`` (JSON-shaped) with every needle replaced; base64 file data is scrubbed inside too."""
-        if isinstance(value, str):
-            if value.strip() in self.whole or value.strip() in self.inside:
-                return REMOVED
-            for needle in sorted(self.inside, key=len, reverse=True):
-                if needle.casefold() in value.casefold():
-                    value = _replace_folded(value, needle)
-            return value
         if isinstance(value, list):
-            return [self.scrub(item) for item in value]
+            return [self.scrub(item, anchored=anchored) for item in value]
         if isinstance(value, dict):
-            out = {key: self.scrub(item) for key, item in value.items()}
+            out = {key: self.scrub(item, anchored=anchored) for key, item in value.items()}
             if isinstance(value.get("data"), str) and "mime" in value:  # an attached file (an .ics)
-                out["data"] = self._scrub_file(value["data"])
+                out["data"] = self._scrub_file(value["data"], anchored)
             return out
+        if not isinstance(value, str):
+            return value
+        for old, new in self.labels.items():
+            value = value.replace(old, new)
+        stripped = value.strip()
+        if anchored and stripped in self.swaps:
+            return self.swaps[stripped]
+        if stripped in self.whole or stripped in self.inside or (anchored and stripped in self.initials):
+            return REMOVED
+        for needle in sorted(self.inside, key=len, reverse=True):
+            if needle.casefold() in value.casefold():
+                value = _replace_folded(value, needle)
         return value
 
-    def _scrub_file(self, data: str) -> str:
+    def _scrub_file(self, data: str, anchored: bool) -> str:
         try:
             decoded = base64.b64decode(data, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             return data
-        scrubbed = self.scrub(decoded)
+        scrubbed = self.scrub(decoded, anchored=anchored)
         return data if scrubbed == decoded else base64.b64encode(scrubbed.encode()).decode("ascii")
 
 
@@ -100,9 +126,14 @@ def needles_for(session: Session, subjects: Sequence[Subject], sole_case_ids: It
     person only, the case's free texts (actions, drang/dwang, scenario, escalation reasons)."""
     needles = Needles()
     for subject in subjects:
+        if subject.case_id is not None:
+            case = session.get(Case, subject.case_id)
+            if case is not None:
+                needles.anchors.add(case.code)
         needles.add(subject.name)
-        needles.add(subject.initials)
+        needles.add_initials(subject.initials)
         if subject.signal_id is not None:
+            needles.anchors.add(f"S-{subject.signal_id}")
             signal = session.get(Signal, subject.signal_id)
             if signal is not None:
                 needles.add(signal.description)
@@ -158,7 +189,7 @@ def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
     payload = OutboxMessage.__table__.c.payload  # type: ignore[attr-defined]
     for rows in _batches(session, OutboxMessage, type_coerce(payload, Text) != EMPTY_PAYLOAD):
         for row in rows:
-            scrubbed = needles.scrub(row.payload)
+            scrubbed = needles.scrub_row(row.payload)
             if scrubbed != row.payload:
                 row.payload = scrubbed
                 session.add(row)
@@ -166,7 +197,7 @@ def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
         session.flush()
     for rows in _batches(session, FormState):
         for state in rows:
-            scrubbed = needles.scrub(state.values)
+            scrubbed = needles.scrub_row(state.values)
             if scrubbed != state.values:
                 state.values = scrubbed
                 session.add(state)
@@ -174,7 +205,7 @@ def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
         session.flush()
     for rows in _batches(session, AuditEvent, col(AuditEvent.detail).is_not(None)):
         for event in rows:
-            scrubbed = needles.scrub(event.detail)
+            scrubbed = needles.scrub_row(event.detail)
             if scrubbed != event.detail:
                 event.detail = scrubbed
                 session.add(event)

@@ -308,6 +308,7 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
         case = session.get(Case, case_id)
         if case is None:
             continue
+        old_initials = case.initials
         if case_id in sole:
             for signal in session.execute(select(Signal).where(col(Signal.case_id) == case_id)).scalars():
                 signal.description = REMOVED
@@ -324,6 +325,9 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
             for action in session.execute(select(Action).where(col(Action.case_id) == case_id)).scalars():
                 action.text = needles.scrub(action.text)
                 session.add(action)
+        if old_initials not in ("", "-") and old_initials != case.initials:
+            needles.labels[f"{case.code} ({old_initials})"] = f"{case.code} ({case.initials})"
+            needles.swaps[old_initials] = case.initials
     session.flush()
     copies = scrub_copies(session, needles)
     return Erasure(subjects, copies)

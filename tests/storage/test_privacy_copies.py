@@ -18,6 +18,7 @@ from storage.cases.uploads import PendingUpload
 from storage.crypto import PREFIX
 from storage.models import FormState, OutboxMessage, Role
 from storage.network.flows import InfoRequest
+from storage.privacy.copies import Needles
 from storage.privacy.direct_requests import DirectRequest
 from storage.privacy.retention import REMOVED, RetentionPolicy, erase_subject, export_subject, purge
 from tests.handlers.network.network_helpers import add_member
@@ -173,3 +174,16 @@ def test_privacy_find_by_case_code_and_by_name_in_dutch(sqlite_chat: Chat):
     erased = chat.cli(["privacy", "erase", "--subject", str(jan(chat)), "--reason", "verzoek", "--force"])
     assert erased.exit_code == 0 and "gewist" in erased.output and "berichten" in erased.output
     assert chat.cli(["privacy", "find", "Jan de Vries"]).exit_code == 2  # no name left to find
+
+
+def test_initials_are_erased_only_where_the_row_is_about_this_person():
+    needles = Needles(anchors={"VH-2026-0001", "S-7"})
+    needles.add("Jan de Vries")
+    needles.add_initials("J.d.V.")
+    needles.labels["VH-2026-0001 (J.d.V.)"] = "VH-2026-0001 (-)"
+    other = {"text": [{"key": "x", "params": {"code": "VH-2026-0009", "initials": "J.d.V."}}]}
+    assert needles.scrub_row(other) == other  # someone else with the same initials keeps them
+    own = {"text": [{"key": "x", "params": {"code": "VH-2026-0001", "initials": "J.d.V."}}]}
+    assert needles.scrub_row(own)["text"][0]["params"]["initials"] == REMOVED
+    label = {"text": [{"raw": "Herinnering VH-2026-0001 (J.d.V.): bel jan de vries"}]}
+    assert needles.scrub_row(label)["text"][0]["raw"] == f"Herinnering VH-2026-0001 (-): bel {REMOVED}"
