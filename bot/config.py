@@ -51,6 +51,15 @@ class Settings(BaseSettings):
         6, ge=1, le=600, validation_alias="KETENBOT_RETENTION_DECLINED_SIGNAL_MONTHS"
     )
     retention_audit_years: int = Field(5, ge=1, le=50, validation_alias="KETENBOT_RETENTION_AUDIT_YEARS")
+    # sent, cancelled, expired and failed messages lose their text this many hours after they finished
+    retention_message_hours: int = Field(
+        24, ge=1, le=24 * 90, validation_alias="KETENBOT_RETENTION_MESSAGE_HOURS"
+    )
+    # a form left half-filled (a /signaal with a name in it) is deleted after this many hours
+    retention_form_hours: int = Field(72, ge=1, le=24 * 90, validation_alias="KETENBOT_RETENTION_FORM_HOURS")
+    retention_info_request_months: int = Field(
+        6, ge=1, le=600, validation_alias="KETENBOT_RETENTION_INFO_REQUEST_MONTHS"
+    )
     show_special_categories: bool = Field(False, validation_alias="KETENBOT_SHOW_SPECIAL_CATEGORIES")
     release_scenario: str | None = Field(None, max_length=2000, validation_alias="KETENBOT_RELEASE_SCENARIO")
     encryption_key: str | None = Field(None, validation_alias="KETENBOT_ENCRYPTION_KEY", repr=False)

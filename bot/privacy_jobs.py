@@ -15,6 +15,9 @@ def policy_from(settings: Settings) -> RetentionPolicy:
         closed_case_months_by_track=settings.track_retention,
         declined_signal_months=settings.retention_declined_signal_months,
         audit_years=settings.retention_audit_years,
+        finished_message_hours=settings.retention_message_hours,
+        form_hours=settings.retention_form_hours,
+        info_request_months=settings.retention_info_request_months,
     )
 
 
@@ -31,9 +34,14 @@ def run_purge(uow: UnitOfWork, policy: RetentionPolicy, now: datetime, *, dry_ru
 def describe(result: PurgeResult) -> str:
     cases = ", ".join(result.cases_anonymised) or "-"
     return (
-        f"cases anonymised: {len(result.cases_anonymised)} ({cases}); "
-        f"declined signals anonymised: {result.signals_anonymised}; "
-        f"audit rows deleted: {result.audit_rows_deleted}"
+        f"casussen geanonimiseerd: {len(result.cases_anonymised)} ({cases}); "
+        f"afgewezen signalen geanonimiseerd: {result.signals_anonymised}; "
+        f"auditregels verwijderd: {result.audit_rows_deleted}; "
+        f"berichtinhoud gewist: {result.payloads_cleared}; "
+        f"formulieren verwijderd: {result.forms_deleted}; "
+        f"verlopen privé-links verwijderd: {result.links_deleted}; "
+        f"informatieverzoeken geanonimiseerd: {result.info_requests_anonymised}; "
+        f"uploads verwijderd: {result.uploads_deleted}"
     )
 
 

@@ -29,9 +29,22 @@ def question_reply(round_id: int, question: int, *, first: bool = False) -> Repl
     return Reply(lines, buttons=buttons)
 
 
+class RoundStillOpen(Exception):
+    """A round is still open: one round at a time (two would let answers be told apart by round)."""
+
+    def __init__(self, round_id: int, closes_at: datetime) -> None:
+        super().__init__(f"round {round_id} is open until {closes_at:%Y-%m-%d %H:%M} UTC")
+        self.round_id = round_id
+        self.closes_at = closes_at
+
+
 def start_round(uow: UnitOfWork, now: datetime, open_weeks: int) -> tuple[int, int]:
-    """A new round: question 1 to every active member, useful until the round closes. (round id, members)"""
+    """A new round: question 1 to every active member, useful until the round closes. (round id, members)
+    Raises ``RoundStillOpen`` while another round is open."""
     with uow:
+        current = uow.polls.open_round(now)
+        if current is not None and current.id is not None:
+            raise RoundStillOpen(current.id, current.closes_at)
         closes = now + timedelta(weeks=open_weeks)
         poll_round = uow.polls.start_round(now, closes)
         assert poll_round.id is not None
@@ -69,4 +82,7 @@ def run_poll_if_due(
     """The scheduler's daily job: start this year's round when due; returns how many members were asked."""
     if not is_due(uow_factory(), now, tz, month):
         return 0
-    return start_round(uow_factory(), now, open_weeks)[1]
+    try:
+        return start_round(uow_factory(), now, open_weeks)[1]
+    except RoundStillOpen:  # a round started by hand is still open: this year's poll is that one
+        return 0

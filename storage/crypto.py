@@ -91,6 +91,20 @@ class KeyRing:
         index_key = hmac.new(self.keys[self.current], b"ketenbot name index", hashlib.sha256).digest()
         return INDEX_PREFIX + hmac.new(index_key, normalised.encode(), hashlib.sha256).hexdigest()
 
+    def invite_hash(self, code: str) -> str:
+        """What is stored for an invite code: HMAC-SHA256 (key derived from the current key) of the SHA-256
+        of the normalised code (the digest step lets revision 0016 convert the old unsalted hashes)."""
+        return self.invite_hash_of_digest(hashlib.sha256(code.encode()).hexdigest())
+
+    def invite_hash_of_digest(self, digest: str, key_id: str | None = None) -> str:
+        invite_key = hmac.new(self.keys[key_id or self.current], b"ketenbot invite code", hashlib.sha256)
+        return hmac.new(invite_key.digest(), digest.encode(), hashlib.sha256).hexdigest()
+
+    def invite_hashes(self, code: str) -> list[str]:
+        """The stored form of ``code`` under every key of the ring (a code made before a rotation)."""
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        return [self.invite_hash_of_digest(digest, key_id) for key_id in self.keys]
+
     @staticmethod
     def key_id_of(stored: str) -> str | None:
         return stored[len(PREFIX) :].partition(":")[0] if stored.startswith(PREFIX) else None

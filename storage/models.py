@@ -9,10 +9,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.crypto import EncryptedText
+from storage.crypto import EncryptedJSON, EncryptedText
 from storage.types import UTCDateTime
 
 
@@ -148,7 +148,8 @@ class FormState(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id")
     form_id: str = Field(max_length=60)
     step: int = 0
-    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # encrypted: a half-filled /signaal holds a name, a date of birth and a description
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(EncryptedJSON(), nullable=False))
     updated_at: datetime = utc_column()
 
 
@@ -171,7 +172,8 @@ class OutboxMessage(SQLModel, table=True):
     dedupe_key: str = Field(max_length=120, unique=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     group_purpose: str | None = Field(default=None, max_length=40)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # encrypted: the rendered texts name people; emptied (``{}``) some hours after the row is finished
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(EncryptedJSON(), nullable=False))
     due_at: datetime = utc_column()
     expires_at: datetime | None = utc_column(nullable=True)
     status: str = Field(default=OutboxStatus.PENDING, max_length=12)

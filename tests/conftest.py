@@ -11,9 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from storage import migrate
+from storage.crypto import KeyRing, attach_keyring
+from storage.db import make_engine
 from tests.harness import Chat, make_chat
 
 # a fictional fixed key for the encrypted personal fields (storage/crypto.py); never used outside tests
@@ -124,3 +126,11 @@ def sqlite_chat(sqlite_url: str) -> Iterator[Chat]:
     harness = make_chat(sqlite_url)
     yield harness
     harness.app.engine.dispose()
+
+
+def keyed_engine(url: str) -> Engine:
+    """``make_engine`` with the test key attached, as ``build_app`` does: outbox payloads and form states
+    are encrypted columns (issue 16), so an engine without the key refuses to touch them."""
+    engine = make_engine(url)
+    attach_keyring(engine, KeyRing.parse(os.environ.get("KETENBOT_ENCRYPTION_KEY") or TEST_ENCRYPTION_KEY))
+    return engine

@@ -73,7 +73,7 @@ def test_revoke_member_and_invite(cli_env: Chat):
     invite_id = output.split("invite ")[1].split()[0]
     invoke(cli_env, "admin", "invite", "revoke", invite_id)
     code = output.split("code: ")[1].split()[0]
-    assert "ingetrokken" in cli_env.say(f"/aanmelden {code}", user="te-laat")
+    assert "kun je je niet aanmelden" in cli_env.say(f"/aanmelden {code}", user="te-laat")
 
 
 def test_audit_filters_and_csv(cli_env: Chat):

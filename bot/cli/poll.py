@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bot.core.i18n import t
-from schedules.poll import start_round
+from schedules.poll import RoundStillOpen, start_round
 
 poll_app = typer.Typer(help="De jaarlijkse peiling onder partners.", no_args_is_help=True)
 
@@ -22,9 +22,15 @@ def poll_start(
     from bot.cli.common import open_app
 
     bot_app = open_app()
-    round_id, members = start_round(
-        bot_app.uow(), bot_app.clock.now(), weeks or bot_app.settings.poll_open_weeks
-    )
+    try:
+        round_id, members = start_round(
+            bot_app.uow(), bot_app.clock.now(), weeks or bot_app.settings.poll_open_weeks
+        )
+    except RoundStillOpen as still_open:
+        closes = f"{still_open.closes_at.astimezone(bot_app.settings.tz):%d-%m-%Y %H:%M}"
+        message = t("poll.still_open", round=still_open.round_id, closes=closes)
+        typer.secho(bot_app.catalogue.render(message, bot_app.settings.language), err=True)
+        raise typer.Exit(2) from None
     typer.echo(
         bot_app.catalogue.render(
             t("poll.started", round=round_id, members=members), bot_app.settings.language

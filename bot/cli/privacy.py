@@ -1,4 +1,7 @@
-"""``ketenbot privacy purge|export|erase``: retention and the rights of the people in the files."""
+"""``ketenbot privacy purge|find|export|erase``: retention and the rights of the people in the files.
+
+Output in Dutch, like the rest of the CLI. ``find`` names the betrokkene's id that ``export`` and ``erase``
+take; it is audited without the name that was searched for."""
 
 from __future__ import annotations
 
@@ -10,7 +13,14 @@ import typer
 
 from bot.app import App
 from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
-from storage.privacy.retention import SubjectHasActiveCase, UnknownSubject, erase_subject, export_subject
+from storage.cases.tables import Case, Signal
+from storage.privacy.retention import (
+    SubjectHasActiveCase,
+    UnknownSubject,
+    erase_subject,
+    export_subject,
+    find_subjects,
+)
 
 privacy_app = typer.Typer(help="Privacy: bewaartermijnen, inzage en verwijdering.", no_args_is_help=True)
 
@@ -34,7 +44,7 @@ def purge_command(
     bot_app = _app()
     policy = policy_from(bot_app.settings)
     result = run_purge(bot_app.uow(), policy, bot_app.clock.now(), dry_run=dry_run)
-    typer.echo(("dry run — would do: " if dry_run else "done: ") + describe(result))
+    typer.echo(("proefrun — zou doen: " if dry_run else "gedaan: ") + describe(result))
 
 
 @privacy_app.command("export")
@@ -51,7 +61,7 @@ def export_command(
         try:
             data = export_subject(uow.session, subject)
         except UnknownSubject:
-            raise _fail(f"unknown subject: {subject}") from None
+            raise _fail(f"onbekende betrokkene: {subject}") from None
         audit_admin(uow, bot_app.clock.now(), "privacy.export", f"subject {subject}")
         uow.commit()
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -59,7 +69,7 @@ def export_command(
         typer.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        typer.echo(f"{output} written")
+        typer.echo(f"{output} geschreven")
 
 
 @privacy_app.command("erase")
@@ -70,7 +80,7 @@ def erase_command(
 ) -> None:
     """Verwijder de persoonsgegevens van één persoon (met reden, in het auditlog)."""
     if not reason.strip():
-        raise _fail("--reason must not be empty")
+        raise _fail("--reason mag niet leeg zijn")
     bot_app = _app()
     uow = bot_app.uow()
     now = bot_app.clock.now()
@@ -78,17 +88,51 @@ def erase_command(
         try:
             erased = erase_subject(uow.session, subject, now, force=force)
         except UnknownSubject:
-            raise _fail(f"unknown subject: {subject}") from None
+            raise _fail(f"onbekende betrokkene: {subject}") from None
         except SubjectHasActiveCase as error:
             raise _fail(
-                f"refused: subject {subject} is in an active case ({', '.join(error.codes)}); use --force"
+                f"geweigerd: betrokkene {subject} zit in een lopende casus ({', '.join(error.codes)}); "
+                "gebruik --force"
             ) from None
         detail = f"subject {subject} ({len(erased)} rows){' forced' if force else ''}: {reason.strip()}"
         audit_admin(uow, now, "privacy.erase", detail)
         uow.commit()
     typer.echo(
-        f"erased subject {subject}: {len(erased)} subject rows anonymised; reason recorded in the audit log"
+        f"betrokkene {subject} gewist: {len(erased)} betrokkene-rijen geanonimiseerd; kopieën bijgewerkt: "
+        f"{erased.copies.describe()}; de reden staat in het auditlog"
     )
+
+
+@privacy_app.command("find")
+def find_command(
+    query: Annotated[str, typer.Argument(help="casuscode (VH-2026-0001) of naam", metavar="NAAM|CODE")],
+) -> None:
+    """Zoek een betrokkene op casuscode of naam: het id voor export en erase."""
+    bot_app = _app()
+    uow = bot_app.uow()
+    lines: list[str] = []
+    with uow:
+        found = find_subjects(uow.session, query)
+        for subject in found:
+            case = uow.session.get(Case, subject.case_id) if subject.case_id is not None else None
+            signal = uow.session.get(Signal, subject.signal_id) if subject.signal_id is not None else None
+            where = ", ".join(
+                part
+                for part in (
+                    f"casus {case.code} ({case.status})" if case is not None else "",
+                    f"signaal S-{signal.id}" if signal is not None else "",
+                )
+                if part
+            )
+            born = f", geboren {subject.birth_date:%d-%m-%Y}" if subject.birth_date else ""
+            lines.append(
+                f"betrokkene {subject.id}: {subject.name} ({subject.initials}){born} — {where or '-'}"
+            )
+        audit_admin(uow, bot_app.clock.now(), "privacy.find", f"{len(found)} gevonden")
+        uow.commit()
+    if not lines:
+        raise _fail("geen betrokkene gevonden (zoek op casuscode VH-jjjj-nnnn of op naam)")
+    typer.echo("\n".join(lines))
 
 
 @privacy_app.command("rotate-key")
@@ -112,8 +156,8 @@ def rotate_key_command() -> None:
         )
         uow.commit()
     typer.echo(
-        f"re-encrypted with key '{result.key_id}': {result.describe()}; "
-        "the other keys may now be removed from KETENBOT_ENCRYPTION_KEY"
+        f"opnieuw versleuteld met sleutel '{result.key_id}': {result.describe()}; "
+        "de andere sleutels kunnen nu uit KETENBOT_ENCRYPTION_KEY"
     )
 
 
@@ -123,5 +167,5 @@ def new_key_command(key_id: Annotated[str, typer.Option("--id", help="sleutel-id
     from storage.crypto import new_key
 
     if not key_id.isalnum():
-        raise _fail("--id must be letters and digits")
+        raise _fail("--id mag alleen letters en cijfers bevatten")
     typer.echo(new_key(key_id))

@@ -44,5 +44,16 @@ def configure_logging(level: str = "INFO", *, json_lines: bool | None = None) ->
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    quiet_third_party()
+
+
+# DEBUG lines of the chat SDKs quote whole updates and request bodies (names, signal descriptions): never
+# logged, also not with KETENBOT_LOG_LEVEL=DEBUG (issue 16, the canary test)
+CONTENT_LOGGERS = ("telegram", "slack_bolt", "slack_sdk", "httpcore", "aiohttp", "urllib3")
+
+
+def quiet_third_party() -> None:
     for noisy in ("httpx", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name in CONTENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)

@@ -32,6 +32,7 @@ from handlers.casework import (
 )
 from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args
+from storage.cases.plan import PlanEventKind
 from storage.cases.tables import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
 
@@ -132,6 +133,13 @@ def participant_names(uow: UnitOfWork, case_id: int) -> list[str | Text]:
 
 def event_line(ctx: Context, event: CaseEvent) -> Text:
     params = dict(event.params)
+    if not params and event.kind != PlanEventKind.FALLBACK_SET:  # anonymised when params were emptied
+        return t(
+            "casus.timeline_line",
+            date=format_date(event.at.astimezone(ctx.clock.tz).date()),
+            what=t("casus.event_removed"),
+            by=member_name(ctx.uow, event.member_id),
+        )
     for key, prefix in (
         ("track", "triage.outcome"),
         ("old", "case.status"),

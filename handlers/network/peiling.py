@@ -2,7 +2,8 @@
 
 Answers are anonymous: the answer row has no member and no time; a separate marker (round, member,
 question) refuses a second answer. A score outside 1-5 or a closed round is refused and nothing is written.
-Rounds are started by the scheduler (``schedules.poll``) or ``ketenbot poll start``.
+Rounds are started by the scheduler (``schedules.poll``) or ``ketenbot poll start``; one is open at a time.
+The poll is answered in a direct chat only: in a group, who answers (and a comment) would be seen by all.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def open_round(ctx: Context, round_id: int | None = None) -> PollRound:
     return poll_round
 
 
+def refuse_in_group(msg: Incoming) -> None:
+    if msg.chat_kind != "direct":
+        raise UserError("poll.direct_only")
+
+
 def parse_answer(value: str) -> tuple[int, int, int]:
     parts = value.split(":")
     if len(parts) != 3 or not all(p.lstrip("-").isdigit() for p in parts):
@@ -42,6 +48,7 @@ def parse_answer(value: str) -> tuple[int, int, int]:
 @group.action(ANSWER, target=poll_round_in_value)
 def answer(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
+    refuse_in_group(msg)
     round_id, question, score = parse_answer(msg.value)
     with ctx.uow as uow:
         poll_round = open_round(ctx, round_id)
@@ -57,6 +64,7 @@ def answer(msg: Incoming, ctx: Context) -> Reply:
 @group.command("peiling", aliases=["poll"], usage=t("poll.usage"), needs_args=True, target=NO_TARGET)
 def comment(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
+    refuse_in_group(msg)
     text = " ".join(msg.args.split())
     if len(text) > MAX_COMMENT:
         raise UserError("form.too_long", limit=MAX_COMMENT, length=len(text))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
-from handlers.onboarding.invites import MAX_FAILURES_PER_HOUR, check_invite
+from handlers.onboarding.invites import (
+    GLOBAL_WINDOW,
+    MAX_FAILURES_GLOBAL,
+    MAX_FAILURES_PER_HOUR,
+    InviteRefused,
+    check_invite,
+)
 from handlers.privacy.targets import NO_TARGET
 from storage.models import Role
 
 group = CommandGroup("aanmelden")
+log = logging.getLogger(__name__)
 
 
 @group.command(
@@ -32,12 +40,22 @@ def join(msg: Incoming, ctx: Context) -> Reply:
         failures = uow.invites.failures_since(msg.platform, msg.user_id, now - timedelta(hours=1))
         if failures >= MAX_FAILURES_PER_HOUR:
             raise UserError("aanmelden.too_many_attempts")
+        if uow.invites.all_failures_since(now - GLOBAL_WINDOW) >= MAX_FAILURES_GLOBAL:
+            log.warning(
+                "invite redemption paused: %d or more wrong codes in the last %d minutes, from any identity; "
+                "attempt by %s refused (beheerder: check `ketenbot audit` for aanmelden)",
+                MAX_FAILURES_GLOBAL,
+                GLOBAL_WINDOW.total_seconds() // 60,
+                msg.platform,
+            )
+            raise UserError("aanmelden.paused")
         try:
             invite = check_invite(uow, code, now)
-        except UserError:
+        except InviteRefused as refused:
             uow.invites.record_failure(msg.platform, msg.user_id, now)
+            ctx.audit("aanmelden", kind="write", detail=f"invite refused: {refused.reason}")
             uow.commit()
-            raise
+            raise UserError("invite.wrong") from None
         name = (msg.user_name or msg.user_id).strip()[:120]
         member = uow.members.add(name, invite.organisation_id, [invite.role], at=now, language=ctx.language)
         assert member.id is not None

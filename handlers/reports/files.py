@@ -58,6 +58,8 @@ def table(report: Report, render: Render) -> list[list[str]]:
                     ),
                 ]
             )
+    title = render(t("rapport.poll.comments_title")) if report.poll_comments else ""
+    rows.extend([title, " ".join(comment.split()), "", ""] for comment in report.poll_comments)
     return rows
 
 

@@ -89,6 +89,8 @@ class Report:
     gemeente: str | None
     extern: bool
     sections: tuple[Section, ...]
+    # the partner poll's comments of the quarter, in no particular order (internal reports, 5+ answers)
+    poll_comments: tuple[str, ...] = ()
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -161,7 +163,16 @@ def build_report(
     sections.append(releases_section(session, quarter, tz, gemeente, extern))
     sections.extend(Section(key, (), available=False) for key in UNAVAILABLE_SECTIONS)
     sections.append(poll_section(session, (now_start, now_end), (before_start, before_end), gemeente))
-    return Report(quarter, gemeente, extern, tuple(sections))
+    comments = () if extern or gemeente is not None else poll_comments(session, now_start, now_end)
+    return Report(quarter, gemeente, extern, tuple(sections), comments)
+
+
+def poll_comments(session: Session, start: datetime, end: datetime) -> tuple[str, ...]:
+    """The comments of the poll rounds started in the period, when at least 5 members answered (with fewer, a
+    comment's wording could point at its writer)."""
+    if int(q.poll_results(session, start, end)["n"] or 0) < SUPPRESS_BELOW:
+        return ()
+    return tuple(q.poll_comments(session, start, end))
 
 
 def releases_section(

@@ -3,14 +3,19 @@
 An answer row has no member id and no time: only the round, the question and the score (or a comment). The
 ``PollResponse`` marker (round, member, question) is what prevents a second answer to the same question;
 it is written in the same transaction as the answer, and says nothing about what was answered.
+
+Anonymity by design: neither table has a sequential id (an answer's id is random, a marker has none), and
+on SQLite both are WITHOUT ROWID tables, stored in key order: nothing in the database orders the answers
+the way the markers were written, so no answer can be joined to a member. One round is open at a time.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Column, UniqueConstraint, func
+from sqlalchemy import Column, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col, select
 
@@ -30,12 +35,17 @@ class PollRound(SQLModel, table=True):
     members: int = 0  # how many members were asked
 
 
+def random_id() -> str:
+    return secrets.token_hex(16)
+
+
 class PollAnswer(SQLModel, table=True):
     """One anonymous answer: a score 1-5 to question 1-3, or (question 0) a comment."""
 
     __tablename__ = "poll_answer"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: str = Field(default_factory=random_id, primary_key=True, max_length=32)
     round_id: int = Field(foreign_key="poll_round.id", index=True)
     question: int
     score: int | None = None
@@ -46,12 +56,11 @@ class PollResponse(SQLModel, table=True):
     """A member answered one question of a round (not what they answered)."""
 
     __tablename__ = "poll_response"
-    __table_args__ = (UniqueConstraint("round_id", "member_id", "question", name="uq_poll_response"),)
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(foreign_key="poll_round.id")
-    member_id: int = Field(foreign_key="member.id")
-    question: int
+    round_id: int = Field(foreign_key="poll_round.id", primary_key=True)
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    question: int = Field(primary_key=True)
 
 
 class PollRepository(Repository):
@@ -64,11 +73,16 @@ class PollRepository(Repository):
     def get(self, round_id: int) -> PollRound | None:
         return self.session.get(PollRound, round_id)
 
+    def open_round(self, now: datetime) -> PollRound | None:
+        """The round still open at ``now`` (there is at most one)."""
+        statement = select(PollRound).where(col(PollRound.closes_at) > now)
+        return self.session.exec(statement.order_by(col(PollRound.started_at).desc())).first()
+
     def last_round(self) -> PollRound | None:
         return self.session.exec(select(PollRound).order_by(col(PollRound.started_at).desc())).first()
 
     def has_answered(self, round_id: int, member_id: int, question: int) -> bool:
-        statement = select(PollResponse.id).where(
+        statement = select(PollResponse.round_id).where(
             PollResponse.round_id == round_id,
             PollResponse.member_id == member_id,
             PollResponse.question == question,

@@ -2,16 +2,18 @@
 their direct chat with the bot (a Telegram deep link ``?start=<token>``) and get them there.
 
 Only the command as typed is stored (for example ``/regie VH-2026-0042``), never the details themselves:
-the command runs again in the direct chat, with the usual need-to-know checks, on current data.
+the command runs again in the direct chat, with the usual need-to-know checks, on current data. The command
+may hold a name (``/regie Jan de Vries``): it is stored encrypted, and the daily purge deletes expired links.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import Column, delete
 from sqlmodel import Field, SQLModel, col, select
 
+from storage.crypto import EncryptedText
 from storage.models import utc_column
 from storage.repositories import Repository
 
@@ -23,7 +25,7 @@ class DirectRequest(SQLModel, table=True):
 
     token: str = Field(primary_key=True, max_length=40)
     member_id: int = Field(foreign_key="member.id", index=True)
-    command: str = Field(max_length=MAX_COMMAND)
+    command: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max MAX_COMMAND, cut on add
     created_at: datetime = utc_column()
     expires_at: datetime = utc_column(index=True)
 

@@ -10,12 +10,17 @@ from sqlalchemy import ColumnElement, Engine, text, true
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.cases.tables import Action, CaseEvent, Signal, Subject
+from storage.cases.tables import Action, Case, CaseEvent, Signal, Subject
+from storage.cases.uploads import PendingUpload
 from storage.crypto import PREFIX, KeyRing, keyring_of
-from storage.models import AuditEvent
+from storage.models import AuditEvent, FormState, OutboxMessage
 from storage.names import name_key, surname_key
+from storage.network.escalation import Escalation
 from storage.network.flows import InfoRequest
 from storage.network.flows_repository import query_key
+from storage.network.poll import PollAnswer
+from storage.privacy.direct_requests import DirectRequest
+from storage.release.nazorg import CaseScenario
 
 BATCH = 500
 
@@ -29,6 +34,14 @@ ENCRYPTED_COLUMNS = (
     ("case_event", "params"),
     ("info_request", "query"),
     ("audit_event", "detail"),
+    ("case", "fallback"),
+    ("case_scenario", "text"),
+    ("escalation", "reason"),
+    ("poll_answer", "comment"),
+    ("pending_upload", "data"),
+    ("outbox", "payload"),
+    ("form_state", "values"),
+    ("direct_request", "command"),
 )
 
 
@@ -51,13 +64,18 @@ class RotationResult:
     events: int = 0
     info_requests: int = 0
     audit_details: int = 0
+    case_texts: int = 0  # drang/dwang, scenarios, escalation reasons, poll comments, uploads
+    messages: int = 0
+    forms: int = 0
+    links: int = 0
     key_id: str = ""
 
     def describe(self) -> str:
         return (
-            f"{self.subjects} subjects, {self.signals} signals, {self.actions} actions, "
-            f"{self.events} timeline events, {self.info_requests} info requests, "
-            f"{self.audit_details} audit details"
+            f"{self.subjects} betrokkenen, {self.signals} signalen, {self.actions} acties, "
+            f"{self.events} tijdlijnregels, {self.info_requests} informatieverzoeken, "
+            f"{self.audit_details} auditdetails, {self.case_texts} casusteksten, "
+            f"{self.messages} berichten, {self.forms} formulieren, {self.links} links"
         )
 
 
@@ -111,5 +129,23 @@ def rotate(session: Session) -> RotationResult:
         events=_reseal(session, CaseEvent, ("params",)),
         info_requests=_reseal(session, InfoRequest, ("query",), _rehash_request),
         audit_details=_reseal(session, AuditEvent, ("detail",), only=col(AuditEvent.detail).is_not(None)),
+        case_texts=_reseal(session, Case, ("fallback",), only=col(Case.fallback).is_not(None))
+        + _reseal(session, CaseScenario, ("text",))
+        + _reseal(session, Escalation, ("reason",))
+        + _reseal(session, PendingUpload, ("data",))
+        + _reseal_all(session, PollAnswer, "comment"),
+        messages=_reseal(session, OutboxMessage, ("payload",)),
+        forms=_reseal(session, FormState, ("values",)),
+        links=_reseal_all(session, DirectRequest, "command"),
         key_id=keyring.current,
     )
+
+
+def _reseal_all(session: Session, model: type[SQLModel], field: str) -> int:
+    """A small table without integer ids (poll comments, details-in-privé links): all rows at once."""
+    rows = session.exec(select(model)).all()
+    for row in rows:
+        flag_modified(row, field)
+        session.add(row)
+    session.flush()
+    return len(rows)

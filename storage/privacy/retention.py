@@ -8,6 +8,7 @@ pass their term.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,9 +31,20 @@ from storage.cases.tables import (
 from storage.models import AuditEvent
 from storage.names import name_key
 from storage.network.flows import InfoRequest
+from storage.privacy import sweep
+from storage.privacy.copies import (
+    REMOVED,
+    ScrubResult,
+    blank_case_texts,
+    blank_event_params,
+    case_records,
+    needles_for,
+    refresh_initials,
+    scrub_copies,
+)
 from storage.release.nazorg import CaseScenario
 
-REMOVED = "[verwijderd]"  # stored marker, not shown text: the display layer renders it through i18n
+__all__ = ["REMOVED"]  # a readable placeholder, in every language
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,9 @@ class RetentionPolicy:
     closed_case_months_by_track: Mapping[str, int] = field(default_factory=dict)
     declined_signal_months: int = 6  # signals triage did not take in
     audit_years: int = 5
+    finished_message_hours: int = 24  # a finished outbox row's payload
+    form_hours: int = 72  # a form left half-filled
+    info_request_months: int = 6  # the name or code an informatieverzoek asked about
 
     def months_for(self, track: str) -> int:
         return self.closed_case_months_by_track.get(track, self.closed_case_months)
@@ -51,6 +66,11 @@ class PurgeResult:
     cases_anonymised: list[str] = field(default_factory=list)
     signals_anonymised: int = 0
     audit_rows_deleted: int = 0
+    payloads_cleared: int = 0
+    forms_deleted: int = 0
+    links_deleted: int = 0
+    info_requests_anonymised: int = 0
+    uploads_deleted: int = 0
 
 
 def purge(session: Session, policy: RetentionPolicy, now: datetime, *, dry_run: bool = False) -> PurgeResult:
@@ -85,6 +105,15 @@ def purge(session: Session, policy: RetentionPolicy, now: datetime, *, dry_run: 
     result.audit_rows_deleted = int(session.execute(old_audit).scalar_one())
     if not dry_run and result.audit_rows_deleted:
         session.execute(delete(AuditEvent).where(col(AuditEvent.at) < audit_cutoff))
+    result.payloads_cleared = sweep.finished_messages(
+        session, now, policy.finished_message_hours, dry_run=dry_run
+    )
+    result.forms_deleted = sweep.stale_forms(session, now, policy.form_hours, dry_run=dry_run)
+    result.links_deleted = sweep.expired_links(session, now, dry_run=dry_run)
+    result.info_requests_anonymised = sweep.old_info_requests(
+        session, now, policy.info_request_months, dry_run=dry_run
+    )
+    result.uploads_deleted = sweep.stale_uploads(session, now, dry_run=dry_run)
     return result
 
 
@@ -99,9 +128,9 @@ def anonymise_case(session: Session, case: Case, now: datetime) -> None:
     for signal in session.execute(select(Signal).where(col(Signal.case_id) == case.id)).scalars():
         anonymise_signal(session, signal, now)
     session.execute(update(Action).where(col(Action.case_id) == case.id).values(text=REMOVED))
-    session.execute(
-        update(CaseEvent).where(col(CaseEvent.case_id) == case.id).values(params={})
-    )  # event texts may quote reasons; the kinds and dates stay
+    for event in session.execute(select(CaseEvent).where(col(CaseEvent.case_id) == case.id)).scalars():
+        event.params = blank_event_params(event.params)  # reasons and initials go; the line still reads
+        session.add(event)
     session.execute(delete(CaseScenario).where(col(CaseScenario.case_id) == case.id))  # free text
 
 
@@ -181,7 +210,7 @@ def export_subject(session: Session, subject_id: int) -> dict[str, Any]:
             )
             for s in signals
         ],
-        "cases": [_case_export(session, case) for case in cases],
+        "cases": [{**_case_export(session, case), **case_records(session, case.id or 0)} for case in cases],
         "info_requests": [
             _plain(r, ("id", "query", "status", "answer", "created_at", "answered_at"))
             for r in _info_requests_about(session, subjects)
@@ -224,8 +253,18 @@ def _plain(row: object, names: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bool = False) -> list[Subject]:
-    """Remove one person's personal data; refused while one of their cases is open, unless ``force``."""
+@dataclass
+class Erasure:
+    subjects: list[Subject]
+    copies: ScrubResult
+
+    def __len__(self) -> int:
+        return len(self.subjects)
+
+
+def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bool = False) -> Erasure:
+    """Remove one person's personal data everywhere it was copied; refused while one of their cases is
+    open, unless ``force``. What stays readable says ``[verwijderd]``."""
     subjects = same_person(session, subject_id)
     case_ids = {s.case_id for s in subjects if s.case_id is not None}
     open_cases = (
@@ -239,6 +278,17 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
     )
     if open_cases and not force:
         raise SubjectHasActiveCase(sorted(open_cases))
+    ids = {s.id for s in subjects}
+    sole = set()
+    for case_id in case_ids:  # a case about this person only: its plan and timeline texts name them
+        others = session.execute(
+            select(func.count(col(Subject.id))).where(
+                col(Subject.case_id) == case_id, col(Subject.name_key) != "", col(Subject.id).not_in(ids)
+            )
+        ).scalar_one()
+        if not others:
+            sole.add(case_id)
+    needles = needles_for(session, subjects, sole)  # read before anything is blanked
     requests = _info_requests_about(session, subjects)
     for subject in subjects:
         if subject.signal_id is not None:
@@ -254,13 +304,52 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
         request.query_key = ""
         session.add(request)
     session.flush()
-    for case_id in case_ids:  # a case about this person only: its plan and timeline texts name them
-        others = session.execute(
-            select(func.count(col(Subject.id))).where(
-                col(Subject.case_id) == case_id, col(Subject.name_key) != ""
-            )
-        ).scalar_one()
-        if not others:
-            session.execute(update(Action).where(col(Action.case_id) == case_id).values(text=REMOVED))
-            session.execute(update(CaseEvent).where(col(CaseEvent.case_id) == case_id).values(params={}))
-    return subjects
+    for case_id in case_ids:
+        case = session.get(Case, case_id)
+        if case is None:
+            continue
+        old_initials = case.initials
+        if case_id in sole:
+            for signal in session.execute(select(Signal).where(col(Signal.case_id) == case_id)).scalars():
+                signal.description = REMOVED
+                signal.reason = None
+                session.add(signal)
+            blank_case_texts(session, case)
+        else:  # a household: the others stay, this person's texts go
+            refresh_initials(session, case)
+            for event in session.execute(
+                select(CaseEvent).where(col(CaseEvent.case_id) == case_id)
+            ).scalars():
+                event.params = needles.scrub(event.params)
+                session.add(event)
+            for action in session.execute(select(Action).where(col(Action.case_id) == case_id)).scalars():
+                action.text = needles.scrub(action.text)
+                session.add(action)
+        if old_initials not in ("", "-") and old_initials != case.initials:
+            needles.labels[f"{case.code} ({old_initials})"] = f"{case.code} ({case.initials})"
+            needles.swaps[old_initials] = case.initials
+    session.flush()
+    copies = scrub_copies(session, needles)
+    return Erasure(subjects, copies)
+
+
+CASE_CODE = re.compile(r"^VH-\d{4}-\d{4}$")
+
+
+def find_subjects(session: Session, query: str) -> list[Subject]:
+    """Subjects by case code (``VH-2026-0001``: every subject of that case) or by name (the blind index of
+    the full name; else of the surname). Erased subjects have no name key and are not found by name."""
+    text = " ".join(query.split())
+    if CASE_CODE.match(text.upper()):
+        case = session.execute(select(Case).where(col(Case.code) == text.upper())).scalars().first()
+        if case is None:
+            return []
+        of_case = session.execute(select(Subject).where(col(Subject.case_id) == case.id)).scalars()
+        return sorted(of_case, key=lambda s: s.id or 0)
+    key = name_key(text)
+    if not key:
+        return []
+    rows = list(session.execute(select(Subject).where(col(Subject.name_key) == key)).scalars())
+    if not rows and len(key.split()) == 1:
+        rows = list(session.execute(select(Subject).where(col(Subject.surname_key) == key)).scalars())
+    return sorted(rows, key=lambda s: s.id or 0)

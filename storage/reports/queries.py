@@ -300,3 +300,18 @@ def poll_results(session: Session, start: datetime, end: datetime) -> dict[str, 
     result["n"] = int(rows[1][0]) if 1 in rows else 0
     result["comments"] = int(rows[COMMENT][0]) if COMMENT in rows else 0
     return result
+
+
+def poll_comments(session: Session, start: datetime, end: datetime) -> list[str]:
+    """The comments of the partner poll rounds started in the period, in the order of their random ids."""
+    from storage.network.poll import COMMENT, PollAnswer, PollRound
+
+    rounds = select(col(PollRound.id)).where(
+        col(PollRound.started_at) >= start, col(PollRound.started_at) < end
+    )
+    statement = (
+        select(PollAnswer)
+        .where(col(PollAnswer.round_id).in_(rounds), col(PollAnswer.question) == COMMENT)
+        .order_by(col(PollAnswer.id))
+    )
+    return [a.comment for a in session.execute(statement).scalars() if a.comment]

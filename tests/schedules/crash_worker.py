@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.core.clock import FixedClock
 from bot.core.types import Outgoing
-from storage.db import make_engine
+from tests.conftest import keyed_engine
 from tests.schedules.helpers import make_dispatcher, statuses
 
 
@@ -29,7 +29,7 @@ class FileSender:
 
 def main() -> int:
     url, out, at = sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3])
-    engine = make_engine(url)
+    engine = keyed_engine(url)
     dispatcher = make_dispatcher(engine, FixedClock(at), {"telegram": FileSender(out)}, batch=50)
 
     async def drain() -> None:

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from storage.db import make_engine
+from tests.conftest import keyed_engine
 from tests.schedules.helpers import T0, add_members, bulk_outbox, statuses
 
 ROWS = 1000
@@ -53,7 +53,7 @@ def test_killed_dispatcher_loses_nothing_and_repeats_at_most_one_per_kill(sqlite
     # SQLite, the single-instance set-up (the claim/lease logic is the same SQL on Postgres, where the
     # two-instance tests exercise it); three interpreter start-ups make this the slowest test here
     database_url = sqlite_url
-    engine = make_engine(database_url)
+    engine = keyed_engine(database_url)
     members, _ = add_members(engine, 50)
     bulk_outbox(
         engine,

@@ -12,8 +12,8 @@ from bot.core.i18n import t
 from bot.core.types import Reply
 from handlers.reminders import cancel_ladder, rebuild_ladder
 from schedules.rules import Step, huisverbod_ladder, release_ladder
-from storage.db import make_engine
 from storage.uow import UnitOfWork
+from tests.conftest import keyed_engine
 from tests.schedules.helpers import T0, Recorder, add_members, make_dispatcher, statuses
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -35,7 +35,7 @@ def sent_keys(sender: Recorder, start: int = 0) -> list[str]:
 
 
 def test_three_days_down_sends_what_is_still_useful_and_summarises_the_rest_once(database_url):
-    engine = make_engine(database_url)
+    engine = keyed_engine(database_url)
     (pm_case, other), managers = add_members(engine, 2, procesmanagers=2)
     clock = FixedClock(T0)  # Thursday 26 November 2026, 09:00 Amsterdam
     sender = Recorder()
@@ -80,7 +80,7 @@ def test_three_days_down_sends_what_is_still_useful_and_summarises_the_rest_once
 
 
 def test_rebuilding_after_a_date_change_skips_passed_rungs_and_sends_the_current_one_once(database_url):
-    engine = make_engine(database_url)
+    engine = keyed_engine(database_url)
     (pm_case,), _ = add_members(engine, 1)
     clock = FixedClock(T0)
     sender = Recorder()
@@ -119,7 +119,7 @@ def test_rebuilding_after_a_date_change_skips_passed_rungs_and_sends_the_current
 
 
 def test_huisverbod_extension_adjusts_the_ladder(database_url):
-    engine = make_engine(database_url)
+    engine = keyed_engine(database_url)
     (owner,), _ = add_members(engine, 1)
     clock = FixedClock(T0)
     start = date(2026, 11, 20)  # day 7 is today

@@ -18,10 +18,10 @@ from bot.core.clock import FixedClock
 from bot.demo.loader import load_demo
 from bot.runtime import Runtime
 from schedules.once import OnceRunner
-from storage.db import make_engine
 from storage.job_runs import holder_of
 from storage.models import OutboxMessage
 from storage.network.poll import PollRound
+from tests.conftest import keyed_engine
 
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)  # Thursday 09:00 in Amsterdam
 
@@ -81,7 +81,7 @@ def test_two_instances_on_postgres_run_each_daily_job_once(
 
 
 def test_a_claim_is_taken_over_after_its_lease_and_given_back_on_failure(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
+    engine = keyed_engine(sqlite_url)
     clock = FixedClock(NOW)
     one, two = OnceRunner(engine, clock, "one"), OnceRunner(engine, clock, "two")
     ran: list[str] = []

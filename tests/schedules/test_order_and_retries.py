@@ -10,8 +10,8 @@ from bot.core.clock import FixedClock
 from bot.core.pacing import Limit, Limits
 from bot.core.sending import SendError
 from schedules.dispatcher import backoff
-from storage.db import make_engine
 from storage.uow import UnitOfWork
+from tests.conftest import keyed_engine
 from tests.schedules.helpers import (
     T0,
     Recorder,
@@ -46,7 +46,7 @@ class FailFirst(Recorder):
 
 
 def engine_for(database_url: str) -> Engine:
-    return make_engine(database_url)
+    return keyed_engine(database_url)
 
 
 def test_a_failed_row_holds_back_later_rows_of_its_recipient_only(database_url):

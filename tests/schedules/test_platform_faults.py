@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.core.clock import FixedClock
 from bot.core.pacing import TELEGRAM_LIMITS
-from storage.db import make_engine
+from tests.conftest import keyed_engine
 from tests.schedules.helpers import (
     T0,
     FlakyPlatform,
@@ -24,7 +24,7 @@ PER_MEMBER = 8
 
 
 def test_429_and_502_everything_arrives_in_order_within_the_limits(database_url):
-    engine = make_engine(database_url)
+    engine = keyed_engine(database_url)
     members, _ = add_members(engine, MEMBERS)
     bulk_outbox(
         engine,

@@ -16,9 +16,9 @@ from sqlalchemy import Engine, select
 from bot.core.clock import FixedClock
 from bot.core.sending import SendError
 from bot.core.types import Outgoing
-from storage.db import make_engine
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
+from tests.conftest import keyed_engine
 from tests.schedules.helpers import T0, add_members, bulk_outbox, make_dispatcher, statuses
 
 DEADLINE = 20.0  # seconds; only reached when the behaviour under test is broken
@@ -53,7 +53,7 @@ class SickChatPlatform:
 
 
 def test_one_chat_answering_429_does_not_hold_up_the_others(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
+    engine = keyed_engine(sqlite_url)
     members, _ = add_members(engine, 50)
     bulk_outbox(
         engine,
@@ -103,7 +103,7 @@ class Recorder:
 
 
 def test_a_console_only_dispatcher_leaves_other_platforms_rows_alone(sqlite_url: str) -> None:
-    engine = make_engine(sqlite_url)
+    engine = keyed_engine(sqlite_url)
     telegram, _ = add_members(engine, 3, procesmanagers=1)
     with UnitOfWork(engine) as uow:  # a console member, and one with no identity (nobody can reach them)
         organisation = uow.organisations.list_all()[0]
@@ -158,7 +158,7 @@ class HangingPlatform:
 def test_a_stop_during_a_send_finishes_it_and_hands_the_rest_back(
     sqlite_url: str, how: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = make_engine(sqlite_url)
+    engine = keyed_engine(sqlite_url)
     members, _ = add_members(engine, 3)
     bulk_outbox(
         engine,

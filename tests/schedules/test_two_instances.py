@@ -11,9 +11,8 @@ from sqlalchemy import event
 
 from bot.core.clock import FixedClock
 from bot.core.types import Outgoing
-from storage.db import make_engine
 from storage.uow import UnitOfWork
-from tests.conftest import truncate_all
+from tests.conftest import keyed_engine, truncate_all
 from tests.schedules.helpers import T0, add_members, bulk_outbox, make_dispatcher, statuses
 
 ROWS = 10_000
@@ -43,7 +42,7 @@ def postgres_url(postgres_database: str) -> str:
 
 
 def test_two_instances_send_10000_rows_once_each_in_order(postgres_url):
-    setup = make_engine(postgres_url)
+    setup = keyed_engine(postgres_url)
     members, _ = add_members(setup, MEMBERS)
     per_member = ROWS // MEMBERS
     bulk_outbox(
@@ -59,7 +58,7 @@ def test_two_instances_send_10000_rows_once_each_in_order(postgres_url):
     errors: list[BaseException] = []
 
     def instance(name: str) -> None:
-        engine = make_engine(postgres_url)
+        engine = keyed_engine(postgres_url)
         dispatcher = make_dispatcher(engine, FixedClock(T0), {"telegram": log.sender(name)})
 
         async def drain() -> None:
@@ -105,7 +104,7 @@ def test_a_claim_that_races_another_one_takes_only_rows_nobody_else_took(databas
     """Another dispatcher claims in the instant between our read of the candidates and our UPDATE. On
     SQLite (no row locks) our UPDATE re-checks each row; on Postgres our rows are locked and the other
     skips them. Either way the two claims are disjoint and each keeps every recipient's order."""
-    ours, theirs = make_engine(database_url), make_engine(database_url)
+    ours, theirs = keyed_engine(database_url), keyed_engine(database_url)
     members, _ = add_members(ours, 10)
     bulk_outbox(
         ours,

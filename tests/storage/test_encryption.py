@@ -74,9 +74,11 @@ def test_rotate_key_re_encrypts_everything_and_the_old_key_can_go(
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", f"{OTHER_KEY},{TEST_ENCRYPTION_KEY}")
     result = runner.invoke(app, ["privacy", "rotate-key"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("re-encrypted with key 'k2':")
+    assert result.output.startswith("opnieuw versleuteld met sleutel 'k2':")
     assert all(n.startswith("enc1:k2:") for n in raw(cli_env, "SELECT name FROM subject"))
     assert all(d.startswith("enc1:k2:") for d in raw(cli_env, "SELECT description FROM signal"))
+    payloads = raw(cli_env, "SELECT CAST(payload AS TEXT) FROM outbox")  # issue 16: every copy
+    assert payloads and all(p.startswith("enc1:k2:") for p in payloads)
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", OTHER_KEY)  # old key removed
     exported = runner.invoke(app, ["privacy", "export", "--subject", "1"])
     assert exported.exit_code == 0 and '"name": "Jan de Vries"' in exported.output

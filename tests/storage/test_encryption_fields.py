@@ -133,7 +133,9 @@ def test_rotate_key_re_encrypts_the_new_fields_and_recomputes_the_query_index(
     result = runner.invoke(app, ["privacy", "rotate-key"])
     assert result.exit_code == 0, result.output
     assert (
-        "actions" in result.output and "info requests" in result.output and "audit details" in result.output
+        "acties" in result.output
+        and "informatieverzoeken" in result.output
+        and "auditdetails" in result.output
     )
     for table, column in NEW_COLUMNS:
         assert all(v.startswith("enc1:k2:") for v in raw(cli_env, table, column)), (table, column)

@@ -2,10 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from handlers.reports.files import table
 from handlers.reports.model import Quarter, build_report, shown
-from schedules.poll import run_poll_if_due, start_round
+from schedules.poll import RoundStillOpen, run_poll_if_due, start_round
 from storage.network.poll import PollAnswer, PollResponse, PollRound
 from tests.handlers.network.network_helpers import texts
 from tests.harness import Chat
@@ -97,3 +101,73 @@ def test_results_in_the_report_with_small_numbers_suppressed(chat: Chat):
     rows = {r.label.key: r for r in report.section("partner_poll").rows}  # type: ignore[union-attr]
     assert rows["rapport.poll.q1"].current == 3.6 and rows["rapport.poll.n"].current == 5
     assert rows["rapport.poll.q2"].current is None
+
+
+def test_no_answer_can_be_joined_to_the_member_who_gave_it(chat: Chat):
+    """Issue 16, finding 10: answers had sequential ids in the same order as the markers that name the
+    member, so ``poll_response JOIN poll_answer USING (id)`` told each member's scores and comments."""
+    round_id = _start(chat)
+    handles = ["wijkagent", "ggz", "veiligthuis", "woonstede", "reclassering", "procesmanager"]
+    for score, handle in enumerate(handles[:5], start=1):
+        chat.press("poll.answer", f"{round_id}:1:{score}", user=handle)
+    assert "id" not in PollResponse.__table__.c  # type: ignore[attr-defined]
+    answers = _answers(chat)
+    assert all(isinstance(a.id, str) and len(a.id) == 32 for a in answers)  # random, not a sequence
+    with chat.app.uow() as uow:
+        connection = uow.session.connection()
+        if connection.dialect.name == "sqlite":  # WITHOUT ROWID: no hidden insertion order either
+            for table in ("poll_answer", "poll_response"):
+                with pytest.raises(OperationalError):
+                    connection.execute(text(f"SELECT rowid FROM {table}"))
+    # ten rounds of five answers: the order of the stored ids never follows the order of answering
+    orders = set()
+    for _ in range(10):
+        with chat.app.uow() as uow:
+            uow.session.execute(text("DELETE FROM poll_answer"))
+            uow.session.execute(text("DELETE FROM poll_response"))
+            uow.commit()
+        for score, handle in enumerate(handles[:5], start=1):
+            chat.press("poll.answer", f"{round_id}:1:{score}", user=handle)
+        orders.add(tuple(a.score for a in sorted(_answers(chat), key=lambda a: a.id)))
+    assert len(orders) > 1
+
+
+def test_one_round_at_a_time(chat: Chat):
+    _start(chat)
+    with pytest.raises(RoundStillOpen):
+        start_round(chat.app.uow(), chat.clock.now() + timedelta(days=1), 4)
+    chat.clock.advance(timedelta(weeks=4, minutes=1))
+    assert start_round(chat.app.uow(), chat.clock.now(), 4)[1] == 10  # the first one closed
+
+
+def test_the_poll_is_refused_in_a_group_chat(chat: Chat):
+    round_id = _start(chat)
+    answer = chat.say("/peiling Fictief: groepsopmerking", user="ggz", group="triage-groep")
+    assert "privégesprek" in answer
+    incoming = chat.incoming(
+        user="ggz", group="triage-groep", action_id="poll.answer", value=f"{round_id}:1:4"
+    )
+    pressed = chat.app.router.handle(incoming)
+    assert "privégesprek" in texts(pressed)
+    assert _answers(chat) == []
+
+
+def test_comments_are_shown_in_the_internal_report_once_five_members_answered(chat: Chat):
+    round_id = _start(chat)
+    chat.say("/peiling Fictief: graag vaker terugkoppeling", user="ggz")
+    with chat.app.uow() as uow:
+        assert build_report(uow.session, Quarter(2026, 4), chat.clock.tz).poll_comments == ()  # n < 5
+    for handle in ["wijkagent", "ggz", "veiligthuis", "woonstede", "reclassering"]:
+        chat.press("poll.answer", f"{round_id}:1:4", user=handle)
+    with chat.app.uow() as uow:
+        report = build_report(uow.session, Quarter(2026, 4), chat.clock.tz)
+        extern = build_report(uow.session, Quarter(2026, 4), chat.clock.tz, extern=True)
+    assert report.poll_comments == ("Fictief: graag vaker terugkoppeling",)
+    assert extern.poll_comments == ()  # a report that leaves the Veiligheidshuis quotes nobody
+    rows = table(report, lambda text: chat.app.catalogue.render(text, "nl"))
+    assert [
+        "Opmerkingen uit de peiling (anoniem, in willekeurige volgorde)",
+        "Fictief: graag vaker terugkoppeling",
+        "",
+        "",
+    ] in rows

@@ -1,8 +1,15 @@
+import hashlib
+import logging
 from datetime import timedelta
 
-from handlers.onboarding.invites import create_invite, hash_code
-from storage.models import Role
+import pytest
+from sqlmodel import select
+
+from handlers.onboarding.invites import MAX_FAILURES_GLOBAL, code_hashes, create_invite, normalise_code
+from storage.models import AuditEvent, Role
 from tests.harness import Chat
+
+REFUSED = "Met deze uitnodigingscode kun je je niet aanmelden"
 
 
 def test_new_colleague_joins_with_an_invite_code(chat: Chat):
@@ -31,16 +38,19 @@ def test_telegram_start_with_code_from_deep_link_joins(chat: Chat):
     chat.as_member("collega3").verify_dialog([(f"/start {chat.invite_code}", "Welkom")])
 
 
-def test_invite_codes_are_stored_hashed(chat: Chat):
+def test_invite_codes_are_stored_as_an_hmac_with_the_server_key_not_a_plain_sha256(chat: Chat):
     with chat.app.uow() as uow:
         invites = uow.invites.list_all()
+        expected = code_hashes(uow, chat.invite_code)[0]
+    plain = hashlib.sha256(normalise_code(chat.invite_code).encode()).hexdigest()
     assert invites and all(chat.invite_code not in i.code_hash for i in invites)
-    assert invites[0].code_hash == hash_code(chat.invite_code)
+    assert invites[0].code_hash == expected
+    assert all(i.code_hash != plain for i in invites)  # a stolen database alone cannot test guesses
 
 
 def test_a_used_code_is_refused(chat: Chat):
     chat.send(f"/aanmelden {chat.invite_code}", user="eerste")
-    chat.as_member("tweede").verify_dialog([(f"/aanmelden {chat.invite_code}", "al gebruikt")])
+    chat.as_member("tweede").verify_dialog([(f"/aanmelden {chat.invite_code}", REFUSED)])
 
 
 def test_wrong_expired_and_revoked_codes_are_refused(chat: Chat):
@@ -52,13 +62,19 @@ def test_wrong_expired_and_revoked_codes_are_refused(chat: Chat):
         revoked_code, revoked = create_invite(uow, org.id, Role.PARTNER, now=now)
         revoked.revoked_at = now
         uow.commit()
-    chat.as_member("iemand").verify_dialog(
-        [
-            ("/aanmelden ABCDE-FGHJK", "klopt niet"),
-            (f"/aanmelden {expired_code}", "verlopen"),
-            (f"/aanmelden {revoked_code}", "ingetrokken"),
+    chat.send(f"/aanmelden {chat.invite_code}", user="eerste")
+    answers = [
+        chat.say(f"/aanmelden {code}", user="iemand")
+        for code in ("ABCDE-FGHJK", expired_code, revoked_code, chat.invite_code)
+    ]
+    assert len(set(answers)) == 1 and REFUSED in answers[0]  # wrong, expired, revoked, used: one answer
+    with chat.app.uow() as uow:
+        details = [
+            e.detail
+            for e in uow.session.exec(select(AuditEvent).where(AuditEvent.name == "aanmelden")).all()
+            if e.detail and e.detail.startswith("invite refused")
         ]
-    )
+    assert details == [f"invite refused: {r}" for r in ("wrong", "expired", "revoked", "used")]
 
 
 def test_default_expiry_is_seven_days(chat: Chat):
@@ -69,19 +85,34 @@ def test_default_expiry_is_seven_days(chat: Chat):
         uow.commit()
     assert invite.expires_at - invite.created_at == timedelta(days=7)
     chat.clock.advance(timedelta(days=7, minutes=1))
-    chat.as_member("laat").verify_dialog([(f"/aanmelden {code}", "verlopen")])
+    chat.as_member("laat").verify_dialog([(f"/aanmelden {code}", REFUSED)])
 
 
 def test_more_than_five_wrong_codes_an_hour_are_refused_without_checking(chat: Chat):
     chat.as_member("raden")
     for attempt in range(5):
-        assert "klopt niet" in chat.say(f"/aanmelden WRONG-{attempt:05d}")
+        assert REFUSED in chat.say(f"/aanmelden WRONG-{attempt:05d}")
     # the sixth try is refused even with the right code
     assert "Te veel verkeerde codes" in chat.say(f"/aanmelden {chat.invite_code}")
     with chat.app.uow() as uow:
         assert uow.members.by_handle("raden") is None
     chat.clock.advance(timedelta(hours=1, minutes=1))
     assert "Welkom" in chat.say(f"/aanmelden {chat.invite_code}")
+
+
+def test_many_identities_guessing_together_hit_a_network_wide_limit_and_the_log_says_so(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+):
+    for attempt in range(MAX_FAILURES_GLOBAL):  # each identity stays under its own limit of five
+        assert REFUSED in chat.say(f"/aanmelden WRONG-{attempt:05d}", user=f"rader{attempt // 4}")
+    with caplog.at_level(logging.WARNING):
+        answer = chat.say(f"/aanmelden {chat.invite_code}", user="nog-een-rader")
+    assert "Aanmelden met een code kan even niet" in answer  # even the right code waits
+    assert any("invite redemption paused" in r.getMessage() for r in caplog.records)
+    with chat.app.uow() as uow:
+        assert uow.members.by_handle("nog-een-rader") is None
+    chat.clock.advance(timedelta(minutes=16))
+    assert "Welkom" in chat.say(f"/aanmelden {chat.invite_code}", user="nog-een-rader")
 
 
 def test_unknown_identity_gets_only_the_onboarding_hint(chat: Chat):
