@@ -18,7 +18,7 @@ from bot.core.errors import UserError
 from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
-from bot.core.mentions import END, MIDDLE, START
+from bot.core.hygiene import clean_display_name, has_forbidden
 from bot.core.metrics import Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
@@ -84,6 +84,7 @@ class Router:
 
     def _handle(self, incoming: Incoming, cid: str) -> list[Outgoing]:
         uow = self.uow_factory()
+        incoming = clean_profile(incoming)
         if incoming.migrated_to is not None:
             self._move_group(uow, incoming, incoming.migrated_to)
             return []
@@ -252,9 +253,6 @@ def describe(incoming: Incoming) -> tuple[str, str]:
     return "text", "-"
 
 
-MARKERS = frozenset(START + MIDDLE + END)  # a member mention's markers (bot.core.mentions): never typed
-
-
 def check_input(incoming: Incoming, config: CoreConfig) -> None:
     if incoming.file is not None and incoming.file.byte_size > config.max_upload_bytes:
         raise UserError("core.upload_too_large", limit_mb=config.max_upload_bytes // (1024 * 1024))
@@ -262,8 +260,17 @@ def check_input(incoming: Incoming, config: CoreConfig) -> None:
     for text in texts:
         if len(text) > config.max_text_length:
             raise UserError("core.too_long", limit=config.max_text_length, length=len(text))
-        if any((ord(ch) < 32 and ch not in "\n\t\r") or ord(ch) == 127 or ch in MARKERS for ch in text):
+        if has_forbidden(text):
             raise UserError("core.control_characters")
+
+
+def clean_profile(incoming: Incoming) -> Incoming:
+    """The sender's display name and the chat's title pass the same cleaning as message text (bot.core.hygiene):
+    they come from a profile, so forbidden characters are removed rather than refused."""
+    name, title = clean_display_name(incoming.user_name), clean_display_name(incoming.chat_title)
+    if name == incoming.user_name and title == incoming.chat_title:
+        return incoming
+    return replace(incoming, user_name=name, chat_title=title)
 
 
 def as_list(result: HandlerResult) -> list[Reply]:
