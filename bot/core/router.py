@@ -16,9 +16,9 @@ from bot.core.context import Context, CoreConfig, MemberView
 from bot.core.direct import expand_direct
 from bot.core.errors import UserError
 from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
+from bot.core.hygiene import clean_display_name, has_forbidden
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
-from bot.core.hygiene import clean_display_name, has_forbidden
 from bot.core.metrics import Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
@@ -265,8 +265,8 @@ def check_input(incoming: Incoming, config: CoreConfig) -> None:
 
 
 def clean_profile(incoming: Incoming) -> Incoming:
-    """The sender's display name and the chat's title pass the same cleaning as message text (bot.core.hygiene):
-    they come from a profile, so forbidden characters are removed rather than refused."""
+    """The sender's display name and the chat's title pass the same cleaning as message text
+    (bot.core.hygiene): they come from a profile, so forbidden characters are removed, not refused."""
     name, title = clean_display_name(incoming.user_name), clean_display_name(incoming.chat_title)
     if name == incoming.user_name and title == incoming.chat_title:
         return incoming
