@@ -11,7 +11,7 @@ from bot.core.mentions import mention
 from storage.cases.tables import Case, CaseStatus, RegieAssignment, RegieKind
 from storage.uow import UnitOfWork
 
-CASE_CODE = re.compile(r"^VH-(\d{4})-(\d{4})$", re.IGNORECASE)
+CASE_CODE = re.compile(r"^VH-([0-9]{4})-([0-9]{4})$", re.IGNORECASE)
 
 
 def parse_case_code(text: str) -> str:

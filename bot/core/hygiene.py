@@ -54,7 +54,7 @@ def is_ascii_number(word: str) -> bool:
 
 def parse_id(word: str | None) -> int | None:
     """A row id typed or pressed: ASCII digits, 1..MAX_ID; anything else is None ("unknown")."""
-    text = (word or "").strip().lstrip("#")
+    text = (word or "").strip()
     if not is_ascii_number(text) or len(text) > len(str(MAX_ID)):
         return None
     value = int(text)
@@ -69,3 +69,8 @@ def parse_bounded(word: str, low: int, high: int) -> int | None:
         return None
     value = int(text)
     return value if low <= value <= high else None
+
+
+def is_id(word: str | None) -> bool:
+    """``word`` names a row id (see ``parse_id``); ``int(word)`` is then safe."""
+    return parse_id(word) is not None

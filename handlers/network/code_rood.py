@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
+from bot.core.hygiene import is_id
 from handlers.overleg.plan import plan_meeting
 from schedules.rules import add_working_days, is_working_day, local_at
 from storage.cases.tables import Signal, SignalCategory, Urgency
@@ -78,7 +79,7 @@ def plan_code_rood(msg: Incoming, ctx: Context) -> Sequence[Reply]:
     member = ctx.require_member()
     now = ctx.clock.now()
     with ctx.uow as uow:
-        signal = uow.signals.get(int(msg.value)) if msg.value.isdigit() else None
+        signal = uow.signals.get(int(msg.value)) if is_id(msg.value) else None
         if signal is None or signal.id is None or not is_code_rood(signal):
             raise UserError("core.stale_button")
         if (existing := uow.code_rood.for_signal(signal.id)) is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, UserError, t
 from bot.core.dates import format_date
+from bot.core.hygiene import is_id
 from handlers.casework import holds_regie, split_code, visible_case
 from handlers.privacy.policy import case_label, present
 from handlers.release.nazorg_text import (
@@ -121,7 +122,7 @@ def tick(msg: Incoming, ctx: Context) -> Reply:
     it; pressing it again (or after someone else did) changes nothing and shows the list as it is."""
     member = ctx.require_member()
     raw_id, _, raw_item = msg.value.partition(":")
-    if not raw_id.isdigit():
+    if not is_id(raw_id):
         raise UserError("release.not_found")
     kind = parse_item(raw_item)
     with ctx.uow as uow:

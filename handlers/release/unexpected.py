@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.context import encode_reply
 from bot.core.dates import format_date, format_datetime, parse_date
+from bot.core.hygiene import is_id
 from handlers.casework import member_name, require_open, visible_case
 from handlers.overleg.plan import PLAN_FORM
 from handlers.privacy.policy import case_label
@@ -163,7 +164,7 @@ def refreshers(
 @group.action(PICKUP)
 def pick_up(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
-    if not msg.value.isdigit():
+    if not is_id(msg.value):
         raise UserError("release.not_found")
     now = ctx.clock.now()
     with ctx.uow as uow:
@@ -264,7 +265,7 @@ def prompt_trajectberaad(ctx: Context, case: Case, detention: Detention) -> int:
 def plan_trajectberaad(msg: Incoming, ctx: Context) -> list[Reply]:
     """Start ``/overleg plan`` with the type and the case filled in; the form asks for the rest."""
     member = ctx.require_member()
-    if not msg.value.isdigit():
+    if not is_id(msg.value):
         raise UserError("release.not_found")
     with ctx.uow as uow:
         case = uow.cases.get(int(msg.value))

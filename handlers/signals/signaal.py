@@ -23,7 +23,9 @@ group = CommandGroup("signaal")
 FORM_ID = "signaal.new"
 MAX_PEOPLE = 12
 DUPLICATE_WINDOW = timedelta(minutes=10)
-_TRAILING_DATE = re.compile(r"^(?P<name>.*?)[\s,]+(?P<date>\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$")
+_TRAILING_DATE = re.compile(
+    r"^(?P<name>.*?)[\s,]+(?P<date>[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+)
 
 
 def signal_ref(signal_id: int | None) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import aiohttp
+
+from bot.core.http import HttpServer
 from bot.core.mentions import mention
-from tests.adapters.telegram.telegram_support import running_bot
+from tests.adapters.telegram.telegram_support import WEBHOOK_PATH, running_bot
+from tests.adapters.telegram.test_telegram_webhook import SECRET, healthy
 from tests.harness import Chat
 
 NEW_USER = 7101
@@ -19,3 +23,20 @@ async def test_a_first_name_with_mention_markers_never_becomes_a_tg_user_link(ch
     with chat.app.uow() as uow:
         identity = uow.identities.find("telegram", str(NEW_USER))
         assert identity is not None and identity.display_name == "Noor telegram424242"
+
+
+async def test_a_webhook_body_that_is_not_an_update_is_a_400_never_a_500(sqlite_chat: Chat) -> None:
+    http = HttpServer("127.0.0.1", 0, metrics=sqlite_chat.app.router.metrics, health=healthy)
+    url = "https://bot.example/telegram/webhook"
+    statuses = {}
+    async with running_bot(sqlite_chat, webhook_url=url, webhook_secret=SECRET, http=http):
+        async with aiohttp.ClientSession() as session:
+            for body in ("[]", "null", '"x"', "42", "{}", '{"message": []}', '{"update_id": "x"}'):
+                async with session.post(
+                    f"{http.base_url}{WEBHOOK_PATH}",
+                    data=body,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"},
+                ) as response:
+                    statuses[body] = response.status
+    assert all(status in (200, 400) for status in statuses.values()), statuses
+    assert statuses["[]"] == statuses["null"] == statuses['"x"'] == statuses["42"] == 400
