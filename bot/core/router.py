@@ -130,7 +130,7 @@ class Router:
                 outcome=outcome,
             )
             if replies or kind != "text":
-                self._audit(uow, incoming, member, kind, name, outcome, cid)
+                self._audit(uow, incoming, member, kind, self._known(kind, name), outcome, cid, ctx.case_id)
             uow.commit()
             return [self.renderer.render(reply, ctx, form_errors) for reply in replies]
 
@@ -217,6 +217,16 @@ class Router:
             raise UserError("core.not_allowed_button")
         return action.handler(incoming, ctx)
 
+    def _known(self, kind: str, name: str) -> str:
+        """What the audit may record as the name: a registered command, action or form; anything typed or
+        sent that is not one is "unknown" (``/JanDeVriesSlaatZijnVrouw`` is content, never a name)."""
+        known = {
+            "command": name in self.commands,
+            "press": name in self.actions or name in FORM_ACTIONS,
+            "form": name in self.forms.forms,
+        }.get(kind, True)
+        return name if known else "unknown"
+
     def _audit(
         self,
         uow: UnitOfWork,
@@ -226,6 +236,7 @@ class Router:
         name: str,
         outcome: str,
         cid: str,
+        case_id: int | None = None,
     ) -> None:
         uow.audit.add(
             at=self.clock.now(),
@@ -234,7 +245,7 @@ class Router:
             chat_kind=str(incoming.chat_kind),
             kind=kind,
             name=name[:60],
-            case_id=None,
+            case_id=case_id,
             outcome=outcome,
             detail=None if member else f"identity {incoming.user_id}"[:500],
             correlation_id=cid,

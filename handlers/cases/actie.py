@@ -103,6 +103,7 @@ def mark_done(ctx: Context, raw_id: str) -> Reply:
     with ctx.uow as uow:
         action = uow.actions.get(int(word))
         case = uow.cases.get(action.case_id) if action else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if (
             action is None
             or case is None

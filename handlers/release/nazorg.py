@@ -128,6 +128,7 @@ def tick(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         detention = uow.session.get(Detention, int(raw_id))
         case = uow.cases.get(detention.case_id) if detention is not None else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if (
             detention is None
             or case is None

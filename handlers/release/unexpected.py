@@ -171,6 +171,7 @@ def pick_up(msg: Incoming, ctx: Context) -> Reply:
         release = uow.nazorg.release(int(msg.value))
         detention = uow.session.get(Detention, release.detention_id) if release is not None else None
         case = uow.cases.get(detention.case_id) if detention is not None else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if (
             release is None
             or release.id is None

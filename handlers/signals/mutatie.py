@@ -182,6 +182,7 @@ def press_feedback(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
         signal = uow.signals.get(int(word)) if is_id(word) else None
         case = uow.cases.get(signal.case_id) if signal and signal.case_id else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if signal is None or case is None or case.id is None or signal.outcome != MutatieChoice.PARTNER:
             raise UserError("mutatie.not_found", ref=word[:20])
         if not uow.cases.is_participant(case.id, member.id, member.organisation_id):
