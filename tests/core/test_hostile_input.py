@@ -8,6 +8,18 @@ from bot.core.hygiene import clean_display_name, parse_id
 from tests.harness import Chat
 
 APOLOGY = "er ging iets mis"
+ACTIONS = [
+    "nazorg.tick",
+    "mutatie.note",
+    "mutatie.feedback",
+    "release.pickup",
+    "release.trajectberaad",
+    "coderood.plan",
+    "regie.accept",
+    "regie.decline",
+    "upload.cancel",
+    "poll.answer",
+]
 
 
 @pytest.mark.parametrize("bidi", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f"])
@@ -51,3 +63,38 @@ def test_display_names_lose_markers_controls_and_bidi() -> None:
 )
 def test_ids_are_ascii_and_bounded(word: str, expected: int | None) -> None:
     assert parse_id(word) == expected
+
+
+def test_unicode_digits_are_not_read_as_an_id(chat: Chat) -> None:
+    added = chat.say("/actie VH-2026-0001 Fictief: school bellen @ggz 15-12-2026", user="procesmanager")
+    number = added.split("#")[1].split(" ")[0]
+    arabic = "".join(chr(0x0660 + int(d)) for d in number)  # the same number in Arabic-Indic digits
+    refused = chat.say(f"/actie klaar {arabic}", user="ggz")
+    assert "Gebruik: /actie" in refused and APOLOGY not in refused
+    with chat.app.uow() as uow:
+        action = uow.actions.get(int(number))
+        assert action is not None and action.done_at is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "/actie klaar 99999999999999999999",
+        "/overleg 99999999999999999999",
+        "/triage 99999999999999999999",
+        "/mutatie 99999999999999999999",
+        "/rapport kwartaal 0001Q1",
+        "/rapport 0000Q1",
+        "/casus VH-2026-0001 persoon ² Eva",
+    ],
+)
+def test_huge_ids_and_year_zero_get_a_refusal_never_the_apology(chat: Chat, typed: str) -> None:
+    reply = chat.say(typed, user="procesmanager")
+    assert reply and APOLOGY not in reply
+
+
+@pytest.mark.parametrize("action", [*ACTIONS])
+def test_a_huge_id_in_a_press_gets_a_refusal_never_the_apology(chat: Chat, action: str) -> None:
+    value = f"{'9' * 20}:1:3" if action == "poll.answer" else "9" * 20
+    replies = chat.press(action, value, user="procesmanager")
+    assert replies and all(APOLOGY not in r.text for r in replies)
