@@ -130,6 +130,16 @@ packed = st.lists(token, min_size=1, max_size=3).flatmap(
 )
 
 
+SENT: dict[str, list[int]] = {}  # per test: [examples run, inputs sent]
+
+
+def report(what: str, entry_points: int) -> None:
+    """Print what ran (``pytest -s`` shows it) and fail when the budget silently ran nothing."""
+    examples, inputs = SENT[what]
+    print(f"fuzz {what}: {entry_points} entry points, {examples} examples, {inputs} inputs")
+    assert examples >= 1 and inputs >= 1
+
+
 def texts(replies: list[Outgoing]) -> Iterator[str]:
     for reply in replies:
         yield reply.text.lower()
@@ -149,7 +159,7 @@ def fuzz_chat(chat: Chat) -> Chat:
 def test_every_command_with_hostile_arguments(fuzz_chat: Chat) -> None:
     chat = fuzz_chat
     names = sorted(chat.app.router.commands)
-    runs = {"n": 0}
+    sent = SENT["commands"] = [0, 0]
 
     @FUZZ
     @given(data=st.data())
@@ -160,15 +170,17 @@ def test_every_command_with_hostile_arguments(fuzz_chat: Chat) -> None:
             group = data.draw(st.sampled_from([None, None, "fuzz-groep"]), label="group")
             typed = f"/{name} {args}"[:4500]
             assert_no_apology(chat.send(typed, user=user, group=group), f"{user} {typed!r}")
-            runs["n"] += 1
+            sent[1] += 1
+        sent[0] += 1
 
     check()
-    assert runs["n"] >= len(names) * min(EXAMPLES, 1)
+    report("commands", len(names))
 
 
 def test_every_button_action_with_hostile_values(fuzz_chat: Chat) -> None:
     chat = fuzz_chat
     actions = sorted([*chat.app.router.actions, *FORM_ACTIONS])
+    sent = SENT["actions"] = [0, 0]
 
     @FUZZ
     @given(data=st.data())
@@ -178,13 +190,17 @@ def test_every_button_action_with_hostile_values(fuzz_chat: Chat) -> None:
             user = data.draw(st.sampled_from(CALLERS), label="caller")
             replies = chat.press(action, value[:4500], user=user)
             assert_no_apology(replies, f"{user} press {action} {value!r}")
+            sent[1] += 1
+        sent[0] += 1
 
     check()
+    report("actions", len(actions))
 
 
 def test_every_form_submitted_whole_with_hostile_values(fuzz_chat: Chat) -> None:
     chat = fuzz_chat
     forms = chat.app.router.forms.forms
+    sent = SENT["forms"] = [0, 0]
 
     @FUZZ
     @given(data=st.data())
@@ -194,14 +210,19 @@ def test_every_form_submitted_whole_with_hostile_values(fuzz_chat: Chat) -> None
             user = data.draw(st.sampled_from(CALLERS), label="caller")
             replies = chat.submit(form_id, values, user=user)
             assert_no_apology(replies, f"{user} form {form_id} {values!r}")
+            sent[1] += 1
+        sent[0] += 1
 
     check()
+    report("forms", len(forms))
 
 
 def test_every_form_answered_step_by_step_with_hostile_values(fuzz_chat: Chat) -> None:
     """Each command that opens a form, then hostile answers typed into it."""
     chat = fuzz_chat
     names = sorted(chat.app.router.commands)
+    sent = SENT["form steps"] = [0, 0]
+    opening: set[str] = set()
 
     @FUZZ
     @given(data=st.data())
@@ -211,9 +232,13 @@ def test_every_form_answered_step_by_step_with_hostile_values(fuzz_chat: Chat) -
             opened = chat.send(f"/{name}", user=user)
             if not any(o.form is not None for o in opened):
                 continue
+            opening.add(name)
             for _ in range(3):
                 answer = data.draw(words, label=f"/{name} answer") or "x"
                 assert_no_apology(chat.send(answer, user=user), f"{user} /{name} answer {answer!r}")
+                sent[1] += 1
             chat.press("form.cancel", user=user)
+        sent[0] += 1
 
     check()
+    report("form steps", len(opening))
