@@ -56,9 +56,8 @@ class Context:
     correlation_id: str
     commands: Callable[[frozenset[str] | None], list[Command]] | None = None
     catalogue: Catalogue | None = None  # for handlers that render text into files (charts, CSV)
-    case_id: int | None = (
-        None  # the case this request concerns (``concerns``): the router's audit row names it
-    )
+    # the case this request concerns (``concerns``): the router's audit row names it
+    case_id: int | None = None
 
     def concerns(self, case_id: int | None) -> None:
         """Note the case this request is about, also when it is then refused (unknown to the caller, not
