@@ -98,3 +98,9 @@ def test_a_huge_id_in_a_press_gets_a_refusal_never_the_apology(chat: Chat, actio
     value = f"{'9' * 20}:1:3" if action == "poll.answer" else "9" * 20
     replies = chat.press(action, value, user="procesmanager")
     assert replies and all(APOLOGY not in r.text for r in replies)
+
+
+def test_an_upload_whose_name_hides_its_extension_with_an_rtl_override_is_refused(sqlite_chat: Chat) -> None:
+    replies = sqlite_chat.upload("signalen\u202evsc.exe", b"naam;geboortedatum\n", user="procesmanager")
+    assert len(replies) == 1 and "onzichtbare stuurtekens" in replies[0].text
+    assert "\u202e" not in replies[0].text
