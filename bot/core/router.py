@@ -267,7 +267,8 @@ def describe(incoming: Incoming) -> tuple[str, str]:
 def check_input(incoming: Incoming, config: CoreConfig) -> None:
     if incoming.file is not None and incoming.file.byte_size > config.max_upload_bytes:
         raise UserError("core.upload_too_large", limit_mb=config.max_upload_bytes // (1024 * 1024))
-    texts = [incoming.text or "", incoming.value, *(incoming.form_values or {}).values()]
+    file_name = incoming.file.name if incoming.file is not None else ""  # stored and echoed too
+    texts = [incoming.text or "", incoming.value, file_name, *(incoming.form_values or {}).values()]
     for text in texts:
         if len(text) > config.max_text_length:
             raise UserError("core.too_long", limit=config.max_text_length, length=len(text))
