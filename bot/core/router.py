@@ -130,7 +130,9 @@ class Router:
                 outcome=outcome,
             )
             if replies or kind != "text":
-                self._audit(uow, incoming, member, kind, self._known(kind, name), outcome, cid, ctx.case_id)
+                # a refusal names the case it concerns (a normal answer: the handler audits its own read)
+                case_id = ctx.case_id if outcome != "ok" else None
+                self._audit(uow, incoming, member, kind, self._known(kind, name), outcome, cid, case_id)
             uow.commit()
             return [self.renderer.render(reply, ctx, form_errors) for reply in replies]
 
