@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from contextlib import suppress
+from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
@@ -24,6 +25,7 @@ from schedules.stale import run_stale_watchdog
 from storage.models import Role
 from storage.outbox_stats import outbox_lag_seconds
 from storage.poll_lock import poll_lock
+from storage.replay import first_time
 
 log = logging.getLogger("ketenbot.runtime")
 
@@ -216,6 +218,7 @@ def add_slack(runtime: Runtime) -> None:
             default_language=settings.language,
         ),
         runtime.app.catalogue,
+        replay_guard=partial(first_time, runtime.app.engine),
     )
     if adapter.mode == "http":
         adapter.attach(runtime.http)

@@ -11,7 +11,7 @@ from bot.core.mentions import mention
 from storage.cases.tables import Case, CaseStatus, RegieAssignment, RegieKind
 from storage.uow import UnitOfWork
 
-CASE_CODE = re.compile(r"^VH-(\d{4})-(\d{4})$", re.IGNORECASE)
+CASE_CODE = re.compile(r"^VH-([0-9]{4})-([0-9]{4})$", re.IGNORECASE)
 
 
 def parse_case_code(text: str) -> str:
@@ -38,9 +38,11 @@ def visible_case(ctx: Context, code: str, what: str) -> Case:
     case = uow.cases.visible_to(member.id, member.organisation_id, code)
     if case is None or case.id is None:
         existing = uow.cases.by_code(code)
+        ctx.concerns(existing.id if existing else None)
         ctx.audit(what, case_id=existing.id if existing else None, outcome="denied", detail=code)
         uow.commit()
         raise UserError("case.not_found", code=code)
+    ctx.concerns(case.id)
     ctx.audit(what, case_id=case.id)
     return case
 

@@ -1,6 +1,6 @@
 """Imports every table module so SQLModel.metadata knows them all (for Alembic and tests)."""
 
-from storage import job_runs, models  # noqa: F401
+from storage import job_runs, models, replay  # noqa: F401
 from storage.cases import tables as cases  # noqa: F401
 from storage.cases import uploads  # noqa: F401
 from storage.meetings import tables as meetings  # noqa: F401

@@ -56,6 +56,15 @@ class Context:
     correlation_id: str
     commands: Callable[[frozenset[str] | None], list[Command]] | None = None
     catalogue: Catalogue | None = None  # for handlers that render text into files (charts, CSV)
+    # the case this request concerns (``concerns``): the router's audit row names it
+    case_id: int | None = None
+
+    def concerns(self, case_id: int | None) -> None:
+        """Note the case this request is about, also when it is then refused (unknown to the caller, not
+        allowed, wrong state): the router's audit row for the command or press names the case, so
+        ``ketenbot audit --case`` and ``/casus CODE log`` show refused attempts too."""
+        if case_id is not None:
+            self.case_id = case_id
 
     def render(self, text: Text | str) -> str:
         """Text in this member's language, for content that leaves the chat as a file."""

@@ -86,16 +86,19 @@ _MON = _alternatives(_MONTHS)
 _ORD = r"(?:e|ste|de|st|nd|rd|th)?"
 _WEEKDAY_RE = re.compile(rf"(?:(volgende week|next week|aanstaande|komende|next)\s+)?({_WD})\.?")
 _PREFIXED_RE = re.compile(rf"({_WD})\.?,?\s+(.+)")
-_OFFSET_RE = re.compile(r"(?:over|in)\s+(\d{1,4}|een|één|an?|one)\s+(dagen|dag|days?|weken|weeks?)")
-_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_NUMERIC_RE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
-_SHORT_RE = re.compile(r"(\d{1,2})[-/](\d{1,2})")
-_NAMED_RE = re.compile(rf"(\d{{1,2}}){_ORD}\s+({_MON})\.?(?:,?\s+(\d{{4}}))?")
-_NAMED_EN_RE = re.compile(rf"({_MON})\.?\s+(\d{{1,2}}){_ORD}(?:,?\s+(\d{{4}}))?")
-_TIME_PATTERN = r"(?P<om>om\s+|at\s+)?(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?(?:\s*(?P<suffix>uur|u|h|am|pm))?"
+MIN_YEAR, MAX_YEAR = 1900, 2200  # typed dates outside these years are refused as impossible
+_OFFSET_RE = re.compile(r"(?:over|in)\s+([0-9]{1,4}|een|één|an?|one)\s+(dagen|dag|days?|weken|weeks?)")
+_ISO_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_NUMERIC_RE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
+_SHORT_RE = re.compile(r"([0-9]{1,2})[-/]([0-9]{1,2})")
+_NAMED_RE = re.compile(rf"([0-9]{{1,2}}){_ORD}\s+({_MON})\.?(?:,?\s+([0-9]{{4}}))?")
+_NAMED_EN_RE = re.compile(rf"({_MON})\.?\s+([0-9]{{1,2}}){_ORD}(?:,?\s+([0-9]{{4}}))?")
+_TIME_PATTERN = (
+    r"(?P<om>om\s+|at\s+)?(?P<h>[0-9]{1,2})(?:[:.](?P<mi>[0-9]{2}))?(?:\s*(?P<suffix>uur|u|h|am|pm))?"
+)
 _TIME_RE = re.compile(_TIME_PATTERN)
 _DATETIME_RE = re.compile(rf"(?P<date>.*?),?(?:^|\s+)(?P<time>{_TIME_PATTERN})")
-_ISO_T_RE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})t(?=\d)")
+_ISO_T_RE = re.compile(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])")
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ def _require_aware(value: datetime, name: str) -> None:
 
 
 def _make_date(year: int, month: int, day: int, text: str) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:  # year 0 or 9999: not a date anyone means (and no room to compute)
+        raise UserError("dates.impossible_date", text=text)
     try:
         return date(year, month, day)
     except ValueError:

@@ -17,6 +17,7 @@ from bot.core.forms import (
     FieldKind,
     Form,
 )
+from bot.core.hygiene import MAX_ID, is_ascii_number, parse_bounded
 from bot.core.i18n import Text, t
 from bot.core.types import Button, Reply
 
@@ -103,10 +104,10 @@ def parse_value(current: Field, raw: str, ctx: Context) -> Any:
     if kind == FieldKind.DATETIME:
         return parse_datetime(text, ctx.clock.now(), ctx.clock.tz).value
     if kind == FieldKind.INTEGER:
-        try:
-            return int(text)
-        except ValueError:
-            raise UserError("form.not_a_number", text=text) from None
+        number = parse_bounded(text, -MAX_ID, MAX_ID)  # ASCII digits only: "٧" is not a number
+        if number is None:
+            raise UserError("form.not_a_number", text=text[:40])
+        return number
     if kind == FieldKind.MEMBER:
         member = ctx.uow.members.by_handle(text)
         if member is None or not member.active:
@@ -143,7 +144,7 @@ def match_option(current: Field, typed: str | None, pressed: str | None) -> str:
                 return option.value
         raise UserError("form.unknown_option", text=pressed)
     word = _fold(typed or "")
-    if word.isdigit() and 1 <= int(word) <= len(options):
+    if is_ascii_number(word) and len(word) < 4 and 1 <= int(word) <= len(options):
         return options[int(word) - 1].value
     for option in options:
         if _fold(option.value) == word:

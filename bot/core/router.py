@@ -18,9 +18,9 @@ from bot.core.context import Context, CoreConfig, MemberView
 from bot.core.direct import expand_direct
 from bot.core.errors import UserError
 from bot.core.forms import FORM_ACTIONS, FormEngine, FormErrors
+from bot.core.hygiene import clean_display_name, has_forbidden
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.logs import correlation_id
-from bot.core.mentions import END, MIDDLE, START
 from bot.core.metrics import COMMAND_BUCKETS, Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
@@ -90,6 +90,7 @@ class Router:
     def _handle(self, incoming: Incoming, cid: str) -> list[Outgoing]:
         started = time.perf_counter()
         uow = self.uow_factory()
+        incoming = clean_profile(incoming)
         if incoming.migrated_to is not None:
             self._move_group(uow, incoming, incoming.migrated_to)
             return []
@@ -135,7 +136,9 @@ class Router:
                 outcome=outcome,
             )
             if replies or kind != "text":
-                self._audit(uow, incoming, member, kind, name, outcome, cid)
+                # a refusal names the case it concerns (a normal answer: the handler audits its own read)
+                case_id = ctx.case_id if outcome != "ok" else None
+                self._audit(uow, incoming, member, kind, self._known(kind, name), outcome, cid, case_id)
             uow.commit()
             rendered = [self.renderer.render(reply, ctx, form_errors) for reply in replies]
         self.metrics.observe(
@@ -247,6 +250,16 @@ class Router:
         run_target(action.target, incoming, ctx, {})
         return action.handler(incoming, ctx)
 
+    def _known(self, kind: str, name: str) -> str:
+        """What the audit may record as the name: a registered command, action or form; anything typed or
+        sent that is not one is "unknown" (``/JanDeVriesSlaatZijnVrouw`` is content, never a name)."""
+        known = {
+            "command": name in self.commands,
+            "press": name in self.actions or name in FORM_ACTIONS,
+            "form": name in self.forms.forms,
+        }.get(kind, True)
+        return name if known else "unknown"
+
     def _audit(
         self,
         uow: UnitOfWork,
@@ -256,6 +269,7 @@ class Router:
         name: str,
         outcome: str,
         cid: str,
+        case_id: int | None = None,
     ) -> None:
         uow.audit.add(
             at=self.clock.now(),
@@ -264,7 +278,7 @@ class Router:
             chat_kind=str(incoming.chat_kind),
             kind=kind,
             name=name[:60],
-            case_id=None,
+            case_id=case_id,
             outcome=outcome,
             detail=None if member else f"identity {incoming.user_id}"[:500],
             correlation_id=cid,
@@ -283,18 +297,25 @@ def describe(incoming: Incoming) -> tuple[str, str]:
     return "text", "-"
 
 
-MARKERS = frozenset(START + MIDDLE + END)  # a member mention's markers (bot.core.mentions): never typed
-
-
 def check_input(incoming: Incoming, config: CoreConfig) -> None:
     if incoming.file is not None and incoming.file.byte_size > config.max_upload_bytes:
         raise UserError("core.upload_too_large", limit_mb=config.max_upload_bytes // (1024 * 1024))
-    texts = [incoming.text or "", incoming.value, *(incoming.form_values or {}).values()]
+    file_name = incoming.file.name if incoming.file is not None else ""  # stored and echoed too
+    texts = [incoming.text or "", incoming.value, file_name, *(incoming.form_values or {}).values()]
     for text in texts:
         if len(text) > config.max_text_length:
             raise UserError("core.too_long", limit=config.max_text_length, length=len(text))
-        if any((ord(ch) < 32 and ch not in "\n\t\r") or ord(ch) == 127 or ch in MARKERS for ch in text):
+        if has_forbidden(text):
             raise UserError("core.control_characters")
+
+
+def clean_profile(incoming: Incoming) -> Incoming:
+    """The sender's display name and the chat's title pass the same cleaning as message text
+    (bot.core.hygiene): they come from a profile, so forbidden characters are removed, not refused."""
+    name, title = clean_display_name(incoming.user_name), clean_display_name(incoming.chat_title)
+    if name == incoming.user_name and title == incoming.chat_title:
+        return incoming
+    return replace(incoming, user_name=name, chat_title=title)
 
 
 def as_list(result: HandlerResult) -> list[Reply]:

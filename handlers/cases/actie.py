@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
+from bot.core.hygiene import is_id
 from handlers.cases.plan_words import find_subject, take_plan_options, track_text
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label
@@ -100,11 +101,12 @@ def add_action(ctx: Context, args: str) -> Reply:
 def mark_done(ctx: Context, raw_id: str) -> Reply:
     member = ctx.require_member()
     word = raw_id.strip().lstrip("#")
-    if not word.isdigit():
+    if not is_id(word):
         raise UserError("actie.usage")
     with ctx.uow as uow:
         action = uow.actions.get(int(word))
         case = uow.cases.get(action.case_id) if action else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if (
             action is None
             or case is None

@@ -36,7 +36,9 @@ from storage.cases.tables import Case, Subject
 
 MAX_SUBJECTS = 40  # a large group; a household has far fewer
 ADD_WORDS = frozenset({"toevoegen", "add"})
-_TRAILING_DATE = re.compile(r"^(?P<name>.*?)[\s,]+(?P<date>\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$")
+_TRAILING_DATE = re.compile(
+    r"^(?P<name>.*?)[\s,]+(?P<date>[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+)
 
 
 def require_regie(ctx: Context, case: Case) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import Text, UserError, t
+from bot.core.hygiene import is_ascii_number
 from storage.cases.plan import CaseKind, PlanTrack, SubjectRole
 from storage.cases.tables import Case, Subject, TriageOutcome
 
@@ -103,7 +104,7 @@ def _letters(text: str) -> str:
 def find_subject(case: Case, subjects: Sequence[Subject], ref: str) -> Subject:
     """Subject ``2`` (its number in ``/casus CODE``) or ``M.J.`` (initials, dots optional)."""
     word = ref.strip().lstrip("#")
-    if word.isdigit():
+    if is_ascii_number(word) and len(word) < 4:
         number = int(word)
         if 1 <= number <= len(subjects):
             return subjects[number - 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date
+from bot.core.hygiene import is_id
 from handlers.casework import (
     CASE_CODE,
     add_working_days,
@@ -168,7 +169,7 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
 
 def _my_handover(ctx: Context, value: str) -> tuple[RegieHandover, Case]:
     member = ctx.require_member()
-    handover = ctx.uow.regie.handover(int(value)) if value.isdigit() else None
+    handover = ctx.uow.regie.handover(int(value)) if is_id(value) else None
     if handover is None or handover.to_member_id != member.id:
         raise UserError("regie.not_your_proposal")
     if handover.status != HandoverStatus.PENDING:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime
+from bot.core.hygiene import is_id
 from handlers.overleg.plan import plan_meeting
 from handlers.privacy.targets import code_rood_signal_in_value
 from schedules.rules import add_working_days, is_working_day, local_at
@@ -72,7 +73,7 @@ def slot_words(slot: datetime, now: datetime, tz: ZoneInfo) -> Text:
 
 def _parse_value(value: str) -> tuple[int | None, datetime | None]:
     head, _, slot = value.partition("@")
-    if not head.isdigit():
+    if not is_id(head):
         return None, None
     try:
         offered = datetime.strptime(slot, SLOT_FORMAT).replace(tzinfo=UTC) if slot else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date
+from bot.core.hygiene import is_id
 from handlers.casework import require_open, require_procesregie, split_code, visible_case
 from handlers.privacy.targets import case_in_args, escalation_in_value
 from handlers.reminders import rebuild_ladder
@@ -128,7 +129,7 @@ def acknowledge(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     now = ctx.clock.now()
     with ctx.uow as uow:
-        escalation = uow.escalations.get(int(msg.value)) if msg.value.isdigit() else None
+        escalation = uow.escalations.get(int(msg.value)) if is_id(msg.value) else None
         if escalation is None or escalation.id is None:
             raise UserError("core.stale_button")
         allowed = stuurgroep_ids(uow) if escalation.to_stuurgroep else {escalation.organisation_id}

@@ -9,6 +9,7 @@ The poll is answered in a direct chat only: in a group, who answers (and a comme
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core.hygiene import MAX_ID, parse_bounded
 from handlers.privacy.targets import NO_TARGET, poll_round_in_value
 from schedules.poll import ANSWER, QUESTIONS, SCORES, question_reply
 from storage.network.poll import COMMENT, PollRound
@@ -35,9 +36,10 @@ def refuse_in_group(msg: Incoming) -> None:
 
 def parse_answer(value: str) -> tuple[int, int, int]:
     parts = value.split(":")
-    if len(parts) != 3 or not all(p.lstrip("-").isdigit() for p in parts):
+    numbers = [parse_bounded(p, -MAX_ID, MAX_ID) for p in parts]
+    if len(parts) != 3 or None in numbers:
         raise UserError("core.stale_button")
-    round_id, question, score = (int(p) for p in parts)
+    round_id, question, score = (int(n or 0) for n in numbers)
     if question not in QUESTIONS:
         raise UserError("core.stale_button")
     if score not in SCORES:

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
+from bot.core.hygiene import is_id
 from handlers.overleg.change import CANCEL, MOVE, change_form, request_change
 from handlers.overleg.notify import RSVP, answers_of, effective, kind_label, when_text
 from handlers.overleg.plan import PLAN_FORM, plan_form, require_chair_role
@@ -64,7 +65,7 @@ def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
         return replies
     if word in ("lijst", "list"):
         return show_list(ctx)
-    if not word.lstrip("#").isdigit():
+    if not is_id(word.lstrip("#")):
         raise UserError("overleg.usage")
     verb, _, more = rest.partition(" ")
     verb = verb.lower()

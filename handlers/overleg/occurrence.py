@@ -15,8 +15,8 @@ from bot.core.dates import format_date, parse_date
 from handlers.overleg.times import Occurrence, find_occurrence, occurrence_key
 from storage.meetings.tables import Meeting
 
-DAY_WORD = re.compile(r"\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2}")
-KEY_WORD = re.compile(r"\d{8}")
+DAY_WORD = re.compile(r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}")
+KEY_WORD = re.compile(r"[0-9]{8}")
 
 
 def split_day(ctx: Context, rest: str) -> tuple[date | None, str]:

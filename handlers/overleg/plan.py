@@ -73,7 +73,7 @@ def show_start(value: Any, ctx: Context) -> str:
 def parse_duration(text: str, ctx: Context) -> int:
     """Minutes (``90``) or an end time (``11:30``); an end at or before the start is refused."""
     word = text.strip().lower().removesuffix("min").strip()
-    if re.fullmatch(r"-?\d{1,4}", word):
+    if re.fullmatch(r"-?[0-9]{1,4}", word):
         minutes = int(word)
         if minutes <= 0:
             raise UserError("overleg.end_before_start")

@@ -12,6 +12,7 @@ from datetime import date
 
 from bot.core import Context, Reply, UserError, t
 from bot.core.dates import format_datetime
+from bot.core.hygiene import is_id
 from handlers.cases.actie import add_action
 from handlers.casework import parse_case_code
 from handlers.overleg.notify import (
@@ -29,7 +30,7 @@ def load_meeting(ctx: Context, raw: str) -> Meeting:
     """A meeting the member chairs or is invited to; unknown and not-yours read the same."""
     member = ctx.require_member()
     word = raw.strip().lstrip("#")
-    meeting = ctx.uow.meetings.get(int(word)) if word.isdigit() and len(word) < 10 else None
+    meeting = ctx.uow.meetings.get(int(word)) if is_id(word) else None
     if (
         meeting is None
         or meeting.id is None

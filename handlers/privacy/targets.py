@@ -195,7 +195,7 @@ def mutatie_feedback_in_value(msg: Incoming, ctx: Context, values: Mapping[str, 
 
 
 def code_rood_signal_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
-    number = _id(msg.value)
+    number = _id(msg.value.partition("@")[0])  # "<signal id>@<offered slot>" (handlers/network/code_rood.py)
     if number is None or ctx.uow.signals.get(number) is None:
         raise UserError("core.stale_button")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, UserError, t
 from bot.core.dates import format_date
+from bot.core.hygiene import is_id
 from handlers.casework import holds_regie, split_code, visible_case
 from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args, detention_in_value
@@ -122,12 +123,13 @@ def tick(msg: Incoming, ctx: Context) -> Reply:
     it; pressing it again (or after someone else did) changes nothing and shows the list as it is."""
     member = ctx.require_member()
     raw_id, _, raw_item = msg.value.partition(":")
-    if not raw_id.isdigit():
+    if not is_id(raw_id):
         raise UserError("release.not_found")
     kind = parse_item(raw_item)
     with ctx.uow as uow:
         detention = uow.session.get(Detention, int(raw_id))
         case = uow.cases.get(detention.case_id) if detention is not None else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if (
             detention is None
             or case is None

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.context import encode_reply
 from bot.core.dates import format_date, format_datetime, parse_date
+from bot.core.hygiene import is_id
 from handlers.casework import member_name, require_open, visible_case
 from handlers.overleg.plan import PLAN_FORM
 from handlers.privacy.policy import case_label
@@ -238,13 +239,14 @@ def refreshers(
 @group.action(PICKUP, target=release_in_value)
 def pick_up(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
-    if not msg.value.isdigit():
+    if not is_id(msg.value):
         raise UserError("release.not_found")
     now = ctx.clock.now()
     with ctx.uow as uow:
         release = uow.nazorg.release(int(msg.value))
         detention = uow.session.get(Detention, release.detention_id) if release is not None else None
         case = uow.cases.get(detention.case_id) if detention is not None else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if (
             release is None
             or release.id is None
@@ -339,7 +341,7 @@ def prompt_trajectberaad(ctx: Context, case: Case, detention: Detention) -> int:
 def plan_trajectberaad(msg: Incoming, ctx: Context) -> list[Reply]:
     """Start ``/overleg plan`` with the type and the case filled in; the form asks for the rest."""
     member = ctx.require_member()
-    if not msg.value.isdigit():
+    if not is_id(msg.value):
         raise UserError("release.not_found")
     with ctx.uow as uow:
         case = uow.cases.get(int(msg.value))

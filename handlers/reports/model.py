@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.core import Text, UserError, t
+from bot.core.dates import MAX_YEAR, MIN_YEAR
 from storage.reports import queries as q
 
 SUPPRESS_BELOW = 5
-QUARTER_RE = re.compile(r"^(\d{4})\s*-?\s*[qQkK]([1-4])$")
+QUARTER_RE = re.compile(r"^([0-9]{4})\s*-?\s*[qQkK]([1-4])$")
 
 Value = int | float | None
 CountQuery = Callable[[Session, datetime, datetime, str | None], dict[str, int]]
@@ -35,8 +36,8 @@ class Quarter:
     @classmethod
     def parse(cls, text: str) -> Quarter:
         match = QUARTER_RE.match(text.strip())
-        if not match:
-            raise UserError("rapport.bad_quarter", quarter=text.strip())
+        if not match or not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:  # 0001Q1: no such report
+            raise UserError("rapport.bad_quarter", quarter=text.strip()[:20])
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

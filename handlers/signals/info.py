@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
+from bot.core.hygiene import is_id
 from handlers.casework import CASE_CODE, organisation_name, reach
 from handlers.privacy.need_to_know import answer_in_direct, known_to
 from handlers.privacy.targets import NO_TARGET, info_request_in_value
@@ -25,7 +26,7 @@ group = CommandGroup("info")
 KNOWN, UNKNOWN = "info.known", "info.unknown"
 END_OF_DAY = time(17, 0)
 ESCALATE_BEFORE = timedelta(hours=1)
-_HAS_DIGIT = re.compile(r"\d")
+_HAS_DIGIT = re.compile(r"[0-9]")
 
 
 def default_deadline(now: datetime, ctx: Context) -> datetime:
@@ -130,7 +131,7 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
     member = ctx.require_member()
     word = msg.value.strip()
     with ctx.uow as uow:
-        request = uow.info_requests.get(int(word)) if word.isdigit() else None
+        request = uow.info_requests.get(int(word)) if is_id(word) else None
         if request is None:
             raise UserError("info.not_found", ref=f"I-{word[:12]}")
         ref = f"I-{request.id}"

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.context import encode_reply
+from bot.core.hygiene import is_id
 from handlers.casework import holds_regie
 from handlers.privacy.targets import (
     mutatie_feedback_in_value,
@@ -92,7 +93,7 @@ def mutatie_messages(
 def _mutatie_for_procesregie(ctx: Context, raw: str) -> tuple[Signal, Case]:
     member = ctx.require_member()
     word = raw.strip().upper().removeprefix("S-")
-    signal = ctx.uow.signals.get(int(word)) if word.isdigit() else None
+    signal = ctx.uow.signals.get(int(word)) if is_id(word) else None
     case = ctx.uow.cases.get(signal.case_id) if signal and signal.case_id else None
     if signal is None or case is None or signal.status not in (SignalStatus.MUTATIE, SignalStatus.NEW):
         raise UserError("mutatie.not_found", ref=raw.strip()[:20])
@@ -190,8 +191,9 @@ def press_feedback(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     word = msg.value.strip()
     with ctx.uow as uow:
-        signal = uow.signals.get(int(word)) if word.isdigit() else None
+        signal = uow.signals.get(int(word)) if is_id(word) else None
         case = uow.cases.get(signal.case_id) if signal and signal.case_id else None
+        ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if signal is None or case is None or case.id is None or signal.outcome != MutatieChoice.PARTNER:
             raise UserError("mutatie.not_found", ref=word[:20])
         if not uow.cases.is_participant(case.id, member.id, member.organisation_id):

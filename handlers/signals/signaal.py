@@ -25,7 +25,9 @@ group = CommandGroup("signaal")
 FORM_ID = "signaal.new"
 MAX_PEOPLE = 12
 DUPLICATE_WINDOW = timedelta(minutes=10)
-_TRAILING_DATE = re.compile(r"^(?P<name>.*?)[\s,]+(?P<date>\d{1,2}-\d{1,2}-\d{4}|\d{4}-\d{2}-\d{2})$")
+_TRAILING_DATE = re.compile(
+    r"^(?P<name>.*?)[\s,]+(?P<date>[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})$"
+)
 
 
 def signal_ref(signal_id: int | None) -> str:
@@ -116,21 +118,21 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
         people.append((name, date.fromisoformat(born) if born else None))
     description = str(values["description"]).strip()
     with ctx.uow as uow:
-        earlier = uow.signals.recent_duplicate(member.id, description, now - DUPLICATE_WINDOW)
-        if earlier is not None:  # the same report sent twice (a double tap on a modal): one signal
-            return Reply(t("signal.received", ref=signal_ref(earlier.id)))
-        signal = uow.signals.add(
-            Signal(
-                reporter_id=member.id,
-                gemeente=values["gemeente"],
-                categories=list(values["categories"]),
-                urgency=values["urgency"],
-                description=description,
-                subject_informed=bool(values["informed"]),
-                created_at=now,
-            ),
-            people,
+        candidate = Signal(
+            reporter_id=member.id,
+            gemeente=values["gemeente"],
+            categories=list(values["categories"]),
+            urgency=values["urgency"],
+            description=description,
+            subject_informed=bool(values["informed"]),
+            created_at=now,
         )
+        # the same submission sent twice (a double tap on a modal): one signal; anything that differs
+        # (another person, urgency, category...) is a report of its own and is never merged silently
+        earlier = uow.signals.recent_duplicate(candidate, people, now - DUPLICATE_WINDOW)
+        if earlier is not None:
+            return Reply(t("signal.received", ref=signal_ref(earlier.id)))
+        signal = uow.signals.add(candidate, people)
         matches = [case for name, born in people for case in uow.cases.known_person(name, born)]
         if matches:  # a mutatie on a known person: to that case's regie, not to the triage queue
             route_mutatie(ctx, signal, matches[0], [name for name, _ in people])

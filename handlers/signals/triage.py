@@ -23,6 +23,7 @@ from bot.core import (
     t,
 )
 from bot.core.dates import format_date
+from bot.core.hygiene import is_id
 from handlers.privacy.need_to_know import known_to
 from handlers.privacy.policy import in_group, subject_line
 from handlers.privacy.targets import NO_TARGET, signal_in_value, signal_in_values
@@ -43,7 +44,7 @@ def outcome_label(outcome: str) -> Text:
 
 def parse_signal_id(text: str) -> int:
     word = text.strip().upper().removeprefix("S-").removeprefix("S")
-    if not word.isdigit() or len(word) > 9:
+    if not is_id(word):
         raise UserError("triage.unknown_signal", ref=text.strip()[:20])
     return int(word)
 

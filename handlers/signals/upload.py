@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
+from bot.core.hygiene import is_id
 from handlers.privacy.targets import NO_TARGET
 from handlers.signals.bulk_import import ImportResult, import_signals
 from storage.cases.uploads import PendingUpload
@@ -112,7 +113,7 @@ def ask_source(upload: PendingUpload, ctx: Context) -> Reply:
 def pending(msg_value: str, ctx: Context) -> PendingUpload:
     member = ctx.require_member()
     head = msg_value.split(":", 1)[0]
-    upload = ctx.uow.uploads.get(int(head), member.id) if head.isdigit() else None
+    upload = ctx.uow.uploads.get(int(head), member.id) if is_id(head) else None
     if upload is None or upload.created_at < ctx.clock.now() - KEEP_FOR:
         raise UserError("upload.gone")
     return upload
@@ -219,7 +220,7 @@ def drop_stale_uploads(uow: UnitOfWork, now: datetime) -> int:
 def cancel(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:
-        if not msg.value.isdigit() or not uow.uploads.take(int(msg.value), member.id):
+        if not is_id(msg.value) or not uow.uploads.take(int(msg.value), member.id):
             raise UserError("upload.gone")
         ctx.audit("upload.cancel", kind="write", detail=f"upload {msg.value}")
         uow.commit()

@@ -80,10 +80,29 @@ class SignalRepository(Repository):
         )
         self.session.flush()
 
-    def recent_duplicate(self, reporter_id: int, description: str, since: datetime) -> Signal | None:
-        """A signal with the same text from the same reporter since ``since`` (a form sent twice).
+    def recent_duplicate(
+        self, signal: Signal, people: Sequence[tuple[str, date | None]], since: datetime
+    ) -> Signal | None:
+        """An earlier signal from the same reporter since ``since`` that is the same submission in every
+        field (a form sent twice): same description, gemeente, categories, urgency, informed, and the same
+        people with the same birth dates in the same order. Anything that differs is a report of its own.
 
-        The description is stored encrypted (randomised), so the few recent ones are compared decrypted."""
-        statement = select(Signal).where(Signal.reporter_id == reporter_id, col(Signal.created_at) >= since)
+        Descriptions and names are stored encrypted (randomised), so the few recent ones are compared
+        decrypted."""
+        statement = select(Signal).where(
+            Signal.reporter_id == signal.reporter_id, col(Signal.created_at) >= since
+        )
         recent = self.session.exec(statement.order_by(col(Signal.created_at).desc()).limit(50)).all()
-        return next((s for s in recent if s.description == description), None)
+        wanted = [(name, born) for name, born in people]
+        for earlier in recent:
+            if (
+                earlier.description == signal.description
+                and earlier.gemeente == signal.gemeente
+                and sorted(earlier.categories) == sorted(signal.categories)
+                and earlier.urgency == signal.urgency
+                and earlier.subject_informed == signal.subject_informed
+                and earlier.id is not None
+                and [(s.name, s.birth_date) for s in self.subjects(earlier.id)] == wanted
+            ):
+                return earlier
+        return None

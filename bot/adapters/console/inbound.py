@@ -72,7 +72,7 @@ def parse_typed(line: str, user: str, last_buttons: Sequence[RenderedButton], ch
     stripped = text.strip()
     if stripped.split(maxsplit=1)[:1] == ["/upload"]:
         return replace(base, **typed_upload(stripped))
-    if stripped.isdigit() and last_buttons and 1 <= int(stripped) <= len(last_buttons):
+    if stripped.isascii() and stripped.isdigit() and last_buttons and 1 <= int(stripped) <= len(last_buttons):
         button = last_buttons[int(stripped) - 1]
         return replace(base, action_id=button.id, value=button.value)
     return replace(base, text=text)

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import inbound, uploads
@@ -29,6 +31,7 @@ from bot.adapters.slack.markup import home_view
 from bot.adapters.slack.outbound import SlackOutbound, make_client
 from bot.core.http import HttpServer
 from bot.core.i18n import Catalogue, t
+from bot.core.replay import ReplayGuard
 from bot.core.types import ChatKind, Incoming, Outgoing
 
 log = logging.getLogger("ketenbot.slack")
@@ -74,8 +77,11 @@ class SlackAdapter:
         catalogue: Catalogue,
         *,
         client: AsyncWebClient | None = None,
+        replay_guard: ReplayGuard | None = None,
     ) -> None:
         self.handle = handle
+        self.replay_guard = replay_guard  # the first copy of a signed request wins, across instances
+        self.verifier = SignatureVerifier(settings.signing_secret)
         self.settings = settings
         self.catalogue = catalogue
         self.client = client or make_client(settings.bot_token, settings.api_url)
@@ -123,7 +129,19 @@ class SlackAdapter:
         return self._running
 
     async def dispatch_http(self, request: web.Request) -> web.Response:
-        """Bolt verifies the signature (401 when bad, missing or older than 5 minutes) and acks."""
+        """Bolt verifies the signature (401 when bad, missing or older than 5 minutes) and acks. Before it:
+        a malformed timestamp is refused (401, not Bolt's 500), and a valid signature seen before (by any
+        instance: ``replay_guard``) is a replay and refused."""
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not signature:
+            return web.Response(status=401)
+        body = await request.read()
+        if self.replay_guard is not None and self.verifier.is_valid(body, timestamp, signature):
+            signed_at = datetime.fromtimestamp(int(timestamp), UTC)
+            if not await asyncio.to_thread(self.replay_guard, signature, signed_at):
+                log.warning("slack request refused: its signature was seen before (a replay)")
+                return web.Response(status=401)
         return await to_aiohttp_response(await self.bolt.async_dispatch(await to_bolt_request(request)))
 
     # -- listeners: few and generic ---------------------------------------------------------------

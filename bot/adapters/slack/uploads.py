@@ -46,7 +46,7 @@ def shared_file(event: Mapping[str, Any]) -> SharedFile | None:
     return SharedFile(
         name=str(info.get("name") or info.get("title") or "upload"),
         mime=str(info.get("mimetype") or "application/octet-stream"),
-        size=int(size) if isinstance(size, int | str) and str(size).isdigit() else 0,
+        size=int(size) if isinstance(size, int | str) and str(size).isascii() and str(size).isdigit() else 0,
         url=url,
     )
 

@@ -299,8 +299,10 @@ class TelegramAdapter:
             return web.Response(status=403)
         try:
             data = await request.json()
+            if not isinstance(data, dict):  # [], null, "x": not an Update (de_json would fail with a 500)
+                return web.Response(status=400)
             update = Update.de_json(data, self.application.bot)
-        except (json.JSONDecodeError, TelegramError, TypeError, KeyError, ValueError):
+        except (json.JSONDecodeError, TelegramError, TypeError, KeyError, ValueError, AttributeError):
             return web.Response(status=400)
         await self.application.update_queue.put(update)
         return web.Response()

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -39,6 +40,7 @@ from bot.core.metrics import Metrics
 from bot.core.router import Router
 from bot.core.types import Outgoing
 from storage.models import Role
+from storage.replay import first_time
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.fakes.slack_signing import (
     block_actions_body,
@@ -324,7 +326,9 @@ async def running_bot(
         settings = SlackSettings(
             bot_token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, submit_deadline=submit_deadline
         )
-        adapter = SlackAdapter(handle, settings, chat.app.catalogue)
+        adapter = SlackAdapter(
+            handle, settings, chat.app.catalogue, replay_guard=partial(first_time, chat.app.engine)
+        )
 
         async def healthy() -> dict[str, bool]:
             return {"slack": adapter.connected()}

@@ -1,0 +1,76 @@
+"""What arrives from a chat is hostile until checked: one place for the rules on characters and numbers.
+
+- Message text (commands, button values, form answers) with control, bidi-override or mention-marker
+  characters is refused (``UserError("core.control_characters")``), so nothing invisible is stored or echoed.
+- Display names and chat titles come from the platform profile, not from what the user typed now: they are
+  cleaned (the same characters removed, whitespace collapsed, length bounded) rather than refused.
+- Numbers in user input are ASCII digits only ("٧" or "²" are not numbers) and ids are bounded by the
+  database's INTEGER, so a 20-digit id is "unknown", never an ``OverflowError``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.core.mentions import END, MIDDLE, START
+
+MARKERS = frozenset(START + MIDDLE + END)  # a member mention's markers (bot.core.mentions): never typed
+# bidirectional controls (embeddings, overrides, isolates, marks): they reorder what a reader sees
+BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ALLOWED_CONTROLS = frozenset("\n\t\r")
+MAX_ID = 2**31 - 1  # INTEGER on SQLite and Postgres: the largest id a row can have
+MAX_NAME_LENGTH = 120
+
+
+def forbidden(ch: str) -> bool:
+    """A character that must not be stored or echoed: C0/C1 controls (but newline, tab, CR), DEL, lone
+    surrogates, bidi controls and the mention markers."""
+    if ch in ALLOWED_CONTROLS:
+        return False
+    if ch in MARKERS or ch in BIDI:
+        return True
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cs")
+
+
+def has_forbidden(text: str) -> bool:
+    return any(forbidden(ch) for ch in text)
+
+
+def clean_display_name(name: str | None) -> str | None:
+    """A platform display name with the forbidden characters removed, whitespace collapsed and the length
+    bounded; None when nothing readable is left."""
+    if name is None:
+        return None
+    kept = "".join(" " if ch in ALLOWED_CONTROLS else ch for ch in name if not forbidden(ch))
+    cleaned = " ".join(kept.split())[:MAX_NAME_LENGTH].strip()
+    return cleaned or None
+
+
+def is_ascii_number(word: str) -> bool:
+    """``word`` is one or more ASCII digits (``str.isdigit`` also accepts "٧" and "²")."""
+    return word.isascii() and word.isdigit()
+
+
+def parse_id(word: str | None) -> int | None:
+    """A row id typed or pressed: ASCII digits, 1..MAX_ID; anything else is None ("unknown")."""
+    text = (word or "").strip()
+    if not is_ascii_number(text) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def parse_bounded(word: str, low: int, high: int) -> int | None:
+    """A whole number in ASCII digits (optionally negative) within [low, high]; otherwise None."""
+    text = word.strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not is_ascii_number(digits) or len(digits) > 18:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def is_id(word: str | None) -> bool:
+    """``word`` names a row id (see ``parse_id``); ``int(word)`` is then safe."""
+    return parse_id(word) is not None
