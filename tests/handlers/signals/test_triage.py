@@ -100,6 +100,16 @@ def test_a_known_person_is_linked_to_the_open_case_and_the_aanmelder_is_not_told
     assert "niet gevonden of geen toegang" in chat.say("/casus VH-2026-0001", user="woonstede")
 
 
+def test_linking_a_signal_about_a_known_person_does_not_list_them_twice(chat: Chat):
+    chat.press("triage.decide", "6:topx", user="procesmanager")
+    text = chat.say("/casus VH-2026-0001", user="procesmanager")
+    assert text.count("Jan de Vries") == 1, text
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None and case.id is not None
+        assert [s.name for s in uow.cases.subjects(case.id)] == ["Jan de Vries"]
+
+
 def test_empty_queue(sqlite_chat: Chat):
     chat = sqlite_chat
     for ref, outcome in (("S-6", "informatie x"), ("S-7", "afgewezen y"), ("S-8", "informatie z")):
