@@ -268,7 +268,7 @@ class FormEngine:
             raw = raw_values.get(current.name, "")
             try:
                 if current.kind == FieldKind.MULTICHOICE:
-                    values[current.name] = f.parse_multichoice(current, raw)
+                    values[current.name] = f.parse_multichoice(current, raw, ctx)
                 elif raw.strip() == "" and not current.required:
                     values[current.name] = None
                 else:
