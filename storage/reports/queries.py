@@ -18,8 +18,6 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
 from storage.cases.tables import Action, Case, RegieAssignment, RegieKind, Signal
-from storage.meetings.repository import MeetingRepository
-from storage.meetings.tables import Attendance
 from storage.models import Member, Organisation
 from storage.release.detention import Detention, Huisverbod
 from storage.release.nazorg import NazorgItem, NazorgStatus
@@ -220,15 +218,18 @@ def _percentage(part: int, whole: int) -> float | None:
 
 
 def overleg_figures(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Figures:
-    """Overleg held (occurrences whose attendance was recorded) and the attendance rate, for the whole
-    network: an overleg serves every gemeente, so ``gemeente`` does not narrow it."""
-    held = select(col(Attendance.meeting_id), col(Attendance.occurrence_start_at)).where(
-        col(Attendance.occurrence_start_at) >= start, col(Attendance.occurrence_start_at) < end
-    )
-    count = session.execute(select(func.count()).select_from(held.distinct().subquery())).scalar_one()
-    present, expected = MeetingRepository(session).attendance_figures(start, end)
+    """Overleg held and the attendance rate, with the one definition of ``storage.reports.meetings``: an
+    occurrence is held when its attendance was recorded with at least one person present; with a gemeente,
+    only meetings with a case of that gemeente on the agenda count."""
+    from storage.reports.meetings import (
+        overleg_attendance_counts,
+        overleg_held,
+    )  # it imports Counts from here
+
+    held = sum(overleg_held(session, start, end, gemeente).values())
+    present, expected = overleg_attendance_counts(session, start, end, gemeente)
     return {
-        "held": int(count),
+        "held": held,
         "present": present,
         "expected": expected,
         "attendance_pct": _percentage(present, expected),
