@@ -135,6 +135,8 @@ class Signal(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     created_at: datetime = utc_column()
     anonymised_at: datetime | None = utc_column(nullable=True)  # personal data removed (retention, erasure)
+    # an imported signal: the kind of partner whose file it came from (``reporter_id`` is who imported it)
+    import_source: str | None = Field(default=None, max_length=30)
 
 
 class Subject(SQLModel, table=True):
@@ -174,9 +176,7 @@ class Case(SQLModel, table=True):
     opened_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
     anonymised_at: datetime | None = utc_column(nullable=True)  # figures kept, personal data removed
-    kind: str | None = Field(
-        default=None, max_length=12
-    )  # plan.CaseKind; None: from the subjects
+    kind: str | None = Field(default=None, max_length=12)  # plan.CaseKind; None: from the subjects
     # the plan's drang/dwang fallback: what happens when agreements are not kept (personal free text)
     fallback: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
 
@@ -261,9 +261,7 @@ class Action(SQLModel, table=True):
     created_at: datetime = utc_column()
     done_at: datetime | None = utc_column(nullable=True)
     done_by: int | None = Field(default=None, foreign_key="member.id")
-    track: str | None = Field(
-        default=None, max_length=20
-    )  # plan.PlanTrack (not the case's track)
+    track: str | None = Field(default=None, max_length=20)  # plan.PlanTrack (not the case's track)
     subject_id: int | None = Field(default=None, foreign_key="subject.id")  # the betrokkene it is for
 
 
