@@ -174,8 +174,13 @@ def press_partner(msg: Incoming, ctx: Context) -> Reply:
             if partner is not None and partner.id is not None and partner.active and partner.id != member.id:
                 buttons.append(Button(HAND_TO, partner.name, value=f"{signal.id}:{partner.id}"))
         if not buttons:
-            return Reply(t("mutatie.pick_partner", ref=f"S-{signal.id}", code=case.code))
-        return Reply(t("mutatie.pick_partner_button", ref=f"S-{signal.id}", code=case.code), buttons=buttons)
+            return Reply(t("mutatie.pick_partner", ref=f"S-{signal.id}", code=case.code), keeps_buttons=True)
+        # only a question: the alert keeps its buttons (a procesmanager may still choose another way)
+        return Reply(
+            t("mutatie.pick_partner_button", ref=f"S-{signal.id}", code=case.code),
+            buttons=buttons,
+            keeps_buttons=True,
+        )
 
 
 @group.action(HAND_TO)
