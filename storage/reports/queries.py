@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from storage.cases.tables import Action, Case, RegieAssignment, RegieKind, Signal
+from storage.cases.tables import Action, Case, RegieAssignment, RegieKind, Signal, SignalStatus
 from storage.models import Member, Organisation
 from storage.release.detention import Detention, Huisverbod
 from storage.release.nazorg import NazorgItem, NazorgStatus
@@ -77,12 +77,24 @@ def signals_by_urgency(session: Session, start: datetime, end: datetime, gemeent
 
 
 def triage_outcomes(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """Triage decisions in the period, per outcome (a mutatie's choice is not a triage outcome)."""
+    return _decisions(session, start, end, gemeente, SignalStatus.DECIDED)
+
+
+def mutatie_choices(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """What procesregie chose for mutaties in the period (note, partner); one brought to triage is counted
+    by its triage outcome."""
+    return _decisions(session, start, end, gemeente, SignalStatus.MUTATIE)
+
+
+def _decisions(session: Session, start: datetime, end: datetime, gemeente: str | None, status: str) -> Counts:
     statement = (
         select(col(Signal.outcome), func.count(col(Signal.id)))
         .where(
             col(Signal.decided_at) >= start,
             col(Signal.decided_at) < end,
             col(Signal.outcome).is_not(None),
+            col(Signal.status) == status,
             _signal_gemeente(gemeente),
         )
         .group_by(col(Signal.outcome))
@@ -301,3 +313,18 @@ def poll_results(session: Session, start: datetime, end: datetime) -> dict[str, 
     result["n"] = int(rows[1][0]) if 1 in rows else 0
     result["comments"] = int(rows[COMMENT][0]) if COMMENT in rows else 0
     return result
+
+
+def poll_comments(session: Session, start: datetime, end: datetime) -> list[str]:
+    """The comments of the partner poll rounds started in the period (anonymous: no member, no time)."""
+    from storage.network.poll import COMMENT, PollAnswer, PollRound
+
+    rounds = select(col(PollRound.id)).where(
+        col(PollRound.started_at) >= start, col(PollRound.started_at) < end
+    )
+    statement = (
+        select(PollAnswer)
+        .where(col(PollAnswer.round_id).in_(rounds), col(PollAnswer.question) == COMMENT)
+        .order_by(col(PollAnswer.id))
+    )
+    return [a.comment for a in session.scalars(statement).all() if a.comment]

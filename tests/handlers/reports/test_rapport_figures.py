@@ -140,7 +140,7 @@ def test_the_figures_are_in_the_csv_the_workbook_the_chart_and_the_summary(chat:
     assert chart is not None and Image.open(io.BytesIO(chart.data)).size == (1200, 1350)
     assert replies[2].file is not None
     rows = list(csv.reader(io.StringIO(replies[2].file.data.decode("utf-8-sig")), delimiter=";"))
-    assert ["Huisverboden en verlengingen", "verlengd (% van de besluiten)", "100.0", "-"] in rows
+    assert ["Huisverboden en verlengingen", "verlengd (% van de besluiten)", "100,0", "-"] in rows
     assert ["Overleggen en opkomst", "aanwezigen", "1", "0"] in rows
     with chat.app.uow() as uow:
         report = build_report(uow.session, Q4, TZ)
