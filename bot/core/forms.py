@@ -43,6 +43,9 @@ class FieldKind(StrEnum):
     CASE = "case"
 
 
+PREFILLED = "_prefilled"  # form values: the fields a handler filled in before the member was asked
+
+
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -177,6 +180,9 @@ class FormEngine:
         form = self.forms[form_id]
         member = ctx.require_member()
         values = dict(initial or {})
+        prefilled = sorted(name for name in values if any(field.name == name for field in form.fields))
+        if prefilled:  # not asked: the step counter counts only the questions the member answers
+            values[PREFILLED] = prefilled
         step = first_open_step(form, values, 0)
         incoming = ctx.incoming
         ctx.uow.forms.save(
@@ -306,4 +312,8 @@ class FormEngine:
                 form_id=form.id,
             )
         current = form.fields[step]
-        return replace(f.field_prompt(current, step, len(form.fields), values, ctx), form_id=form.id)
+        prefilled = set(values.get(PREFILLED, ()))
+        asked = [field.name for field in form.fields if field.name not in prefilled]
+        number = asked.index(current.name) if current.name in asked else step
+        prompt = f.field_prompt(current, number, len(asked) or len(form.fields), values, ctx)
+        return replace(prompt, form_id=form.id)

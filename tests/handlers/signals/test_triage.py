@@ -123,3 +123,8 @@ def test_a_decision_made_while_typing_a_reason_is_reported_and_closes_the_form(c
     late = chat.say("Geen rol voor het Veiligheidshuis.", user="procesmanager")
     assert late == "Signaal S-7 is al beoordeeld door Sander Vos: informatie."
     assert "Ik begrijp alleen opdrachten" in chat.say("nog een reden", user="procesmanager")
+
+
+def test_the_reason_form_counts_only_the_question_it_asks(sqlite_chat: Chat):
+    (_started, prompt) = sqlite_chat.press("triage.decide", "7:afgewezen", user="procesmanager")
+    assert prompt.text.startswith("(1/1) "), prompt.text  # signal and outcome were filled in, not asked
