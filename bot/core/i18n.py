@@ -99,7 +99,8 @@ class _Plurals(Formatter):
     and "3 casussen" (the first word for exactly 1), so no message says "1 casussen" or "dag(en)"."""
 
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
-        return kwargs[key] if key in kwargs else "{" + str(key) + "}"
+        name = str(key)
+        return kwargs[name] if name in kwargs else "{" + name + "}"
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if "|" in format_spec:
