@@ -115,9 +115,18 @@ def parse_value(current: Field, raw: str, ctx: Context) -> Any:
     if kind == FieldKind.ORGANISATION:
         organisation = ctx.uow.organisations.by_name(text)
         if organisation is None:
-            raise UserError("form.unknown_organisation", text=text)
+            raise UserError(
+                "form.unknown_organisation",
+                text=text[:80],
+                hint=organisation_hint(ctx.uow.organisations.suggest(text)),
+            )
         return organisation.id
     raise UserError("form.type_answer")
+
+
+def organisation_hint(suggestion: str | None) -> Text | str:
+    """ " Bedoel je X?" after an unknown organisation, or nothing."""
+    return t("form.did_you_mean", name=suggestion) if suggestion else ""
 
 
 def parse_multichoice(current: Field, raw: str, ctx: Context | None = None) -> list[str]:
