@@ -55,7 +55,7 @@ def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_pat
     assert dry.exit_code == 0, dry.output
     assert (
         "Proefrun: 1 nieuwe signalen en 1 mutaties" in dry.output
-        and "1 mutatie(s) op VH-2026-0001" in dry.output
+        and "1 mutatie op VH-2026-0001" in dry.output
     )
     assert _signal_count(cli_env) == before
     done = _run(

@@ -35,7 +35,7 @@ def test_upload_with_caption_shows_the_dry_run_and_imports_once(chat: Chat):
     assert (
         "Proefrun van politie.csv (bron: Politie): 2 rijen -> 1 nieuwe signalen en 1 mutaties" in reply.text
     )
-    assert "1 mutatie(s) op VH-2026-0001" in reply.text
+    assert "1 mutatie op VH-2026-0001" in reply.text
     assert [b.id for b in reply.buttons] == ["upload.import", "upload.cancel"]
     assert _signals(chat) == before
     (upload,) = _pending(chat)
