@@ -48,6 +48,20 @@ class OrganisationRepository(Repository):
     def list_all(self) -> Sequence[Organisation]:
         return self.session.exec(select(Organisation).order_by(col(Organisation.name))).all()
 
+    def suggest(self, name: str) -> str | None:
+        """The organisation name closest to a mistyped one (a part of it, or a near spelling), or None."""
+        import difflib
+
+        typed = " ".join(name.split()).lower()
+        if not typed:
+            return None
+        names = [o.name for o in self.list_all()]
+        containing = [n for n in names if typed in n.lower()]
+        if len(containing) == 1:
+            return containing[0]
+        close = difflib.get_close_matches(typed, [n.lower() for n in names], n=1, cutoff=0.6)
+        return next((n for n in names if close and n.lower() == close[0]), None)
+
 
 class MemberRepository(Repository):
     def add(

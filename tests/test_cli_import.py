@@ -28,10 +28,19 @@ def _signal_count(chat: Chat) -> int:
         return int(uow.session.exec(select(func.count()).select_from(Signal)).one())
 
 
+def _name(chat: Chat, handle: str) -> str:
+    with chat.app.uow() as uow:
+        member = uow.members.by_handle(handle)
+        assert member is not None
+        return member.name
+
+
 def _run(chat: Chat, tmp_path, content: bytes, *args: str):
     path = tmp_path / "signals.csv"
     path.write_bytes(content)
-    return chat.cli(["import", "signals", str(path), "--source", "politie", *args])
+    return chat.cli(
+        ["import", "signals", str(path), "--source", "politie", "--door", "@procesmanager", *args]
+    )
 
 
 def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_path):
@@ -46,7 +55,7 @@ def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_pat
     assert dry.exit_code == 0, dry.output
     assert (
         "Proefrun: 1 nieuwe signalen en 1 mutaties" in dry.output
-        and "1 mutatie(s) op VH-2026-0001" in dry.output
+        and "1 mutatie op VH-2026-0001" in dry.output
     )
     assert _signal_count(cli_env) == before
     done = _run(
@@ -112,13 +121,65 @@ def test_windows_1252_and_utf8_with_semicolons_and_duplicates(cli_env: Chat, tmp
     assert list(descriptions) == ["Fictief: café-bezoek", "Fictief: café-bezoek"]
 
 
-def test_no_member_at_the_source_is_a_clear_refusal(cli_env: Chat, tmp_path):
+def test_the_importer_must_be_named_and_is_credited_with_the_source_recorded(cli_env: Chat, tmp_path):
     path = tmp_path / "s.csv"
     path.write_text(HEADER + ROWS)
     result = cli_env.cli(["import", "signals", str(path), "--source", "jeugdbescherming"])
+    assert result.exit_code == 2 and "--door @handle" in result.output
+    unknown = cli_env.cli(["import", "signals", str(path), "--source", "politie", "--door", "@niemand"])
+    assert unknown.exit_code == 2 and "Geen actief lid met handle @niemand" in unknown.output
+    # a source without members of its own is fine: the signals are the importer's, from that source
+    done = cli_env.cli(
+        ["import", "signals", str(path), "--source", "jeugdbescherming", "--door", "@procesmanager"]
+    )
+    assert done.exit_code == 0, done.output
+    with cli_env.app.uow() as uow:
+        importer = uow.members.by_handle("@procesmanager")
+        imported = uow.session.exec(select(Signal).where(Signal.import_source == "jeugdbescherming")).all()
+        assert importer is not None and len(imported) == 2
+        assert {s.reporter_id for s in imported} == {importer.id}
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(cli_env: Chat, tmp_path):
+    before = _signal_count(cli_env)
+    first = _run(cli_env, tmp_path, (HEADER + ROWS).encode())
+    assert "Geïmporteerd: 1 nieuwe signalen en 1 mutaties (0 dubbele rijen overgeslagen)" in first.output
+    again = _run(cli_env, tmp_path, (HEADER + ROWS).encode())
+    assert again.exit_code == 0, again.output
+    assert "regel 2 is al eerder geïmporteerd (S-" in again.output
+    assert "Geïmporteerd: 0 nieuwe signalen en 0 mutaties (2 dubbele rijen overgeslagen)" in again.output
+    assert _signal_count(cli_env) == before + 2
+
+
+def test_dutch_headers_labels_and_an_acute_row_that_alerts_every_procesmanager(cli_env: Chat, tmp_path):
+    cli_env.deliver()
+    content = (
+        "Naam;Geboortedatum;Gemeente;Categorieën;Urgentie;Omschrijving\n"
+        "Rob Fictief;01-02-1980;Waterdam;huiselijk geweld;acuut;Fictief: ruzie gehoord\n"
+        "Lot Fictief;;Waterdam;Nuisance, debts;high;Fictief: overlast\n"
+    )
+    result = _run(cli_env, tmp_path, content.encode())
+    assert result.exit_code == 0, result.output
+    with cli_env.app.uow() as uow:
+        signals = uow.session.exec(select(Signal).order_by(col(Signal.id).desc()).limit(2)).all()
+    assert [(s.categories, s.urgency) for s in signals] == [
+        (["overlast", "schulden"], "hoog"),
+        (["huiselijk_geweld"], "acuut"),
+    ]
+    alerts = [m for m in cli_env.deliver() if "ACUUT signaal" in m.text]
+    assert sorted(str(m.user_id) for m in alerts) == ["procesmanager", "procesmanager2"]
+    assert all(
+        f"geïmporteerd door {_name(cli_env, '@procesmanager')} (import Politie)" in m.text for m in alerts
+    )
+    assert all([b.id for b in m.buttons] == ["coderood.plan"] for m in alerts)  # code rood: acute HG
+
+
+def test_an_unknown_category_lists_the_valid_ones(cli_env: Chat, tmp_path):
+    result = _run(cli_env, tmp_path, (HEADER + "Tom Fictief,,Waterdam,vandalisme,normaal,Fictief\n").encode())
+    assert result.exit_code == 1
     assert (
-        result.exit_code == 2
-        and "Geen actief lid bij een partner van soort jeugdbescherming" in result.output
+        "regel 2: onbekende of ontbrekende categorie (vandalisme); kies uit: overlast, huiselijk geweld,"
+        in (result.output)
     )
 
 

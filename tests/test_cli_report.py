@@ -42,7 +42,10 @@ def test_png_and_xlsx_are_written_to_files(cli_env: Chat, tmp_path: Path):
     sheet = load_workbook(book).active
     assert sheet is not None and sheet.title == "2026Q4"
     rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == "Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — Waterdam"
+    assert rows[0][0] == (
+        "Kwartaalrapportage 2026Q4 (vergeleken met 2026Q3) — Waterdam. "
+        "2026Q4 loopt nog: de cijfers gaan t/m 26-11-2026, 2026Q3 is een heel kwartaal."
+    )
     assert ("Signalen per urgentie", "acuut", 1, 0) in rows
 
 

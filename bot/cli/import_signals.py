@@ -21,9 +21,16 @@ def import_signals_command(
         Path, typer.Argument(help="CSV: name,birth_date,gemeente,categories,urgency,description")
     ],
     source: Annotated[OrganisationKind, typer.Option(help="soort partner die de signalen aanlevert")],
+    door: Annotated[
+        str | None,
+        typer.Option(
+            "--door", help="@handle van wie importeert: die krijgt de terugkoppeling op de signalen"
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="alleen laten zien wat er zou gebeuren")] = False,
 ) -> None:
-    """Elke rij wordt een signaal, of een mutatie als de persoon al in een open casus staat."""
+    """Elke rij wordt een signaal, of een mutatie als de persoon al in een open casus staat. De signalen staan
+    op naam van wie importeert (--door), met de bron erbij."""
     from bot.cli.common import fail, open_app
 
     bot_app = open_app()
@@ -33,25 +40,24 @@ def import_signals_command(
 
     if not file.is_file():
         raise fail(render(t("import.no_file", path=str(file))))
+    if door is None:
+        raise fail(render(t("import.who")))
     uow = bot_app.uow()
     with uow:
-        organisations = [o for o in uow.organisations.list_all() if o.kind == source.value]
-        reporters = [
-            m
-            for o in organisations
-            for m in uow.members.list_all(include_revoked=False)
-            if m.organisation_id == o.id
-        ]
-    if not reporters or reporters[0].id is None:
-        raise fail(render(t("import.no_reporter", source=source.value)))
+        importer = uow.members.by_handle(door)
+        importer_id = importer.id if importer is not None and importer.active else None
+    if importer_id is None:
+        raise fail(render(t("import.unknown_importer", handle=door)))
     try:
         result = import_signals(
             bot_app.uow(),
             file.read_bytes(),
-            reporter_id=reporters[0].id,
+            reporter_id=importer_id,
+            source=source.value,
             now=bot_app.clock.now(),
             today=bot_app.clock.today(),
             dry_run=dry_run,
+            catalogue=bot_app.catalogue,
         )
     except UserError as error:
         raise fail(render(t(error.key, **error.params))) from None
@@ -59,11 +65,11 @@ def import_signals_command(
         typer.echo(render(t("import.error_line", line=line, reason=reason)), err=True)
     for line, same in result.duplicates:
         typer.echo(render(t("import.duplicate_line", line=line, same=same)))
+    for line, signal_id in result.imported_before:
+        typer.echo(render(t("import.imported_before", line=line, signal=signal_id)))
     for code, count in sorted(result.mutatie_cases.items()):
         typer.echo(render(t("import.mutatie_case", code=code, count=count)))
     if not result.ok:
         raise fail(render(t("import.refused", errors=len(result.errors), rows=result.rows)), code=1)
     key = "import.dry_run" if dry_run else "import.done"
-    typer.echo(
-        render(t(key, signals=result.signals, mutaties=result.mutaties, duplicates=len(result.duplicates)))
-    )
+    typer.echo(render(t(key, signals=result.signals, mutaties=result.mutaties, duplicates=result.skipped)))

@@ -40,7 +40,14 @@ def report_command(
         if chosen > Quarter.containing(bot_app.clock.today()):
             raise UserError("rapport.future_quarter", quarter=str(chosen))
         with bot_app.uow() as uow:
-            report = build_report(uow.session, chosen, bot_app.clock.tz, gemeente=gemeente, extern=extern)
+            report = build_report(
+                uow.session,
+                chosen,
+                bot_app.clock.tz,
+                gemeente=gemeente,
+                extern=extern,
+                today=bot_app.clock.today(),
+            )
     except UserError as error:
         raise fail(render(Text(error.key, error.params))) from None
     if output_format == "md":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from bot.core.forms import (
     Form,
 )
 from bot.core.hygiene import MAX_ID, is_ascii_number, parse_bounded
-from bot.core.i18n import Text, t
+from bot.core.i18n import LANGUAGES, Catalogue, Text, t
 from bot.core.types import Button, Reply
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def apply_answer(
             values[current.name] = chosen
             return True
         option = match_option(
-            current, raw if action != FORM_CHOOSE else None, raw if action == FORM_CHOOSE else None
+            current, raw if action != FORM_CHOOSE else None, raw if action == FORM_CHOOSE else None, ctx
         )
         if option in chosen:
             chosen.remove(option)
@@ -94,11 +95,11 @@ def parse_value(current: Field, raw: str, ctx: Context) -> Any:
             raise UserError("form.too_long", limit=current.max_length, length=len(text))
         return text
     if kind == FieldKind.CHOICE:
-        return match_option(current, text, None)
+        return match_option(current, text, None, ctx)
     if kind == FieldKind.YESNO:
-        return match_option(current, text, None) == "ja"
+        return match_option(current, text, None, ctx) == "ja"
     if kind == FieldKind.MULTICHOICE:
-        return parse_multichoice(current, text)
+        return parse_multichoice(current, text, ctx)
     if kind == FieldKind.DATE:
         return parse_date(text, ctx.clock.today())
     if kind == FieldKind.DATETIME:
@@ -116,21 +117,31 @@ def parse_value(current: Field, raw: str, ctx: Context) -> Any:
     if kind == FieldKind.ORGANISATION:
         organisation = ctx.uow.organisations.by_name(text)
         if organisation is None:
-            raise UserError("form.unknown_organisation", text=text)
+            raise UserError(
+                "form.unknown_organisation",
+                text=text[:80],
+                hint=organisation_hint(ctx.uow.organisations.suggest(text)),
+            )
         return organisation.id
     raise UserError("form.type_answer")
 
 
-def parse_multichoice(current: Field, raw: str) -> list[str]:
+def organisation_hint(suggestion: str | None) -> Text | str:
+    """ " Bedoel je X?" after an unknown organisation, or nothing."""
+    return t("form.did_you_mean", name=suggestion) if suggestion else ""
+
+
+def parse_multichoice(current: Field, raw: str, ctx: Context | None = None) -> list[str]:
     parts = [p for p in (part.strip() for part in raw.replace(";", ",").split(",")) if p]
-    chosen = [match_option(current, part, None) for part in parts]
+    chosen = [match_option(current, part, None, ctx) for part in parts]
     if current.required and not chosen:
         raise UserError("form.choose_at_least_one")
     return list(dict.fromkeys(chosen))
 
 
-def match_option(current: Field, typed: str | None, pressed: str | None) -> str:
-    """An option by pressed value, or by what was typed: its number, its value or its label's start."""
+def match_option(current: Field, typed: str | None, pressed: str | None, ctx: Context | None = None) -> str:
+    """An option by pressed value, or by what was typed: its number, its value, its label in either language
+    (what the button says), or the unambiguous start of a label."""
     options = list(current.options)
     if current.kind == FieldKind.YESNO and typed is not None:
         word = _fold(typed)
@@ -142,14 +153,46 @@ def match_option(current: Field, typed: str | None, pressed: str | None) -> str:
         for option in options:
             if option.value == pressed:
                 return option.value
-        raise UserError("form.unknown_option", text=pressed)
+        raise UserError("form.unknown_option", text=pressed[:40], choices=[o.label for o in options])
     word = _fold(typed or "")
     if is_ascii_number(word) and len(word) < 4 and 1 <= int(word) <= len(options):
         return options[int(word) - 1].value
     for option in options:
-        if _fold(option.value) == word:
+        if _fold(option.value) in (word, word.replace(" ", "_")):
             return option.value
-    raise UserError("form.unknown_option", text=typed or "")
+    catalogue = ctx.catalogue if ctx is not None else None
+    found = match_label(word, [(o.value, o.label) for o in options], catalogue)
+    if found is not None:
+        return found
+    raise UserError(
+        "form.unknown_option", text=(typed or "").strip()[:40], choices=[o.label for o in options]
+    )
+
+
+def match_label(
+    typed: str, options: Sequence[tuple[str, Text | str]], catalogue: Catalogue | None
+) -> str | None:
+    """The value whose label, in any language, is what was typed; else the one label that starts with it
+    (at least three letters). None when nothing or more than one option fits."""
+    word = _fold(typed)
+    if not word:
+        return None
+    labels: dict[str, set[str]] = {}
+    for value, label in options:
+        if isinstance(label, str):
+            labels[value] = {_fold(label)}
+        elif catalogue is not None:
+            labels[value] = {_fold(catalogue.render(label, language)) for language in LANGUAGES}
+        else:
+            labels[value] = set()
+    for value, names in labels.items():
+        if word in names:
+            return value
+    if len(word) >= 3:
+        starts = {value for value, names in labels.items() if any(n.startswith(word) for n in names)}
+        if len(starts) == 1:
+            return starts.pop()
+    return None
 
 
 def _fold(text: str) -> str:

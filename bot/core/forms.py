@@ -44,6 +44,9 @@ class FieldKind(StrEnum):
     CASE = "case"
 
 
+PREFILLED = "_prefilled"  # form values: the fields a handler filled in before the member was asked
+
+
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -205,6 +208,9 @@ class FormEngine:
         if missing:
             raise ValueError(f"form {form.id} started without its server-set fields {missing}")
         self.gate(form, ctx, values)  # nobody starts a form they could not submit
+        prefilled = sorted(name for name in values if any(field.name == name for field in form.fields))
+        if prefilled:  # not asked: the step counter counts only the questions the member answers
+            values[PREFILLED] = prefilled
         step = first_open_step(form, values, 0)
         incoming = ctx.incoming
         ctx.uow.forms.save(
@@ -310,7 +316,7 @@ class FormEngine:
             raw = raw_values.get(current.name, "")
             try:
                 if current.kind == FieldKind.MULTICHOICE:
-                    values[current.name] = f.parse_multichoice(current, raw)
+                    values[current.name] = f.parse_multichoice(current, raw, ctx)
                 elif raw.strip() == "" and not current.required:
                     values[current.name] = None
                 else:
@@ -352,4 +358,8 @@ class FormEngine:
                 form_id=form.id,
             )
         current = form.fields[step]
-        return replace(f.field_prompt(current, step, len(form.fields), values, ctx), form_id=form.id)
+        prefilled = set(values.get(PREFILLED, ()))
+        asked = [field.name for field in form.fields if field.name not in prefilled]
+        number = asked.index(current.name) if current.name in asked else step
+        prompt = f.field_prompt(current, number, len(asked) or len(form.fields), values, ctx)
+        return replace(prompt, form_id=form.id)

@@ -84,7 +84,7 @@ class Catalogue:
         if template is None:
             return text.key
         params = {name: self._render_param(value, lang) for name, value in text.params.items()}
-        return template.format_map(_Missing(params))
+        return _PLURALS.vformat(template, (), params)
 
     def _render_param(self, value: Any, language: str) -> Any:
         if isinstance(value, Text):
@@ -94,9 +94,26 @@ class Catalogue:
         return value
 
 
-class _Missing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+class _Plurals(Formatter):
+    """``str.format`` plus a word chosen by a number: ``{count} {count:casus|casussen}`` renders "1 casus"
+    and "3 casussen" (the first word for exactly 1), so no message says "1 casussen" or "dag(en)"."""
+
+    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        name = str(key)
+        return kwargs[name] if name in kwargs else "{" + name + "}"
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = None
+            return one if number == 1 else many
+        return str(super().format_field(value, format_spec))
+
+
+_PLURALS = _Plurals()
 
 
 def placeholders(template: str) -> set[str]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date
+from bot.core.fields import organisation_hint
 from handlers.cases.casus_log import show_log
 from handlers.cases.casus_people import (
     PERSON_FORMS,
@@ -201,7 +202,11 @@ def change_participants(ctx: Context, case: Case, add: bool, who: str) -> Reply:
     else:
         organisation = uow.organisations.by_name(who)
         if organisation is None:
-            raise UserError("form.unknown_organisation", text=who)
+            raise UserError(
+                "form.unknown_organisation",
+                text=who[:80],
+                hint=organisation_hint(uow.organisations.suggest(who)),
+            )
         organisation_id, name = organisation.id, organisation.name
     if add:
         if (

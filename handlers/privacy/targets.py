@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core import Context, Incoming, UserError
 from bot.core.access import NO_TARGET, TargetCheck
-from storage.cases.tables import Case, SignalStatus
+from storage.cases.tables import Case, RegieKind, SignalStatus
 from storage.models import OrganisationKind, Role
 from storage.release.detention import Detention
 
@@ -168,13 +168,26 @@ def _mutatie_signal(ctx: Context, raw: str, what: str) -> None:
         signal is None
         or case is None
         or signal.status not in (SignalStatus.MUTATIE, SignalStatus.NEW)
-        or not _sees(ctx, case)  # a deelnemer who is not procesregie hears that from the handler
+        or not (_sees(ctx, case) or _unheld_for_procesmanager(ctx, case))
     ):
         raise _deny(ctx, what, case.id if case else None, raw, "mutatie.not_found", ref=raw.strip()[:20])
 
 
+def _unheld_for_procesmanager(ctx: Context, case: Case) -> bool:
+    """A case without procesregie: its mutaties go to every procesmanager, who may then handle them."""
+    member = ctx.member
+    if member is None or case.id is None or not member.has_role(Role.PROCESMANAGER):
+        return False
+    return RegieKind.PROCESREGIE not in ctx.uow.regie.current(case.id)
+
+
 def mutatie_signal_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
     _mutatie_signal(ctx, msg.value, msg.action_id or "?")
+
+
+def mutatie_signal_before_colon(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
+    """The partner picker's buttons: ``<signal id>:<member id>``."""
+    _mutatie_signal(ctx, msg.value.partition(":")[0], msg.action_id or "?")
 
 
 def mutatie_signal_in_args(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:

@@ -8,23 +8,40 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core import Text, t
-from handlers.reports.model import Report, Section, shown
+from bot.core.dates import format_date
+from handlers.reports.model import Report, Section, Value, shown
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Render = Callable[[Text | str], str]
+DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def heading(report: Report) -> Text:
+    """The title; a running quarter says up to which day it counts (it is compared with a whole one)."""
+    gemeente = report.gemeente or t("rapport.all_gemeenten")
+    previous = str(report.quarter.previous())
+    if report.through is not None:
+        through = format_date(report.through)
+        return t(
+            "rapport.heading_running",
+            quarter=str(report.quarter),
+            through=through,
+            previous=previous,
+            gemeente=gemeente,
+        )
+    return t("rapport.heading", quarter=str(report.quarter), previous=previous, gemeente=gemeente)
 
 
 def header(report: Report, render: Render) -> str:
-    return render(
-        t(
-            "rapport.heading",
-            quarter=str(report.quarter),
-            previous=str(report.quarter.previous()),
-            gemeente=report.gemeente or render(t("rapport.all_gemeenten")),
-        )
-    )
+    return render(heading(report))
 
 
 def table(report: Report, render: Render) -> list[list[str]]:
@@ -33,7 +50,9 @@ def table(report: Report, render: Render) -> list[list[str]]:
         [
             render(t("rapport.col.section")),
             render(t("rapport.col.label")),
-            str(report.quarter),
+            render(t("rapport.col.current", quarter=str(report.quarter), through=format_date(report.through)))
+            if report.through is not None
+            else str(report.quarter),
             str(report.quarter.previous()),
         ]
     ]
@@ -58,16 +77,22 @@ def table(report: Report, render: Render) -> list[list[str]]:
                     ),
                 ]
             )
-    title = render(t("rapport.poll.comments_title")) if report.poll_comments else ""
-    rows.extend([title, " ".join(comment.split()), "", ""] for comment in report.poll_comments)
     return rows
 
 
 def to_csv(report: Report, render: Render) -> bytes:
+    """Semicolons and decimal commas: what Excel expects in a Dutch locale."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerows(table(report, render))
+    writer.writerows([[_decimal_comma(cell) for cell in row] for row in table(report, render)])
+    if report.comments:
+        writer.writerow([])
+        writer.writerows([[render(t("rapport.poll.comment")), comment] for comment in report.comments])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents
+
+
+def _decimal_comma(cell: str) -> str:
+    return cell.replace(".", ",") if DECIMAL.fullmatch(cell) else cell
 
 
 def to_markdown(report: Report, render: Render) -> str:
@@ -77,6 +102,9 @@ def to_markdown(report: Report, render: Render) -> str:
         lines += [render(t("rapport.extern_note")), ""]
     lines += ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows[1:]]
+    if report.comments:
+        lines += ["", f"## {render(t('rapport.poll.comments_title', count=len(report.comments)))}", ""]
+        lines += [f"- {' '.join(comment.split())}" for comment in report.comments]
     return "\n".join(lines) + "\n"
 
 
@@ -95,6 +123,11 @@ def to_xlsx(report: Report, render: Render) -> bytes:
         if number == 0:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
+    if report.comments:
+        sheet.append([])
+        sheet.append([render(t("rapport.poll.comments_title", count=len(report.comments)))])
+        for comment in report.comments:
+            sheet.append([" ".join(comment.split())])
     for letter, width in zip("ABCD", (38, 38, 12, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
@@ -115,10 +148,17 @@ def _cell(value: str) -> str | int | float:
 
 CHART_SECTIONS = ("signals_by_category", "cases_opened", "triage_outcomes", "signals_by_source")
 FIGURE_CHART_SECTIONS = ("overleg_attendance", "huisverboden")  # their counts; percentages stay in the table
+MAX_BARS = 8
 
 
 def to_png(report: Report, render: Render) -> bytes:
-    """Bar charts two per row, this quarter beside the previous one (suppressed cells drawn as 0)."""
+    buffer = io.BytesIO()
+    chart(report, render).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart(report: Report, render: Render) -> Figure:
+    """Bar charts two per row, this quarter beside the previous one, each bar with its value."""
     import matplotlib
 
     matplotlib.use("Agg")  # headless; set here and never at import
@@ -136,9 +176,40 @@ def to_png(report: Report, render: Render) -> bytes:
         _bars(ax, report, report.section(key), render)
     for ax in list(axes.flat)[len(keys) :]:
         ax.set_visible(False)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
+
+
+@dataclass(frozen=True)
+class Bars:
+    labels: list[str]
+    current: list[float]  # bar lengths; a suppressed count ("<5") has length 0 and its text says so
+    previous: list[float]
+    current_text: list[str]
+    previous_text: list[str]
+    left_out: int  # rows not charted (they are in the table)
+
+
+def chart_bars(report: Report, section: Section, render: Render) -> Bars:
+    """The charted rows: the largest by either quarter (so a big drop is not cut off), at most MAX_BARS."""
+    rows = [row for row in section.rows if not row.is_rate]
+    ranked = sorted(rows, key=lambda r: -max(_size(r.current), _size(r.previous)))[:MAX_BARS]
+    charted = [row for row in rows if row in ranked]
+
+    def text(value: Value) -> str:
+        return shown(value, extern=report.extern)
+
+    return Bars(
+        [render(row.label) for row in charted],
+        [_plotted(row.current, report.extern) for row in charted],
+        [_plotted(row.previous, report.extern) for row in charted],
+        [text(row.current) for row in charted],
+        [text(row.previous) for row in charted],
+        len(rows) - len(charted),
+    )
+
+
+def _size(value: Value) -> float:
+    return float(value) if value is not None else 0.0
 
 
 def _bars(ax: object, report: Report, section: Section, render: Render) -> None:
@@ -147,22 +218,27 @@ def _bars(ax: object, report: Report, section: Section, render: Render) -> None:
 
     assert isinstance(ax, Axes)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    charted = [row for row in section.rows if not row.is_rate][:8]
-    labels = [render(row.label) for row in charted]
-    current = [_plotted(row.current, report.extern) for row in charted]
-    previous = [_plotted(row.previous, report.extern) for row in charted]
-    positions = list(range(len(labels)))
+    bars = chart_bars(report, section, render)
+    positions = list(range(len(bars.labels)))
     ax.set_title(render(section.title))
-    ax.barh([p + 0.2 for p in positions], previous, height=0.4, label=str(report.quarter.previous()))
-    ax.barh([p - 0.2 for p in positions], current, height=0.4, label=str(report.quarter))
-    ax.set_yticks(positions, labels=labels, fontsize=8)
+    previous = ax.barh(
+        [p + 0.2 for p in positions], bars.previous, height=0.4, label=str(report.quarter.previous())
+    )
+    current = ax.barh([p - 0.2 for p in positions], bars.current, height=0.4, label=str(report.quarter))
+    ax.bar_label(previous, labels=bars.previous_text, padding=2, fontsize=7)
+    ax.bar_label(current, labels=bars.current_text, padding=2, fontsize=7)
+    ax.set_yticks(positions, labels=bars.labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(render(t("rapport.axis.count")))
-    ax.set_ylabel(render(t("rapport.axis.label")))
-    if not labels:
+    ax.set_xlim(0, max([1.0, *bars.current, *bars.previous]) * 1.2)  # never a negative axis, room for values
+    if not bars.labels:
+        ax.set_yticks([])
         ax.text(0.5, 0.5, render(t("rapport.none")), ha="center", va="center", transform=ax.transAxes)
-    else:
-        ax.legend(fontsize=8)
+        return
+    ax.legend(fontsize=8, loc="lower right")
+    if bars.left_out:
+        note = render(t("rapport.chart_more", count=bars.left_out))
+        ax.text(1.0, -0.12, note, ha="right", va="top", fontsize=7, transform=ax.transAxes)
 
 
 def _plotted(value: int | float | None, extern: bool) -> float:
@@ -171,17 +247,20 @@ def _plotted(value: int | float | None, extern: bool) -> float:
     return 0.0 if extern and 0 < value < 5 else float(value)
 
 
+SUMMARY_COUNTS = (
+    "signals_by_urgency",
+    "triage_outcomes",
+    "mutatie_choices",
+    "cases_opened",
+    "cases_closed",
+    "cases_active",
+)
+
+
 def summary(report: Report) -> list[Text | str]:
     """The short text in chat: totals of the main figures against the previous quarter."""
-    lines: list[Text | str] = [
-        t(
-            "rapport.heading",
-            quarter=str(report.quarter),
-            previous=str(report.quarter.previous()),
-            gemeente=report.gemeente or t("rapport.all_gemeenten"),
-        )
-    ]
-    for key in ("signals_by_urgency", "triage_outcomes", "cases_opened", "cases_closed", "cases_active"):
+    lines: list[Text | str] = [heading(report)]
+    for key in SUMMARY_COUNTS:
         section = report.section(key)
         now = sum(int(row.current or 0) for row in section.rows)
         before = sum(int(row.previous or 0) for row in section.rows)
@@ -206,6 +285,9 @@ def summary(report: Report) -> list[Text | str]:
         )
     lines += _figure_lines(report)
     lines += [t("rapport.summary_unavailable", title=s.title) for s in report.sections if not s.available]
+    if report.comments:
+        lines.append(t("rapport.poll.comments_title", count=len(report.comments)))
+        lines += [t("rapport.poll.comment_line", text=" ".join(c.split())) for c in report.comments]
     if report.extern:
         lines.append(t("rapport.extern_note"))
     return lines

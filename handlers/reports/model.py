@@ -90,8 +90,8 @@ class Report:
     gemeente: str | None
     extern: bool
     sections: tuple[Section, ...]
-    # the partner poll's comments of the quarter, in no particular order (internal reports, 5+ answers)
-    poll_comments: tuple[str, ...] = ()
+    through: date | None = None  # the quarter is still running: its figures count up to this day
+    comments: tuple[str, ...] = ()  # the partner poll's comments (not in an external or gemeente report)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -103,6 +103,7 @@ COUNT_SECTIONS: tuple[tuple[str, CountQuery, str | None], ...] = (
     ("signals_by_category", q.signals_by_category, "signal.category"),
     ("signals_by_urgency", q.signals_by_urgency, "signal.urgency"),
     ("triage_outcomes", q.triage_outcomes, "triage.outcome"),
+    ("mutatie_choices", q.mutatie_choices, "mutatie.choice"),
     ("cases_opened", q.cases_opened, "triage.outcome"),
     ("cases_closed", q.cases_closed, "triage.outcome"),
     ("cases_active", q.cases_active, "triage.outcome"),
@@ -129,7 +130,9 @@ def build_report(
     *,
     gemeente: str | None = None,
     extern: bool = False,
+    today: date | None = None,
 ) -> Report:
+    """``today`` (local): when the quarter holds it, the report says it counts up to that day."""
     if gemeente is not None:
         gemeente = _known_gemeente(session, gemeente)
     now_start, now_end = quarter.bounds(tz)
@@ -164,8 +167,9 @@ def build_report(
     sections.append(releases_section(session, quarter, tz, gemeente, extern))
     sections.extend(Section(key, (), available=False) for key in UNAVAILABLE_SECTIONS)
     sections.append(poll_section(session, (now_start, now_end), (before_start, before_end), gemeente))
+    through = today if today is not None and Quarter.containing(today) == quarter else None
     comments = () if extern or gemeente is not None else poll_comments(session, now_start, now_end)
-    return Report(quarter, gemeente, extern, tuple(sections), comments)
+    return Report(quarter, gemeente, extern, tuple(sections), through, comments)
 
 
 def poll_comments(session: Session, start: datetime, end: datetime) -> tuple[str, ...]:

@@ -73,7 +73,12 @@ def rapport(msg: Incoming, ctx: Context) -> list[Reply]:
         raise UserError("rapport.future_quarter", quarter=str(quarter))
     with ctx.uow as uow:
         report = build_report(
-            uow.session, quarter, ctx.clock.tz, gemeente=request.gemeente, extern=request.extern
+            uow.session,
+            quarter,
+            ctx.clock.tz,
+            gemeente=request.gemeente,
+            extern=request.extern,
+            today=ctx.clock.today(),
         )
         ctx.audit("rapport", detail=f"{quarter} {report.gemeente or '*'}{' extern' if report.extern else ''}")
         uow.commit()

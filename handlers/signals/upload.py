@@ -36,15 +36,6 @@ def source_kinds(uow: UnitOfWork) -> list[str]:
     return [k.value for k in OrganisationKind if k.value in kinds and k != OrganisationKind.VHH]
 
 
-def reporter_for(uow: UnitOfWork, kind: str) -> int:
-    """The member the imported signals are registered under: the first active member of that kind."""
-    organisations = {o.id for o in uow.organisations.list_all() if o.kind == kind}
-    for member in uow.members.list_all(include_revoked=False):
-        if member.organisation_id in organisations and member.id is not None:
-            return member.id
-    raise UserError("import.no_reporter", source=kind)
-
-
 def check_file(msg: Incoming, ctx: Context) -> None:
     """Only a procesmanager, only in a direct chat, only a CSV of a sensible size."""
     member = ctx.require_member()
@@ -133,15 +124,16 @@ def dry_run(ctx: Context, upload: PendingUpload) -> Reply:
     """Run the import without writing and show the outcome; a file that cannot be read is dropped."""
     uow = ctx.uow
     assert upload.source is not None and upload.id is not None
-    reporter = reporter_for(uow, upload.source)
     try:
         result = import_signals(
             uow,
             upload.content,
-            reporter_id=reporter,
+            reporter_id=upload.member_id,
+            source=upload.source,
             now=ctx.clock.now(),
             today=ctx.clock.today(),
             dry_run=True,
+            catalogue=ctx.catalogue,
         )
     except UserError:
         uow.uploads.take(upload.id, upload.member_id)  # a wrong header or too many rows: nothing to keep
@@ -159,7 +151,7 @@ def dry_run(ctx: Context, upload: PendingUpload) -> Reply:
         rows=result.rows,
         signals=result.signals,
         mutaties=result.mutaties,
-        duplicates=len(result.duplicates),
+        duplicates=result.skipped,
     )
     return Reply([head, *lines], buttons=[Button(IMPORT, t("upload.b_import"), value=str(upload.id)), cancel])
 
@@ -170,6 +162,8 @@ def outcome_lines(result: ImportResult) -> list[Text | str]:
         lines.append(t("import.mutatie_case", code=code, count=count))
     for line, same in result.duplicates[:MAX_LISTED]:
         lines.append(t("import.duplicate_line", line=line, same=same))
+    for line, signal_id in result.imported_before[:MAX_LISTED]:
+        lines.append(t("import.imported_before", line=line, signal=signal_id))
     for line, reason in result.errors[:MAX_LISTED]:
         lines.append(t("import.error_line", line=line, reason=reason))
     if len(result.errors) > MAX_LISTED:
@@ -186,12 +180,18 @@ def run_import(msg: Incoming, ctx: Context) -> Reply:
         if upload.source is None:
             raise UserError("upload.gone")
         content, source, name = upload.content, upload.source, upload.file_name
-        reporter = reporter_for(uow, source)
         if not uow.uploads.take(upload.id, member.id):  # pressed twice: the other press imports
             raise UserError("upload.gone")
         ctx.audit("upload.import", kind="write", detail=f"upload {upload.id} source {source}")
         result = import_signals(
-            uow, content, reporter_id=reporter, now=ctx.clock.now(), today=ctx.clock.today(), dry_run=False
+            uow,
+            content,
+            reporter_id=member.id,  # credited to who imports; the source is recorded on each signal
+            source=source,
+            now=ctx.clock.now(),
+            today=ctx.clock.today(),
+            dry_run=False,
+            catalogue=ctx.catalogue,
         )  # one commit with the upload's removal; nothing at all when a row is invalid
         if not result.ok:
             return Reply(
@@ -203,7 +203,7 @@ def run_import(msg: Incoming, ctx: Context) -> Reply:
             name=name,
             signals=result.signals,
             mutaties=result.mutaties,
-            duplicates=len(result.duplicates),
+            duplicates=result.skipped,
         )
     )
 

@@ -72,12 +72,16 @@ class SignalRepository(Repository):
         return won
 
     def attach_to_case(self, signal: Signal, case_id: int) -> None:
-        """The signal's subjects become the case's subjects."""
+        """The signal's subjects become the case's subjects, except a person the case already names (same
+        name, and the same birth date where both are known): linking a signal about a known person to
+        their case must not list them twice nor turn the case into a household."""
         signal.case_id = case_id
         self.session.add(signal)
-        self.session.execute(
-            update(Subject).where(col(Subject.signal_id) == signal.id).values(case_id=case_id)
-        )
+        on_case = self.session.exec(select(Subject).where(Subject.case_id == case_id)).all()
+        for subject in self.subjects(signal.id or 0):
+            if subject.case_id is None and not any(_same_person(subject, known) for known in on_case):
+                subject.case_id = case_id
+                self.session.add(subject)
         self.session.flush()
 
     def recent_duplicate(
@@ -106,3 +110,9 @@ class SignalRepository(Repository):
             ):
                 return earlier
         return None
+
+
+def _same_person(one: Subject, other: Subject) -> bool:
+    if one.name_key != other.name_key:
+        return False
+    return one.birth_date is None or other.birth_date is None or one.birth_date == other.birth_date

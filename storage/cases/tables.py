@@ -135,6 +135,8 @@ class Signal(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     created_at: datetime = utc_column()
     anonymised_at: datetime | None = utc_column(nullable=True)  # personal data removed (retention, erasure)
+    # an imported signal: the kind of partner whose file it came from (``reporter_id`` is who imported it)
+    import_source: str | None = Field(default=None, max_length=30)
 
 
 class Subject(SQLModel, table=True):

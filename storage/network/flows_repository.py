@@ -220,6 +220,40 @@ class SignalImportRepository(Repository):
                 ],
             )
 
+    def signals_by_key(
+        self, name_keys: Sequence[str]
+    ) -> list[tuple[str, date | None, str, list[str], str, str, int]]:
+        """(name key, birth date, gemeente, categories, urgency, description, signal id) of each signal that
+        names a subject with one of the keys: what an import compares a row with, to skip a repeat."""
+        keys = sorted({key for key in name_keys if key})
+        index_type = Subject.__table__.c.name_key.type  # type: ignore[attr-defined]
+        dialect = self.session.get_bind().dialect
+        asked = {index_type.process_bind_param(key, dialect): key for key in keys}
+        found: list[tuple[str, date | None, str, list[str], str, str, int]] = []
+        for start in range(0, len(keys), 500):
+            statement = (
+                select(Subject.name_key, col(Subject.birth_date), Signal)
+                .join(Signal, col(Signal.id) == col(Subject.signal_id))
+                .where(
+                    col(Subject.name_key).in_(keys[start : start + 500]), col(Signal.anonymised_at).is_(None)
+                )
+                .order_by(col(Signal.id))
+            )
+            for stored, born, signal in self.session.exec(statement).all():
+                assert signal.id is not None
+                found.append(
+                    (
+                        asked.get(stored, stored),
+                        born,
+                        signal.gemeente,
+                        list(signal.categories or []),
+                        signal.urgency,
+                        signal.description,
+                        signal.id,
+                    )
+                )
+        return found
+
     def open_cases_by_key(self, name_keys: Sequence[str]) -> dict[str, list[tuple[date | None, Case]]]:
         """name key -> (subject birth date, open case) for subjects of open cases with one of the keys
         (computed with ``storage.names.name_key``)."""

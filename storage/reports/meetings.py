@@ -57,15 +57,23 @@ def overleg_held(session: Session, start: datetime, end: datetime, gemeente: str
     return {kind: count for kind, count in session.execute(statement).all()}
 
 
+def overleg_attendance_counts(
+    session: Session, start: datetime, end: datetime, gemeente: str | None
+) -> tuple[int, int]:
+    """(present, recorded) over the recorded invitees of the occurrences of the period."""
+    statement = select(
+        func.count(), func.coalesce(func.sum(func.cast(col(Attendance.present), Integer)), 0)
+    ).where(_in_period(start, end, gemeente))
+    recorded, present = session.execute(statement).one()
+    return int(present), int(recorded)
+
+
 def overleg_attendance_rate(
     session: Session, start: datetime, end: datetime, gemeente: str | None
 ) -> float | None:
     """Percentage of recorded invitees present at the occurrences of the period (one decimal); None when no
     attendance was recorded."""
-    statement = select(
-        func.count(), func.coalesce(func.sum(func.cast(col(Attendance.present), Integer)), 0)
-    ).where(_in_period(start, end, gemeente))
-    recorded, present = session.execute(statement).one()
+    present, recorded = overleg_attendance_counts(session, start, end, gemeente)
     if not recorded:
         return None
-    return round(100 * int(present) / int(recorded), 1)
+    return round(100 * present / recorded, 1)

@@ -17,9 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session, col
 
-from storage.cases.tables import Action, Case, RegieAssignment, RegieKind, Signal
-from storage.meetings.repository import MeetingRepository
-from storage.meetings.tables import Attendance
+from storage.cases.tables import Action, Case, RegieAssignment, RegieKind, Signal, SignalStatus
 from storage.models import Member, Organisation
 from storage.release.detention import Detention, Huisverbod
 from storage.release.nazorg import NazorgItem, NazorgStatus
@@ -79,12 +77,24 @@ def signals_by_urgency(session: Session, start: datetime, end: datetime, gemeent
 
 
 def triage_outcomes(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """Triage decisions in the period, per outcome (a mutatie's choice is not a triage outcome)."""
+    return _decisions(session, start, end, gemeente, SignalStatus.DECIDED)
+
+
+def mutatie_choices(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Counts:
+    """What procesregie chose for mutaties in the period (note, partner); one brought to triage is counted
+    by its triage outcome."""
+    return _decisions(session, start, end, gemeente, SignalStatus.MUTATIE)
+
+
+def _decisions(session: Session, start: datetime, end: datetime, gemeente: str | None, status: str) -> Counts:
     statement = (
         select(col(Signal.outcome), func.count(col(Signal.id)))
         .where(
             col(Signal.decided_at) >= start,
             col(Signal.decided_at) < end,
             col(Signal.outcome).is_not(None),
+            col(Signal.status) == status,
             _signal_gemeente(gemeente),
         )
         .group_by(col(Signal.outcome))
@@ -220,15 +230,18 @@ def _percentage(part: int, whole: int) -> float | None:
 
 
 def overleg_figures(session: Session, start: datetime, end: datetime, gemeente: str | None) -> Figures:
-    """Overleg held (occurrences whose attendance was recorded) and the attendance rate, for the whole
-    network: an overleg serves every gemeente, so ``gemeente`` does not narrow it."""
-    held = select(col(Attendance.meeting_id), col(Attendance.occurrence_start_at)).where(
-        col(Attendance.occurrence_start_at) >= start, col(Attendance.occurrence_start_at) < end
-    )
-    count = session.execute(select(func.count()).select_from(held.distinct().subquery())).scalar_one()
-    present, expected = MeetingRepository(session).attendance_figures(start, end)
+    """Overleg held and the attendance rate, with the one definition of ``storage.reports.meetings``: an
+    occurrence is held when its attendance was recorded with at least one person present; with a gemeente,
+    only meetings with a case of that gemeente on the agenda count."""
+    from storage.reports.meetings import (
+        overleg_attendance_counts,
+        overleg_held,
+    )  # it imports Counts from here
+
+    held = sum(overleg_held(session, start, end, gemeente).values())
+    present, expected = overleg_attendance_counts(session, start, end, gemeente)
     return {
-        "held": int(count),
+        "held": held,
         "present": present,
         "expected": expected,
         "attendance_pct": _percentage(present, expected),

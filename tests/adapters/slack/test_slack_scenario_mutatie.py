@@ -76,21 +76,16 @@ async def test_procesregie_gets_the_buttons_and_note_only_updates_the_alert_in_p
         assert f"mutatie {ref}: alleen genoteerd" in str(timeline[0].params["text"])
 
 
-async def test_naar_triage_puts_it_in_the_queue_and_aan_partner_explains_the_command(chat: Chat) -> None:
+async def test_naar_triage_puts_it_in_the_queue_and_aan_partner_opens_a_member_picker(chat: Chat) -> None:
     async with running_bot(chat) as bot:
         signal_id, alert = await mutatie_alert(bot)
         ref = f"S-{signal_id}"
-        hint = await bot.press(MANAGER, alert, "mutatie.partner", str(signal_id))
-        assert f"/mutatie {ref} @partner" in hint.params["text"]  # nothing decided yet: a hint
-        # the alert keeps its description (as on Telegram), then the choice and the hint; no buttons
-        blocks = hint.params["blocks"]
-        assert blocks[: len(alert.params["blocks"]) - 1] == alert.params["blocks"][:-1]
-        assert "&amp; zijn buren" in blocks[0]["text"]["text"] and "&amp; zijn buren" in hint.params["text"]
-        assert blocks[-2] == {
-            "type": "context",
-            "elements": [{"type": "mrkdwn", "text": "→ *Aan partner overdragen*"}],
-        }
-        assert f"/mutatie {ref} @partner" in blocks[-1]["text"]["text"] and buttons_of(hint) == []
+        picker = await bot.press(MANAGER, alert, "mutatie.partner", str(signal_id), hint=True)
+        # a question, not a decision: a new message with the case's deelnemers, the alert keeps its buttons
+        assert picker.method == "chat.postMessage" and bot.fake.called("chat.update") == []
+        assert f"Aan wie draag je {ref} over? Kies een deelnemer van VH-2026-0001." in picker.params["text"]
+        labels = [b["text"]["text"] for b in buttons_of(picker)]
+        assert "Joost van Leeuwen" in labels and "Anouk de Wit" not in labels
 
         update = await bot.press(MANAGER, alert, "mutatie.triage", str(signal_id))
         assert f"Mutatie {ref} staat in de triagewachtrij." in update.params["text"]

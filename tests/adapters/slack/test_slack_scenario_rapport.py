@@ -45,7 +45,7 @@ async def test_rapport_in_a_dm_posts_the_summary_and_uploads_the_chart_and_the_c
 
         assert (table.filename, table.channel) == ("rapport-2026Q4.csv", f"D{MANAGER}")
         rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))
-        assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4", "2026Q3"]
+        assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4 t/m 26-11-2026", "2026Q3"]
         assert ["Signalen per urgentie", "acuut", "1", "0"] in rows
 
         # the announced length is what arrived, and each file carries its caption as the comment
@@ -111,7 +111,7 @@ async def test_an_english_speaking_procesmanager_gets_the_summary_and_the_csv_in
         [_, summary] = bot.fake.posted(f"D{MANAGER}")
         assert str(summary.params["text"]).startswith("Quarterly report 2026Q4 (compared with 2026Q3)")
         rows = list(csv.reader(io.StringIO(uploads[1].data.decode("utf-8-sig")), delimiter=";"))
-        assert rows[0] == ["Section", "Item", "2026Q4", "2026Q3"]
+        assert rows[0] == ["Section", "Item", "2026Q4 up to 26-11-2026", "2026Q3"]
         comments = [
             str(c.params.get("initial_comment")) for c in bot.fake.called("files.completeUploadExternal")
         ]

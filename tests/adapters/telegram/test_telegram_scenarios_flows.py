@@ -37,7 +37,7 @@ async def test_rapport_in_a_dm_sends_the_summary_then_the_png_and_the_csv(chat: 
     assert 10_000 < len(chart.data) < 2_000_000
     assert table.filename == "rapport-2026Q4.csv"
     rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4", "2026Q3"]
+    assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4 t/m 26-11-2026", "2026Q3"]
     assert ["Signalen per urgentie", "acuut", "1", "0"] in rows
     assert (chart.caption, table.caption) == ("rapport-2026Q4.png", "rapport-2026Q4.csv")
 

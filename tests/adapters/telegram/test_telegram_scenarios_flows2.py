@@ -104,7 +104,7 @@ async def test_the_stale_digest_arrives_with_its_buttons_and_a_press_answers(cha
     async with running_bot(chat) as bot:
         bot.link("procesmanager", MANAGER)
         message = await digest(bot)
-        assert "1 actieve casus(sen) waar al meer dan 3 weken niets gepland staat" in message["text"]
+        assert "1 actieve casus waar al meer dan 3 weken niets gepland staat" in message["text"]
         assert f"{CODE} (J.d.V.)" in message["text"] and "VH-2025-0001" not in message["text"]
         assert [label for label, _ in buttons(message)] == ["MDO plannen", "Actie toevoegen"]
 

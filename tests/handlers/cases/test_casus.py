@@ -118,3 +118,16 @@ def test_actions_list_open_first_and_done_marked(sqlite_chat: Chat):
     assert lines[0] == "Plan van aanpak VH-2026-0001:"
     assert "Schuldhulp aanvragen" in lines[1] and "✓ Huisbezoek afleggen" in lines[-2]
     assert lines[-1].startswith("Bij niet nakomen van de afspraken (drang/dwang): nog niets vastgelegd.")
+
+
+def test_an_organisation_matches_in_any_case_and_a_typo_gets_a_suggestion(chat: Chat):
+    chat.as_member("procesmanager").verify_dialog(
+        [
+            ("/casus VH-2026-0001 toevoegen veilig thuis regio", "Veilig Thuis Regio is deelnemer"),
+            (
+                "/casus VH-2026-0001 toevoegen Veilig Thuis Regoi",
+                "Ik ken geen organisatie 'Veilig Thuis Regoi'. Bedoel je Veilig Thuis Regio?",
+            ),
+            ("/casus VH-2026-0001 toevoegen woonsted", "Bedoel je Woonstede?"),
+        ]
+    )

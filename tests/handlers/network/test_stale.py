@@ -19,7 +19,7 @@ def test_a_case_with_nothing_planned_for_three_weeks_is_listed_once_to_procesreg
     sent = sorted(chat.deliver(), key=lambda m: m.user_id or "")
     assert [m.user_id for m in sent] == ["procesmanager", "procesmanager2"]
     assert "VH-2025-0001" in sent[1].text and "VH-2026-0001" not in sent[1].text
-    assert "1 actieve casus(sen) waar al meer dan 3 weken niets gepland staat" in sent[0].text
+    assert "1 actieve casus waar al meer dan 3 weken niets gepland staat" in sent[0].text
     assert "VH-2026-0001 (J.d.V.)" in sent[0].text
     assert [b.id for b in sent[0].buttons] == ["stale.mdo", "stale.action"]
     hint = "\n".join(o.text for o in chat.press("stale.action", "VH-2026-0001", user="procesmanager"))

@@ -120,6 +120,7 @@ ROWS: dict[str, Row] = {
     "press mutatie.note": Row(("{mutatie}",)),
     "press mutatie.triage": Row(("{mutatie}",)),
     "press mutatie.partner": Row(("{mutatie}",)),
+    "press mutatie.handto": Row(("{mutatie}:1",)),
     "press mutatie.feedback": Row(("{feedback}",)),
     "press info.known": Row(("{info}",), role=PM, sees=PM),
     "press info.unknown": Row(("{info}",), role=PM, sees=PM),

@@ -138,7 +138,7 @@ def test_a_minor_in_detention_prompts_a_trajectberaad_jeugd_with_a_prefilled_pla
     )  # Thursday 26-11 + 5 working days
     [button] = prompt.buttons
     started = chat.press(button.id, button.value, user="procesmanager")
-    assert started[-1].text.startswith("(2/8) Datum en tijd")  # type and case are filled in
+    assert started[-1].text.startswith("(1/6) Datum en tijd")  # type and case are filled in: not steps
     for answer in ("01-12-2026 14:00", "60", "Raad voor de Kinderbescherming, Arnhem", "-"):
         chat.send(answer, user="procesmanager")
     summary = chat.press("form.choose", "none", user="procesmanager")

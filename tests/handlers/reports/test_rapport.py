@@ -63,7 +63,7 @@ def test_rapport_in_chat_gives_a_summary_a_png_chart_and_a_csv(chat: Chat):
     image = Image.open(io.BytesIO(chart.data))
     assert image.format == "PNG" and image.size == (1200, 1350)
     rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4", "2026Q3"]
+    assert rows[0] == ["Onderdeel", "Omschrijving", "2026Q4 t/m 26-11-2026", "2026Q3"]
     assert ["Signalen per urgentie", "acuut", "1", "0"] in rows
     assert ["Overleggen en opkomst", "opkomst (%)", "-", "-"] in rows
 

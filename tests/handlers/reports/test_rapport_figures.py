@@ -140,7 +140,7 @@ def test_the_figures_are_in_the_csv_the_workbook_the_chart_and_the_summary(chat:
     assert chart is not None and Image.open(io.BytesIO(chart.data)).size == (1200, 1350)
     assert replies[2].file is not None
     rows = list(csv.reader(io.StringIO(replies[2].file.data.decode("utf-8-sig")), delimiter=";"))
-    assert ["Huisverboden en verlengingen", "verlengd (% van de besluiten)", "100.0", "-"] in rows
+    assert ["Huisverboden en verlengingen", "verlengd (% van de besluiten)", "100,0", "-"] in rows
     assert ["Overleggen en opkomst", "aanwezigen", "1", "0"] in rows
     with chat.app.uow() as uow:
         report = build_report(uow.session, Q4, TZ)
@@ -165,3 +165,13 @@ def test_the_report_demo_shows_overleg_and_huisverbod_figures(sqlite_chat: Chat)
     assert int(overleg["held"][0]) >= 5 and int(overleg["held"][1]) >= 5  # type: ignore[call-overload]
     assert 50 <= float(overleg["attendance_pct"][0]) < 100  # type: ignore[arg-type]
     assert int(huisverboden["started"][0]) + int(huisverboden["started"][1]) >= 3  # type: ignore[call-overload]
+
+
+def test_an_overleg_where_nobody_was_present_is_not_counted_as_held(chat: Chat):
+    """One definition of "held" (storage/reports/meetings.py): attendance recorded with someone present."""
+    ids = member_ids(chat)
+    hold_meeting(chat, datetime(2026, 10, 6, 12, 0, tzinfo=UTC), {ids[0]: False, ids[1]: False})
+    hold_meeting(chat, datetime(2026, 10, 13, 12, 0, tzinfo=UTC), {ids[0]: True})
+    with chat.app.uow() as uow:
+        report = build_report(uow.session, Q4, TZ)
+    assert figures(report, "overleg_attendance")["held"] == (1, 0)

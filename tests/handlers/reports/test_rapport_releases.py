@@ -46,4 +46,4 @@ def test_releases_in_the_quarter_and_the_share_with_basisvoorwaarden_in_place(ch
     assert "Vrijlatingen met basisvoorwaarden op orde: niet beschikbaar" not in replies[0].text
     table = replies[2].file
     assert table is not None
-    assert "aandeel op orde (%);33.3;-" in table.data.decode("utf-8-sig")
+    assert "aandeel op orde (%);33,3;-" in table.data.decode("utf-8-sig")  # a decimal comma for Dutch Excel

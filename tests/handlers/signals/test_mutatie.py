@@ -1,8 +1,8 @@
 """Mutaties: a signal about a subject of an open case goes to its regie at once, not to the triage queue."""
 
-from sqlmodel import select
+from sqlmodel import col, select, update
 
-from storage.cases.tables import CaseEvent, Signal
+from storage.cases.tables import CaseEvent, RegieAssignment, RegieKind, Signal
 from tests.handlers.cases.cases_helpers import delivered_to, last_signal_id, submit_signal
 from tests.harness import Chat
 
@@ -56,15 +56,20 @@ def test_hand_to_a_partner_who_reports_back(chat: Chat):
     submit_signal(chat, user="woonstede", **JAN)
     signal_id = last_signal_id(chat)
     chat.deliver()
-    hint = "\n".join(o.text for o in chat.press("mutatie.partner", str(signal_id), user="procesmanager"))
-    assert f"/mutatie S-{signal_id} @partner" in hint
+    (picker,) = chat.press("mutatie.partner", str(signal_id), user="procesmanager")
+    assert "Kies een deelnemer van VH-2026-0001" in picker.text  # a member picker, not "type /mutatie ..."
+    names = [b.label for b in picker.buttons]
+    assert "Joost van Leeuwen" in names and "Anouk de Wit" not in names  # deelnemers, not the presser
     outsider = chat.say(f"/mutatie S-{signal_id} @woonstede", user="procesmanager")
     assert "geen deelnemer van VH-2026-0001" in outsider
-    ok = chat.say(f"/mutatie S-{signal_id} @reclassering", user="procesmanager")
+    joost = next(b for b in picker.buttons if b.label == "Joost van Leeuwen")
+    ok = "\n".join(o.text for o in chat.press(joost.id, joost.value, user="procesmanager"))
     assert "overgedragen aan Joost van Leeuwen" in ok
     handed = [m for m in chat.deliver() if m.user_id == "reclassering"]
     assert len(handed) == 1 and "Fictief: weer overlast bij Jan." in handed[0].text
     assert [b.id for b in handed[0].buttons] == ["mutatie.feedback"]
+    other = chat.press("mutatie.feedback", str(signal_id), user="wijkagent")  # a deelnemer, not the partner
+    assert "niet gevonden" in "\n".join(o.text for o in other)
     chat.press("mutatie.feedback", str(signal_id), user="reclassering")
     chat.press("mutatie.feedback", str(signal_id), user="reclassering")  # a double tap: told once
     assert delivered_to(chat, "procesmanager") == [
@@ -84,3 +89,57 @@ def test_an_outsider_cannot_press_feedback_or_choose(chat: Chat):
     with chat.app.uow() as uow:
         signal = uow.session.get(Signal, int(signal_id))
         assert signal is not None and signal.status == "mutatie" and signal.outcome is None
+
+
+def _drop_procesregie(chat: Chat, code: str = "VH-2026-0001") -> None:
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code(code)
+        assert case is not None
+        uow.session.execute(
+            update(RegieAssignment)
+            .where(
+                col(RegieAssignment.case_id) == case.id,
+                col(RegieAssignment.kind) == RegieKind.PROCESREGIE,
+                col(RegieAssignment.to_at).is_(None),
+            )
+            .values(to_at=chat.clock.now())
+        )
+        uow.commit()
+
+
+def test_a_mutatie_on_a_case_without_procesregie_goes_to_every_procesmanager_who_can_handle_it(chat: Chat):
+    _drop_procesregie(chat)
+    chat.deliver()
+    submit_signal(chat, user="woonstede", **JAN)
+    signal_id = last_signal_id(chat)
+    sent = [m for m in chat.deliver() if "Mutatie op VH-2026-0001" in m.text]
+    with_buttons = sorted(str(m.user_id) for m in sent if m.buttons)
+    assert with_buttons == ["procesmanager", "procesmanager2"]
+    assert all("geen procesregie" in m.text for m in sent if m.buttons)
+    casus = [m for m in sent if m.user_id == "regisseur"]
+    assert len(casus) == 1 and casus[0].buttons == []
+    refused = "\n".join(o.text for o in chat.press("mutatie.note", str(signal_id), user="regisseur"))
+    assert "Alleen wie de procesregie" in refused
+    first = "\n".join(o.text for o in chat.press("mutatie.note", str(signal_id), user="procesmanager2"))
+    assert "genoteerd in de tijdlijn van VH-2026-0001" in first
+    late = "\n".join(o.text for o in chat.press("mutatie.note", str(signal_id), user="procesmanager"))
+    assert "al besloten" in late
+
+
+def test_the_aanmelder_of_a_mutatie_hears_what_happened_and_not_the_case(chat: Chat):
+    chat.deliver()
+    reply = submit_signal(chat, user="woonstede", **JAN)
+    assert "uitkomst van de triage" not in reply and "VH-" not in reply
+    chat.deliver()
+    signal_id = last_signal_id(chat)
+    chat.press("mutatie.note", str(signal_id), user="procesmanager")
+    feedback = delivered_to(chat, "woonstede")
+    assert len(feedback) == 1 and f"Terugkoppeling op je signaal S-{signal_id}" in feedback[0]
+    assert "alleen genoteerd" in feedback[0] and "VH-" not in feedback[0]
+
+
+def test_an_acute_mutatie_does_not_send_procesmanagers_to_the_triage_queue(chat: Chat):
+    chat.deliver()
+    submit_signal(chat, user="woonstede", urgency="acuut", **JAN)
+    alerts = [m.text for m in chat.deliver() if m.user_id == "procesmanager2" and "ACUUT" in m.text]
+    assert len(alerts) == 1 and "/triage" not in alerts[0] and "lopende casus" in alerts[0]

@@ -140,3 +140,28 @@ def test_signal_in_english(sqlite_chat: Chat):
     chat.say("/taal en", user="wijkagent")
     assert "Name of the person" in chat.say("/signal", user="wijkagent")
     assert delivered_to(chat, "wijkagent") == []
+
+
+def test_typing_what_a_button_says_is_accepted_in_either_language(sqlite_chat: Chat):
+    chat = sqlite_chat.as_member("wijkagent")
+    chat.verify_dialog(
+        [
+            ("/signaal", "Naam van de betrokkene"),
+            ("Eva Smit", "Geboortedatum"),
+            ("-", "Andere leden"),
+            ("-", "Gemeente"),
+            ("Waterdam", "Zorgen"),
+            ("huiselijk geweld", "Zorgen"),
+            ("nuisance", "Zorgen"),
+            ("domestic violence", "Zorgen"),  # a second press of the same choice takes it off again
+            ("Domestic violence", "Zorgen"),
+            ("klaar", "Urgentie"),
+            ("heel erg", "'heel erg' is geen van de keuzes (normaal, hoog, acuut)"),
+            ("acute", "Korte omschrijving"),
+        ]
+    )
+    chat.say("Fictief: de buren horen geschreeuw.")
+    chat.say("nee")
+    chat.press("form.submit")
+    signal = signals(chat)[-1]
+    assert signal.categories == ["overlast", "huiselijk_geweld"] and signal.urgency == "acuut"

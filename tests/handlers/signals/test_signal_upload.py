@@ -35,7 +35,7 @@ def test_upload_with_caption_shows_the_dry_run_and_imports_once(chat: Chat):
     assert (
         "Proefrun van politie.csv (bron: Politie): 2 rijen -> 1 nieuwe signalen en 1 mutaties" in reply.text
     )
-    assert "1 mutatie(s) op VH-2026-0001" in reply.text
+    assert "1 mutatie op VH-2026-0001" in reply.text
     assert [b.id for b in reply.buttons] == ["upload.import", "upload.cancel"]
     assert _signals(chat) == before
     (upload,) = _pending(chat)
@@ -116,3 +116,19 @@ def test_an_upload_left_pending_expires_after_a_day_and_is_dropped(chat: Chat):
     assert "verlopen" in texts(chat.press("upload.source", value))
     assert drop_stale_uploads(chat.app.uow(), chat.clock.now()) == 1
     assert _pending(chat) == []
+
+
+def test_the_same_upload_twice_imports_nothing_new_and_is_credited_to_the_uploader(chat: Chat):
+    (first,) = chat.upload("politie.csv", GOOD, "/import politie", user="procesmanager2")
+    chat.press("upload.import", first.buttons[0].value, user="procesmanager2")
+    before = _signals(chat)
+    (second,) = chat.upload("politie.csv", GOOD, "/import politie", user="procesmanager2")
+    assert "-> 0 nieuwe signalen en 0 mutaties, 2 dubbele rijen" in second.text
+    assert "regel 2 is al eerder geïmporteerd (S-" in second.text and "regel 3 is al eerder" in second.text
+    done = texts(chat.press("upload.import", second.buttons[0].value, user="procesmanager2"))
+    assert "0 nieuwe signalen en 0 mutaties (2 dubbele rijen overgeslagen)" in done
+    assert _signals(chat) == before
+    with chat.app.uow() as uow:
+        uploader = uow.members.by_handle("@procesmanager2")
+        imported = uow.session.exec(select(Signal).where(Signal.import_source == "politie")).all()
+        assert uploader is not None and [s.reporter_id for s in imported] == [uploader.id, uploader.id]

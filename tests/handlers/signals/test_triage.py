@@ -100,6 +100,16 @@ def test_a_known_person_is_linked_to_the_open_case_and_the_aanmelder_is_not_told
     assert "niet gevonden of geen toegang" in chat.say("/casus VH-2026-0001", user="woonstede")
 
 
+def test_linking_a_signal_about_a_known_person_does_not_list_them_twice(chat: Chat):
+    chat.press("triage.decide", "6:topx", user="procesmanager")
+    text = chat.say("/casus VH-2026-0001", user="procesmanager")
+    assert text.count("Jan de Vries") == 1, text
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None and case.id is not None
+        assert [s.name for s in uow.cases.subjects(case.id)] == ["Jan de Vries"]
+
+
 def test_empty_queue(sqlite_chat: Chat):
     chat = sqlite_chat
     for ref, outcome in (("S-6", "informatie x"), ("S-7", "afgewezen y"), ("S-8", "informatie z")):
@@ -113,3 +123,8 @@ def test_a_decision_made_while_typing_a_reason_is_reported_and_closes_the_form(c
     late = chat.say("Geen rol voor het Veiligheidshuis.", user="procesmanager")
     assert late == "Signaal S-7 is al beoordeeld door Sander Vos: informatie."
     assert "Ik begrijp alleen opdrachten" in chat.say("nog een reden", user="procesmanager")
+
+
+def test_the_reason_form_counts_only_the_question_it_asks(sqlite_chat: Chat):
+    (_started, prompt) = sqlite_chat.press("triage.decide", "7:afgewezen", user="procesmanager")
+    assert prompt.text.startswith("(1/1) "), prompt.text  # signal and outcome were filled in, not asked
