@@ -111,6 +111,10 @@ class CaseEventKind(StrEnum):
     MUTATIE = "mutatie"  # a new signal about a subject, routed to regie (not to triage)
     MUTATIE_HANDLED = "mutatie_handled"  # procesregie chose: note, partner or triage
     MUTATIE_FEEDBACK = "mutatie_feedback"  # the partner it was handed to reported back
+    DETENTION = "detention"  # a detention registered (its expected release date)
+    RELEASE_DATE = "release_date"  # the expected release date changed
+    UNEXPECTED_RELEASE = "unexpected_release"  # /detentie CODE vrij
+    RELEASE_PICKED_UP = "release_picked_up"  # someone took the unexpected release on
 
 
 class Signal(SQLModel, table=True):
@@ -174,9 +178,7 @@ class Case(SQLModel, table=True):
     opened_at: datetime = utc_column()
     closed_at: datetime | None = utc_column(nullable=True)
     anonymised_at: datetime | None = utc_column(nullable=True)  # figures kept, personal data removed
-    kind: str | None = Field(
-        default=None, max_length=12
-    )  # plan.CaseKind; None: from the subjects
+    kind: str | None = Field(default=None, max_length=12)  # plan.CaseKind; None: from the subjects
     # the plan's drang/dwang fallback: what happens when agreements are not kept (personal free text)
     fallback: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
 
@@ -261,9 +263,7 @@ class Action(SQLModel, table=True):
     created_at: datetime = utc_column()
     done_at: datetime | None = utc_column(nullable=True)
     done_by: int | None = Field(default=None, foreign_key="member.id")
-    track: str | None = Field(
-        default=None, max_length=20
-    )  # plan.PlanTrack (not the case's track)
+    track: str | None = Field(default=None, max_length=20)  # plan.PlanTrack (not the case's track)
     subject_id: int | None = Field(default=None, foreign_key="subject.id")  # the betrokkene it is for
 
 
