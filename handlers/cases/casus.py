@@ -116,9 +116,28 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     open_actions = [a for a in actions if a.done_at is None]
     late = [a for a in open_actions if a.deadline < ctx.clock.today()]
     lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
+    lines.extend(detention_lines(ctx, case.id))
     lines.append(t("casus.timeline"))
     lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
     return present(ctx, lines, group_line=group_label(ctx, case, subjects))
+
+
+def detention_lines(ctx: Context, case_id: int) -> list[Text]:
+    """The case's latest detention: its expected release, or the release (unexpected: who took it on)."""
+    uow = ctx.uow
+    uow.detentions.settle_released(case_id, ctx.clock.today())
+    detention = uow.detentions.latest(case_id)
+    if detention is None or detention.id is None:
+        return []
+    release = format_date(detention.release_on)
+    if not detention.released:
+        return [t("casus.detention", release=release)]
+    lines = [t("casus.released", release=release)]
+    for unexpected in uow.nazorg.releases_of(detention.id):
+        taker = unexpected.picked_up_by
+        who = member_name(uow, taker) if taker is not None else t("casus.nobody_yet")
+        lines.append(t("casus.unexpected_release", picked_up=who))
+    return lines
 
 
 def participant_names(uow: UnitOfWork, case_id: int) -> list[str | Text]:

@@ -16,7 +16,7 @@ from handlers.privacy.targets import case_in_args
 from handlers.release.alerts import check_dates
 from handlers.release.unexpected import prompt_trajectberaad, record_unexpected
 from handlers.reminders import RELEASE_KIND, queue_release_alerts
-from storage.cases.tables import Case
+from storage.cases.tables import Case, CaseEventKind
 from storage.release.detention import Detention, DetentionKind
 
 group = CommandGroup("detentie")
@@ -88,6 +88,7 @@ def register(ctx: Context, code: str, start: str, release: str, kind_word: str, 
         uow.nazorg.create_checklist(detention.id, now)
         keys = queue_release_alerts(uow, detention, case, ctx.clock)
         prompt_trajectberaad(ctx, case, detention)
+        uow.cases.add_event(case.id, CaseEventKind.DETENTION, now, member.id, release=format_date(release_on))
         ctx.audit("detentie", kind="write", case_id=case.id, detail=f"detention {detention.id}")
         uow.commit()
     return Reply(
@@ -120,6 +121,14 @@ def move_release(ctx: Context, code: str, release: str) -> Reply:
         uow.session.add(detention)
         uow.session.flush()
         keys = queue_release_alerts(uow, detention, case, ctx.clock)
+        uow.cases.add_event(
+            case.id,
+            CaseEventKind.RELEASE_DATE,
+            ctx.clock.now(),
+            member.id,
+            previous=format_date(old),
+            release=format_date(release_on),
+        )
         ctx.audit("detentie.datum", kind="write", case_id=case.id, detail=f"{old} -> {release_on}")
         uow.commit()
     return Reply(

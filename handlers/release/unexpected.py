@@ -34,7 +34,7 @@ from handlers.release.nazorg_text import open_line
 from handlers.release.scenario import scenario_text
 from handlers.reminders import RELEASE_KIND, procesregie_of, queue_release_alerts, regie_holders
 from schedules.rules import add_working_days, offset_of
-from storage.cases.tables import Case, Subject
+from storage.cases.tables import Case, CaseEventKind, Subject
 from storage.meetings.tables import MeetingKind
 from storage.models import OutboxMessage, Role
 from storage.release.detention import Detention, DetentionKind
@@ -107,6 +107,9 @@ def record_unexpected(ctx: Context, code: str, when: str | None) -> Reply:
                 now=now,
                 member_id=member_id,
             )
+        uow.cases.add_event(
+            case.id, CaseEventKind.UNEXPECTED_RELEASE, now, member.id, release=format_date(release_on)
+        )
         ctx.audit("detentie.vrij", kind="write", case_id=case.id, detail=f"{old} -> {release_on} unexpected")
         uow.commit()
     return Reply(
@@ -151,6 +154,15 @@ def _reported_again(
     uow.session.add(detention)
     uow.session.flush()
     queue_release_alerts(uow, detention, case, ctx.clock, future_only=True)
+    member = ctx.require_member()
+    uow.cases.add_event(
+        case.id,
+        CaseEventKind.RELEASE_DATE,
+        ctx.clock.now(),
+        member.id,
+        previous=format_date(old),
+        release=format_date(release_on),
+    )
     told = 0
     for key in uow.outbox.statuses(f"{UNEXPECTED_KIND}:{release.id}:now@"):
         told += ctx.notify(
@@ -276,6 +288,7 @@ def pick_up(msg: Incoming, ctx: Context) -> Reply:
                         t("release.told_picked_up", name=member.name, code=case.code),
                         key=f"pickup:{release.id}:told@{other}",
                     )
+            uow.cases.add_event(case.id, CaseEventKind.RELEASE_PICKED_UP, now, member.id)
             ctx.audit("detentie.oppakken", kind="write", case_id=case.id, detail=f"release {release.id}")
             outcome = t("release.you_picked_up", code=case.code)
         else:

@@ -111,6 +111,10 @@ class CaseEventKind(StrEnum):
     MUTATIE = "mutatie"  # a new signal about a subject, routed to regie (not to triage)
     MUTATIE_HANDLED = "mutatie_handled"  # procesregie chose: note, partner or triage
     MUTATIE_FEEDBACK = "mutatie_feedback"  # the partner it was handed to reported back
+    DETENTION = "detention"  # a detention registered (its expected release date)
+    RELEASE_DATE = "release_date"  # the expected release date changed
+    UNEXPECTED_RELEASE = "unexpected_release"  # /detentie CODE vrij
+    RELEASE_PICKED_UP = "release_picked_up"  # someone took the unexpected release on
 
 
 class Signal(SQLModel, table=True):

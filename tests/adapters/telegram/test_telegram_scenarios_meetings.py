@@ -32,8 +32,9 @@ async def test_an_overleg_invite_with_rsvp_buttons_and_ics_and_the_chair_sees_th
         (invitees,) = await bot.press(CHAIR, cases, "Overslaan")
         assert "(6/8)" in invitees["text"]
         (recurrence,) = await bot.messages(CHAIR, "@ggz", 1)
-        (until,) = await bot.press(CHAIR, recurrence, "eenmalig")
-        (summary,) = await bot.press(CHAIR, until, "Overslaan")
+        # a one-off meeting is not asked "Herhalen tot en met" (issue 17): straight to the summary
+        (summary,) = await bot.press(CHAIR, recurrence, "eenmalig")
+        assert "Herhalen tot en met" not in summary["text"]
         assert "Lotte Bakker" in summary["text"] and "01-12-2026 10:00" in summary["text"]
         (planned,) = await bot.press(CHAIR, summary, "Versturen")
         assert "MDO/casusoverleg #3 is gepland" in planned["text"]

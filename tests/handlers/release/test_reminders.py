@@ -61,7 +61,13 @@ def test_mijn_herinneringen_lists_what_is_coming_for_me(chat: Chat):
 
 def release_alerts(chat: Chat) -> list[tuple[str, str]]:
     sent = chat.deliver()
-    return [(m.user_id or "", m.text) for m in sent if "rijlating" in m.text and "VH-2026-0001" in m.text]
+    return [
+        (m.user_id or "", m.text)
+        for m in sent
+        if "rijlating" in m.text
+        and "VH-2026-0001" in m.text
+        and not (m.dedupe_key or "").startswith("missed:")  # the missed summary names the case too
+    ]
 
 
 def test_detention_release_alerts_go_to_regie_at_nine_and_a_date_change_rebuilds_the_ladder(chat: Chat):
