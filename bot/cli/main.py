@@ -39,13 +39,14 @@ def db_upgrade() -> None:
 
 
 def _upgrade(settings: Settings) -> None:
+    from bot.key_help import explain_key_error
     from storage import migrate
     from storage.crypto import EncryptionKeyError
 
     try:
         migrate.upgrade(settings.database_url, encryption_key=settings.encryption_key)
     except EncryptionKeyError as error:  # existing rows to encrypt, and no (or a wrong) key
-        raise ConfigError(str(error)) from None
+        raise ConfigError(explain_key_error(error)) from None
 
 
 @db_app.command("status")
