@@ -17,10 +17,9 @@ from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from bot.jobs import JobRunner, purge
 from schedules.dispatcher import Dispatcher
 from schedules.once import OnceRunner
-from schedules.poll import run_poll_if_due
-from schedules.stale import run_stale_watchdog
 from storage.models import Role
 from storage.poll_lock import poll_lock
 
@@ -39,6 +38,7 @@ class Runtime:
         self.needs_http = False
         self.scheduler: AsyncIOScheduler | None = None
         self.once = OnceRunner(app.engine, app.clock)  # daily jobs run on one instance only
+        self.jobs = JobRunner(app, self.once)
         self.dispatcher: Dispatcher | None = None
 
     async def health(self) -> dict[str, bool]:
@@ -76,53 +76,23 @@ class Runtime:
             max_instances=1,
             coalesce=True,
         )
-        self.scheduler.add_job(self._purge, "cron", hour=3, minute=30,
-                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
-        self.scheduler.add_job(self._stale_watchdog, "cron", day_of_week="mon-fri", hour=8, minute=0,
-                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
-        self.scheduler.add_job(self._partner_poll, "cron", day_of_week="mon-fri", hour=9, minute=0,
-                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
+        self.jobs.schedule(self.scheduler)  # bot/jobs.py: purge, stale digest, partner poll
         self.scheduler.start()
 
     async def purge_daily(self) -> None:
         """The retention policy, once a day (anonymise what passed its term; delete old audit rows)."""
-        from bot.privacy_jobs import describe, policy_from, run_purge
-
-        policy = policy_from(self.app.settings)
-        now = self.app.clock.now()
-        result = await asyncio.to_thread(run_purge, self.app.uow(), policy, now, dry_run=False)
-        log.info("privacy purge: %s", describe(result))
-        from handlers.signals.upload import drop_stale_uploads
-
-        dropped = await asyncio.to_thread(drop_stale_uploads, self.app.uow(), now)
-        log.info("pending uploads dropped: %d", dropped)
+        await purge(self.app)
 
     async def _purge(self) -> None:
-        await self.once.run("purge", self.purge_daily)
+        await self.jobs.fire("purge")
 
     async def _stale_watchdog(self) -> None:
         """The stale-case digest, once per working morning across the instances."""
-        settings = self.app.settings
-
-        async def job() -> int:
-            return await asyncio.to_thread(
-                run_stale_watchdog, self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks
-            )
-
-        await self.once.run("stale_digest", job)
+        await self.jobs.fire("stale_digest")
 
     async def _partner_poll(self) -> None:
-        """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH;
-        only one instance checks each morning, so two instances never start two rounds."""
-        settings = self.app.settings
-
-        async def job() -> int:
-            return await asyncio.to_thread(
-                run_poll_if_due, self.app.uow, self.app.clock.now(), settings.tz, settings.poll_month,
-                settings.poll_open_weeks,
-            )  # fmt: skip
-
-        await self.once.run("partner_poll", job)
+        """The yearly partner poll, checked once per working morning across the instances."""
+        await self.jobs.fire("partner_poll")
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:

@@ -100,8 +100,8 @@ def run() -> None:
 
     bot_app = open_app()
     runtime = configured_runtime(bot_app)
-    if not runtime.adapters:
-        run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty())
+    if not runtime.adapters:  # the console is the bot: it runs the scheduled jobs too
+        run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty(), scheduled_jobs=True)
         return
     asyncio.run(serve_forever(runtime))
 
@@ -120,7 +120,9 @@ def ensure_demo(bot_app: App) -> str | None:
     return code
 
 
-def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
+def run_console(bot_app: App, *, as_member: str, jsonl: bool, scheduled_jobs: bool = False) -> None:
+    """``scheduled_jobs``: this console is the bot (``ketenbot run`` without Telegram or Slack), so it runs
+    the purge, the stale digest and the partner poll on their schedule (bot/jobs.py), as the runtime does."""
     from bot.adapters.console.app import ConsoleAdapter
     from bot.adapters.console.inbound import PLATFORM
 
@@ -139,7 +141,7 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
 
     async def main() -> None:
         scheduler = None
-        if not jsonl:
+        if not jsonl or scheduled_jobs:
             from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
             scheduler = AsyncIOScheduler()
@@ -150,6 +152,10 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
                 max_instances=1,
                 coalesce=True,
             )
+            if scheduled_jobs:
+                from bot.jobs import JobRunner
+
+                JobRunner(bot_app).schedule(scheduler)
             scheduler.start()
         try:
             await adapter.run(dispatcher.tick)
@@ -181,6 +187,9 @@ def register_subcommands() -> None:
     from bot.cli.poll import poll_app
 
     app.add_typer(poll_app, name="poll")
+    from bot.cli.jobs import jobs_app
+
+    app.add_typer(jobs_app, name="jobs")
 
 
 register_subcommands()
