@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from contextlib import suppress
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +19,7 @@ from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
 from bot.jobs import JobRunner, purge
+from bot.reconnect import Backoff, keep_trying, try_start
 from schedules.dispatcher import Dispatcher
 from schedules.once import OnceRunner
 from storage.models import Role
@@ -29,8 +31,12 @@ log = logging.getLogger("ketenbot.runtime")
 class Runtime:
     """Owns the adapters, the HTTP server and the dispatcher tick for one process."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, backoff: Backoff | None = None) -> None:
+        """``backoff``: the pauses between attempts to start an adapter whose platform is unreachable
+        (bot/reconnect.py); tests pass one whose ``wait`` they control."""
         self.app = app
+        self.backoff = backoff or Backoff()
+        self._retries: set[asyncio.Task[None]] = set()
         self.adapters: list[Adapter] = []
         self.http = HttpServer(
             app.settings.http_host, app.settings.http_port, metrics=app.router.metrics, health=self.health
@@ -63,9 +69,21 @@ class Runtime:
         if self.needs_http:
             await self.http.start()
             log.info("http server on %s", self.http.base_url)
-        for adapter in self.adapters:
-            await adapter.start()
-        dispatcher = self.dispatcher = self.app.dispatcher(self.senders())
+        secrets = self.secrets()
+        waiting: list[tuple[Adapter, float, Iterator[float]]] = []
+        for adapter in self.adapters:  # one that cannot reach its platform yet does not stop the rest
+            delays = self.backoff.delays()
+            delay = next(delays)
+            if not await try_start(adapter, delay, secrets):
+                waiting.append((adapter, delay, delays))
+        started = {a.platform: a.sender for a in self.adapters if all(a is not w[0] for w in waiting)}
+        dispatcher = self.dispatcher = self.app.dispatcher(started)
+        for adapter, delay, delays in waiting:  # its rows wait until it is connected
+            retry = asyncio.create_task(
+                keep_trying(adapter, self.backoff, delay, delays, secrets, self._connected)
+            )
+            self._retries.add(retry)
+            retry.add_done_callback(self._retries.discard)
         self.app.router.metrics.gauge("ketenbot_outbox_depth", self._outbox_depth, help="Pending outbox rows")
         await dispatcher.tick()  # once at start-up: what came due while we were down
         self.scheduler = AsyncIOScheduler()
@@ -78,6 +96,20 @@ class Runtime:
         )
         self.jobs.schedule(self.scheduler)  # bot/jobs.py: purge, stale digest, partner poll
         self.scheduler.start()
+
+    def secrets(self) -> tuple[str | None, ...]:
+        settings = self.app.settings
+        return (
+            settings.telegram_bot_token,
+            settings.telegram_webhook_secret,
+            settings.slack_bot_token,
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+        )
+
+    def _connected(self, adapter: Adapter) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.add_sender(adapter.platform, adapter.sender)
 
     async def purge_daily(self) -> None:
         """The retention policy, once a day (anonymise what passed its term; delete old audit rows)."""
@@ -101,19 +133,25 @@ class Runtime:
     async def stop(self) -> None:
         """Graceful: the outbox finishes the sends in flight and hands the rest back before the adapters
         close (a stop neither repeats nor loses a message); then the scheduler and the adapters stop."""
+        for retry in list(self._retries):  # adapters still waiting for their platform
+            retry.cancel()
+        for retry in list(self._retries):
+            with suppress(asyncio.CancelledError):
+                await retry
         if self.dispatcher is not None:
             await self.dispatcher.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+            self.scheduler = None
         for adapter in reversed(self.adapters):
             with suppress(Exception):
                 await adapter.stop()
         await self.http.stop()
 
 
-def configured_runtime(app: App) -> Runtime:
+def configured_runtime(app: App, *, backoff: Backoff | None = None) -> Runtime:
     """The runtime with every adapter whose credentials are set."""
-    runtime = Runtime(app)
+    runtime = Runtime(app, backoff=backoff)
     if app.settings.telegram_bot_token:
         runtime.adapters.append(telegram_adapter(app, runtime))
         runtime.needs_http = runtime.needs_http or bool(app.settings.telegram_webhook_url)
@@ -189,7 +227,11 @@ async def serve_forever(runtime: Runtime) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await runtime.start()
+    try:
+        await runtime.start()
+    except BaseException:  # a refused token: close what did start, then the CLI says why in one line
+        await runtime.stop()
+        raise
     print("ketenbot is running; press Ctrl+C to stop", file=sys.stderr)
     await stop.wait()
     await runtime.stop()

@@ -151,6 +151,13 @@ class Dispatcher:
         self.last_report = TickReport()
         self.marks = OutboxMarks(uow_factory().engine)
 
+    def add_sender(self, platform: str, sender: Sender) -> None:
+        """A platform that became reachable after the start (bot/reconnect.py): from the next claim on, its
+        recipients' rows are delivered (until then they were handed back untouched)."""
+        self.senders[platform] = sender
+        if platform in PLATFORM_LIMITS and platform not in self.pacers:
+            self.pacers[platform] = Pacer(with_margin(PLATFORM_LIMITS[platform]))
+
     async def tick(self) -> int:
         """Deliver what is due now; returns how many messages were sent (0 once stopped)."""
         if self.stopping:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
-from bot.cli.common import guarded, inject, open_app
+from bot.cli.common import fail, guarded, inject, open_app
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.i18n import t
 from bot.core.logs import configure_logging
@@ -103,7 +103,15 @@ def run() -> None:
     if not runtime.adapters:  # the console is the bot: it runs the scheduled jobs too
         run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty(), scheduled_jobs=True)
         return
-    asyncio.run(serve_forever(runtime))
+    from bot.core.adapter import AdapterConfigError
+
+    try:
+        asyncio.run(serve_forever(runtime))
+    except AdapterConfigError as error:
+        raise fail(
+            f"{error.setting} is geweigerd (ongeldig of ingetrokken): ketenbot start niet. "
+            f"Zet het juiste token in {error.setting} en start opnieuw."
+        ) from None
 
 
 def ensure_demo(bot_app: App) -> str | None:
