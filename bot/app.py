@@ -131,7 +131,7 @@ def prepare_database(app: App) -> None:
         except EncryptionKeyError as error:
             raise ConfigError(explain_key_error(error)) from None
     elif not migrate.is_current(app.engine, url):
-        raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")
+        raise ConfigError("het databaseschema is verouderd: draai eerst `ketenbot db upgrade`")
     try:
         check_key(app.engine)
     except EncryptionKeyError as error:

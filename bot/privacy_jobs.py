@@ -37,6 +37,16 @@ def describe(result: PurgeResult) -> str:
     )
 
 
+def describe_nl(result: PurgeResult) -> str:
+    """What a retention run did (or would do), for the operator (the CLI speaks Dutch)."""
+    cases = ", ".join(result.cases_anonymised) or "-"
+    return (
+        f"casussen geanonimiseerd: {len(result.cases_anonymised)} ({cases}); "
+        f"afgewezen signalen geanonimiseerd: {result.signals_anonymised}; "
+        f"auditregels verwijderd: {result.audit_rows_deleted}"
+    )
+
+
 def audit_admin(uow: UnitOfWork, at: datetime, name: str, detail: str) -> None:
     uow.audit.add(
         at=at,

@@ -34,19 +34,22 @@ def admin_events(chat: Chat, name: str) -> list[str]:
 def test_purge_says_what_it_did_and_dry_run_changes_nothing(cli_env: Chat, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KETENBOT_RETENTION_CLOSED_CASE_MONTHS", "2")
     dry = cli_env.cli(["privacy", "purge", "--dry-run"])
-    assert dry.exit_code == 0 and "dry run — would do: cases anonymised: 1 (VH-2026-0005)" in dry.output
+    assert (
+        dry.exit_code == 0
+        and "proefrun, er zou gebeuren: casussen geanonimiseerd: 1 (VH-2026-0005)" in dry.output
+    )
     assert admin_events(cli_env, "privacy.purge") == []
     done = cli_env.cli(["privacy", "purge"])
-    assert done.exit_code == 0 and done.output.startswith("done: cases anonymised: 1 (VH-2026-0005)")
+    assert done.exit_code == 0 and done.output.startswith("klaar: casussen geanonimiseerd: 1 (VH-2026-0005)")
     again = cli_env.cli(["privacy", "purge"])
-    assert "cases anonymised: 0 (-)" in again.output
+    assert "casussen geanonimiseerd: 0 (-)" in again.output
     assert len(admin_events(cli_env, "privacy.purge")) == 2
 
 
 def test_a_bad_retention_setting_is_one_clear_line(cli_env: Chat, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KETENBOT_RETENTION_CLOSED_CASE_MONTHS_BY_TRACK", "martians=3")
     result = cli_env.cli(["privacy", "purge"])
-    assert result.exit_code == 2 and "expected track=months" in result.output
+    assert result.exit_code == 2 and "verwacht spoor=maanden" in result.output
 
 
 def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Chat):
@@ -56,9 +59,12 @@ def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Cha
     assert json.loads(exported.output)["cases"][0]["code"] == "VH-2026-0001"
     erase = ["privacy", "erase", "--subject", str(jan), "--reason", "verzoek betrokkene"]
     refused = cli_env.cli(erase)
-    assert refused.exit_code == 2 and "active case (VH-2026-0001); use --force" in refused.output
+    assert (
+        refused.exit_code == 2
+        and "staat in een lopende casus (VH-2026-0001); gebruik --force" in refused.output
+    )
     forced = cli_env.cli([*erase, "--force"])
-    assert forced.exit_code == 0 and "2 subject rows anonymised" in forced.output
+    assert forced.exit_code == 0 and "2 persoonsrijen geanonimiseerd" in forced.output
     assert admin_events(cli_env, "privacy.erase") == [f"subject {jan} (2 rows) forced: verzoek betrokkene"]
     assert admin_events(cli_env, "privacy.export") == [f"subject {jan}"]
 
@@ -66,4 +72,4 @@ def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Cha
 def test_unknown_subjects_are_clear_errors(cli_env: Chat):
     for args in (["export", "--subject", "4242"], ["erase", "--subject", "4242", "--reason", "x"]):
         result = cli_env.cli(["privacy", *args])
-        assert result.exit_code == 2 and "unknown subject: 4242" in result.output
+        assert result.exit_code == 2 and "onbekende betrokkene: 4242" in result.output

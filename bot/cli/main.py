@@ -35,7 +35,7 @@ def db_upgrade() -> None:
     settings = guarded(load_settings)
     configure_logging(settings.log_level)
     guarded(lambda: _upgrade(settings))
-    typer.echo(f"database up to date ({migrate.head_revision(settings.database_url)})")
+    typer.echo(f"database bijgewerkt (schemaversie {migrate.head_revision(settings.database_url)})")
 
 
 def _upgrade(settings: Settings) -> None:
@@ -57,13 +57,16 @@ def db_status() -> None:
     bot_app = open_app(migrate=False)
     url = bot_app.settings.database_url
     current, head = migrate.current_revision(bot_app.engine), migrate.head_revision(url)
-    typer.echo(f"current: {current or '-'}  head: {head}  {'ok' if current == head else 'OUT OF DATE'}")
+    state = "ok" if current == head else "VEROUDERD: draai `ketenbot db upgrade`"
+    typer.echo(f"huidige schemaversie: {current or '-'}  nieuwste: {head}  {state}")
 
 
 @app.command()
 def console(
-    as_member: Annotated[str, typer.Option("--as", help="console handle to chat as")] = "procesmanager",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines on stdin/stdout (scripted)")] = False,
+    as_member: Annotated[
+        str, typer.Option("--as", help="als welk lid (console-handle) je chat")
+    ] = "procesmanager",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON-regels op stdin en stdout (gescript)")] = False,
 ) -> None:
     """Chat met de bot in de terminal (of gescript met --jsonl)."""
     bot_app = open_app()
@@ -72,7 +75,9 @@ def console(
 
 @app.command()
 def demo(
-    as_member: Annotated[str, typer.Option("--as", help="console handle to chat as")] = "procesmanager",
+    as_member: Annotated[
+        str, typer.Option("--as", help="als welk lid (console-handle) je chat")
+    ] = "procesmanager",
 ) -> None:
     """Zet demodata klaar (fictief) en start de console."""
     bot_app = open_app()
@@ -90,12 +95,17 @@ def demo(
 def demo_data() -> None:
     """Laad alleen de fictieve demodata (op een lege database)."""
     code = ensure_demo(open_app())
-    typer.echo(f"demo data loaded; invite code: {code}" if code else "database already has data; left alone")
+    typer.echo(
+        f"demodata geladen; uitnodigingscode: {code}"
+        if code
+        else "de database heeft al gegevens; niets veranderd"
+    )
 
 
 @app.command()
 def run() -> None:
-    """Start alle geconfigureerde adapters (zonder Telegram/Slack-gegevens: de console)."""
+    """Start de bot: elke adapter met gegevens (Telegram, Slack; anders de console), de verzending van
+    herinneringen en de geplande taken (`ketenbot jobs list`)."""
     from bot.runtime import configured_runtime, serve_forever
 
     bot_app = open_app()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
-from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
+from bot.privacy_jobs import audit_admin, describe_nl, policy_from, run_purge
 from storage.privacy.retention import SubjectHasActiveCase, UnknownSubject, erase_subject, export_subject
 
 privacy_app = typer.Typer(help="Privacy: bewaartermijnen, inzage en verwijdering.", no_args_is_help=True)
@@ -34,7 +34,7 @@ def purge_command(
     bot_app = _app()
     policy = policy_from(bot_app.settings)
     result = run_purge(bot_app.uow(), policy, bot_app.clock.now(), dry_run=dry_run)
-    typer.echo(("dry run — would do: " if dry_run else "done: ") + describe(result))
+    typer.echo(("proefrun, er zou gebeuren: " if dry_run else "klaar: ") + describe_nl(result))
 
 
 @privacy_app.command("export")
@@ -51,7 +51,7 @@ def export_command(
         try:
             data = export_subject(uow.session, subject)
         except UnknownSubject:
-            raise _fail(f"unknown subject: {subject}") from None
+            raise _fail(f"onbekende betrokkene: {subject}") from None
         audit_admin(uow, bot_app.clock.now(), "privacy.export", f"subject {subject}")
         uow.commit()
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -59,7 +59,7 @@ def export_command(
         typer.echo(text)
     else:
         output.write_text(text + "\n", encoding="utf-8")
-        typer.echo(f"{output} written")
+        typer.echo(f"{output} geschreven")
 
 
 @privacy_app.command("erase")
@@ -70,7 +70,7 @@ def erase_command(
 ) -> None:
     """Verwijder de persoonsgegevens van één persoon (met reden, in het auditlog)."""
     if not reason.strip():
-        raise _fail("--reason must not be empty")
+        raise _fail("--reason mag niet leeg zijn: de reden komt in het auditlog")
     bot_app = _app()
     uow = bot_app.uow()
     now = bot_app.clock.now()
@@ -78,16 +78,18 @@ def erase_command(
         try:
             erased = erase_subject(uow.session, subject, now, force=force)
         except UnknownSubject:
-            raise _fail(f"unknown subject: {subject}") from None
+            raise _fail(f"onbekende betrokkene: {subject}") from None
         except SubjectHasActiveCase as error:
             raise _fail(
-                f"refused: subject {subject} is in an active case ({', '.join(error.codes)}); use --force"
+                f"geweigerd: betrokkene {subject} staat in een lopende casus ({', '.join(error.codes)}); "
+                "gebruik --force om toch te verwijderen"
             ) from None
         detail = f"subject {subject} ({len(erased)} rows){' forced' if force else ''}: {reason.strip()}"
         audit_admin(uow, now, "privacy.erase", detail)
         uow.commit()
     typer.echo(
-        f"erased subject {subject}: {len(erased)} subject rows anonymised; reason recorded in the audit log"
+        f"betrokkene {subject} verwijderd: {len(erased)} persoonsrijen geanonimiseerd; de reden staat in het "
+        "auditlog"
     )
 
 
@@ -112,16 +114,22 @@ def rotate_key_command() -> None:
         )
         uow.commit()
     typer.echo(
-        f"re-encrypted with key '{result.key_id}': {result.describe()}; "
-        "the other keys may now be removed from KETENBOT_ENCRYPTION_KEY"
+        f"opnieuw versleuteld met sleutel '{result.key_id}': betrokkenen {result.subjects}, signalen "
+        f"{result.signals}, acties {result.actions}, tijdlijnregels {result.events}, informatieverzoeken "
+        f"{result.info_requests}, auditdetails {result.audit_details}; de andere sleutels mogen nu uit "
+        "KETENBOT_ENCRYPTION_KEY (bewaar ze tot de back-ups van daarvoor zijn opgeruimd)"
     )
 
 
 @privacy_app.command("new-key")
 def new_key_command(key_id: Annotated[str, typer.Option("--id", help="sleutel-id")] = "k1") -> None:
-    """Maak een nieuwe sleutel (voor KETENBOT_ENCRYPTION_KEY); hij wordt nergens opgeslagen."""
+    """Maak een nieuwe sleutel voor KETENBOT_ENCRYPTION_KEY (hij wordt nergens opgeslagen).
+
+    Zet hem in .env (KETENBOT_ENCRYPTION_KEY=...) of in de omgeving van de dienst en bewaar een kopie buiten
+    deze machine (wachtwoordkluis): zonder de sleutel zijn de opgeslagen persoonsgegevens niet meer te lezen.
+    """
     from storage.crypto import new_key
 
     if not key_id.isalnum():
-        raise _fail("--id must be letters and digits")
+        raise _fail("--id mag alleen letters en cijfers bevatten")
     typer.echo(new_key(key_id))

@@ -98,7 +98,7 @@ def test_rotate_key_re_encrypts_everything_and_the_old_key_can_go(
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", f"{OTHER_KEY},{TEST_ENCRYPTION_KEY}")
     result = runner.invoke(app, ["privacy", "rotate-key"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("re-encrypted with key 'k2':")
+    assert result.output.startswith("opnieuw versleuteld met sleutel 'k2':")
     assert all(n.startswith("enc1:k2:") for n in raw(cli_env, "SELECT name FROM subject"))
     assert all(d.startswith("enc1:k2:") for d in raw(cli_env, "SELECT description FROM signal"))
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", OTHER_KEY)  # old key removed

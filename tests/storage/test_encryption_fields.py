@@ -132,9 +132,8 @@ def test_rotate_key_re_encrypts_the_new_fields_and_recomputes_the_query_index(
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", f"{OTHER_KEY},{TEST_ENCRYPTION_KEY}")
     result = runner.invoke(app, ["privacy", "rotate-key"])
     assert result.exit_code == 0, result.output
-    assert (
-        "actions" in result.output and "info requests" in result.output and "audit details" in result.output
-    )
+    assert "acties" in result.output and "informatieverzoeken" in result.output
+    assert "auditdetails" in result.output and "de andere sleutels mogen nu uit" in result.output
     for table, column in NEW_COLUMNS:
         assert all(v.startswith("enc1:k2:") for v in raw(cli_env, table, column)), (table, column)
     assert raw(cli_env, "info_request", "query_key") != old_keys

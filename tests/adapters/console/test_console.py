@@ -101,7 +101,7 @@ def test_start_up_refuses_a_bad_configuration_with_one_line(tmp_path: Path):
     )
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "unknown timezone 'Europe/Atlantis'" in lines[0]
+    assert len(lines) == 1 and "onbekende tijdzone 'Europe/Atlantis'" in lines[0]
 
 
 def test_bad_database_url_is_one_clear_line(tmp_path: Path):
