@@ -178,6 +178,12 @@ class Dispatcher:
             log.info("dispatcher tick cancelled: stopping")
             return 0
 
+    async def settle(self, timeout: float = STOP_GRACE) -> None:
+        """Wait (at most ``timeout`` seconds) for the sends that went on in the background (paced past
+        ``patience``) to finish and be marked; unlike ``stop`` it lets them start their send."""
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=timeout)
+
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """Start no more sends; let the tick in progress finish its sends in flight (up to ``grace``
         seconds) and hand its other claimed rows back."""
