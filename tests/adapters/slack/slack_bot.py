@@ -163,8 +163,13 @@ class SlackBot:
             uow.commit()
 
     async def deliver_outbox(self) -> int:
-        """One dispatcher tick through the Slack sender (what ``ketenbot run`` does every few seconds)."""
-        return await self.chat.app.dispatcher({"slack": self.adapter.sender}).tick()
+        """One dispatcher tick through the Slack sender (what ``ketenbot run`` does every few seconds).
+        A send that outlasts the dispatcher's patience (paced, or a busy machine) finishes in the
+        background: it lands before this returns, so the test sees it."""
+        dispatcher = self.chat.app.dispatcher({"slack": self.adapter.sender})
+        sent = await dispatcher.tick()
+        await dispatcher.settle()
+        return sent
 
     async def press(
         self, user: str, message: Call, action_id: str, value: str, *, hint: bool = False
