@@ -18,6 +18,7 @@ from bot.core.context import CoreConfig
 from bot.core.i18n import Catalogue
 from bot.core.router import Router
 from bot.core.sending import Sender
+from bot.key_help import explain_key_error
 from handlers.cases import actie, casus, mijn, regie
 from handlers.huisverbod import huisverbod
 from handlers.network import code_rood, opschalen, peiling, stale
@@ -107,7 +108,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, engine: Engine 
     try:
         attach_keyring(engine, KeyRing.parse(settings.encryption_key))
     except EncryptionKeyError as error:
-        raise ConfigError(str(error)) from None
+        raise ConfigError(explain_key_error(error)) from None
     clock = clock or SystemClock(settings.tz)
     catalogue = load_catalogue()
     config = CoreConfig(
@@ -132,10 +133,10 @@ def prepare_database(app: App) -> None:
             try:
                 migrate.upgrade(url, encryption_key=app.settings.encryption_key)
             except EncryptionKeyError as error:
-                raise ConfigError(str(error)) from None
+                raise ConfigError(explain_key_error(error)) from None
     elif not schema_version.is_current(app.engine):
-        raise ConfigError("the database schema is out of date: run `ketenbot db upgrade` first")
+        raise ConfigError("het databaseschema is verouderd: draai eerst `ketenbot db upgrade`")
     try:
         check_key(app.engine)
     except EncryptionKeyError as error:
-        raise ConfigError(str(error)) from None
+        raise ConfigError(explain_key_error(error)) from None

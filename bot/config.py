@@ -76,9 +76,11 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError(f"not a database URL: {value!r} (expected e.g. sqlite:///ketenbot.db)") from None
+            raise ValueError(f"geen database-URL: {value!r} (bijvoorbeeld sqlite:///ketenbot.db)") from None
         if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+            raise ValueError(
+                f"database {url.get_backend_name()!r} wordt niet ondersteund: gebruik sqlite of postgresql"
+            )
         return value
 
     @field_validator("timezone")
@@ -87,7 +89,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {value!r} (expected e.g. Europe/Amsterdam)") from None
+            raise ValueError(f"onbekende tijdzone {value!r} (bijvoorbeeld Europe/Amsterdam)") from None
         return value
 
     @field_validator("retention_closed_case_months_by_track")
@@ -113,7 +115,7 @@ def track_months(value: str) -> dict[str, int]:
     for item in filter(None, (part.strip() for part in value.split(","))):
         track, _, number = item.partition("=")
         if track.strip() not in set(TriageOutcome) or not number.strip().isdigit():
-            raise ValueError(f"expected track=months (e.g. radicalisering=60), got {item!r}")
+            raise ValueError(f"verwacht spoor=maanden (bijvoorbeeld radicalisering=60), gevonden: {item!r}")
         months[track.strip()] = int(number)
     return months
 
@@ -131,4 +133,4 @@ def load_settings(**overrides: object) -> Settings:
             name = item.get("loc", ("?",))[0]
             message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
             problems.append(f"{name}: {message}")
-        raise ConfigError("configuration error — " + "; ".join(problems)) from None
+        raise ConfigError("fout in de instellingen — " + "; ".join(problems)) from None

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from contextlib import suppress
 from functools import partial
 
@@ -18,10 +19,10 @@ from bot.core.adapter import Adapter
 from bot.core.http import HttpServer
 from bot.core.i18n import LANGUAGES
 from bot.core.sending import Sender
+from bot.jobs import JobRunner, purge
+from bot.reconnect import Backoff, keep_trying, try_start
 from schedules.dispatcher import Dispatcher
 from schedules.once import OnceRunner
-from schedules.poll import run_poll_if_due
-from schedules.stale import run_stale_watchdog
 from storage.models import Role
 from storage.outbox_stats import outbox_lag_seconds
 from storage.poll_lock import poll_lock
@@ -33,8 +34,12 @@ log = logging.getLogger("ketenbot.runtime")
 class Runtime:
     """Owns the adapters, the HTTP server and the dispatcher tick for one process."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, backoff: Backoff | None = None) -> None:
+        """``backoff``: the pauses between attempts to start an adapter whose platform is unreachable
+        (bot/reconnect.py); tests pass one whose ``wait`` they control."""
         self.app = app
+        self.backoff = backoff or Backoff()
+        self._retries: set[asyncio.Task[None]] = set()
         self.adapters: list[Adapter] = []
         self.http = HttpServer(
             app.settings.http_host, app.settings.http_port, metrics=app.router.metrics, health=self.health
@@ -42,6 +47,7 @@ class Runtime:
         self.needs_http = False
         self.scheduler: AsyncIOScheduler | None = None
         self.once = OnceRunner(app.engine, app.clock)  # daily jobs run on one instance only
+        self.jobs = JobRunner(app, self.once)
         self.dispatcher: Dispatcher | None = None
 
     async def health(self) -> dict[str, bool]:
@@ -66,9 +72,21 @@ class Runtime:
         if self.needs_http:
             await self.http.start()
             log.info("http server on %s", self.http.base_url)
-        for adapter in self.adapters:
-            await adapter.start()
-        dispatcher = self.dispatcher = self.app.dispatcher(self.senders())
+        secrets = self.secrets()
+        waiting: list[tuple[Adapter, float, Iterator[float]]] = []
+        for adapter in self.adapters:  # one that cannot reach its platform yet does not stop the rest
+            delays = self.backoff.delays()
+            delay = next(delays)
+            if not await try_start(adapter, delay, secrets):
+                waiting.append((adapter, delay, delays))
+        started = {a.platform: a.sender for a in self.adapters if all(a is not w[0] for w in waiting)}
+        dispatcher = self.dispatcher = self.app.dispatcher(started)
+        for adapter, delay, delays in waiting:  # its rows wait until it is connected
+            retry = asyncio.create_task(
+                keep_trying(adapter, self.backoff, delay, delays, secrets, self._connected)
+            )
+            self._retries.add(retry)
+            retry.add_done_callback(self._retries.discard)
         self.app.router.metrics.gauge("ketenbot_outbox_depth", self._outbox_depth, help="Pending outbox rows")
         self.app.router.metrics.gauge(
             "ketenbot_outbox_lag_seconds",
@@ -84,53 +102,37 @@ class Runtime:
             max_instances=1,
             coalesce=True,
         )
-        self.scheduler.add_job(self._purge, "cron", hour=3, minute=30,
-                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
-        self.scheduler.add_job(self._stale_watchdog, "cron", day_of_week="mon-fri", hour=8, minute=0,
-                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
-        self.scheduler.add_job(self._partner_poll, "cron", day_of_week="mon-fri", hour=9, minute=0,
-                               timezone=self.app.settings.tz, max_instances=1, coalesce=True)  # fmt: skip
+        self.jobs.schedule(self.scheduler)  # bot/jobs.py: purge, stale digest, partner poll
         self.scheduler.start()
+
+    def secrets(self) -> tuple[str | None, ...]:
+        settings = self.app.settings
+        return (
+            settings.telegram_bot_token,
+            settings.telegram_webhook_secret,
+            settings.slack_bot_token,
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+        )
+
+    def _connected(self, adapter: Adapter) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.add_sender(adapter.platform, adapter.sender)
 
     async def purge_daily(self) -> None:
         """The retention policy, once a day (anonymise what passed its term; delete old audit rows)."""
-        from bot.privacy_jobs import describe, policy_from, run_purge
-
-        policy = policy_from(self.app.settings)
-        now = self.app.clock.now()
-        result = await asyncio.to_thread(run_purge, self.app.uow(), policy, now, dry_run=False)
-        log.info("privacy purge: %s", describe(result))
-        from handlers.signals.upload import drop_stale_uploads
-
-        dropped = await asyncio.to_thread(drop_stale_uploads, self.app.uow(), now)
-        log.info("pending uploads dropped: %d", dropped)
+        await purge(self.app)
 
     async def _purge(self) -> None:
-        await self.once.run("purge", self.purge_daily)
+        await self.jobs.fire("purge")
 
     async def _stale_watchdog(self) -> None:
         """The stale-case digest, once per working morning across the instances."""
-        settings = self.app.settings
-
-        async def job() -> int:
-            return await asyncio.to_thread(
-                run_stale_watchdog, self.app.uow, self.app.clock.now(), settings.tz, settings.stale_case_weeks
-            )
-
-        await self.once.run("stale_digest", job)
+        await self.jobs.fire("stale_digest")
 
     async def _partner_poll(self) -> None:
-        """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH;
-        only one instance checks each morning, so two instances never start two rounds."""
-        settings = self.app.settings
-
-        async def job() -> int:
-            return await asyncio.to_thread(
-                run_poll_if_due, self.app.uow, self.app.clock.now(), settings.tz, settings.poll_month,
-                settings.poll_open_weeks,
-            )  # fmt: skip
-
-        await self.once.run("partner_poll", job)
+        """The yearly partner poll, checked once per working morning across the instances."""
+        await self.jobs.fire("partner_poll")
 
     def _outbox_depth(self) -> float:
         with self.app.uow() as uow:
@@ -143,19 +145,25 @@ class Runtime:
     async def stop(self) -> None:
         """Graceful: the outbox finishes the sends in flight and hands the rest back before the adapters
         close (a stop neither repeats nor loses a message); then the scheduler and the adapters stop."""
+        for retry in list(self._retries):  # adapters still waiting for their platform
+            retry.cancel()
+        for retry in list(self._retries):
+            with suppress(asyncio.CancelledError):
+                await retry
         if self.dispatcher is not None:
             await self.dispatcher.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+            self.scheduler = None
         for adapter in reversed(self.adapters):
             with suppress(Exception):
                 await adapter.stop()
         await self.http.stop()
 
 
-def configured_runtime(app: App) -> Runtime:
+def configured_runtime(app: App, *, backoff: Backoff | None = None) -> Runtime:
     """The runtime with every adapter whose credentials are set."""
-    runtime = Runtime(app)
+    runtime = Runtime(app, backoff=backoff)
     if app.settings.telegram_bot_token:
         runtime.adapters.append(telegram_adapter(app, runtime))
         runtime.needs_http = runtime.needs_http or bool(app.settings.telegram_webhook_url)
@@ -232,7 +240,11 @@ async def serve_forever(runtime: Runtime) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await runtime.start()
+    try:
+        await runtime.start()
+    except BaseException:  # a refused token: close what did start, then the CLI says why in one line
+        await runtime.stop()
+        raise
     print("ketenbot is running; press Ctrl+C to stop", file=sys.stderr)
     await stop.wait()
     await runtime.stop()

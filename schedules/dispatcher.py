@@ -155,6 +155,13 @@ class Dispatcher:
         self.last_report = TickReport()
         self.marks = OutboxMarks(uow_factory().engine)
 
+    def add_sender(self, platform: str, sender: Sender) -> None:
+        """A platform that became reachable after the start (bot/reconnect.py): from the next claim on, its
+        recipients' rows are delivered (until then they were handed back untouched)."""
+        self.senders[platform] = sender
+        if platform in PLATFORM_LIMITS and platform not in self.pacers:
+            self.pacers[platform] = Pacer(with_margin(PLATFORM_LIMITS[platform]))
+
     async def tick(self) -> int:
         """Deliver what is due now; returns how many messages were sent (0 once stopped)."""
         if self.stopping:
@@ -174,6 +181,12 @@ class Dispatcher:
         except asyncio.CancelledError:
             log.info("dispatcher tick cancelled: stopping")
             return 0
+
+    async def settle(self, timeout: float = STOP_GRACE) -> None:
+        """Wait (at most ``timeout`` seconds) for the sends that went on in the background (paced past
+        ``patience``) to finish and be marked; unlike ``stop`` it lets them start their send."""
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=timeout)
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
         """Start no more sends; let the tick in progress finish its sends in flight (up to ``grace``

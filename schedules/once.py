@@ -57,4 +57,5 @@ class OnceRunner:
             await asyncio.to_thread(give_back_job, self.engine, name, period, self.instance)
             raise
         await asyncio.to_thread(finish_job, self.engine, name, period, self.instance, self.clock.now())
+        log.info("%s for %s: done", name, period)
         return True, result

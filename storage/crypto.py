@@ -35,7 +35,15 @@ KEY_SETTING = "KETENBOT_ENCRYPTION_KEY"
 
 
 class EncryptionKeyError(Exception):
-    """A missing, malformed or wrong encryption key: one clear line for the operator."""
+    """A missing, malformed or wrong encryption key: one clear line for the operator.
+
+    ``reason`` (``missing``, ``malformed``, ``unknown_key``, ``wrong_key``, ``unconfigured``) and ``key_id``
+    let the composition root explain it in the operator's language (bot/key_help.py)."""
+
+    def __init__(self, message: str, *, reason: str, key_id: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.key_id = key_id
 
 
 def new_key(key_id: str = "k1") -> str:
@@ -52,7 +60,8 @@ class KeyRing:
     def parse(cls, setting: str | None) -> KeyRing:
         if not setting or not setting.strip():
             raise EncryptionKeyError(
-                f"{KEY_SETTING} is not set: refusing to start (personal data is stored encrypted)"
+                f"{KEY_SETTING} is not set: refusing to start (personal data is stored encrypted)",
+                reason="missing",
             )
         keys: dict[str, bytes] = {}
         for part in setting.split(","):
@@ -62,7 +71,9 @@ class KeyRing:
             except (binascii.Error, ValueError):
                 key = b""
             if not key_id.isalnum() or len(key) != 32:
-                raise EncryptionKeyError(f"{KEY_SETTING} is malformed: expected id:base64(32 bytes)[,id:...]")
+                raise EncryptionKeyError(
+                    f"{KEY_SETTING} is malformed: expected id:base64(32 bytes)[,id:...]", reason="malformed"
+                )
             keys[key_id] = key
         return cls(next(iter(keys)), keys)
 
@@ -76,13 +87,19 @@ class KeyRing:
             return stored  # legacy plaintext, until `ketenbot privacy rotate-key` encrypts it
         key_id, _, body = stored[len(PREFIX) :].partition(":")
         if key_id not in self.keys:
-            raise EncryptionKeyError(f"{KEY_SETTING} lacks key '{key_id}' that the stored data needs")
+            raise EncryptionKeyError(
+                f"{KEY_SETTING} lacks key '{key_id}' that the stored data needs",
+                reason="unknown_key",
+                key_id=key_id,
+            )
         raw = base64.urlsafe_b64decode(body)
         try:
             return AESGCM(self.keys[key_id]).decrypt(raw[:12], raw[12:], key_id.encode()).decode()
         except InvalidTag:
             raise EncryptionKeyError(
-                f"{KEY_SETTING}: key '{key_id}' is wrong (the stored data does not decrypt)"
+                f"{KEY_SETTING}: key '{key_id}' is wrong (the stored data does not decrypt)",
+                reason="wrong_key",
+                key_id=key_id,
             ) from None
 
     def index(self, normalised: str) -> str:
@@ -118,7 +135,8 @@ def keyring_of(dialect: Dialect) -> KeyRing:
     keyring = getattr(dialect, "ketenbot_keyring", None)
     if keyring is None:
         raise EncryptionKeyError(
-            f"{KEY_SETTING} is not configured for this database engine: refusing to touch personal data"
+            f"{KEY_SETTING} is not configured for this database engine: refusing to touch personal data",
+            reason="unconfigured",
         )
     assert isinstance(keyring, KeyRing)
     return keyring

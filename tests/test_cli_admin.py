@@ -57,20 +57,20 @@ def test_org_add_invite_create_and_join(cli_env: Chat):
 
 def test_duplicate_org_and_unknown_org_are_refused(cli_env: Chat):
     result = cli_env.cli(["admin", "org", "add", "Woonstede", "--kind", "woningcorporatie"])
-    assert result.exit_code == 2 and "already exists" in result.output
+    assert result.exit_code == 2 and "organisatie 'Woonstede' bestaat al" in result.output
     result = cli_env.cli(["admin", "invite", "create", "--org", "Bestaat Niet"])
-    assert result.exit_code == 2 and "no organisation" in result.output
+    assert result.exit_code == 2 and "geen organisatie 'Bestaat Niet'" in result.output
 
 
 def test_revoke_member_and_invite(cli_env: Chat):
     with cli_env.app.uow() as uow:
         member = uow.members.by_handle("woonstede")
         assert member is not None
-    assert "revoked" in invoke(cli_env, "admin", "member", "revoke", str(member.id))
+    assert "ingetrokken" in invoke(cli_env, "admin", "member", "revoke", str(member.id))
     assert "/aanmelden CODE" in cli_env.say("/ik", user="woonstede")
     assert "ingetrokken" in invoke(cli_env, "admin", "member", "list", "--all")
     output = invoke(cli_env, "admin", "invite", "create", "--org", "Woonstede")
-    invite_id = output.split("invite ")[1].split()[0]
+    invite_id = output.split("uitnodiging ")[1].split()[0]
     invoke(cli_env, "admin", "invite", "revoke", invite_id)
     code = output.split("code: ")[1].split()[0]
     assert "kun je je niet aanmelden" in cli_env.say(f"/aanmelden {code}", user="te-laat")

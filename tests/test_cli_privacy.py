@@ -47,7 +47,7 @@ def test_purge_says_what_it_did_and_dry_run_changes_nothing(cli_env: Chat, monke
 def test_a_bad_retention_setting_is_one_clear_line(cli_env: Chat, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KETENBOT_RETENTION_CLOSED_CASE_MONTHS_BY_TRACK", "martians=3")
     result = cli_env.cli(["privacy", "purge"])
-    assert result.exit_code == 2 and "expected track=months" in result.output
+    assert result.exit_code == 2 and "verwacht spoor=maanden" in result.output
 
 
 def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Chat):

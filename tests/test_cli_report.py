@@ -53,7 +53,7 @@ def test_bad_input_is_one_clear_line(cli_env: Chat):
     for args, expected in (
         (["--quarter", "2026Q9"], "'2026Q9' is geen kwartaal"),
         (["--gemeente", "Nergens"], "Over gemeente 'Nergens' zijn geen gegevens"),
-        (["--format", "pdf"], "--format must be one of md, csv, png, xlsx"),
+        (["--format", "pdf"], "--format moet een van deze zijn: md, csv, png, xlsx"),
     ):
         result = cli_env.cli(["rapport", *args])
         assert result.exit_code == 2 and expected in result.output, result.output
@@ -65,4 +65,4 @@ def test_audit_accepts_a_case_code(cli_env: Chat):
     assert result.exit_code == 0, result.output
     assert ",read,casus,1,ok," in result.output
     unknown = cli_env.cli(["audit", "--case", "VH-2026-0999"])
-    assert unknown.exit_code == 2 and "unknown case: VH-2026-0999" in unknown.output
+    assert unknown.exit_code == 2 and "onbekende casus: VH-2026-0999" in unknown.output

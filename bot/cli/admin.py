@@ -14,6 +14,7 @@ from rich.table import Table
 from bot.app import App
 from bot.core.dates import parse_date
 from bot.core.errors import UserError
+from bot.core.i18n import t
 from storage.models import AuditEvent, OrganisationKind, Role
 from storage.uow import UnitOfWork
 
@@ -42,16 +43,19 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 
 
 @org_app.command("add")
-def org_add(name: str, kind: Annotated[OrganisationKind, typer.Option(help="soort partner")]) -> None:
+def org_add(
+    name: Annotated[str, typer.Argument(help="naam van de organisatie", metavar="NAAM")],
+    kind: Annotated[OrganisationKind, typer.Option(help="soort partner")],
+) -> None:
     """Voeg een organisatie toe."""
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
         if uow.organisations.by_name(name) is not None:
-            raise _fail(f"organisation {name!r} already exists")
+            raise _fail(f"organisatie '{name}' bestaat al")
         organisation = uow.organisations.add(name.strip(), kind.value)
         uow.commit()
-        typer.echo(f"organisation {organisation.id}: {organisation.name} ({organisation.kind})")
+        typer.echo(f"organisatie {organisation.id}: {organisation.name} ({organisation.kind})")
 
 
 @org_app.command("list")
@@ -91,23 +95,26 @@ def member_list(
 
 
 @member_app.command("revoke")
-def member_revoke(member_id: int) -> None:
+def member_revoke(
+    member_id: Annotated[int, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)")],
+) -> None:
     """Trek de toegang van een lid in (alle chat-accounts)."""
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
         member = uow.members.get(member_id)
         if member is None:
-            raise _fail(f"no member {member_id}")
+            raise _fail(f"geen lid met id {member_id}")
         uow.members.revoke(member, bot_app.clock.now())
         uow.audit.record(_admin_event(bot_app.clock.now(), "member.revoke", f"member {member_id}"))
         uow.commit()
-        typer.echo(f"member {member_id} ({member.name}) revoked")
+        typer.echo(f"lid {member_id} ({member.name}) ingetrokken: geen toegang meer via alle chat-accounts")
 
 
 @member_app.command("grant")
 def member_grant(
-    member_id: int, role: Annotated[Role, typer.Option(help="de rol die erbij komt, bijv. management")]
+    member_id: Annotated[int, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)")],
+    role: Annotated[Role, typer.Option(help="de rol die erbij komt, bijv. management")],
 ) -> None:
     """Geef een bestaand lid een extra rol (bijvoorbeeld management voor opschaling naar bestuur)."""
     bot_app = _app()
@@ -115,12 +122,12 @@ def member_grant(
     with uow:
         member = uow.members.get(member_id)
         if member is None or not member.active:
-            raise _fail(f"no active member {member_id}")
+            raise _fail(f"geen actief lid met id {member_id}")
         uow.members.add_role(member_id, role.value)
         detail = f"member {member_id} {role.value}"
         uow.audit.record(_admin_event(bot_app.clock.now(), "member.grant", detail))
         uow.commit()
-        typer.echo(f"member {member_id} ({member.name}) now has the role {role.value}")
+        typer.echo(f"lid {member_id} ({member.name}) heeft nu ook de rol {role.value}")
 
 
 @invite_app.command("create")
@@ -139,20 +146,23 @@ def invite_create(
     with uow:
         organisation = uow.organisations.get(int(org)) if org.isdigit() else uow.organisations.by_name(org)
         if organisation is None or organisation.id is None:
-            raise _fail(f"no organisation {org!r}; see `ketenbot admin org list`")
+            raise _fail(f"geen organisatie '{org}'; zie `ketenbot admin org list`")
         now = bot_app.clock.now()
         try:
             code, invite = create_invite(
                 uow, organisation.id, role.value, now=now, ttl_days=days or bot_app.settings.invite_ttl_days
             )
         except UserError as error:
-            raise _fail(error.key) from None
+            raise _fail(
+                bot_app.catalogue.render(t(error.key, **error.params), bot_app.settings.language)
+            ) from None
         uow.audit.record(_admin_event(now, "invite.create", f"invite {invite.id} {role.value}"))
         uow.commit()
+    expires = invite.expires_at if invite.expires_at.tzinfo else invite.expires_at.replace(tzinfo=UTC)
     typer.echo(
-        f"invite {invite.id} for {organisation.name} as {role.value}, valid until "
-        f"{invite.expires_at:%Y-%m-%d %H:%M} UTC\ncode: {code}\n"
-        f"the new colleague types: /aanmelden {code}"
+        f"uitnodiging {invite.id} voor {organisation.name} als {role.value}, geldig tot "
+        f"{expires.astimezone(bot_app.clock.tz):%d-%m-%Y %H:%M}\ncode: {code}\n"
+        f"de nieuwe collega typt: /aanmelden {code} (de code wordt niet bewaard en niet nog eens getoond)"
     )
 
 
@@ -188,19 +198,23 @@ def invite_list() -> None:
 
 
 @invite_app.command("revoke")
-def invite_revoke(invite_id: int) -> None:
+def invite_revoke(
+    invite_id: Annotated[
+        int, typer.Argument(help="id van de uitnodiging (zie `ketenbot admin invite list`)")
+    ],
+) -> None:
     """Trek een uitnodigingscode in."""
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
         invite = uow.invites.get(invite_id)
         if invite is None:
-            raise _fail(f"no invite {invite_id}")
+            raise _fail(f"geen uitnodiging met id {invite_id}")
         invite.revoked_at = bot_app.clock.now()
         uow.session.add(invite)
         uow.audit.record(_admin_event(bot_app.clock.now(), "invite.revoke", f"invite {invite_id}"))
         uow.commit()
-    typer.echo(f"invite {invite_id} revoked")
+    typer.echo(f"uitnodiging {invite_id} ingetrokken")
 
 
 def audit_command(
@@ -220,7 +234,7 @@ def audit_command(
         start = datetime.combine(parse_date(since, today), time(0), tz).astimezone(UTC) if since else None
         end = datetime.combine(parse_date(until, today), time(0), tz).astimezone(UTC) if until else None
     except UserError as error:
-        raise _fail(f"bad date: {error.params.get('text')}") from None
+        raise _fail(f"ongeldige datum: {error.params.get('text')} (dd-mm-jjjj of ISO)") from None
     if end is not None:
         from datetime import timedelta
 
@@ -251,9 +265,12 @@ def audit_command(
         writer.writerow(columns)
         writer.writerows(rows)
     elif output == "table":
-        _table("Audit", columns, rows)
+        _table("Audit", TABLE_COLUMNS, rows)
     else:
-        raise _fail("--format must be table or csv")
+        raise _fail("--format moet table of csv zijn")
+
+
+TABLE_COLUMNS = ["tijd", "lid", "platform", "chat", "soort", "naam", "casus", "uitkomst", "detail"]
 
 
 def _case_id(uow: UnitOfWork, case: str) -> int:
@@ -262,7 +279,7 @@ def _case_id(uow: UnitOfWork, case: str) -> int:
         return int(case)
     found = uow.cases.by_code(case.strip().upper())
     if found is None or found.id is None:
-        raise _fail(f"unknown case: {case}")
+        raise _fail(f"onbekende casus: {case}")
     return found.id
 
 

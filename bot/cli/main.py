@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
-from bot.cli.common import guarded, inject, open_app
+from bot.cli.common import fail, guarded, inject, open_app
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.i18n import t
 from bot.core.logs import configure_logging
@@ -35,17 +35,18 @@ def db_upgrade() -> None:
     settings = guarded(load_settings)
     configure_logging(settings.log_level)
     guarded(lambda: _upgrade(settings))
-    typer.echo(f"database up to date ({migrate.head_revision(settings.database_url)})")
+    typer.echo(f"database bijgewerkt (schemaversie {migrate.head_revision(settings.database_url)})")
 
 
 def _upgrade(settings: Settings) -> None:
+    from bot.key_help import explain_key_error
     from storage import migrate
     from storage.crypto import EncryptionKeyError
 
     try:
         migrate.upgrade(settings.database_url, encryption_key=settings.encryption_key)
     except EncryptionKeyError as error:  # existing rows to encrypt, and no (or a wrong) key
-        raise ConfigError(str(error)) from None
+        raise ConfigError(explain_key_error(error)) from None
 
 
 @db_app.command("status")
@@ -56,13 +57,16 @@ def db_status() -> None:
     bot_app = open_app(migrate=False)
     url = bot_app.settings.database_url
     current, head = migrate.current_revision(bot_app.engine), migrate.head_revision(url)
-    typer.echo(f"current: {current or '-'}  head: {head}  {'ok' if current == head else 'OUT OF DATE'}")
+    state = "ok" if current == head else "VEROUDERD: draai `ketenbot db upgrade`"
+    typer.echo(f"huidige schemaversie: {current or '-'}  nieuwste: {head}  {state}")
 
 
 @app.command()
 def console(
-    as_member: Annotated[str, typer.Option("--as", help="console handle to chat as")] = "procesmanager",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON lines on stdin/stdout (scripted)")] = False,
+    as_member: Annotated[
+        str, typer.Option("--as", help="als welk lid (console-handle) je chat")
+    ] = "procesmanager",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON-regels op stdin en stdout (gescript)")] = False,
 ) -> None:
     """Chat met de bot in de terminal (of gescript met --jsonl)."""
     bot_app = open_app()
@@ -71,7 +75,9 @@ def console(
 
 @app.command()
 def demo(
-    as_member: Annotated[str, typer.Option("--as", help="console handle to chat as")] = "procesmanager",
+    as_member: Annotated[
+        str, typer.Option("--as", help="als welk lid (console-handle) je chat")
+    ] = "procesmanager",
 ) -> None:
     """Zet demodata klaar (fictief) en start de console."""
     bot_app = open_app()
@@ -89,20 +95,33 @@ def demo(
 def demo_data() -> None:
     """Laad alleen de fictieve demodata (op een lege database)."""
     code = ensure_demo(open_app())
-    typer.echo(f"demo data loaded; invite code: {code}" if code else "database already has data; left alone")
+    typer.echo(
+        f"demodata geladen; uitnodigingscode: {code}"
+        if code
+        else "de database heeft al gegevens; niets veranderd"
+    )
 
 
 @app.command()
 def run() -> None:
-    """Start alle geconfigureerde adapters (zonder Telegram/Slack-gegevens: de console)."""
+    """Start de bot: elke adapter met gegevens (Telegram, Slack; anders de console), de verzending van
+    herinneringen en de geplande taken (`ketenbot jobs list`)."""
     from bot.runtime import configured_runtime, serve_forever
 
     bot_app = open_app()
     runtime = configured_runtime(bot_app)
-    if not runtime.adapters:
-        run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty())
+    if not runtime.adapters:  # the console is the bot: it runs the scheduled jobs too
+        run_console(bot_app, as_member="procesmanager", jsonl=not sys.stdin.isatty(), scheduled_jobs=True)
         return
-    asyncio.run(serve_forever(runtime))
+    from bot.core.adapter import AdapterConfigError
+
+    try:
+        asyncio.run(serve_forever(runtime))
+    except AdapterConfigError as error:
+        raise fail(
+            f"{error.setting} is geweigerd (ongeldig of ingetrokken): ketenbot start niet. "
+            f"Zet het juiste token in {error.setting} en start opnieuw."
+        ) from None
 
 
 def ensure_demo(bot_app: App) -> str | None:
@@ -119,7 +138,9 @@ def ensure_demo(bot_app: App) -> str | None:
     return code
 
 
-def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
+def run_console(bot_app: App, *, as_member: str, jsonl: bool, scheduled_jobs: bool = False) -> None:
+    """``scheduled_jobs``: this console is the bot (``ketenbot run`` without Telegram or Slack), so it runs
+    the purge, the stale digest and the partner poll on their schedule (bot/jobs.py), as the runtime does."""
     from bot.adapters.console.app import ConsoleAdapter
     from bot.adapters.console.inbound import PLATFORM
 
@@ -138,7 +159,7 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
 
     async def main() -> None:
         scheduler = None
-        if not jsonl:
+        if not jsonl or scheduled_jobs:
             from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
             scheduler = AsyncIOScheduler()
@@ -149,6 +170,10 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool) -> None:
                 max_instances=1,
                 coalesce=True,
             )
+            if scheduled_jobs:
+                from bot.jobs import JobRunner
+
+                JobRunner(bot_app).schedule(scheduler)
             scheduler.start()
         try:
             await adapter.run(dispatcher.tick)
@@ -180,6 +205,9 @@ def register_subcommands() -> None:
     from bot.cli.poll import poll_app
 
     app.add_typer(poll_app, name="poll")
+    from bot.cli.jobs import jobs_app
+
+    app.add_typer(jobs_app, name="jobs")
 
 
 register_subcommands()

@@ -163,7 +163,11 @@ def rotate_key_command() -> None:
 
 @privacy_app.command("new-key")
 def new_key_command(key_id: Annotated[str, typer.Option("--id", help="sleutel-id")] = "k1") -> None:
-    """Maak een nieuwe sleutel (voor KETENBOT_ENCRYPTION_KEY); hij wordt nergens opgeslagen."""
+    """Maak een nieuwe sleutel voor KETENBOT_ENCRYPTION_KEY (hij wordt nergens opgeslagen).
+
+    Zet hem in .env (KETENBOT_ENCRYPTION_KEY=...) of in de omgeving van de dienst en bewaar een kopie buiten
+    deze machine (wachtwoordkluis): zonder de sleutel zijn de opgeslagen persoonsgegevens niet meer te lezen.
+    """
     from storage.crypto import new_key
 
     if not key_id.isalnum():

@@ -28,7 +28,7 @@ def report_command(
     from bot.cli.common import fail, open_app
 
     if output_format not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+        raise fail(f"--format moet een van deze zijn: {', '.join(FORMATS)}")
     bot_app = open_app()
     language = bot_app.settings.language
 
@@ -64,4 +64,4 @@ def report_command(
         return
     path = output or Path(f"rapport-{report.quarter}.{output_format}")
     path.write_bytes(data)
-    typer.echo(f"{path} ({len(data)} bytes)")
+    typer.echo(f"{path} geschreven ({len(data)} bytes)")

@@ -13,15 +13,17 @@ slack_app = typer.Typer(help="Slack: app-manifest voor installatie in een worksp
 def manifest_command(
     url: Annotated[
         str,
-        typer.Option("--url", help="public base URL of the bot's HTTP server, e.g. https://bot.example.org"),
+        typer.Option(
+            "--url", help="openbare basis-URL van de HTTP-server van de bot, bijv. https://bot.example.org"
+        ),
     ] = "https://ketenbot.example.org",
-    socket: Annotated[bool, typer.Option("--socket", help="Socket Mode (no request URLs)")] = False,
+    socket: Annotated[bool, typer.Option("--socket", help="Socket Mode (geen request-URL's nodig)")] = False,
     per_command: Annotated[
-        bool, typer.Option("--per-command", help="also one slash command per ketenbot command (/ik, ...)")
+        bool, typer.Option("--per-command", help="ook één slash-commando per ketenbot-opdracht (/ik, ...)")
     ] = False,
-    name: Annotated[str, typer.Option("--name", help="app and bot user name")] = "ketenbot",
+    name: Annotated[str, typer.Option("--name", help="naam van de app en de botgebruiker")] = "ketenbot",
 ) -> None:
-    """Print a Slack app manifest (YAML): commands, scopes, events, interactivity and request URLs."""
+    """Toon een Slack-appmanifest (YAML): commando's, scopes, events, interactiviteit en request-URL's."""
     from bot.adapters.slack.manifest import manifest, to_yaml
 
     commands: list[tuple[str, str]] = []

@@ -7,6 +7,15 @@ from typing import Protocol
 from bot.core.sending import Sender
 
 
+class AdapterConfigError(Exception):
+    """The platform refused the bot's credentials (a rejected token): waiting will not help, so the start
+    stops. ``setting`` names the variable to fix; the message never contains the secret itself."""
+
+    def __init__(self, setting: str, detail: str = "") -> None:
+        super().__init__(f"{setting} was refused by the platform" + (f" ({detail})" if detail else ""))
+        self.setting = setting
+
+
 class Adapter(Protocol):
     platform: str
 

@@ -17,6 +17,7 @@ import asyncio
 import itertools
 import json
 import math
+import socket
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,7 +71,9 @@ class FakeSlack(SlackMethods):
         self._base = ""
 
     # ----------------------------------------------------------------- lifecycle
-    async def start(self) -> None:
+    async def start(self, sock: socket.socket | None = None) -> None:
+        """On a free port, or on ``sock``: bound earlier but not listening, so that clients pointed at it
+        are refused until the fake starts (Slack unreachable, then back)."""
         if self._runner is not None:
             return
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -80,7 +83,10 @@ class FakeSlack(SlackMethods):
         app.router.add_get("/files-pri/{file_id}/{name}", self._download)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        site: web.BaseSite = (
+            web.TCPSite(runner, "127.0.0.1", 0) if sock is None else web.SockSite(runner, sock)
+        )
+        await site.start()
         host, port = runner.addresses[0][:2]
         self._base = f"http://{host}:{port}"
         self._runner = runner

@@ -13,6 +13,7 @@ is the HTTP server, waiting on what was recorded, and injecting updates.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -38,14 +39,18 @@ class FakeTelegram(BotApiMethods):
         self._port = 0
 
     # ----------------------------------------------------------------- lifecycle
-    async def start(self) -> None:
+    async def start(self, sock: socket.socket | None = None) -> None:
+        """On a free port, or on ``sock``: a socket bound earlier but not listening, so that a client
+        pointed at it is refused until the fake starts (Telegram unreachable, then back)."""
         app = web.Application(client_max_size=64 * 1024**2)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._closing = False
         self._runner = web.AppRunner(app, shutdown_timeout=2.0, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site: web.BaseSite = (
+            web.TCPSite(self._runner, "127.0.0.1", 0) if sock is None else web.SockSite(self._runner, sock)
+        )
         await site.start()
         self._port = int(self._runner.addresses[0][1])
 

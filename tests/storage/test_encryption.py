@@ -1,6 +1,7 @@
 """Encrypted personal fields, HMAC name indexes, key rotation, and refusing to start without the right key."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -59,13 +60,36 @@ def test_start_up_refuses_with_one_line_without_or_with_a_wrong_key(
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", "")
     missing = runner.invoke(app, ["rapport", "--quarter", "2026Q4"])
     assert missing.exit_code == 2
-    assert missing.output.strip() == (
-        "KETENBOT_ENCRYPTION_KEY is not set: refusing to start (personal data is stored encrypted)"
+    assert missing.output.splitlines()[0] == (
+        "KETENBOT_ENCRYPTION_KEY is niet gezet: ketenbot start niet, want persoonsgegevens worden "
+        "versleuteld opgeslagen."
     )
+    assert "Traceback" not in missing.output
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", "test:" + OTHER_KEY.split(":")[1])
     wrong = runner.invoke(app, ["privacy", "purge", "--dry-run"])
     assert wrong.exit_code == 2
-    assert "KETENBOT_ENCRYPTION_KEY: key 'test' is wrong" in wrong.output
+    assert "KETENBOT_ENCRYPTION_KEY: sleutel 'test' is onjuist" in wrong.output
+
+
+def test_without_a_key_run_says_how_to_make_and_keep_one(cli_env: Chat, monkeypatch: pytest.MonkeyPatch):
+    """Issue 17: following the README's Telegram steps, `ketenbot run` without a key must say what to do."""
+    monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", "")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST")
+    refused = runner.invoke(app, ["run"])
+    assert refused.exit_code == 2
+    said = " ".join(refused.output.split())
+    assert "KETENBOT_ENCRYPTION_KEY is niet gezet" in said
+    assert "`ketenbot privacy new-key`" in said  # how to make one
+    assert "KETENBOT_ENCRYPTION_KEY=<sleutel> in .env" in said  # where it goes
+    assert "buiten deze machine" in said and "wachtwoordkluis" in said  # where to keep a copy
+    assert "niet meer te lezen: er is geen herstel" in said  # what losing it means
+
+
+def test_the_readme_tells_how_to_make_the_key_before_the_first_run():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    telegram = readme.split("## Telegram", 1)[1].split("\n## ", 1)[0]
+    assert telegram.index("ketenbot privacy new-key") < telegram.index("./dev ketenbot run")
+    assert "outside this machine" in telegram and "loses the stored personal data" in telegram
 
 
 def test_rotate_key_re_encrypts_everything_and_the_old_key_can_go(

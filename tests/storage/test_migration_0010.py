@@ -91,9 +91,8 @@ def test_downgrade_decrypts_and_upgrade_encrypts_existing_rows(
         migrate.upgrade(fresh_url)  # rows to encrypt and no key: refused, nothing converted
     monkeypatch.setenv("KETENBOT_DATABASE_URL", fresh_url)
     refused = CliRunner().invoke(app, ["db", "upgrade"])
-    assert refused.exit_code == 2 and refused.output.strip() == (
-        "KETENBOT_ENCRYPTION_KEY is not set: refusing to start (personal data is stored encrypted)"
-    )
+    assert refused.exit_code == 2
+    assert refused.output.startswith("KETENBOT_ENCRYPTION_KEY is niet gezet: ketenbot start niet")
     engine = create_engine(fresh_url)
     assert migrate.current_revision(engine) == "0009"
     engine.dispose()

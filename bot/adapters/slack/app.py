@@ -29,6 +29,7 @@ from bot.adapters.slack.forms import CALLBACK_ID, FormContext, modal_view
 from bot.adapters.slack.inbound import PLATFORM, ROOT_COMMAND, MessageRef
 from bot.adapters.slack.markup import home_view
 from bot.adapters.slack.outbound import SlackOutbound, make_client
+from bot.core.adapter import AdapterConfigError
 from bot.core.http import HttpServer
 from bot.core.i18n import Catalogue, t
 from bot.core.replay import ReplayGuard
@@ -65,6 +66,11 @@ class SlackSettings:
     submit_deadline: float = (
         2.5  # seconds a modal waits for validation before it closes and answers by message
     )
+
+
+REJECTED_TOKEN = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "no_permission"}
+)
 
 
 class SlackAdapter:
@@ -107,9 +113,18 @@ class SlackAdapter:
         http.add_route("POST", EVENTS_PATH, self.dispatch_http)
 
     async def start(self) -> None:
+        """Checks the token with auth.test first: raises when Slack cannot be reached (the runtime tries
+        again later: bot/reconnect.py), ``AdapterConfigError`` when Slack rejects the token."""
         if self.client.session is None:  # one connection pool for every Web API call (not one per call)
             self._session = aiohttp.ClientSession()
             self.client.session = self._session
+        try:
+            await self.client.auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "")
+            if code in REJECTED_TOKEN:
+                raise AdapterConfigError("SLACK_BOT_TOKEN", code) from None
+            raise
         if self.settings.app_token:
             self.socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
             await self.socket.connect_async()  # type: ignore[no-untyped-call]

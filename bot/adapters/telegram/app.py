@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import BotCommand, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -40,7 +40,7 @@ from bot.adapters.telegram.outbound import (
     with_margin,
 )
 from bot.adapters.telegram.polling import ALLOWED_UPDATES, Poller
-from bot.core.adapter import Lease
+from bot.core.adapter import AdapterConfigError, Lease
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
@@ -128,8 +128,13 @@ class TelegramAdapter:
     # -- lifecycle ------------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Raises when Telegram cannot be reached (the runtime tries again later: bot/reconnect.py), and
+        ``AdapterConfigError`` when it rejects the token (waiting will not help)."""
         app = self.application
-        await app.initialize()
+        try:
+            await app.initialize()
+        except InvalidToken:  # PTB's message quotes the token: never log it
+            raise AdapterConfigError("TELEGRAM_BOT_TOKEN") from None
         await self.publish_commands()
         if self.webhook_url:
             await app.bot.set_webhook(

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +74,11 @@ def test_jsonl_console_presses_buttons_and_delivers_outbox_messages_to_other_use
     with app.uow() as uow:
         member = uow.members.by_handle("regisseur")
         assert member is not None
-        now = app.clock.now()
+        # due for the console under test whatever its clock says: it runs in a subprocess on the machine's
+        # clock, which a moved test clock (KETENBOT_TEST_MACHINE_TIME) does not reach
+        due = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
         uow.outbox.add(
-            "test:1:now", encode_reply(Reply(t("help.title"))), due_at=now, now=now, member_id=member.id
+            "test:1:now", encode_reply(Reply(t("help.title"))), due_at=due, now=due, member_id=member.id
         )
         uow.commit()
     app.engine.dispose()
@@ -101,7 +104,7 @@ def test_start_up_refuses_a_bad_configuration_with_one_line(tmp_path: Path):
     )
     assert done.returncode == 2
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "unknown timezone 'Europe/Atlantis'" in lines[0]
+    assert len(lines) == 1 and "onbekende tijdzone 'Europe/Atlantis'" in lines[0]
 
 
 def test_bad_database_url_is_one_clear_line(tmp_path: Path):

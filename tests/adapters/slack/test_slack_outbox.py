@@ -54,6 +54,7 @@ async def test_a_429_storm_while_200_reminders_go_out(sqlite_chat: Chat) -> None
         dispatcher = chat.app.dispatcher({"slack": bot.adapter.sender})
         for _ in range(30):  # bounded: each tick sends what is due; a 429 pushes a message to a later tick
             await dispatcher.tick()
+            await dispatcher.settle()  # sends paced past the patience (or slowed by a busy machine) land
             if len(fake.posted()) >= REMINDERS:
                 break
             chat.clock.advance(timedelta(seconds=2))

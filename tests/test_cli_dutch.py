@@ -1,0 +1,79 @@
+"""Issue 17: the CLI speaks Dutch throughout: every command's --help text and what the commands say
+(invite, privacy, admin, db, import, jobs). Click's own framework words (Usage, Options) are not ours."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from typer.main import get_command
+
+from bot.cli.main import app
+from tests.harness import Chat
+
+# words that give an English sentence away (none is a Dutch word)
+ENGLISH = re.compile(
+    r"\b(the|must|unknown|print|also|revoked|written|refused|expected|invalid|already|subject|rows|"
+    r"would|done|valid|until|types|bad|public|scripted|chat as|list of|show)\b",
+    re.IGNORECASE,
+)
+
+
+def commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():  # typer vendors click: duck-typed
+        yield from commands(sub, (*path, name))
+
+
+def test_every_command_and_option_explains_itself_in_dutch():
+    seen = []
+    for path, command in commands(get_command(app)):
+        assert command.help, f"`ketenbot {' '.join(path)}` has no help text"
+        texts = [command.help] + [
+            param.help or ""
+            for param in command.params
+            if getattr(param, "param_type_name", "") == "option" and param.name != "help"
+        ]
+        texts += [
+            getattr(param, "help", None) or ""
+            for param in command.params
+            if getattr(param, "param_type_name", "") == "argument"
+        ]
+        for text in texts:
+            assert not ENGLISH.search(text), f"`ketenbot {' '.join(path)}`: {text!r}"
+        seen.append(" ".join(path))
+    assert {"admin invite create", "privacy new-key", "db upgrade", "import signals", "jobs run"} <= set(seen)
+
+
+def test_invite_create_speaks_dutch_and_shows_local_time(chat: Chat):
+    made = chat.cli(["admin", "invite", "create", "--org", "Woonstede", "--role", "partner"])
+    assert made.exit_code == 0, made.output
+    first, code_line, hint = made.stdout.strip().splitlines()
+    assert re.fullmatch(r"uitnodiging \d+ voor Woonstede als partner, geldig tot 03-12-2026 10:00", first)
+    code = code_line.removeprefix("code: ")
+    assert hint.startswith(f"de nieuwe collega typt: /aanmelden {code}")
+    invite_id = first.split()[1]
+    assert (
+        chat.cli(["admin", "invite", "revoke", invite_id]).stdout.strip()
+        == f"uitnodiging {invite_id} ingetrokken"
+    )
+    assert chat.cli(["admin", "invite", "revoke", "9999"]).output.strip() == "geen uitnodiging met id 9999"
+
+
+def test_admin_db_and_privacy_messages_are_dutch(chat: Chat):
+    status = chat.cli(["db", "status"])
+    assert status.exit_code == 0 and status.stdout.startswith("huidige schemaversie: ")
+    assert status.stdout.rstrip().endswith("ok")
+    assert chat.cli(["admin", "member", "revoke", "9999"]).output.strip() == "geen lid met id 9999"
+    refused = chat.cli(["privacy", "new-key", "--id", "k-1"])
+    assert refused.output.strip() == "--id mag alleen letters en cijfers bevatten"
+    empty = chat.cli(["privacy", "erase", "--subject", "1", "--reason", " "])
+    assert empty.output.strip() == "--reason mag niet leeg zijn: de reden komt in het auditlog"
+    bad_date = chat.cli(["audit", "--since", "31-02-2026"])
+    assert bad_date.exit_code == 2 and bad_date.output.startswith("ongeldige datum: 31-02-2026")
+    bad_setting = chat.cli(["db", "status"], env={"KETENBOT_TIMEZONE": "Europe/Atlantis"})
+    assert bad_setting.output.strip() == (
+        "fout in de instellingen — KETENBOT_TIMEZONE: onbekende tijdzone 'Europe/Atlantis' "
+        "(bijvoorbeeld Europe/Amsterdam)"
+    )
