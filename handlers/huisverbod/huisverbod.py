@@ -15,6 +15,7 @@ from datetime import date
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.policy import case_label
 from handlers.privacy.targets import case_in_args
 from handlers.reminders import queue_huisverbod_reminders
@@ -29,7 +30,13 @@ MAX_AGE_DAYS = 28  # a huisverbod that ended longer ago needs no reminders
 
 
 @group.command("huisverbod", usage=t("huisverbod.usage"), needs_args=True, target=case_in_args)
-def huisverbod(msg: Incoming, ctx: Context) -> Reply:
+def huisverbod(msg: Incoming, ctx: Context) -> list[Reply]:
+    # detention and huisverbod are justice data: from a group, one line there and the answer in the
+    # direct chat (docs/privacy.md)
+    return answer_in_direct(ctx, [_huisverbod(msg, ctx)])
+
+
+def _huisverbod(msg: Incoming, ctx: Context) -> Reply:
     code, rest = split_code(msg.args)
     word = rest.strip().lower()
     if not word:

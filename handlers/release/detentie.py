@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from handlers.casework import holds_regie, member_name, require_open, split_code, visible_case
+from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.policy import case_label
 from handlers.privacy.targets import case_in_args
 from handlers.release.alerts import check_dates
@@ -29,7 +30,13 @@ MAX_FACILITY = 120
 @group.command(
     "detentie", aliases=["detention"], usage=t("detentie.usage"), needs_args=True, target=case_in_args
 )
-def detentie(msg: Incoming, ctx: Context) -> Reply:
+def detentie(msg: Incoming, ctx: Context) -> list[Reply]:
+    # detention and huisverbod are justice data: from a group, one line there and the answer in the
+    # direct chat (docs/privacy.md)
+    return answer_in_direct(ctx, [_detentie(msg, ctx)])
+
+
+def _detentie(msg: Incoming, ctx: Context) -> Reply:
     code, rest = split_code(msg.args)
     words = rest.split()
     if not words:
