@@ -115,3 +115,21 @@ def test_audit_filters_and_csv(cli_env: Chat):
     )
     assert len(rows) == 1
     assert "Audit" in invoke(cli_env, "audit")
+
+
+def test_huge_ids_and_bad_days_are_one_clear_line_never_a_traceback(cli_env: Chat):
+    """Black-box finding: 20-digit ids crashed six CLI commands with an OverflowError traceback."""
+    huge = "99999999999999999999"
+    for args in (
+        ["admin", "member", "revoke", huge],
+        ["admin", "member", "grant", huge, "--role", "management"],
+        ["admin", "invite", "revoke", huge],
+        ["audit", "--member", huge],
+        ["privacy", "export", "--subject", huge],
+        ["admin", "invite", "create", "--org", "Woonstede", "--days", "0"],
+        ["admin", "invite", "create", "--org", "Woonstede", "--days", huge],
+    ):
+        result = cli_env.cli(args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)

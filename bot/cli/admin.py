@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import App
+from bot.cli.common import MAX_ROW_ID
 from bot.core.dates import parse_date
 from bot.core.errors import UserError
 from bot.core.i18n import t
@@ -96,7 +97,9 @@ def member_list(
 
 @member_app.command("revoke")
 def member_revoke(
-    member_id: Annotated[int, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)")],
+    member_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_ROW_ID, help="id van het lid (zie `ketenbot admin member list`)")
+    ],
 ) -> None:
     """Trek de toegang van een lid in (alle chat-accounts)."""
     bot_app = _app()
@@ -113,7 +116,9 @@ def member_revoke(
 
 @member_app.command("grant")
 def member_grant(
-    member_id: Annotated[int, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)")],
+    member_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_ROW_ID, help="id van het lid (zie `ketenbot admin member list`)")
+    ],
     role: Annotated[Role, typer.Option(help="de rol die erbij komt, bijv. management")],
 ) -> None:
     """Geef een bestaand lid een extra rol (bijvoorbeeld management voor opschaling naar bestuur)."""
@@ -135,7 +140,8 @@ def invite_create(
     org: Annotated[str, typer.Option(help="organisatie (naam of id)")],
     role: Annotated[Role, typer.Option(help="rol van de nieuwe medewerker")] = Role.PARTNER,
     days: Annotated[
-        int | None, typer.Option(help="geldig (dagen); standaard KETENBOT_INVITE_TTL_DAYS")
+        int | None,
+        typer.Option(min=1, max=90, help="geldig (dagen, 1-90); standaard KETENBOT_INVITE_TTL_DAYS"),
     ] = None,
 ) -> None:
     """Maak een uitnodigingscode voor een organisatie en rol (de code wordt één keer getoond)."""
@@ -200,7 +206,10 @@ def invite_list() -> None:
 @invite_app.command("revoke")
 def invite_revoke(
     invite_id: Annotated[
-        int, typer.Argument(help="id van de uitnodiging (zie `ketenbot admin invite list`)")
+        int,
+        typer.Argument(
+            min=1, max=MAX_ROW_ID, help="id van de uitnodiging (zie `ketenbot admin invite list`)"
+        ),
     ],
 ) -> None:
     """Trek een uitnodigingscode in."""
@@ -218,13 +227,13 @@ def invite_revoke(
 
 
 def audit_command(
-    member: Annotated[int | None, typer.Option(help="lid (id)")] = None,
+    member: Annotated[int | None, typer.Option(min=1, max=MAX_ROW_ID, help="lid (id)")] = None,
     case: Annotated[str | None, typer.Option(help="casus (code VH-2026-0001 of id)")] = None,
     command: Annotated[str | None, typer.Option(help="opdracht of actie, bijv. regie")] = None,
     since: Annotated[str | None, typer.Option(help="vanaf datum (dd-mm-jjjj of ISO)")] = None,
     until: Annotated[str | None, typer.Option(help="tot en met datum")] = None,
     output: Annotated[str, typer.Option("--format", help="table of csv")] = "table",
-    limit: Annotated[int, typer.Option(help="maximaal aantal regels")] = 1000,
+    limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="maximaal aantal regels")] = 1000,
 ) -> None:
     """Toon auditregels (wie, wat, wanneer, via welk kanaal) met filters, als tabel of CSV."""
     bot_app = _app()

@@ -16,6 +16,9 @@ from bot.config import ConfigError, load_settings
 from bot.core.clock import Clock
 from bot.core.logs import configure_logging
 
+# row ids are 32-bit on every backend: a larger number is refused by typer with one line, never an overflow
+MAX_ROW_ID = 2**31 - 1
+
 T = TypeVar("T")
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
+from bot.cli.common import MAX_ROW_ID
 from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
 from storage.cases.tables import Case, Signal
 from storage.privacy.retention import (
@@ -49,7 +50,7 @@ def purge_command(
 
 @privacy_app.command("export")
 def export_command(
-    subject: Annotated[int, typer.Option("--subject", help="betrokkene (id)")],
+    subject: Annotated[int, typer.Option("--subject", min=1, max=MAX_ROW_ID, help="betrokkene (id)")],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="JSON-bestand (standaard: stdout)")
     ] = None,
@@ -74,7 +75,7 @@ def export_command(
 
 @privacy_app.command("erase")
 def erase_command(
-    subject: Annotated[int, typer.Option("--subject", help="betrokkene (id)")],
+    subject: Annotated[int, typer.Option("--subject", min=1, max=MAX_ROW_ID, help="betrokkene (id)")],
     reason: Annotated[str, typer.Option("--reason", help="waarom (komt in het auditlog)")],
     force: Annotated[bool, typer.Option("--force", help="ook als een casus nog loopt")] = False,
 ) -> None:
