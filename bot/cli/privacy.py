@@ -81,7 +81,7 @@ def erase_command(
 ) -> None:
     """Verwijder de persoonsgegevens van één persoon (met reden, in het auditlog)."""
     if not reason.strip():
-        raise _fail("--reason mag niet leeg zijn")
+        raise _fail("--reason mag niet leeg zijn: de reden komt in het auditlog")
     bot_app = _app()
     uow = bot_app.uow()
     now = bot_app.clock.now()

@@ -153,7 +153,8 @@ def participant_names(uow: UnitOfWork, case_id: int) -> list[str | Text]:
 
 def event_line(ctx: Context, event: CaseEvent) -> Text:
     params = dict(event.params)
-    if not params and event.kind != PlanEventKind.FALLBACK_SET:  # anonymised when params were emptied
+    # anonymised when params were emptied (a kind that never has parameters reads as itself)
+    if not params and event.kind not in (PlanEventKind.FALLBACK_SET, CaseEventKind.RELEASE_PICKED_UP):
         return t(
             "casus.timeline_line",
             date=format_date(event.at.astimezone(ctx.clock.tz).date()),
