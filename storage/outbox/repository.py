@@ -239,14 +239,21 @@ class OutboxRepository(Repository):
         if member_ids:
             deputies = self._deputies(member_ids, today) if today is not None else {}
             lookup = member_ids | set(deputies.values())
-            people = {
-                member_id: (name, language)
-                for member_id, name, language in self.session.exec(
-                    select(Member.id, Member.name, Member.language).where(col(Member.id).in_(lookup))
-                ).all()
-            }
-            preferred = preferred_identities(self.session, lookup)
+            people: dict[int | None, tuple[str, str | None]] = {}
+            revoked: set[int | None] = set()  # a revoked member is reached by nothing, not even as a deputy
+            columns = select(Member.id, Member.name, Member.language, Member.active)
+            for member_id, name, language, active in self.session.exec(
+                columns.where(col(Member.id).in_(lookup))
+            ).all():
+                people[member_id] = (name, language)
+                if not active:
+                    revoked.add(member_id)
+            deputies = {absent: deputy for absent, deputy in deputies.items() if deputy not in revoked}
+            preferred = preferred_identities(self.session, lookup - {m for m in revoked if m is not None})
             for member_id in member_ids:
+                if member_id in revoked:
+                    found[recipient_of(member_id, None)] = Address(None, None, None, None)
+                    continue
                 target = deputies.get(member_id, member_id)
                 reached = preferred.get(target)
                 found[recipient_of(member_id, None)] = Address(
@@ -256,7 +263,9 @@ class OutboxRepository(Repository):
                     people.get(target, (None, None))[1],
                     people.get(member_id, ("?", None))[0] if target != member_id else None,
                 )
-            unreached = [m for m in member_ids if m not in deputies and m not in preferred]
+            unreached = [
+                m for m in member_ids if m not in deputies and m not in preferred and m not in revoked
+            ]
             for member_id, (identity, deputy) in last_named_deputies(self.session, unreached).items():
                 found[recipient_of(member_id, None)] = Address(  # blocked everywhere: their deputy instead
                     identity.platform,

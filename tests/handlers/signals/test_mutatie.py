@@ -136,6 +136,7 @@ def test_the_aanmelder_of_a_mutatie_hears_what_happened_and_not_the_case(chat: C
     feedback = delivered_to(chat, "woonstede")
     assert len(feedback) == 1 and f"Terugkoppeling op je signaal S-{signal_id}" in feedback[0]
     assert "alleen genoteerd" in feedback[0] and "VH-" not in feedback[0]
+    assert "lopende casus" not in feedback[0]  # nor that the person is known (docs/privacy.md)
 
 
 def test_an_acute_mutatie_does_not_send_procesmanagers_to_the_triage_queue(chat: Chat):
