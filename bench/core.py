@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.app import GROUPS, build_app
 from bot.config import Settings
 from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, t
+from bot.core.access import NO_TARGET
 from bot.core.clock import FixedClock
 from bot.core.router import Router
 from bot.core.types import ChatKind
@@ -31,7 +32,7 @@ from storage import migrate
 bench_group = CommandGroup("bench")
 
 
-@bench_group.command("lees")
+@bench_group.command("lees", target=NO_TARGET)
 def read_and_audit(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:
