@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import secrets
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from bot.core.logs import CONTENT_LOGGERS, quiet_third_party
 from storage import migrate
 from storage.crypto import KeyRing, attach_keyring
 from storage.db import make_engine
@@ -134,3 +136,15 @@ def keyed_engine(url: str) -> Engine:
     engine = make_engine(url)
     attach_keyring(engine, KeyRing.parse(os.environ.get("KETENBOT_ENCRYPTION_KEY") or TEST_ENCRYPTION_KEY))
     return engine
+
+
+@pytest.fixture
+def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Everything at DEBUG, as an operator with KETENBOT_LOG_LEVEL=DEBUG gets it (``configure_logging``)."""
+    names = ("httpx", "apscheduler", "alembic", *CONTENT_LOGGERS)
+    before = {name: logging.getLogger(name).level for name in names}
+    caplog.set_level(logging.DEBUG)
+    quiet_third_party()
+    yield caplog
+    for name, level in before.items():
+        logging.getLogger(name).setLevel(level)

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core import Context, Incoming, UserError
 from bot.core.access import NO_TARGET, TargetCheck
+from bot.core.hygiene import parse_id
 from storage.cases.tables import Case, RegieKind, SignalStatus
 from storage.models import OrganisationKind, Role
 from storage.release.detention import Detention
@@ -42,14 +43,11 @@ __all__ = [
 ]
 
 CASE_CODE = re.compile(r"^VH-(\d{4})-(\d{4})$", re.IGNORECASE)  # as handlers.casework (privacy stands alone)
-MAX_ID_DIGITS = 9  # larger numbers are no id of ours (and would overflow SQLite INTEGER)
 
 
 def _id(word: str) -> int | None:
-    word = word.strip().lstrip("#")
-    if not word.isascii() or not word.isdigit() or len(word) > MAX_ID_DIGITS:
-        return None
-    return int(word)
+    """A typed or pressed id (``#12`` too); larger than a row id of ours or not ASCII digits: None."""
+    return parse_id(word.strip().lstrip("#"))
 
 
 def _deny(ctx: Context, what: str, case_id: int | None, detail: str, key: str, **params: Any) -> UserError:

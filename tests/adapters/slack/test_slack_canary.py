@@ -5,28 +5,13 @@ erase`` the decrypted database holds none either. SQLite and Postgres."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import pytest
 
-from bot.core.logs import CONTENT_LOGGERS, quiet_third_party
 from storage.privacy.retention import find_subjects
 from tests.adapters.slack.slack_bot import buttons_of, running_bot
 from tests.adapters.slack.test_slack_scenario_signal import MANAGER, PARTNER, SIGNAL, queue_item, send_signal
 from tests.harness import Chat
 from tests.storage.test_privacy_canary import NAME, TEXTS, decrypted_database, hits, raw_database
-
-
-@pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    names = ("httpx", "apscheduler", "alembic", *CONTENT_LOGGERS)
-    before = {name: logging.getLogger(name).level for name in names}
-    caplog.set_level(logging.DEBUG)
-    quiet_third_party()
-    yield caplog
-    for name, level in before.items():
-        logging.getLogger(name).setLevel(level)
 
 
 async def test_slack_canary_leaves_no_clear_text_and_erase_leaves_none(

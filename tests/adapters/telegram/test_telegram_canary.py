@@ -5,30 +5,14 @@ raw database and the captured logs (at DEBUG, PTB and httpx included) hold none 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import pytest
 
-from bot.core.logs import CONTENT_LOGGERS, quiet_third_party
 from storage.privacy.retention import find_subjects
 from tests.adapters.telegram.telegram_support import buttons, running_bot
 from tests.harness import Chat
 from tests.storage.test_privacy_canary import NAME, TEXTS, decrypted_database, hits, raw_database
 
 PARTNER, MANAGER, TRIAGE_GROUP = 7601, 7602, -4601
-
-
-@pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Everything at DEBUG, as an operator with KETENBOT_LOG_LEVEL=DEBUG gets it (``configure_logging``)."""
-    names = ("httpx", "apscheduler", "alembic", *CONTENT_LOGGERS)
-    before = {name: logging.getLogger(name).level for name in names}
-    caplog.set_level(logging.DEBUG)
-    quiet_third_party()
-    yield caplog
-    for name, level in before.items():
-        logging.getLogger(name).setLevel(level)
 
 
 async def test_telegram_canary_leaves_no_clear_text_and_erase_leaves_none(
