@@ -53,6 +53,7 @@ def set_absence(ctx: Context, start: str, end: str, handle: str) -> Reply:
             deputy.id,
             t("afwezig.deputy_told", who=member.name, start=format_date(from_on), end=format_date(to_on)),
             key=f"absence:{member.id}:{from_on.isoformat()}@{deputy.id}",
+            cases=(),
         )
         ctx.audit("afwezig", kind="write", detail=f"deputy {deputy.id} {from_on}..{to_on}")
         uow.commit()

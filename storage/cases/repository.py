@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
+from storage.cases.deelnemers import known_cases
 from storage.cases.tables import (
     OPEN_STATUSES,
     Case,
@@ -99,15 +100,7 @@ class CaseRepository(Repository):
         )
 
     def is_participant(self, case_id: int, member_id: int, organisation_id: int) -> bool:
-        statement = select(CaseParticipant.id).where(
-            CaseParticipant.case_id == case_id,
-            col(CaseParticipant.removed_at).is_(None),
-            or_(
-                col(CaseParticipant.member_id) == member_id,
-                col(CaseParticipant.organisation_id) == organisation_id,
-            ),
-        )
-        return self.session.exec(statement.limit(1)).first() is not None
+        return bool(known_cases(self.session, [case_id], member_id, organisation_id))
 
     def visible_to(self, member_id: int, organisation_id: int, code: str) -> Case | None:
         """The case if the member is a deelnemer (in person or through their organisation); else None,
