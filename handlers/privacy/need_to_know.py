@@ -8,6 +8,9 @@
 3. Anything that names a person, and every name search, is answered in the asker's direct chat only: from
    a group the group gets one line that says where the answer is (``answer_in_direct``), never the answer;
    forms that ask for personal data run in the direct chat (``form_in_direct``).
+4. A deputy (``/afwezig``) receives an absent member's message only when they are a deelnemer of every case
+   it is about (``storage/outbox/forwarding.py``); the deelnemer rule itself lives in storage
+   (``storage/cases/deelnemers.py``) so the outbox can apply it: ``known_to`` and the outbox agree.
 """
 
 from __future__ import annotations

@@ -123,6 +123,15 @@ class CaseRepository(Repository):
         )
         return self.session.exec(statement).all()
 
+    def open_known_to(self, member_id: int, organisation_id: int) -> Sequence[Case]:
+        """Every open case the member is a deelnemer of (in person or through their organisation), by code."""
+        statement = (
+            select(Case)
+            .where(col(Case.status).in_(OPEN_STATUSES), self._visible_clause(member_id, organisation_id))
+            .order_by(col(Case.code))
+        )
+        return self.session.exec(statement).all()
+
     def search_visible(
         self, query: str, member_id: int, organisation_id: int, *, limit: int = 20
     ) -> Sequence[Case]:
