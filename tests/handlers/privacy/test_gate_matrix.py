@@ -133,6 +133,9 @@ ROWS: dict[str, Row] = {
     "press upload.import": Row(("1",), role=PM, target=NO),
     "press upload.cancel": Row(("1",), role=PM, target=NO),
     "press poll.answer": Row(("{poll}:1:4",), sees=MEMBERS),
+    # only a regie holder the chair's request was put to may answer it (nobody in the matrix was asked)
+    "press overleg.agenda_allow": Row(("{meeting}:{case_id}",)),
+    "press overleg.agenda_deny": Row(("{meeting}:{case_id}",)),
     # whole forms (a Slack modal, a JSONL "form" line)
     "form signaal.new": Row((form(name="Fictief Persoon", gemeente="Waterdam"),), target=NO),
     "form triage.reason": Row((form(signal="{signal}", outcome="topx", reason="x"),), role=PM),
@@ -142,7 +145,8 @@ ROWS: dict[str, Row] = {
         (form(kind="mdo", start="10-12-2026 10:00", duration="60", place="Stadhuis", cases="{case}",
               recurrence="none"),),
         role=CHAIRS,
-        # issue 17 item 6: a chair may put any open case on the agenda (and becomes a deelnemer, audited)
+        # a chair's code of a case they may not see becomes a request to its regie holders, answered the
+        # same as for an unknown code (tests/handlers/overleg/test_overleg_agenda_request.py)
         sees=CHAIRS,
     ),
     "form overleg.change": Row((form(meeting="{meeting}", op="cancel", scope="series", confirm="ja"),)),
