@@ -44,6 +44,14 @@ def answer_in_direct(ctx: Context, replies: Sequence[Reply]) -> list[Reply]:
     ]
 
 
+def run_in_direct(ctx: Context) -> list[Reply]:
+    """From a group, a command whose answer or refusal could name a person, a category or justice data
+    (``/casus CODE persoon ...``) is not run there: the group gets one line and a button that runs it in
+    the asker's direct chat (``bot/core/direct.py``), where its answer and any refusal go."""
+    offer = offer_direct(ctx)
+    return [Reply(t("privacy.run_in_direct"), buttons=[offer] if offer else [])]
+
+
 def form_in_direct(ctx: Context, start: Callable[[Context], list[Reply]]) -> list[Reply]:
     """Start a form that asks for personal data in the member's direct chat, also when asked in a group:
     the form's progress is kept for the direct chat, and its questions go there."""

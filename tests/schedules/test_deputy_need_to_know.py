@@ -73,7 +73,9 @@ def test_a_release_alert_reaches_only_a_deputy_who_may_know_the_case(
 
 
 @pytest.mark.parametrize(("deputy", "deelnemer"), DEPUTIES)
-def test_a_mutatie_reaches_only_a_deputy_who_may_know_the_case(chat: Chat, deputy: str, deelnemer: bool) -> None:
+def test_a_mutatie_reaches_only_a_deputy_who_may_know_the_case(
+    chat: Chat, deputy: str, deelnemer: bool
+) -> None:
     _away(chat, deputy)
     submit_signal(chat, user="wijkagent", **JAN)
     sent = chat.deliver()
