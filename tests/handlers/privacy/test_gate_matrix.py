@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.i18n import Text
 from bot.core.types import FileAttachment, Outgoing
@@ -43,6 +44,7 @@ def send(
     chat: Chat, entry: str, filled: str | dict[str, str], user: str, group: str | None = None
 ) -> list[Outgoing]:
     """The input from the caller's direct chat, or from ``group``."""
+    fields: dict[str, Any]
     if isinstance(filled, dict):
         fields = {"form_id": entry.removeprefix("form "), "form_values": filled}
     elif entry.startswith("press "):
@@ -59,7 +61,10 @@ def seen(replies: list[Outgoing]) -> list[tuple[str, tuple[str, ...]]]:
     return [(m.text, tuple(sorted((m.form.errors if m.form else {}).values()))) for m in replies]
 
 
-def without(shown: list[tuple[str, tuple[str, ...]]], real: Mapping[str, str], unknown: Mapping[str, str]):
+Seen = list[tuple[str, tuple[str, ...]]]
+
+
+def without(shown: Seen, real: Mapping[str, str], unknown: Mapping[str, str]) -> Seen:
     def swap(text: str) -> str:
         for key, value in real.items():
             text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", unknown[key], text)
