@@ -23,6 +23,7 @@ from handlers.cases import actie, casus, mijn, regie
 from handlers.huisverbod import huisverbod
 from handlers.network import code_rood, opschalen, peiling, stale
 from handlers.onboarding import aanmelden, afwezig, help, ik, stop, taal
+from handlers.overleg import agenda_request as overleg_agenda
 from handlers.overleg import commands as overleg
 from handlers.release import detentie, nazorg, scenario
 from handlers.release import unexpected as release
@@ -52,6 +53,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     huisverbod.group,
     afwezig.group,
     overleg.group,
+    overleg_agenda.group,
     rapport.group,
     mutatie.group,
     info.group,

@@ -4,7 +4,7 @@ reaches the whole ladder."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from bot.core import t
@@ -40,10 +40,13 @@ def rebuild_ladder(
     recipients: Sequence[int] | Callable[[Step], Sequence[int]],
     reply_for: Callable[[Step], Reply],
     now: datetime,
+    *,
+    cases: Collection[int] | None,
 ) -> list[str]:
     """Cancel what is pending of this ladder and queue ``steps`` anew: future rungs as computed, the rung
     whose window holds ``now`` once (not when that recipient already got it), passed rungs never.
-    Returns the keys queued. Also right for a new ladder (nothing to cancel)."""
+    Returns the keys queued. Also right for a new ladder (nothing to cancel). ``cases``: the ids of the
+    cases the rungs are about (a deputy receives them only when they may know all; ``()`` for none)."""
     prefix = key_prefix(kind, entity_id)
     uow.outbox.cancel_prefix(prefix)
     statuses = uow.outbox.statuses(prefix)
@@ -69,6 +72,7 @@ def rebuild_ladder(
                 now=now,
                 member_id=member_id,
                 expires_at=step.expires_at,
+                case_ids=cases,
             )
             if written:
                 queued.append(key)
@@ -118,7 +122,9 @@ def queue_action_deadline(
         return Reply([t("reminder.action_overdue", owner=owner_name, **params), fallback_line(case)])
 
     steps = action_ladder(action.deadline, clock.tz)
-    return rebuild_ladder(uow, DEADLINE_KIND, action.id, steps, recipients, reply_for, clock.now())
+    return rebuild_ladder(
+        uow, DEADLINE_KIND, action.id, steps, recipients, reply_for, clock.now(), cases=[action.case_id]
+    )
 
 
 RELEASE_KIND = "release"
@@ -147,7 +153,9 @@ def queue_release_alerts(
     steps = release_ladder(detention.release_on, clock.tz)
     if future_only:  # the unexpected-release alert covers today, the release day's own rung included
         steps = [step for step in steps if step.due_at.astimezone(clock.tz).date() > clock.today()]
-    return rebuild_ladder(uow, RELEASE_KIND, detention.id, steps, recipients, reply_for, clock.now())
+    return rebuild_ladder(
+        uow, RELEASE_KIND, detention.id, steps, recipients, reply_for, clock.now(), cases=[case.id]
+    )
 
 
 HUISVERBOD_KIND = "huisverbod"
@@ -179,5 +187,12 @@ def queue_huisverbod_reminders(
 
     steps = huisverbod_ladder(huisverbod.started_on, clock.tz, extended=huisverbod.extended)
     return rebuild_ladder(
-        uow, HUISVERBOD_KIND, huisverbod.id, steps, regie_holders(uow, case), reply_for, clock.now()
+        uow,
+        HUISVERBOD_KIND,
+        huisverbod.id,
+        steps,
+        regie_holders(uow, case),
+        reply_for,
+        clock.now(),
+        cases=[huisverbod.case_id],
     )

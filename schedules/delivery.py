@@ -97,4 +97,3 @@ def interleave(deliveries: Sequence[Delivery]) -> list[Delivery]:
     for index in range(depth):
         ordered.extend(queue[index] for queue in queues.values() if index < len(queue))
     return ordered
-

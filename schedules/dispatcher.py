@@ -298,7 +298,7 @@ class Dispatcher:
         uow = self.uow_factory()
         now = self.clock.now()
         rows: list[OutboxMessage] = []
-        addresses: dict[str, Address] = {}
+        addresses: dict[int, Address] = {}
         skip: set[str] = set()
         with uow:
             for _ in range(5):  # bounded: each round leaves out the recipients found foreign
@@ -307,7 +307,7 @@ class Dispatcher:
                     exclude=skip,
                 )  # fmt: skip
                 found = uow.outbox.addresses(got, self.clock.today())
-                foreign = [row for row in got if not self._can_deliver(found.get(_recipient(row)))]
+                foreign = [row for row in got if not self._can_deliver(found.get(row.id or 0))]
                 if foreign:
                     uow.outbox.release([row.id for row in foreign if row.id is not None])
                     skip.update(_recipient(row) for row in foreign)
@@ -316,7 +316,7 @@ class Dispatcher:
                 if not foreign or not got or len(rows) >= self.batch:
                     break
             deliveries = [
-                resolve(row, addresses.get(_recipient(row)), now, self.default_language) for row in rows
+                resolve(row, addresses.get(row.id or 0), now, self.default_language) for row in rows
             ]
             uow.commit()
         return self._refreshed(rows, deliveries)

@@ -58,6 +58,7 @@ def start_round(uow: UnitOfWork, now: datetime, open_weeks: int) -> tuple[int, i
                 now=now,
                 member_id=member_id,
                 expires_at=closes,
+                case_ids=(),  # the poll asks about the network, never about a case
             )
         poll_round.members = len(members)
         uow.session.add(poll_round)

@@ -61,6 +61,7 @@ def run_stale_watchdog(uow_factory: Callable[[], UnitOfWork], now: datetime, tz:
                 now=now,
                 member_id=member_id,
                 expires_at=now + timedelta(hours=12),
+                case_ids=[c.id for c in cases if c.id is not None],  # the whole list, also the unlisted
             )
             written += row is not None
         uow.commit()

@@ -34,7 +34,7 @@ def mark_unreachable(uow: UnitOfWork, platform: str, external_id: str, now: date
         if manager.id is None or manager.id == identity.member_id:
             continue
         key = f"unreachable:{identity.id}:{episode}-{manager.id}"
-        if uow.outbox.add(key, payload, due_at=now, now=now, member_id=manager.id) is not None:
+        if uow.outbox.add(key, payload, due_at=now, now=now, member_id=manager.id, case_ids=()) is not None:
             queued += 1
     uow.commit()
     return queued

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.crypto import EncryptedJSON, EncryptedText
@@ -182,6 +182,10 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = utc_column(nullable=True)
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = utc_column()
+    # the case ids the message is about ("3,17"), "" when it is about no case, None when the writer did not
+    # say: only a deputy who may know every one of them receives it for an absent member (default deny;
+    # storage/outbox/forwarding.py)
+    case_ids: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class GroupChat(SQLModel, table=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -112,8 +112,11 @@ class Context:
         due_at: datetime | None = None,
         expires_at: datetime | None = None,
         file: FileAttachment | None = None,
+        cases: Collection[int] | None = None,
     ) -> bool:
-        """Queue a direct message to a member through the outbox; rendered in their language when sent."""
+        """Queue a direct message to a member through the outbox; rendered in their language when sent.
+        ``cases``: the ids of the cases it is about, ``()`` for none. A deputy receives it for an absent
+        member only when they may know all of them; left out, it is never forwarded (default deny)."""
         payload = encode_reply(
             Reply(text if isinstance(text, Text) else list(text), buttons=buttons, file=file)
         )
@@ -124,6 +127,7 @@ class Context:
             now=self.clock.now(),
             member_id=member_id,
             expires_at=expires_at,
+            case_ids=cases,
         )
         return row is not None
 

@@ -87,6 +87,7 @@ def add_action(ctx: Context, args: str) -> Reply:
                     by=member.name,
                 ),
                 key=f"action:{action.id}:assigned",
+                cases=[case.id],
             )
         ctx.audit("actie", kind="write", case_id=case.id, detail=f"action {action.id}")
         uow.commit()

@@ -18,6 +18,8 @@ from handlers.cases.casus_people import (
     PERSON_FORMS,
     add_person,
     group_label,
+    names_a_role,
+    roles_shown,
     set_kind,
     set_role,
     subject_lines,
@@ -31,7 +33,8 @@ from handlers.casework import (
     split_code,
     visible_case,
 )
-from handlers.privacy.policy import case_label, present
+from handlers.privacy.need_to_know import run_in_direct
+from handlers.privacy.policy import case_label, in_group, present
 from handlers.privacy.targets import case_in_args
 from storage.cases.plan import PlanEventKind
 from storage.cases.tables import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
@@ -67,6 +70,21 @@ PLAN_VERBS: dict[str, Callable[[Context, Case, str], Reply | list[Reply]]] = {
     "fallback": fallback,
 }
 MAX_REASON = 500
+PARTICIPANT_VERBS = frozenset({"toevoegen", "add", "verwijderen", "remove"})
+
+
+def group_may_hear(ctx: Context, verb: str, tail: str) -> bool:
+    """Whether a group may see this sub-command's answer and refusals; otherwise it runs in the asker's
+    direct chat (``run_in_direct``). Not in a group: deelnemers by name, a betrokkene's role (only
+    huiselijk-geweldcasussen have roles, so even a refusal tells the category; unless the deployment shows
+    special categories in groups), and setting the drang/dwang agreement (justice data)."""
+    if verb in PARTICIPANT_VERBS:
+        return False
+    if verb in ("drang", "fallback"):
+        return not tail.strip()  # showing it answers in the direct chat already (present)
+    if verb in ("rol", "role") or (verb in ("persoon", "person") and names_a_role(tail)):
+        return roles_shown(ctx)
+    return True
 
 
 @group.command("casus", aliases=["case"], usage=t("casus.usage"), needs_args=True, target=case_in_args)
@@ -81,6 +99,10 @@ def casus(msg: Incoming, ctx: Context) -> list[Reply]:
             uow.commit()
             return replies
         case = visible_case(ctx, code, f"casus.{verb}"[:60])
+        if in_group(ctx) and not group_may_hear(ctx, verb, tail):
+            replies = run_in_direct(ctx)  # the command runs in the direct chat (a stored token)
+            uow.commit()  # with the audited read (visible_case)
+            return replies
         if verb == "log":
             replies = show_log(ctx, case)
             uow.commit()

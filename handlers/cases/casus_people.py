@@ -57,6 +57,12 @@ def roles_shown(ctx: Context) -> bool:
     )
 
 
+def names_a_role(tail: str) -> bool:
+    """``toevoegen NAAM [GEBOORTEDATUM] ROL``: the typed sub-command gives a betrokkene a role."""
+    words = tail.split()
+    return len(words) > 2 and words[-1].lower() in ROLE_WORDS
+
+
 def _said(ctx: Context, text: Text, without_role: Text | None) -> list[Reply]:
     """A confirmation naming a role: as is where roles may be shown, else without it and the role direct."""
     if without_role is None or roles_shown(ctx):

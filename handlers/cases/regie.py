@@ -140,7 +140,7 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
         Button(DECLINE, t("regie.decline_button"), str(handover.id)),
     ]
     question = t("regie.proposal", code=case.code, kind=t(f"regie.kind.{kind}"), by=member.name)
-    ctx.notify(target.id, question, key=f"handover:{handover.id}:propose", buttons=buttons)
+    ctx.notify(target.id, question, key=f"handover:{handover.id}:propose", buttons=buttons, cases=[case.id])
     later = add_working_days(now, HANDOVER_WORKING_DAYS, ctx.clock.tz)
     ctx.notify(
         target.id,
@@ -148,6 +148,7 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
         key=f"handover:{handover.id}:remind",
         buttons=buttons,
         due_at=later,
+        cases=[case.id],
     )
     procesregie = uow.regie.current(case.id).get(RegieKind.PROCESREGIE)
     if procesregie is not None:
@@ -156,6 +157,7 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
             t("regie.proposal_unanswered", code=case.code, kind=t(f"regie.kind.{kind}"), who=target.name),
             key=f"handover:{handover.id}:flag",
             due_at=later,
+            cases=[case.id],
         )
     uow.cases.add_event(
         case.id, CaseEventKind.HANDOVER_PROPOSED, now, member.id, kind=kind.value, who=target.name
@@ -203,7 +205,7 @@ def accept(msg: Incoming, ctx: Context) -> Reply:
         )
         for other in uow.cases.member_participants(case.id):
             if other.id is not None and other.id != member.id:
-                ctx.notify(other.id, news, key=f"regie:{assignment.id}:changed:{other.id}")
+                ctx.notify(other.id, news, key=f"regie:{assignment.id}:changed:{other.id}", cases=[case.id])
         ctx.audit("regie.accept", kind="write", case_id=case.id, detail=f"handover {handover.id}")
         uow.commit()
     return Reply(t("regie.accepted", kind=t(f"regie.kind.{handover.kind}"), code=case_label(case)))
@@ -231,6 +233,7 @@ def decline(msg: Incoming, ctx: Context) -> Reply:
                 code=case.code,
             ),
             key=f"handover:{handover.id}:declined",
+            cases=[case.id],
         )
         ctx.audit("regie.decline", kind="write", case_id=case.id, detail=f"handover {handover.id}")
         uow.commit()

@@ -115,6 +115,7 @@ def escalate(msg: Incoming, ctx: Context) -> Reply:
                 escalation, case.code, partner.name, member.name, step.offset != "sent"
             ),
             now,
+            cases=[case.id],
         )
         ctx.audit("opschalen.bestuur", kind="write", case_id=case.id, detail=f"escalation {escalation.id}")
         names = ", ".join(m.name for m in recipients if m.id in recipient_ids)
@@ -156,6 +157,7 @@ def acknowledge(msg: Incoming, ctx: Context) -> Reply:
             escalation.raised_by,
             t("bestuur.acked_notice", code=code, name=member.name, organisation=member.organisation_name),
             key=f"{KIND}:{escalation.id}:ack",
+            cases=[escalation.case_id],
         )
         ctx.audit(
             "opschalen.ack", kind="write", case_id=escalation.case_id, detail=f"escalation {escalation.id}"

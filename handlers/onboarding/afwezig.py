@@ -1,23 +1,30 @@
 """/afwezig (/away): while I am away my reminders go to a deputy.
 
 ``/afwezig VAN TOT @vervanger`` (dates ``dd-mm-jjjj``, both days included) · ``/afwezig uit`` ends it now.
-The dispatcher routes at send time: a reminder due while I am away reaches the deputy, marked as mine.
+The dispatcher routes at send time: a reminder due while I am away reaches the deputy, marked as mine, when
+the deputy may know every case it is about; anything else still comes to me (storage/outbox/forwarding.py).
+The confirmation names my cases the deputy will not receive messages about.
 """
 
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core.context import MemberView
 from bot.core.dates import format_date, parse_date
+from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.targets import NO_TARGET
+from storage.cases.deelnemers import known_cases
+from storage.models import Member
 from storage.outbox.absence import Absence
 
 group = CommandGroup("afwezig")
 
 END_WORDS = ("uit", "off", "stop")
+MAX_CODES = 20
 
 
 @group.command("afwezig", aliases=["away"], usage=t("afwezig.usage"), needs_args=True, target=NO_TARGET)
-def afwezig(msg: Incoming, ctx: Context) -> Reply:
+def afwezig(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     words = msg.args.split()
     if len(words) == 1 and words[0].lower() in END_WORDS:
         return end_absence(ctx)
@@ -26,7 +33,7 @@ def afwezig(msg: Incoming, ctx: Context) -> Reply:
     return set_absence(ctx, words[0], words[1], words[2])
 
 
-def set_absence(ctx: Context, start: str, end: str, handle: str) -> Reply:
+def set_absence(ctx: Context, start: str, end: str, handle: str) -> list[Reply]:
     member = ctx.require_member()
     today = ctx.clock.today()
     from_on, to_on = parse_date(start, today), parse_date(end, today)
@@ -53,10 +60,28 @@ def set_absence(ctx: Context, start: str, end: str, handle: str) -> Reply:
             deputy.id,
             t("afwezig.deputy_told", who=member.name, start=format_date(from_on), end=format_date(to_on)),
             key=f"absence:{member.id}:{from_on.isoformat()}@{deputy.id}",
+            cases=(),
         )
         ctx.audit("afwezig", kind="write", detail=f"deputy {deputy.id} {from_on}..{to_on}")
+        withheld = withheld_from(ctx, member, deputy)
         uow.commit()
-    return Reply(t("afwezig.set", start=format_date(from_on), end=format_date(to_on), deputy=deputy.name))
+    lines = [t("afwezig.set", start=format_date(from_on), end=format_date(to_on), deputy=deputy.name)]
+    if not withheld:
+        return [Reply(lines)]
+    # case codes: only in the member's own direct chat (they are a deelnemer of these cases)
+    shown = ", ".join(withheld[:MAX_CODES]) + (" …" if len(withheld) > MAX_CODES else "")
+    lines.append(t("afwezig.withheld", count=len(withheld), deputy=deputy.name, codes=shown))
+    return answer_in_direct(ctx, [Reply(lines)])
+
+
+def withheld_from(ctx: Context, member: MemberView, deputy: Member) -> list[str]:
+    """The codes of the member's open cases the deputy may not know: messages about them are not forwarded
+    (storage/outbox/forwarding.py) and reach the member themselves."""
+    assert deputy.id is not None
+    mine = ctx.uow.cases.open_known_to(member.id, member.organisation_id)
+    ids = [case.id for case in mine if case.id is not None]
+    known = known_cases(ctx.uow.session, ids, deputy.id, deputy.organisation_id)
+    return [case.code for case in mine if case.id not in known]
 
 
 def end_absence(ctx: Context) -> Reply:

@@ -19,7 +19,15 @@ from typing import Any
 from bot.core import Context, Field, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import ParsedDateTime, format_date, format_datetime, parse_datetime, parse_time
 from bot.core.types import TextLike
-from handlers.overleg.notify import Batch, bump, ics_file, rebuild_schedule, rsvp_buttons, tell_invitees
+from handlers.overleg.notify import (
+    Batch,
+    agenda_ids,
+    bump,
+    ics_file,
+    rebuild_schedule,
+    rsvp_buttons,
+    tell_invitees,
+)
 from handlers.overleg.occurrence import by_original, key_of, pick_occurrence, split_day
 from handlers.overleg.rsvp import load_meeting, require_chair, require_planned
 from handlers.overleg.times import Occurrence, upcoming
@@ -217,7 +225,7 @@ def _move(ctx: Context, meeting: Meeting, first: Occurrence, new_start: datetime
     # the moved date gets its own RSVP buttons: an answer to them holds for that date only
     file = ics_file(ctx, meeting)
     buttons = rsvp_buttons(meeting.id, key_of(ctx, first))
-    batch = Batch(ctx)
+    batch = Batch(ctx, agenda_ids(ctx, meeting))
     for invitee in ctx.uow.meetings.invitees(meeting.id):
         key = f"meeting-note:{meeting.id}:moved:m{invitee.member_id}:s{meeting.sequence}"
         batch.add(invitee.member_id, [*text, t("overleg.moved_rsvp")], key=key, buttons=buttons, file=file)
@@ -251,12 +259,14 @@ def _cancel(ctx: Context, meeting: Meeting, first: Occurrence, reason: str, *, w
         )
         done = "overleg.cancelled_one"
     written = 0
+    agenda = agenda_ids(ctx, meeting)
     for invitee in ctx.uow.meetings.invitees(meeting.id):
         written += ctx.notify(
             invitee.member_id,
             what,
             key=f"meeting-note:{meeting.id}:cancel:m{invitee.member_id}:s{meeting.sequence}",
             file=file,
+            cases=agenda,
         )
     day = format_datetime(first.start, ctx.clock.tz)
     return Reply(t(done, id=meeting.id, day=day, count=written), file=file)

@@ -26,6 +26,7 @@ from handlers.overleg.times import Occurrence, local_day, occurrence_key, occurr
 from schedules.rules import meeting_ladder, meeting_warning, triage_cutoff_ladder
 from storage.cases.tables import RegieKind
 from storage.meetings.tables import Invitee, Meeting, MeetingKind, OccurrenceAnswer, Rsvp
+from storage.outbox.forwarding import encode_case_ids
 from storage.outbox.repository import add_many
 
 RSVP = "overleg.rsvp"
@@ -40,6 +41,7 @@ class Batch:
     one key check and one flush for the lot instead of one per row)."""
 
     ctx: Context
+    cases: Sequence[int]  # the meeting's agenda: a deputy gets these rows only if they may know every case
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def add(
@@ -63,6 +65,7 @@ class Batch:
                 "due_at": due_at or now,
                 "expires_at": expires_at,
                 "created_at": now,
+                "case_ids": encode_case_ids(self.cases),
             }
         )
 
@@ -70,6 +73,11 @@ class Batch:
         written = add_many(self.ctx.uow.outbox, self.rows)
         self.rows = []
         return written
+
+
+def agenda_ids(ctx: Context, meeting: Meeting) -> list[int]:
+    """The ids of the cases on a meeting's agenda: what its messages are about (``Batch.cases``)."""
+    return [case.id for case in ctx.uow.meetings.agenda(meeting.id or 0) if case.id is not None]
 
 
 def kind_label(kind: str) -> Text:
@@ -168,7 +176,7 @@ def send_invites(
         t("overleg.place", place=meeting.place),
         t("overleg.agenda_codes", codes=ics_text(ctx, meeting).description),
     ]
-    batch = Batch(ctx)
+    batch = Batch(ctx, agenda_ids(ctx, meeting))
     for invitee in invitees:
         key = f"meeting-note:{meeting.id}:{key_word}:m{invitee.member_id}:s{meeting.sequence}"
         batch.add(invitee.member_id, text, key=key, buttons=buttons, file=file)
@@ -177,7 +185,7 @@ def send_invites(
 
 def tell_invitees(ctx: Context, meeting: Meeting, text: Sequence[Text], what: str, *, file: bool) -> int:
     attachment = ics_file(ctx, meeting) if file else None
-    batch = Batch(ctx)
+    batch = Batch(ctx, agenda_ids(ctx, meeting))
     for invitee in ctx.uow.meetings.invitees(meeting.id or 0):
         key = f"meeting-note:{meeting.id}:{what}:m{invitee.member_id}:s{meeting.sequence}"
         batch.add(invitee.member_id, list(text), key=key, file=attachment)
@@ -208,7 +216,7 @@ def schedule_for_invitee(
 ) -> int:
     """Reminders 24 h and 1 h before (unless declined), and the chair's warning if a casusregisseur has not
     answered 24 h before. Only rows still in the future are written."""
-    batch = Batch(ctx)
+    batch = Batch(ctx, agenda_ids(ctx, meeting))
     known = answers_of(ctx, meeting) if answers is None else answers
     queue_for_invitee(batch, meeting, invitee, items, regisseurs, known)
     return batch.write()
@@ -277,7 +285,7 @@ def schedule_cutoffs(ctx: Context, meeting: Meeting, items: Sequence[Occurrence]
         return 0
     now = ctx.clock.now()
     tz = ctx.clock.tz
-    batch = Batch(ctx)
+    batch = Batch(ctx, agenda_ids(ctx, meeting))
     invitees = ctx.uow.meetings.invitees(meeting.id or 0)
     for occurrence in items:
         notice, closed = triage_cutoff_ladder(occurrence.start, tz)
@@ -315,7 +323,7 @@ def rebuild_schedule(ctx: Context, meeting: Meeting, only: Occurrence | None = N
         items = [o for o in items if o.original == only.original]
     regisseurs = casusregisseurs(ctx, meeting)
     answers = answers_of(ctx, meeting)
-    batch = Batch(ctx)
+    batch = Batch(ctx, agenda_ids(ctx, meeting))
     for invitee in ctx.uow.meetings.invitees(meeting.id):
         queue_for_invitee(batch, meeting, invitee, items, regisseurs, answers)
     return batch.write() + schedule_cutoffs(ctx, meeting, items)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -18,10 +19,10 @@ from typing import Any
 from bot.core import Context, Field, FieldKind, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_datetime, parse_time
 from handlers.casework import CASE_CODE
+from handlers.overleg.agenda_request import request_cases
 from handlers.overleg.notify import ics_file, kind_label, rebuild_schedule, send_invites, when_text
 from handlers.overleg.times import MAX_OCCURRENCES, count_starts, default_until
 from handlers.privacy.targets import NO_TARGET
-from storage.cases.tables import OPEN_STATUSES
 from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Role
 
@@ -95,25 +96,26 @@ def _words(text: str) -> list[str]:
     return [w.strip() for w in re.split(r"[,;\n]", text) if w.strip()]
 
 
-def parse_cases(text: str, ctx: Context) -> list[int]:
-    """Case codes, comma-separated. A chair (voorzitter, procesmanager) may put any open case on the agenda
-    by its code, deelnemer or not: planning it makes them a deelnemer (audited, see ``plan_meeting``). Anyone
-    else only the cases they may see; unknown and not-visible read the same."""
+def parse_cases(text: str, ctx: Context) -> list[int | str]:
+    """Case codes, comma-separated: the ids of the cases the member may see. Any other code a chair
+    (voorzitter, procesmanager) names is kept as the code itself, a request to that case's regie holders
+    (``handlers/overleg/agenda_request.py``), whether or not such a case exists: the chair cannot tell.
+    Anyone else: unknown and not-visible are refused alike."""
     member = ctx.require_member()
     chair = member.has_role(*CHAIR_ROLES)
-    ids = []
+    chosen: list[int | str] = []
     for word in _words(text.replace(" ", ",")):
         code = word.upper()
         if CASE_CODE.match(code) is None:
             raise UserError("case.bad_code", text=word[:30])
         case = ctx.uow.cases.visible_to(member.id, member.organisation_id, code)
-        if case is None and chair:
-            found = ctx.uow.cases.by_code(code)
-            case = found if found is not None and found.status in OPEN_STATUSES else None
-        if case is None or case.id is None:
+        if case is not None and case.id is not None:
+            chosen.append(case.id)
+        elif chair:
+            chosen.append(code)
+        else:
             raise UserError("case.not_found", code=code)
-        ids.append(case.id)
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(chosen))
 
 
 def case_invitees(ctx: Context, case_id: int) -> list[int]:
@@ -132,8 +134,14 @@ def case_invitees(ctx: Context, case_id: int) -> list[int]:
 
 
 def show_cases(value: Any, ctx: Context) -> str:
-    codes = [case.code for case_id in value if (case := ctx.uow.cases.get(int(case_id))) is not None]
-    return ", ".join(codes)
+    """Visible cases by code; a requested code as typed, marked the same whether it exists or not."""
+    shown = []
+    for item in value:
+        if isinstance(item, str):
+            shown.append(ctx.render(t("overleg.agenda_to_request", code=item)))
+        elif (case := ctx.uow.cases.get(int(item))) is not None:
+            shown.append(case.code)
+    return ", ".join(shown)
 
 
 def parse_invitees(text: str, ctx: Context) -> list[int]:
@@ -201,7 +209,7 @@ def plan_form() -> Form:
         ],
         on_submit=lambda values, ctx: submit_plan(values, ctx),
         roles=frozenset(CHAIR_ROLES),
-        target=NO_TARGET,  # the cases field checks each code against what the chair may see (parse_cases)
+        target=NO_TARGET,  # the cases field checks each code against what the member may see (parse_cases)
     )
 
 
@@ -233,7 +241,8 @@ def submit_plan(values: dict[str, Any], ctx: Context) -> list[Reply]:
             start=start,
             minutes=int(values["duration"]),
             place=str(values["place"]),
-            case_ids=[int(v) for v in values.get("cases") or []],
+            case_ids=[int(v) for v in values.get("cases") or [] if not isinstance(v, str)],
+            requested=[v for v in values.get("cases") or [] if isinstance(v, str)],
             invitee_ids=[int(v) for v in values.get("invitees") or []],
             recurrence=recurrence,
             until=until,
@@ -254,8 +263,10 @@ def plan_meeting(
     recurrence: Recurrence,
     until: date | None,
     chair_id: int,
+    requested: Sequence[str] = (),
 ) -> Reply:
-    """Save the meeting, agenda and invitees; queue invites, reminders and cut-offs; one transaction."""
+    """Save the meeting, agenda and invitees; queue invites, reminders and cut-offs; one transaction.
+    ``case_ids`` are cases the chair may see; ``requested`` codes go to their regie holders."""
     now = ctx.clock.now()
     with ctx.uow as uow:
         meeting = uow.meetings.add(
@@ -274,15 +285,8 @@ def plan_meeting(
         )
         assert meeting.id is not None
         uow.meetings.add_agenda(meeting.id, case_ids)
-        chair = uow.members.get(chair_id)
         people = [chair_id, *invitee_ids]
         for case_id in case_ids:
-            if chair is not None and not uow.cases.is_participant(case_id, chair_id, chair.organisation_id):
-                # the chair put a case of others on the agenda: they now take part in it, on the record
-                uow.cases.add_participant(case_id, now, member_id=chair_id, added_by=chair_id)
-                ctx.audit(
-                    "overleg.agenda", kind="write", case_id=case_id, detail=f"chair joined {meeting.id}"
-                )
             people.extend(case_invitees(ctx, case_id))
         invitees = uow.meetings.invite(meeting.id, people)
         for invitee in invitees:
@@ -291,10 +295,12 @@ def plan_meeting(
         rebuild_schedule(ctx, meeting)
         send_invites(ctx, meeting, [i for i in invitees if i.member_id != chair_id], update=False)
         file = ics_file(ctx, meeting)
+        asked = request_cases(ctx, meeting, requested)
         ctx.audit("overleg.plan", kind="write", detail=f"meeting {meeting.id}")
         uow.commit()
         lines: list[Text | str] = [
             t("overleg.planned", id=meeting.id, kind=kind_label(kind), count=len(invitees) - 1),
             when_text(ctx, meeting),
+            *asked,
         ]
     return Reply(lines, file=file)

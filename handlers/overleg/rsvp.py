@@ -16,6 +16,7 @@ from bot.core.hygiene import is_id
 from handlers.cases.actie import add_action
 from handlers.casework import parse_case_code
 from handlers.overleg.notify import (
+    agenda_ids,
     cancel_for_invitee,
     casusregisseurs,
     schedule_for_invitee,
@@ -96,6 +97,7 @@ def answer(
                     day=when or "",
                 ),
                 key=f"meeting-note:{meeting.id}:declined:m{member.id}:r{invitee.revision}",
+                cases=agenda_ids(ctx, meeting),
             )
         ctx.audit("overleg.rsvp", kind="write", detail=f"meeting {meeting.id}: {rsvp} {when or 'series'}")
         uow.commit()

@@ -8,6 +8,9 @@
 3. Anything that names a person, and every name search, is answered in the asker's direct chat only: from
    a group the group gets one line that says where the answer is (``answer_in_direct``), never the answer;
    forms that ask for personal data run in the direct chat (``form_in_direct``).
+4. A deputy (``/afwezig``) receives an absent member's message only when they are a deelnemer of every case
+   it is about (``storage/outbox/forwarding.py``); the deelnemer rule itself lives in storage
+   (``storage/cases/deelnemers.py``) so the outbox can apply it: ``known_to`` and the outbox agree.
 """
 
 from __future__ import annotations
@@ -39,6 +42,14 @@ def answer_in_direct(ctx: Context, replies: Sequence[Reply]) -> list[Reply]:
         Reply(t("privacy.answered_in_direct"), buttons=[offer] if offer else []),
         *(replace(reply, target=Target.DIRECT) for reply in replies),
     ]
+
+
+def run_in_direct(ctx: Context) -> list[Reply]:
+    """From a group, a command whose answer or refusal could name a person, a category or justice data
+    (``/casus CODE persoon ...``) is not run there: the group gets one line and a button that runs it in
+    the asker's direct chat (``bot/core/direct.py``), where its answer and any refusal go."""
+    offer = offer_direct(ctx)
+    return [Reply(t("privacy.run_in_direct"), buttons=[offer] if offer else [])]
 
 
 def form_in_direct(ctx: Context, start: Callable[[Context], list[Reply]]) -> list[Reply]:

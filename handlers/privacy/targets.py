@@ -21,6 +21,8 @@ from storage.release.detention import Detention
 __all__ = [
     "NO_TARGET",
     "action_or_case_in_args",
+    "agenda_ask_key",
+    "agenda_request_in_value",
     "case_code_in_value",
     "case_id_in_value",
     "case_in_args",
@@ -265,6 +267,28 @@ def release_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> 
     case = ctx.uow.cases.get(detention.case_id) if detention is not None else None
     if case is None or not (_sees(ctx, case) or member.has_role(Role.PROCESMANAGER)):
         raise _deny(ctx, "detentie.oppakken", case.id if case else None, msg.value, "release.not_found")
+
+
+def agenda_ask_key(meeting_id: int, case_id: int, member_id: int | None) -> str:
+    """The outbox key of a chair's agenda request to one regie holder (``member_id``), or of the answer to
+    the chair (None): the request's only record (handlers/overleg/agenda_request.py)."""
+    return f"agenda-ask:{meeting_id}:{case_id}" + (f"@{member_id}" if member_id is not None else ":answer")
+
+
+def agenda_request_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
+    """``<meeting>:<case>``: answered only by a regie holder the request was put to; to anyone else it is
+    as unknown as a request that was never made."""
+    member = ctx.require_member()
+    raw_meeting, _, raw_case = msg.value.partition(":")
+    meeting_id, case_id = _id(raw_meeting), _id(raw_case)
+    asked = (
+        ctx.uow.outbox.by_key(agenda_ask_key(meeting_id, case_id, member.id))
+        if meeting_id is not None and case_id is not None
+        else None
+    )
+    if asked is None or asked.member_id != member.id:
+        known = case_id if case_id is not None and ctx.uow.cases.get(case_id) is not None else None
+        raise _deny(ctx, "overleg.agenda", known, msg.value, "overleg.agenda_not_yours")
 
 
 def handover_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:

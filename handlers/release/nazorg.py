@@ -105,6 +105,7 @@ def change(
                         release=format_date(detention.release_on),
                     ),
                     key=f"nazorg:{item.id}:owner:{now.isoformat()}@{owner.id}",
+                    cases=[case.id],
                 )
             item.owner_id = owner.id
         item.status, item.updated_by, item.updated_at = status, member.id, now

@@ -97,7 +97,7 @@ def record_unexpected(ctx: Context, code: str, when: str | None) -> Reply:
         recipients = alert_recipients(uow, case)
         for member_id in recipients:
             key = f"{UNEXPECTED_KIND}:{release.id}:now@{member_id}"
-            uow.outbox.add(key, queued, due_at=now, now=now, member_id=member_id)
+            uow.outbox.add(key, queued, due_at=now, now=now, member_id=member_id, case_ids=[case.id])
         again = encode_reply(unexpected_reply(uow, release, detention, case, None, offset="H1"))
         for member_id in procesregie_of(uow, case):
             uow.outbox.add(
@@ -106,6 +106,7 @@ def record_unexpected(ctx: Context, code: str, when: str | None) -> Reply:
                 due_at=now + REALERT_AFTER,
                 now=now,
                 member_id=member_id,
+                case_ids=[case.id],
             )
         uow.cases.add_event(
             case.id, CaseEventKind.UNEXPECTED_RELEASE, now, member.id, release=format_date(release_on)
@@ -174,6 +175,7 @@ def _reported_again(
                 release=format_date(release_on),
             ),
             key=f"unexpected-note:{release.id}:{release_on.isoformat()}@{key.rsplit('@', 1)[1]}",
+            cases=[case.id],
         )
     ctx.audit(
         "detentie.vrij", kind="write", case_id=case.id, detail=f"release {release.id} {old} -> {release_on}"
@@ -287,6 +289,7 @@ def pick_up(msg: Incoming, ctx: Context) -> Reply:
                         other,
                         t("release.told_picked_up", name=member.name, code=case.code),
                         key=f"pickup:{release.id}:told@{other}",
+                        cases=[case.id],
                     )
             uow.cases.add_event(case.id, CaseEventKind.RELEASE_PICKED_UP, now, member.id)
             ctx.audit("detentie.oppakken", kind="write", case_id=case.id, detail=f"release {release.id}")
@@ -346,6 +349,7 @@ def prompt_trajectberaad(ctx: Context, case: Case, detention: Detention) -> int:
             t("release.minor", code=case.code, initials=case.initials, deadline=format_date(deadline)),
             key=f"trajectberaad:{detention.id}:prompt@{member_id}",
             buttons=[Button(PLAN_TRAJECTBERAAD, t("release.plan_button"), str(case.id))],
+            cases=[case.id],
         )
     return len(told)
 

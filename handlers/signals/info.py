@@ -114,13 +114,17 @@ def info(msg: Incoming, ctx: Context) -> list[Reply]:
                 else t("info.pm_no_match")
             )
             text = [*request_line, found]
-            ctx.notify(manager.id, text, key=f"info:{request.id}:ask:{manager.id}", buttons=buttons)
+            about = [c.id for c in theirs if c.id is not None]  # a deputy gets it only if they may know these
+            ctx.notify(
+                manager.id, text, key=f"info:{request.id}:ask:{manager.id}", buttons=buttons, cases=about
+            )
             ctx.notify(
                 manager.id,
                 [t("info.escalation", ref=f"I-{request.id}", deadline=shown), *text],
                 key=f"info:{request.id}:escalate:{manager.id}",
                 buttons=buttons,
                 due_at=escalate_at,
+                cases=about,
             )
         ctx.audit("info", kind="write", detail=f"info request {request.id}")
         uow.commit()
@@ -152,7 +156,12 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
             if answer == InfoAnswer.KNOWN
             else t("info.answer_unknown", ref=ref, query=request.query)
         )
-        ctx.notify(request.asker_id, reply_text, key=f"info:{request.id}:answer")
+        # "known" is about the cases the query points at: a deputy gets it only when they may know all of
+        # them, and never when none is found (the procesmanager knows something the bot cannot name)
+        about: list[int] | None = []
+        if answer == InfoAnswer.KNOWN:
+            about = [c.id for c in lookup(ctx, request.query) if c.id is not None] or None
+        ctx.notify(request.asker_id, reply_text, key=f"info:{request.id}:answer", cases=about)
         ctx.audit("info.answer", kind="write", detail=f"info request {request.id}: {answer}")
         uow.commit()
     return Reply(t("info.answered", ref=ref))

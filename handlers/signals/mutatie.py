@@ -57,7 +57,7 @@ def route_mutatie_in(
     for key, member_id, payload in mutatie_messages(
         signal.id, case, names, signal.urgency, signal.description, name, holders, managers
     ):
-        uow.outbox.add(key, payload, due_at=now, now=now, member_id=member_id)
+        uow.outbox.add(key, payload, due_at=now, now=now, member_id=member_id, case_ids=[case.id])
 
 
 def mutatie_messages(
@@ -147,6 +147,7 @@ def _choose(ctx: Context, signal: Signal, case: Case, choice: MutatieChoice, **p
             signal.reporter_id,
             t("mutatie.reporter_feedback", ref=f"S-{signal.id}", choice=t(f"mutatie.choice.{choice}")),
             key=f"mutatie:{signal.id}:reporter",
+            cases=[case.id],
         )
 
 
@@ -235,6 +236,7 @@ def _hand_over(ctx: Context, raw_signal: str, partner: Member | None, typed: str
         ),
         key=f"mutatie:{signal.id}:partner",
         buttons=[Button(FEEDBACK, t("mutatie.b_feedback"), value=str(signal.id))],
+        cases=[case.id],
     )
     uow.commit()
     return Reply(t("mutatie.handed_ok", ref=f"S-{signal.id}", who=partner.name))
@@ -263,6 +265,7 @@ def press_feedback(msg: Incoming, ctx: Context) -> Reply:
                 told,
                 t("mutatie.feedback_alert", ref=ref, code=case.code, who=member.name),
                 key=f"mutatie:{signal.id}:feedback",
+                cases=[case.id],
             )
         if first:
             uow.cases.add_event(

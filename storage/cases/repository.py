@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
+from storage.cases.deelnemers import known_cases
 from storage.cases.tables import (
     OPEN_STATUSES,
     Case,
@@ -99,15 +100,7 @@ class CaseRepository(Repository):
         )
 
     def is_participant(self, case_id: int, member_id: int, organisation_id: int) -> bool:
-        statement = select(CaseParticipant.id).where(
-            CaseParticipant.case_id == case_id,
-            col(CaseParticipant.removed_at).is_(None),
-            or_(
-                col(CaseParticipant.member_id) == member_id,
-                col(CaseParticipant.organisation_id) == organisation_id,
-            ),
-        )
-        return self.session.exec(statement.limit(1)).first() is not None
+        return bool(known_cases(self.session, [case_id], member_id, organisation_id))
 
     def visible_to(self, member_id: int, organisation_id: int, code: str) -> Case | None:
         """The case if the member is a deelnemer (in person or through their organisation); else None,
@@ -127,6 +120,15 @@ class CaseRepository(Repository):
             )
             .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
             .limit(limit)
+        )
+        return self.session.exec(statement).all()
+
+    def open_known_to(self, member_id: int, organisation_id: int) -> Sequence[Case]:
+        """Every open case the member is a deelnemer of (in person or through their organisation), by code."""
+        statement = (
+            select(Case)
+            .where(col(Case.status).in_(OPEN_STATUSES), self._visible_clause(member_id, organisation_id))
+            .order_by(col(Case.code))
         )
         return self.session.exec(statement).all()
 

@@ -20,8 +20,8 @@ from sqlmodel import col, select
 from storage.models import GroupChat, Member, OutboxMessage, OutboxStatus
 from storage.outbox import claim as outbox_claim
 from storage.outbox.absence import Absence
-from storage.outbox.claim import recipient_of
 from storage.outbox.deputies import last_named_deputies
+from storage.outbox.forwarding import encode_case_ids, forwardable
 from storage.outbox.reachability import preferred_identities
 from storage.repositories import Repository
 
@@ -39,8 +39,11 @@ class OutboxRepository(Repository):
         member_id: int | None = None,
         group_purpose: str | None = None,
         expires_at: datetime | None = None,
+        case_ids: Collection[int] | None = None,
     ) -> OutboxMessage | None:
-        """Queue a message; a key already queued (in any state) is left alone and None returned."""
+        """Queue a message; a key already queued (in any state) is left alone and None returned.
+        ``case_ids``: the cases it is about (empty: none); not given, no deputy receives it
+        (``storage/outbox/forwarding.py``)."""
         if self.by_key(dedupe_key) is not None:
             return None
         message = OutboxMessage(
@@ -51,6 +54,7 @@ class OutboxRepository(Repository):
             due_at=due_at,
             expires_at=expires_at,
             created_at=now,
+            case_ids=encode_case_ids(case_ids),
         )
         self.session.add(message)
         self.session.flush()
@@ -66,6 +70,7 @@ class OutboxRepository(Repository):
         member_id: int | None = None,
         group_purpose: str | None = None,
         expires_at: datetime | None = None,
+        case_ids: Collection[int] | None = None,
     ) -> bool:
         """Queue a rung of a rebuilt ladder: insert it, or re-queue the row with that key unless a
         dispatcher holds it right now (``claimed``). Returns whether the row is pending afterwards."""
@@ -80,6 +85,7 @@ class OutboxRepository(Repository):
                     member_id=member_id,
                     group_purpose=group_purpose,
                     expires_at=expires_at,
+                    case_ids=case_ids,
                 )
                 is not None
             )
@@ -90,6 +96,7 @@ class OutboxRepository(Repository):
         existing.expires_at = expires_at
         existing.member_id = member_id
         existing.group_purpose = group_purpose
+        existing.case_ids = encode_case_ids(case_ids)
         existing.status = OutboxStatus.PENDING
         existing.attempts = 0
         existing.lease_until = None
@@ -228,62 +235,100 @@ class OutboxRepository(Repository):
         )
         return int(self.session.exec(statement).one())
 
-    def addresses(self, rows: Sequence[OutboxMessage], today: date | None = None) -> dict[str, Address]:
-        """Where each row's recipient is reached, in a few queries for a whole batch: a member's preferred
+    def addresses(self, rows: Sequence[OutboxMessage], today: date | None = None) -> dict[int, Address]:
+        """Where each row (by id) is delivered, in a few queries for a whole batch: a member's preferred
         identity (the one used last) and language, or the group linked to a purpose. A member away on
         ``today`` (``/afwezig``) is reached through their deputy; so is a member the bot cannot reach at
-        all (blocked everywhere), through the deputy they named last (``storage/outbox/deputies.py``)."""
+        all (blocked everywhere), through the deputy they named last (``storage/outbox/deputies.py``). A
+        deputy gets a row only when they may know every case it is about (``storage/outbox/forwarding.py``);
+        any other row goes to the member themselves, as if they were not away."""
         member_ids = {row.member_id for row in rows if row.member_id is not None}
         purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
-        found: dict[str, Address] = {}
+        found: dict[int, Address] = {}
+        by_member: dict[int, Address] = {}
         if member_ids:
-            deputies = self._deputies(member_ids, today) if today is not None else {}
-            lookup = member_ids | set(deputies.values())
-            people: dict[int | None, tuple[str, str | None]] = {}
-            revoked: set[int | None] = set()  # a revoked member is reached by nothing, not even as a deputy
-            columns = select(Member.id, Member.name, Member.language, Member.active)
-            for member_id, name, language, active in self.session.exec(
-                columns.where(col(Member.id).in_(lookup))
-            ).all():
-                people[member_id] = (name, language)
-                if not active:
-                    revoked.add(member_id)
-            deputies = {absent: deputy for absent, deputy in deputies.items() if deputy not in revoked}
-            preferred = preferred_identities(self.session, lookup - {m for m in revoked if m is not None})
-            for member_id in member_ids:
-                if member_id in revoked:
-                    found[recipient_of(member_id, None)] = Address(None, None, None, None)
-                    continue
-                target = deputies.get(member_id, member_id)
-                reached = preferred.get(target)
-                found[recipient_of(member_id, None)] = Address(
-                    reached.platform if reached else None,
-                    reached.direct_chat_id if reached else None,
-                    reached.external_id if reached else None,
-                    people.get(target, (None, None))[1],
-                    people.get(member_id, ("?", None))[0] if target != member_id else None,
-                )
-            unreached = [
-                m for m in member_ids if m not in deputies and m not in preferred and m not in revoked
-            ]
-            for member_id, (identity, deputy) in last_named_deputies(self.session, unreached).items():
-                found[recipient_of(member_id, None)] = Address(  # blocked everywhere: their deputy instead
-                    identity.platform,
-                    identity.direct_chat_id,
-                    identity.external_id,
-                    deputy.language,
-                    people.get(member_id, ("?", None))[0],
-                    unreachable=True,
-                )
+            by_member = self._member_addresses(rows, member_ids, today, found)
+        groups: dict[str, Address] = {}
         if purposes:
-            groups = self.session.exec(
+            for group in self.session.exec(
                 select(GroupChat)
                 .where(col(GroupChat.purpose).in_(purposes))
                 .order_by(col(GroupChat.id).desc())
-            ).all()
-            for group in groups:
-                found[recipient_of(None, group.purpose)] = Address(group.platform, group.chat_id, None, None)
+            ).all():
+                if group.purpose is not None:
+                    groups[group.purpose] = Address(group.platform, group.chat_id, None, None)
+        for row in rows:
+            if row.id is None or row.id in found:
+                continue
+            if row.member_id is not None:
+                found[row.id] = by_member.get(row.member_id, NOWHERE)
+            elif row.group_purpose in groups:
+                found[row.id] = groups[row.group_purpose]
         return found
+
+    def _member_addresses(
+        self,
+        rows: Sequence[OutboxMessage],
+        member_ids: set[int],
+        today: date | None,
+        found: dict[int, Address],
+    ) -> dict[int, Address]:
+        """Each member's own address (or their stand-in's when they are blocked everywhere); rows that go to
+        a deputy instead are put in ``found``."""
+        absent = self._deputies(member_ids, today) if today is not None else {}
+        lookup = member_ids | set(absent.values())
+        people: dict[int | None, tuple[str, str | None]] = {}
+        revoked: set[int | None] = set()  # a revoked member is reached by nothing, not even as a deputy
+        columns = select(Member.id, Member.name, Member.language, Member.active)
+        for member_id, name, language, active in self.session.exec(
+            columns.where(col(Member.id).in_(lookup))
+        ).all():
+            people[member_id] = (name, language)
+            if not active:
+                revoked.add(member_id)
+        absent = {member: deputy for member, deputy in absent.items() if deputy not in revoked}
+        preferred = preferred_identities(self.session, lookup - {m for m in revoked if m is not None})
+        stand_ins = last_named_deputies(
+            self.session, [m for m in member_ids if m not in preferred and m not in revoked]
+        )
+        deputy_of: dict[int, int] = {}
+        for member_id in member_ids:
+            if member_id in absent and absent[member_id] in preferred:
+                deputy_of[member_id] = absent[member_id]
+            elif member_id in stand_ins and stand_ins[member_id][1].id is not None:
+                deputy_of[member_id] = stand_ins[member_id][1].id  # type: ignore[assignment]
+        allowed = forwardable(self.session, [r for r in rows if r.member_id not in revoked], deputy_of)
+        for row in rows:
+            member_id = row.member_id
+            if row.id is None or member_id is None or row.id not in allowed:
+                continue
+            name = people.get(member_id, ("?", None))[0]
+            if member_id in absent and absent[member_id] == deputy_of[member_id]:
+                deputy = absent[member_id]
+                reached = preferred[deputy]
+                found[row.id] = Address(
+                    reached.platform, reached.direct_chat_id, reached.external_id, people[deputy][1], name
+                )
+            elif member_id in stand_ins:  # blocked everywhere: the deputy they named last
+                identity, stand_in = stand_ins[member_id]
+                found[row.id] = Address(
+                    identity.platform,
+                    identity.direct_chat_id,
+                    identity.external_id,
+                    stand_in.language,
+                    name,
+                    unreachable=True,
+                )
+        own: dict[int, Address] = {}
+        for member_id in member_ids:
+            mine = preferred.get(member_id)
+            if member_id in revoked or mine is None:
+                own[member_id] = NOWHERE
+                continue
+            own[member_id] = Address(
+                mine.platform, mine.direct_chat_id, mine.external_id, people[member_id][1]
+            )
+        return own
 
     def _deputies(self, member_ids: set[int], today: date) -> dict[int, int]:
         statement = select(Absence).where(
@@ -310,11 +355,14 @@ class Address:
     unreachable: bool = False  # the deputy stands in because the member blocked the bot, not for an absence
 
 
+NOWHERE = Address(None, None, None, None)
+
+
 def add_many(repository: OutboxRepository, rows: Sequence[dict[str, Any]]) -> int:
     """Queue many messages (dicts of OutboxMessage columns: ``dedupe_key``, ``member_id``, ``payload``,
-    ``due_at``, ``expires_at``, ``created_at``) with one key check per 500 keys and one multi-row INSERT: a
-    series with 40 invitees writes thousands of reminder rows. Keys already queued, in any state, are left
-    alone, as in ``OutboxRepository.add``."""
+    ``due_at``, ``expires_at``, ``created_at``, ``case_ids`` as ``encode_case_ids`` makes it) with one key
+    check per 500 keys and one multi-row INSERT: a series with 40 invitees writes thousands of reminder
+    rows. Keys already queued, in any state, are left alone, as in ``OutboxRepository.add``."""
     existing: set[str] = set()
     keys = [row["dedupe_key"] for row in rows]
     for start in range(0, len(keys), 500):
@@ -323,6 +371,9 @@ def add_many(repository: OutboxRepository, rows: Sequence[dict[str, Any]]) -> in
         existing.update(repository.session.exec(statement).all())
     fresh = [r for r in {r["dedupe_key"]: r for r in rows}.values() if r["dedupe_key"] not in existing]
     if fresh:
-        values = [{"status": OutboxStatus.PENDING, "attempts": 0, "group_purpose": None, **r} for r in fresh]
+        values = [
+            {"status": OutboxStatus.PENDING, "attempts": 0, "group_purpose": None, "case_ids": None, **r}
+            for r in fresh
+        ]
         repository.session.execute(insert(OutboxMessage), values)
     return len(fresh)

@@ -25,7 +25,7 @@ def reply_for(step: Step) -> Reply:
 
 def queue(engine, kind: str, entity_id: int, steps: list[Step], members: list[int], clock: FixedClock):
     with UnitOfWork(engine) as uow:
-        keys = rebuild_ladder(uow, kind, entity_id, steps, members, reply_for, clock.now())
+        keys = rebuild_ladder(uow, kind, entity_id, steps, members, reply_for, clock.now(), cases=())
         uow.commit()
     return keys
 

@@ -15,9 +15,11 @@ MEMBER, DEPUTY = 8301, 8302
 
 
 def queue(bot: TelegramBot, key: str, text: str, member_id: int) -> None:
+    """A message about no case (``case_ids=()``): a deputy may receive it (storage/outbox/forwarding.py)."""
     with bot.chat.app.uow() as uow:
         now = bot.chat.clock.now()
-        uow.outbox.add(key, encode_reply(Reply(text)), due_at=now, now=now, member_id=member_id)
+        payload = encode_reply(Reply(text))
+        uow.outbox.add(key, payload, due_at=now, now=now, member_id=member_id, case_ids=())
         uow.commit()
 
 

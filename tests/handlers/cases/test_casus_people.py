@@ -43,11 +43,11 @@ def test_a_household_shows_numbered_subjects_with_roles_and_a_group_chat_only_in
     group_said = chat.send(
         "/casus VH-2026-0002 rol 1 slachtoffer", user="procesmanager2", group="triage-groep"
     )
+    # a role tells the category (huiselijk geweld): it runs in the direct chat (test_casus_in_groups.py)
     assert [r.text for r in group_said] == [
-        "Rol van M.J. in VH-2026-0002 vastgelegd.\nDetails staan in je privéchat met ketenbot.",
-        "M.J. in VH-2026-0002: slachtoffer.",
+        "Dit gaat over personen of justitiegegevens; doe het in je privéchat met ketenbot"
+        " (de knop hieronder opent hem en voert het daar uit)."
     ]
-    assert group_said[1].user_id == "procesmanager2" and group_said[1].chat_id is None
 
 
 def test_a_deployment_that_allows_special_categories_in_groups_shows_initials_with_roles(sqlite_chat: Chat):

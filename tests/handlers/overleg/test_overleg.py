@@ -47,15 +47,18 @@ def test_stepwise_planning_confirms_an_ambiguous_time_and_refuses_bad_answers(ch
     assert "Het einde ligt vóór" in chat.say("0")
     assert "(4/8)" in chat.say("15:30")
     assert "(5/8)" in chat.say("Online: https://video.example/vhh")
-    assert "VH-2026-0099 niet gevonden" in chat.say("VH-2026-0099")
-    assert "(6/8)" in chat.say("VH-2026-0001")
+    assert "VH-99" in chat.say("VH-99")  # not a case code: asked again
+    # a code the chair may not see (here: none such) is a request to its regie holders, never "not found"
+    assert "(6/8)" in chat.say("VH-2026-0001, VH-2026-0099")
     assert "'@onbekend' is geen lid" in chat.say("@ggz, @onbekend")
     assert "(7/8)" in chat.say("Veilig Thuis Regio")
     summary = chat.say("1")  # a one-off meeting: not asked "Herhalen tot en met" (issue 17)
     assert "(8/8)" not in summary and "Herhalen tot en met" not in summary
     assert "do 26-11-2026 14:00" in summary and "Iris Mulder" in summary and "90" in summary
+    assert "VH-2026-0001, VH-2026-0099 (verzoek aan de regiehouder)" in summary
     first = chat.press("form.submit")
     assert "#3 is gepland" in first[0].text and first[0].file is not None
+    assert "VH-2026-0099: verzoek voorgelegd aan de regiehouder (als die casus bestaat)." in first[0].text
     second = chat.press("form.submit")  # a double tap
     assert "#3" not in second[0].text
     assert len(meetings(chat)) == 1
