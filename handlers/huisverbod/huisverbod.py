@@ -147,6 +147,7 @@ def decide(ctx: Context, code: str, extended: bool) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, code, "huisverbod")
         assert case.id is not None
+        require_open(case)
         if not holds_regie(uow, case, member):
             raise UserError("huisverbod.regie_only", code=case.code)
         record = uow.huisverboden.latest(case.id)
