@@ -172,6 +172,8 @@ def event_line(ctx: Context, event: CaseEvent) -> Text:
         ("choice", "mutatie.choice"),
         ("role", "plan.role"),
         ("case_kind", "plan.kind"),
+        ("decision", "huisverbod.decision"),
+        ("was", "huisverbod.decision"),
     ):
         if key in params:
             params[key] = t(f"{prefix}.{params[key]}")
