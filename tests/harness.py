@@ -112,9 +112,13 @@ class Chat:
             assert expected in joined, f"reply to {typed!r} was {joined!r}, expected to contain {expected!r}"
 
 
-def make_chat(database_url: str, *, now: datetime = DEFAULT_NOW, demo: bool = True) -> Chat:
+def make_chat(
+    database_url: str, *, now: datetime = DEFAULT_NOW, demo: bool = True, meeting_reminders: bool = False
+) -> Chat:
+    """The app on ``database_url`` with the demo data; without the demo meetings' reminders unless asked
+    (``ketenbot demo`` queues them; most tests move the clock past them and are about something else)."""
     settings = Settings(KETENBOT_DATABASE_URL=database_url)  # type: ignore[call-arg]
     clock = FixedClock(now)
     app = build_app(settings, clock=clock)
-    code = load_demo(app.uow(), clock.now()) if demo else ""
+    code = load_demo(app.uow(), clock.now(), meeting_reminders=meeting_reminders) if demo else ""
     return Chat(app, clock, code)

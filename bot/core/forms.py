@@ -14,6 +14,7 @@ from typing import Any
 from bot.core.access import UNDECLARED, TargetDecl, _Undeclared, roles_allow, run_target
 from bot.core.context import Context
 from bot.core.errors import UserError
+from bot.core.form_resume import PREFILLED, RESTART, choice_of, has_answers, resume_question
 from bot.core.i18n import Text, t
 from bot.core.types import Button, Reply
 
@@ -42,9 +43,6 @@ class FieldKind(StrEnum):
     MEMBER = "member"
     ORGANISATION = "organisation"
     CASE = "case"
-
-
-PREFILLED = "_prefilled"  # form values: the fields a handler filled in before the member was asked
 
 
 @dataclass(frozen=True)
@@ -208,6 +206,13 @@ class FormEngine:
         if missing:
             raise ValueError(f"form {form.id} started without its server-set fields {missing}")
         self.gate(form, ctx, values)  # nobody starts a form they could not submit
+        open_form = self._half_filled(ctx)
+        if open_form is not None:  # never wipe answers silently (bot/core/form_resume.py)
+            other, step, kept = open_form
+            if other.id != form.id:
+                raise UserError("form.other_open", title=other.title, new=form.title)
+            self._save(ctx, form, step, {**kept, RESTART: values})
+            return [resume_question(form.title, FORM_CHOOSE, FORM_CANCEL)]
         prefilled = sorted(name for name in values if any(field.name == name for field in form.fields))
         if prefilled:  # not asked: the step counter counts only the questions the member answers
             values[PREFILLED] = prefilled
@@ -217,6 +222,10 @@ class FormEngine:
             incoming.platform, incoming.chat_id, member.id, form.id, step, values, ctx.clock.now()
         )
         return [Reply(t("form.started", title=form.title)), self.prompt(form, step, values, ctx)]
+
+    def _half_filled(self, ctx: Context) -> tuple[Form, int, dict[str, Any]] | None:
+        active = self.active(ctx)
+        return active if active is not None and has_answers(active[2]) else None
 
     def active(self, ctx: Context) -> tuple[Form, int, dict[str, Any]] | None:
         if ctx.member is None:
@@ -248,6 +257,8 @@ class FormEngine:
             ctx.uow.commit()
             return [Reply(t("form.cancelled", title=form.title))]
         self.gate(form, ctx, values)
+        if RESTART in values:  # "doorgaan of opnieuw beginnen?" waits for its answer
+            return self._resume_or_restart(form, step, values, ctx, raw)
         if step >= len(form.fields):
             return self._confirm_step(form, values, ctx, raw, action)
         current = form.fields[step]
@@ -265,6 +276,22 @@ class FormEngine:
         self._save(ctx, form, step, values)
         ctx.uow.commit()
         return [self.prompt(form, step, values, ctx)]
+
+    def _resume_or_restart(
+        self, form: Form, step: int, values: dict[str, Any], ctx: Context, raw: str | None
+    ) -> list[Reply]:
+        choice = choice_of(raw)
+        if choice is None:
+            return [resume_question(form.title, FORM_CHOOSE, FORM_CANCEL)]
+        initial = values.pop(RESTART)
+        if choice == "restart":
+            self.cancel(ctx)
+            replies = self.start(form.id, ctx, initial=initial)
+        else:
+            self._save(ctx, form, step, values)
+            replies = [self.prompt(form, step, values, ctx)]
+        ctx.uow.commit()
+        return replies
 
     def _confirm_step(
         self, form: Form, values: dict[str, Any], ctx: Context, raw: str | None, action: str | None

@@ -54,10 +54,13 @@ def has_data(uow: UnitOfWork) -> bool:
     return bool(uow.organisations.list_all())
 
 
-def load_demo(uow: UnitOfWork, now: datetime, *, reminders: bool = True) -> str:
+def load_demo(
+    uow: UnitOfWork, now: datetime, *, reminders: bool = True, meeting_reminders: bool = True
+) -> str:
     """Fill an empty database; returns a fresh invite code (partner at the gemeente) to try /aanmelden.
-    ``reminders=False`` leaves out the demo detention with its pending release alerts (for tests that
-    count outbox rows and are about something else)."""
+    ``reminders=False`` leaves out the demo detention with its pending release alerts, and
+    ``meeting_reminders=False`` the demo meetings' reminders (for tests that count outbox rows or move the
+    clock days ahead and are about something else: the test harness)."""
     with uow:
         organisations = {name: uow.organisations.add(name, kind) for name, kind in ORGANISATIONS}
         members = {}
@@ -75,7 +78,7 @@ def load_demo(uow: UnitOfWork, now: datetime, *, reminders: bool = True) -> str:
         assert gemeente_id is not None
         code, _ = create_invite(uow, gemeente_id, Role.PARTNER, now=now, note="demo")
         load_demo_cases(uow, members, now)
-        load_demo_meetings(uow, members, now)
+        load_demo_meetings(uow, members, now, reminders=meeting_reminders)
         load_demo_flows(uow, members, now)
         load_demo_groups(uow, members, now)
         if reminders:

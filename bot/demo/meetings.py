@@ -1,8 +1,9 @@
 """Fictional demo meetings: an upcoming weekly triage-overleg series and an MDO on a demo case.
 
-Called from ``bot.demo.loader.load_demo`` after the cases exist. The rows are written directly (no invites or
-reminders in the outbox, so loading demo data sends nobody anything); an RSVP, a move or a cancellation in the
-demo writes the reminders and invites from then on, as in real use.
+Called from ``bot.demo.loader.load_demo`` after the cases exist. The rows are written directly and no invites
+go out (loading demo data sends nobody anything now); the reminders, the chair's warnings and the triage
+cut-offs are queued as for a planned meeting (``handlers.overleg.notify.rebuild_schedule``), so the demo
+sends them when they are due. An RSVP, a move or a cancellation rebuilds them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.clock import FixedClock
+from bot.core.context import Context, CoreConfig
+from bot.core.forms import FormEngine
+from bot.core.types import Incoming
+from handlers.overleg.notify import rebuild_schedule
 from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -26,7 +32,9 @@ def _next_weekday(now: datetime, weekday: int, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=TZ).astimezone(UTC)
 
 
-def load_demo_meetings(uow: UnitOfWork, members: dict[str, Member], now: datetime) -> None:
+def load_demo_meetings(
+    uow: UnitOfWork, members: dict[str, Member], now: datetime, *, reminders: bool = True
+) -> None:
     def mid(handle: str) -> int:
         member_id = members[handle].id
         assert member_id is not None
@@ -76,3 +84,21 @@ def load_demo_meetings(uow: UnitOfWork, members: dict[str, Member], now: datetim
             uow.meetings.answer(invitee, Rsvp.JA, now)
         elif invitee.member_id == mid("veiligthuis"):
             uow.meetings.answer(invitee, Rsvp.NEE, now)
+    if reminders:
+        queue_demo_reminders(uow, [triage, mdo], now)
+
+
+def queue_demo_reminders(uow: UnitOfWork, demo_meetings: list[Meeting], now: datetime) -> int:
+    """The reminders of the demo meetings, written as a planned meeting's are (no invites: the demo's
+    invitees were invited "before" the demo started)."""
+    ctx = Context(
+        incoming=Incoming("console", "demo", "demo"),
+        member=None,
+        uow=uow,
+        clock=FixedClock(now, TZ),
+        language="nl",
+        config=CoreConfig(),
+        forms=FormEngine({}),
+        correlation_id="demo",
+    )
+    return sum(rebuild_schedule(ctx, meeting) for meeting in demo_meetings)

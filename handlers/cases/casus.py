@@ -1,6 +1,7 @@
 """/casus (/case) CODE: summary and timeline for deelnemers; status changes and deelnemers by procesregie.
 
-``/casus CODE`` · ``/casus CODE acties`` · ``/casus CODE opschalen|afschalen|sluiten <reden>`` ·
+``/casus CODE`` · ``/casus CODE acties`` · ``/casus CODE opschalen|afschalen|sluiten|heropenen <reden>``
+(closing cancels the case's pending reminders, reopening brings none back: ``handlers/cases/closing.py``) ·
 ``/casus CODE toevoegen @member|Organisatie`` · ``/casus CODE verwijderen @member|Organisatie`` ·
 betrokkenen, roles and kind (``handlers/cases/casus_people.py``) · the plan and its drang/dwang fallback
 (``handlers/cases/casus_plan.py``).
@@ -25,6 +26,7 @@ from handlers.cases.casus_people import (
     subject_lines,
 )
 from handlers.cases.casus_plan import fallback, show_plan
+from handlers.cases.closing import cancel_case_reminders
 from handlers.casework import (
     holder_text,
     member_name,
@@ -57,8 +59,9 @@ TRANSITIONS: dict[str, dict[str, CaseStatus]] = {
         CaseStatus.IN_TRIAGE: CaseStatus.GESLOTEN,
         CaseStatus.AFGESCHAALD: CaseStatus.GESLOTEN,
     },
+    "heropenen": {CaseStatus.GESLOTEN: CaseStatus.ACTIEF},
 }
-VERB_ALIASES = {"escalate": "opschalen", "deescalate": "afschalen", "close": "sluiten"}
+VERB_ALIASES = {"escalate": "opschalen", "deescalate": "afschalen", "close": "sluiten", "reopen": "heropenen"}
 PLAN_VERBS: dict[str, Callable[[Context, Case, str], Reply | list[Reply]]] = {
     "persoon": add_person,
     "person": add_person,
@@ -191,6 +194,8 @@ def event_line(ctx: Context, event: CaseEvent) -> Text:
         ("choice", "mutatie.choice"),
         ("role", "plan.role"),
         ("case_kind", "plan.kind"),
+        ("decision", "huisverbod.decision"),
+        ("was", "huisverbod.decision"),
     ):
         if key in params:
             params[key] = t(f"{prefix}.{params[key]}")
@@ -213,6 +218,8 @@ def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:
         raise UserError("form.too_long", limit=MAX_REASON, length=len(reason))
     target = TRANSITIONS[verb].get(CaseStatus(case.status))
     old = case.status
+    if target == CaseStatus.ACTIEF and case.anonymised_at is not None:
+        raise UserError("casus.reopen_anonymised", code=case.code)
     if target is None or not uow.cases.set_status(case, target, ctx.clock.now()):
         raise UserError(
             "casus.bad_transition", code=case.code, status=t(f"case.status.{case.status}"), verb=verb
@@ -220,9 +227,19 @@ def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:
     uow.cases.add_event(
         case.id, CaseEventKind.STATUS, ctx.clock.now(), member.id, old=old, new=target.value, reason=reason
     )
-    ctx.audit("casus.status", kind="write", case_id=case.id, detail=f"{old} -> {target}")
+    lines: list[Text | str] = [
+        t("casus.status_changed", code=case_label(case), status=t(f"case.status.{target.value}"))
+    ]
+    detail = f"{old} -> {target}"
+    if target == CaseStatus.GESLOTEN:  # nothing more goes out about a closed case
+        cancelled = cancel_case_reminders(uow, case.id, ctx.clock.now())
+        lines.append(t("casus.reminders_cancelled", count=cancelled, code=case.code))
+        detail += f", {cancelled} reminders cancelled"
+    elif old == CaseStatus.GESLOTEN:
+        lines.append(t("casus.reopened_no_reminders", code=case.code))
+    ctx.audit("casus.status", kind="write", case_id=case.id, detail=detail)
     uow.commit()
-    return Reply(t("casus.status_changed", code=case_label(case), status=t(f"case.status.{target.value}")))
+    return Reply(lines)
 
 
 def change_participants(ctx: Context, case: Case, add: bool, who: str) -> Reply:

@@ -2,6 +2,8 @@
 
 ``/regie CODE`` · ``/regie CODE historie`` · ``/regie CODE overdragen @member [procesregie]`` ·
 ``/regie <naam>`` (procesmanagers: the codes of cases they may see whose subject has that name).
+One open proposal per case and kind: proposing to the same member again is refused (it is open, to whom,
+since when); proposing to someone else withdraws the open one and says so.
 An unanswered handover is re-sent after 2 working days and flagged to procesregie: both are outbox rows
 written now with a future due time, cancelled when the proposal is answered.
 """
@@ -127,7 +129,18 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
     if holder is not None and holder.member_id == target.id:
         raise UserError("regie.already_holder", who=target.name, kind=t(f"regie.kind.{kind}"))
     now = ctx.clock.now()
-    for earlier in uow.regie.pending_handovers(case.id, kind):
+    open_proposals = list(uow.regie.pending_handovers(case.id, kind))
+    for earlier in open_proposals:
+        if earlier.to_member_id == target.id:  # asked already: no second question, no second reminder
+            raise UserError(
+                "regie.handover_open",
+                kind=t(f"regie.kind.{kind}"),
+                code=case.code,
+                who=target.name,
+                since=format_date(earlier.proposed_at.astimezone(ctx.clock.tz).date()),
+            )
+    replaced = [member_name(uow, earlier.to_member_id) for earlier in open_proposals]
+    for earlier in open_proposals:  # a proposal to someone else replaces the open one
         uow.regie.answer(earlier, HandoverStatus.CANCELLED, now)
         uow.outbox.cancel_prefix(f"handover:{earlier.id}:")
     handover = uow.regie.propose(
@@ -166,7 +179,10 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
         "regie.handover", kind="write", case_id=case.id, detail=f"handover {handover.id} to {target.id}"
     )
     uow.commit()
-    return Reply(t("regie.proposed", who=target.name, kind=t(f"regie.kind.{kind}"), code=case_label(case)))
+    proposed = t("regie.proposed", who=target.name, kind=t(f"regie.kind.{kind}"), code=case_label(case))
+    if not replaced:
+        return Reply(proposed)
+    return Reply([proposed, t("regie.handover_replaced", who=", ".join(replaced))])
 
 
 def _my_handover(ctx: Context, value: str) -> tuple[RegieHandover, Case]:

@@ -3,7 +3,9 @@
 ``/huisverbod CODE DATUM`` records one imposed on DATUM (day 1): reminders to the regie holders on day 8
 (extension decision due) and day 10 (ends unless extended), follow-ups at 3, 6 and 12 months.
 ``/huisverbod CODE verlengd`` or ``niet-verlengd`` records the extension decision and adjusts the ladder
-(extended: the hard end on day 28). ``/huisverbod CODE`` shows it. A case has one running huisverbod:
+(extended: the hard end on day 28); the other decision later is a correction, confirmed with
+``/huisverbod CODE verlengd|niet-verlengd corrigeren`` and kept on the case's timeline.
+``/huisverbod CODE`` shows it. A case has one running huisverbod:
 registering another while it runs is refused with the way to correct the date instead,
 ``/huisverbod CODE datum DATUM``, which moves the day imposed and rebuilds the reminders (as ``/detentie``).
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, parse_date
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.need_to_know import answer_in_direct
@@ -20,12 +22,14 @@ from handlers.privacy.policy import case_label
 from handlers.privacy.targets import case_in_args
 from handlers.reminders import queue_huisverbod_reminders
 from schedules.rules import huisverbod_ends_on
+from storage.cases.tables import CaseEventKind
 from storage.release.detention import Huisverbod
 
 group = CommandGroup("huisverbod")
 
 DATE_WORDS = ("datum", "date")
 DECISIONS = {"verlengd": True, "extended": True, "niet-verlengd": False, "not-extended": False}
+CORRECT_WORDS = ("corrigeren", "correct")  # a decision that differs from the recorded one is confirmed
 MAX_AGE_DAYS = 28  # a huisverbod that ended longer ago needs no reminders
 
 
@@ -44,6 +48,8 @@ def _huisverbod(msg: Incoming, ctx: Context) -> Reply:
     if word in DECISIONS:
         return decide(ctx, code, DECISIONS[word])
     parts = word.split()
+    if len(parts) == 2 and parts[0] in DECISIONS and parts[1] in CORRECT_WORDS:
+        return decide(ctx, code, DECISIONS[parts[0]], correct=True)
     if parts[0] in DATE_WORDS:
         if len(parts) != 2:
             raise UserError("huisverbod.usage")
@@ -142,27 +148,76 @@ def correct_date(ctx: Context, code: str, start_text: str) -> Reply:
     )
 
 
-def decide(ctx: Context, code: str, extended: bool) -> Reply:
+def decide(ctx: Context, code: str, extended: bool, *, correct: bool = False) -> Reply:
+    """Record the extension decision. The same decision again changes nothing ("was al ..."); a different
+    one is a correction: refused with what was recorded and when, unless confirmed with ``corrigeren``. The
+    timeline keeps the decision and every correction."""
     member = ctx.require_member()
+    now = ctx.clock.now()
     with ctx.uow as uow:
         case = visible_case(ctx, code, "huisverbod")
         assert case.id is not None
+        require_open(case)
         if not holds_regie(uow, case, member):
             raise UserError("huisverbod.regie_only", code=case.code)
         record = uow.huisverboden.latest(case.id)
         if record is None:
             raise UserError("huisverbod.none", code=case.code)
+        previous = record.extended
+        decided_on = (
+            format_date(record.decided_at.astimezone(ctx.clock.tz).date()) if record.decided_at else ""
+        )
+        if previous == extended:
+            ctx.audit("huisverbod.besluit", case_id=case.id, detail=f"extended={extended} unchanged")
+            uow.commit()
+            return Reply(
+                t(
+                    "huisverbod.decision_same",
+                    code=case_label(case),
+                    decision=decision_word(extended),
+                    on=decided_on,
+                )
+            )
+        if previous is not None and not correct:
+            raise UserError(
+                "huisverbod.decision_differs",
+                code=case.code,
+                decision=decision_word(previous),
+                on=decided_on,
+                word=next(w for w, value in DECISIONS.items() if value == extended),
+            )
         record.extended = extended
-        record.decided_at = ctx.clock.now()
+        record.decided_at = now
         uow.session.add(record)
         uow.session.flush()
         queue_huisverbod_reminders(uow, record, case, ctx.clock)
-        ctx.audit("huisverbod.besluit", kind="write", case_id=case.id, detail=f"extended={extended}")
+        if previous is None:
+            uow.cases.add_event(
+                case.id, CaseEventKind.HUISVERBOD_DECIDED, now, member.id, decision=str(extended).lower()
+            )
+        else:
+            uow.cases.add_event(
+                case.id,
+                CaseEventKind.HUISVERBOD_CORRECTED,
+                now,
+                member.id,
+                decision=str(extended).lower(),
+                was=str(previous).lower(),
+            )
+        detail = f"extended={extended}" + ("" if previous is None else f" (was {previous})")
+        ctx.audit("huisverbod.besluit", kind="write", case_id=case.id, detail=detail)
         uow.commit()
     ends = format_date(huisverbod_ends_on(record.started_on, extended))
-    return Reply(
+    replies: list[Text] = [
         t("huisverbod.extended" if extended else "huisverbod.not_extended", code=case_label(case), ends=ends)
-    )
+    ]
+    if previous is not None:
+        replies.append(t("huisverbod.decision_corrected", decision=decision_word(previous)))
+    return Reply(replies)
+
+
+def decision_word(extended: bool) -> Text:
+    return t("huisverbod.is_extended" if extended else "huisverbod.is_not_extended")
 
 
 def show(ctx: Context, code: str) -> Reply:

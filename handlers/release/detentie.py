@@ -115,6 +115,7 @@ def move_release(ctx: Context, code: str, release: str) -> Reply:
     with ctx.uow as uow:
         case = visible_case(ctx, code, "detentie")
         assert case.id is not None
+        require_open(case)
         if not holds_regie(uow, case, member):
             raise UserError("detentie.regie_only", code=case.code)
         uow.detentions.settle_released(case.id, ctx.clock.today())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, UserError, t
 from bot.core.dates import format_date
 from bot.core.hygiene import is_id
-from handlers.casework import holds_regie, split_code, visible_case
+from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args, detention_in_value
 from handlers.release.nazorg_text import (
@@ -84,6 +84,7 @@ def change(
     with ctx.uow as uow:
         case = visible_case(ctx, code, "nazorg")
         assert case.id is not None
+        require_open(case)
         detention = _detention(ctx, case)
         assert detention.id is not None
         item = _changeable_item(uow, case, detention.id, kind, member)
@@ -141,6 +142,7 @@ def tick(msg: Incoming, ctx: Context) -> Reply:
             uow.commit()
             raise UserError("release.not_found")
         assert detention.id is not None
+        require_open(case)
         item = _changeable_item(uow, case, detention.id, kind, member)
         if item.status == NazorgStatus.OPEN:
             item.status, item.updated_by, item.updated_at = NazorgStatus.GEREGELD, member.id, ctx.clock.now()

@@ -184,6 +184,8 @@ class CaseRepository(Repository):
         values: dict[str, Any] = {"status": status}
         if status == CaseStatus.GESLOTEN:
             values["closed_at"] = at
+        elif case.status == CaseStatus.GESLOTEN:  # reopened: the retention clock no longer runs
+            values["closed_at"] = None
         result = self.session.execute(
             update(Case).where(col(Case.id) == case.id, col(Case.status) == case.status).values(**values)
         )

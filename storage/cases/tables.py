@@ -115,6 +115,8 @@ class CaseEventKind(StrEnum):
     RELEASE_DATE = "release_date"  # the expected release date changed
     UNEXPECTED_RELEASE = "unexpected_release"  # /detentie CODE vrij
     RELEASE_PICKED_UP = "release_picked_up"  # someone took the unexpected release on
+    HUISVERBOD_DECIDED = "huisverbod_decided"  # the extension decision (params: decision)
+    HUISVERBOD_CORRECTED = "huisverbod_corrected"  # the decision corrected (params: decision, was)
 
 
 class Signal(SQLModel, table=True):

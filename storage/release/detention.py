@@ -101,3 +101,7 @@ class HuisverbodRepository(Repository):
             select(Huisverbod).where(Huisverbod.case_id == case_id).order_by(col(Huisverbod.id).desc())
         )
         return self.session.exec(statement).first()
+
+    def of_case(self, case_id: int) -> Sequence[Huisverbod]:
+        statement = select(Huisverbod).where(Huisverbod.case_id == case_id).order_by(col(Huisverbod.id))
+        return self.session.exec(statement).all()

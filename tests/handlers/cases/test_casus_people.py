@@ -143,7 +143,7 @@ def test_bad_input_is_refused_and_writes_nothing(chat: Chat):
             ),
             ("/casus VH-2026-0002 rol J.d.V. pleger", "'J.d.V.' is geen betrokkene van VH-2026-0002"),
             ("/casus VH-2026-0002 rol pleger", "Gebruik: /casus CODE rol"),
-            ("/casus VH-2026-0005 persoon toevoegen Sara Amrani", "Casus VH-2026-0005 is gesloten."),
+            ("/casus VH-2026-0005 persoon toevoegen Sara Amrani", "Casus VH-2026-0005 is gesloten; heropen"),
         ]
     )
     assert "Alleen wie regie heeft op VH-2026-0002" in chat.say(

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from storage.cases.tables import RegieHandover
 from storage.models import OutboxMessage
 from tests.harness import Chat
 
@@ -123,3 +124,26 @@ def test_only_the_proposed_member_can_answer(sqlite_chat: Chat):
     refused = chat.press("regie.accept", str(handover_id), user="wijkagent")[0].text
     assert "niet aan jou gericht" in refused
     assert "niet aan jou gericht" in chat.press("regie.accept", "abc", user="wijkagent")[0].text
+
+
+def test_a_handover_proposed_twice_is_one_proposal_and_says_to_whom_it_is_open(chat: Chat):
+    chat.deliver()
+    chat.say("/regie VH-2026-0001 overdragen @wijkagent", user="procesmanager")
+    chat.clock.advance(timedelta(days=1))
+    again = chat.say("/regie VH-2026-0001 overdragen @wijkagent", user="procesmanager")
+    assert again == (
+        "Er staat al een voorstel open om de casusregie van VH-2026-0001 over te dragen aan Bram Kuipers"
+        " (sinds 26-11-2026); er is geen tweede verstuurd. Wacht op het antwoord, of draag over aan iemand"
+        " anders: dat trekt het open voorstel in."
+    )
+    with chat.app.uow() as uow:
+        proposals = uow.session.exec(select(RegieHandover)).all()
+        assert [p.status for p in proposals] == ["pending"]
+    assert len([m for m in chat.deliver() if m.user_id == "wijkagent"]) == 1  # one question, not two
+    assert set(outbox_keys(chat, "handover:").values()) == {"sent", "pending"}
+    assert len(outbox_keys(chat, "handover:")) == 3  # propose, remind, flag: once
+    # someone else: the open proposal is withdrawn, and the reply says so
+    other = chat.say("/regie VH-2026-0001 overdragen @reclassering", user="procesmanager")
+    assert "Het open voorstel aan Bram Kuipers is ingetrokken." in other
+    question = next(m for m in chat.deliver() if m.user_id == "reclassering")
+    assert "vraagt of jij de casusregie" in question.text
