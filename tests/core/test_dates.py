@@ -363,6 +363,7 @@ def test_out_of_range_in_a_datetime_says_the_range_in_both_languages() -> None:
     text = Text(caught.value.key, caught.value.params)
     catalogue = load_catalogue()
     assert catalogue.render(text, "nl") == (
-        "De datum '01-01-2201 10:00' valt buiten het bereik 1900–2200. Geef een jaar van 1900 tot en met 2200."
+        "De datum '01-01-2201 10:00' valt buiten het bereik 1900–2200. "
+        "Geef een jaar van 1900 tot en met 2200."
     )
     assert "outside the range 1900–2200" in catalogue.render(text, "en")
