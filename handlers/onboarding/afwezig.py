@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
+from bot.core.hygiene import echo
 from handlers.privacy.targets import NO_TARGET
 from storage.outbox.absence import Absence
 
@@ -37,7 +38,7 @@ def set_absence(ctx: Context, start: str, end: str, handle: str) -> Reply:
     with ctx.uow as uow:
         deputy = uow.members.by_handle(handle)
         if deputy is None or deputy.id is None or not deputy.active:
-            raise UserError("afwezig.unknown_deputy", who=handle[:40])
+            raise UserError("afwezig.unknown_deputy", who=echo(handle, 40))
         if deputy.id == member.id:
             raise UserError("afwezig.self")
         uow.absences.add(

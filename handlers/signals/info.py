@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.casework import CASE_CODE, organisation_name, reach
 from handlers.privacy.need_to_know import answer_in_direct, known_to
 from handlers.privacy.targets import NO_TARGET, info_request_in_value
@@ -150,7 +150,7 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
     with ctx.uow as uow:
         request = uow.info_requests.get(int(word)) if is_id(word) else None
         if request is None:
-            raise UserError("info.not_found", ref=f"I-{word[:12]}")
+            raise UserError("info.not_found", ref=f"I-{echo(word)}")
         ref = f"I-{request.id}"
         if request.status != InfoStatus.OPEN or not uow.info_requests.answer(
             request, answer, member.id, ctx.clock.now()
