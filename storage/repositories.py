@@ -149,7 +149,7 @@ _M: Table = Member.__table__  # type: ignore[attr-defined]
 _O: Table = Organisation.__table__  # type: ignore[attr-defined]
 _R: Table = MemberRole.__table__  # type: ignore[attr-defined]
 
-_OTHER: Table = _I.alias("other_identity")
+_OTHER = _I.alias("other_identity")
 _OTHERS_USED_AT = (
     sa_select(func.max(_OTHER.c.last_used_at))
     .where(_OTHER.c.member_id == _I.c.member_id, _OTHER.c.id != _I.c.id)

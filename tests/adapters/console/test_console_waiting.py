@@ -38,17 +38,16 @@ class _Stdout(io.StringIO):
         return len(text)
 
 
-class _Stdin(io.StringIO):
+class _Stdin:
     """No input line at all: the first read (after the console's start-up tick) runs ``at_start`` and then
     waits until the message was delivered; then end of input."""
 
     def __init__(self, at_start: threading.Event, delivered: threading.Event) -> None:
-        super().__init__()
         self.at_start = at_start
         self.delivered = delivered
         self.waited: bool | None = None
 
-    def readline(self, size: int | None = -1) -> str:
+    def readline(self) -> str:
         if self.waited is None:
             self.at_start.set()
             self.waited = self.delivered.wait(DEADLINE)
@@ -76,9 +75,12 @@ def test_jsonl_console_delivers_a_message_that_falls_due_while_it_waits_for_inpu
     started = threading.Event()
     stdout = _Stdout("regisseur")
     stdin = _Stdin(started, stdout.delivered)
-    moved = threading.Thread(
-        target=lambda: started.wait(DEADLINE) and chat.clock.advance(timedelta(minutes=10)), daemon=True
-    )
+
+    def move_the_clock_once_started() -> None:
+        if started.wait(DEADLINE):
+            chat.clock.advance(timedelta(minutes=10))  # now the message is due
+
+    moved = threading.Thread(target=move_the_clock_once_started, daemon=True)
     moved.start()
     monkeypatch.setattr(sys, "stdin", stdin)
     monkeypatch.setattr(sys, "stdout", stdout)
