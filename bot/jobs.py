@@ -5,6 +5,9 @@ them at their local time; each firing claims the day's lease first (``schedules/
 instances run a job once a day. ``ketenbot jobs run NAME`` runs one now, by hand: every job is safe to
 repeat (the purge finds nothing more, the digest's outbox rows are deduplicated per day, the poll starts a
 round only when one is due), so a run by hand neither takes nor needs the day's lease.
+
+A job may have a season: the partner poll by hand runs only in ``KETENBOT_POLL_MONTH`` (a round started in
+another month by mistake would be this year's poll), unless forced (``--forceer``), which is audited.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -23,8 +27,33 @@ from schedules.stale import run_stale_watchdog
 
 log = logging.getLogger("ketenbot.jobs")
 
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
-async def purge(app: App) -> str:
+
+class JobWork(Protocol):
+    """What a job does; ``forced``: run by hand outside the job's season (see ``Job.season``)."""
+
+    def __call__(self, app: App, /, *, forced: bool = False) -> Awaitable[str]: ...
+
+
+class OutOfSeason(Exception):
+    """A run by hand outside the job's season, without ``force``: the message (Dutch) says why."""
+
+
+async def purge(app: App, *, forced: bool = False) -> str:
     """The retention policy (anonymise what passed its term; delete old audit rows), then stale uploads."""
     from bot.privacy_jobs import describe, policy_from, run_purge
     from handlers.signals.upload import drop_stale_uploads
@@ -42,7 +71,7 @@ async def purge(app: App) -> str:
     )
 
 
-async def stale_digest(app: App) -> str:
+async def stale_digest(app: App, *, forced: bool = False) -> str:
     """The stale-case digest for every procesregie holder (working days only)."""
     settings = app.settings
     written = await asyncio.to_thread(
@@ -51,13 +80,33 @@ async def stale_digest(app: App) -> str:
     return f"overzichten klaargezet: {written}"
 
 
-async def partner_poll(app: App) -> str:
-    """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH."""
+async def partner_poll(app: App, *, forced: bool = False) -> str:
+    """The yearly partner poll: a round starts on the first working morning of KETENBOT_POLL_MONTH
+    (``forced``: in any month, when no round was started this year)."""
     settings = app.settings
     asked = await asyncio.to_thread(
-        run_poll_if_due, app.uow, app.clock.now(), settings.tz, settings.poll_month, settings.poll_open_weeks
+        run_poll_if_due,
+        app.uow,
+        app.clock.now(),
+        settings.tz,
+        settings.poll_month,
+        settings.poll_open_weeks,
+        any_month=forced,
     )
     return f"nieuwe ronde, leden gevraagd: {asked}" if asked else "geen ronde gestart (nu niet aan de beurt)"
+
+
+def poll_season(app: App) -> str | None:
+    """Why the poll may not be run by hand now (Dutch), or None: in the poll month, or the poll is off."""
+    month = app.settings.poll_month
+    now_month = app.clock.now().astimezone(app.settings.tz).month
+    if month == 0 or now_month == month:
+        return None
+    return (
+        f"de peiling hoort in {MONTHS_NL[month - 1]} (KETENBOT_POLL_MONTH={month}) en het is nu "
+        f"{MONTHS_NL[now_month - 1]}: er is geen ronde gestart. Wil je toch nu een ronde, gebruik dan "
+        "--forceer (dat komt in het auditlog)."
+    )
 
 
 @dataclass(frozen=True)
@@ -66,7 +115,9 @@ class Job:
     help: str  # Dutch: what `ketenbot jobs list` shows
     when: str  # Dutch: when the scheduler fires it
     cron: Mapping[str, str | int]
-    work: Callable[[App], Awaitable[str]]
+    work: JobWork
+    # by hand, outside this the job is refused unless forced: the Dutch reason, or None when in season
+    season: Callable[[App], str | None] | None = None
 
 
 JOBS: tuple[Job, ...] = (
@@ -91,6 +142,7 @@ JOBS: tuple[Job, ...] = (
         "werkdagen 09:00",
         {"day_of_week": "mon-fri", "hour": 9, "minute": 0},
         partner_poll,
+        poll_season,
     ),
 )
 
@@ -111,9 +163,27 @@ class JobRunner:
         job = _known(name)
         return await self.once.run(job.name, lambda: job.work(self.app))
 
-    async def run_now(self, name: str) -> str:
-        """By hand (``ketenbot jobs run NAME``): at once, whatever the lease says."""
-        return await _known(name).work(self.app)
+    async def run_now(self, name: str, *, force: bool = False) -> str:
+        """By hand (``ketenbot jobs run NAME``): at once, whatever the lease says. Outside the job's season
+        it raises ``OutOfSeason``, unless ``force``: then the override is audited and the job runs."""
+        job = _known(name)
+        reason = job.season(self.app) if job.season is not None else None
+        if reason is None:
+            return await job.work(self.app)
+        if not force:
+            raise OutOfSeason(reason)
+        await asyncio.to_thread(self._audit_forced, job.name)
+        return await job.work(self.app, forced=True)
+
+    def _audit_forced(self, name: str) -> None:
+        from bot.privacy_jobs import audit_admin
+
+        now = self.app.clock.now()
+        local = now.astimezone(self.app.settings.tz)
+        uow = self.app.uow()
+        with uow:
+            audit_admin(uow, now, f"jobs.{name}", f"forced outside its season ({local:%Y-%m-%d})")
+            uow.commit()
 
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         tz = self.app.settings.tz

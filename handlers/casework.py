@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import Context, MemberView, Text, UserError, t
+from bot.core.hygiene import echo
 from bot.core.mentions import mention
 from storage.cases.tables import Case, CaseStatus, RegieAssignment, RegieKind
 from storage.uow import UnitOfWork
@@ -19,7 +20,7 @@ def parse_case_code(text: str) -> str:
     word = text.strip().split(maxsplit=1)[0] if text.strip() else ""
     match = CASE_CODE.match(word)
     if match is None:
-        raise UserError("case.bad_code", text=word[:30])
+        raise UserError("case.bad_code", text=echo(word, 30))
     return f"VH-{match[1]}-{match[2]}"
 
 

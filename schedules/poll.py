@@ -66,11 +66,12 @@ def start_round(uow: UnitOfWork, now: datetime, open_weeks: int) -> tuple[int, i
         return poll_round.id, len(members)
 
 
-def is_due(uow: UnitOfWork, now: datetime, tz: ZoneInfo, month: int) -> bool:
+def is_due(uow: UnitOfWork, now: datetime, tz: ZoneInfo, month: int, *, any_month: bool = False) -> bool:
+    """From ``month`` on (``any_month``: already before it), when no round was started this year."""
     if month == 0:
         return False
     local = now.astimezone(tz)
-    if local.month < month:
+    if local.month < month and not any_month:
         return False
     with uow:
         last = uow.polls.last_round()
@@ -78,10 +79,17 @@ def is_due(uow: UnitOfWork, now: datetime, tz: ZoneInfo, month: int) -> bool:
 
 
 def run_poll_if_due(
-    uow_factory: Callable[[], UnitOfWork], now: datetime, tz: ZoneInfo, month: int, open_weeks: int
+    uow_factory: Callable[[], UnitOfWork],
+    now: datetime,
+    tz: ZoneInfo,
+    month: int,
+    open_weeks: int,
+    *,
+    any_month: bool = False,
 ) -> int:
-    """The scheduler's daily job: start this year's round when due; returns how many members were asked."""
-    if not is_due(uow_factory(), now, tz, month):
+    """The scheduler's daily job: start this year's round when due; returns how many members were asked.
+    ``any_month``: a forced run by hand (``ketenbot jobs run partner_poll --forceer``) before the month."""
+    if not is_due(uow_factory(), now, tz, month, any_month=any_month):
         return 0
     try:
         return start_round(uow_factory(), now, open_weeks)[1]

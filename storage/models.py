@@ -130,7 +130,7 @@ class AuditEvent(SQLModel, table=True):
     kind: str = Field(max_length=20)  # command, press, form, read, write, admin
     name: str = Field(max_length=60, index=True)
     case_id: int | None = Field(default=None)
-    outcome: str = Field(max_length=20)  # ok, refused, error, denied
+    outcome: str = Field(max_length=20)  # ok, refused, error, denied, noop (an admin command changed nothing)
     # encrypted: may quote a person (an erase reason, a deelnemer's name); max 500, cut by the writers
     detail: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
     correlation_id: str | None = Field(default=None, max_length=40)

@@ -139,12 +139,22 @@ class ResolvedIdentity:
     language: str | None
     active: bool
     roles: frozenset[str]
+    # when the member last used any of their OTHER identities: if that is as late as this one's, this one
+    # must be touched now, or the dispatcher would keep writing to the other platform (preferred = used last)
+    others_used_at: datetime | None = None
 
 
 _I: Table = Identity.__table__  # type: ignore[attr-defined]
 _M: Table = Member.__table__  # type: ignore[attr-defined]
 _O: Table = Organisation.__table__  # type: ignore[attr-defined]
 _R: Table = MemberRole.__table__  # type: ignore[attr-defined]
+
+_OTHER = _I.alias("other_identity")
+_OTHERS_USED_AT = (
+    sa_select(func.max(_OTHER.c.last_used_at))
+    .where(_OTHER.c.member_id == _I.c.member_id, _OTHER.c.id != _I.c.id)
+    .scalar_subquery()
+)
 
 RESOLVE_IDENTITY = (  # built once: the router runs it for every incoming message
     sa_select(
@@ -158,6 +168,7 @@ RESOLVE_IDENTITY = (  # built once: the router runs it for every incoming messag
         _M.c.active,
         _O.c.name,
         _R.c.role,
+        _OTHERS_USED_AT,
     )
     .select_from(
         _I.join(_M, _M.c.id == _I.c.member_id)
@@ -187,6 +198,7 @@ class IdentityRepository(Repository):
             first[6],
             bool(first[7]),
             frozenset(row[9] for row in rows if row[9] is not None),
+            first[10],
         )
 
     def touch(self, identity_id: int, at: datetime, direct_chat_id: str | None) -> None:
@@ -224,7 +236,7 @@ class IdentityRepository(Repository):
         statement = (
             select(Identity)
             .where(Identity.member_id == member_id)
-            .order_by(col(Identity.last_used_at).desc())
+            .order_by(col(Identity.last_used_at).desc().nulls_last(), col(Identity.id).desc())
         )
         return self.session.exec(statement).all()
 

@@ -76,6 +76,32 @@ def test_revoke_member_and_invite(cli_env: Chat):
     assert "kun je je niet aanmelden" in cli_env.say(f"/aanmelden {code}", user="te-laat")
 
 
+def test_revoking_a_revoked_member_says_since_when_and_audits_a_noop(cli_env: Chat):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from storage.models import AuditEvent, Member
+
+    with cli_env.app.uow() as uow:
+        member = uow.members.by_handle("woonstede")
+        assert member is not None
+    first = invoke(cli_env, "admin", "member", "revoke", str(member.id))
+    assert f"lid {member.id} (Daan Peters) ingetrokken" in first
+    revoked_at = cli_env.clock.now()
+    cli_env.clock.advance(timedelta(days=3))
+    again = invoke(cli_env, "admin", "member", "revoke", str(member.id))
+    assert again.strip() == f"lid {member.id} (Daan Peters) was al ingetrokken op 26-11-2026: niets veranderd"
+    with cli_env.app.uow() as uow:
+        stored = uow.session.get(Member, member.id)
+        assert stored is not None and stored.revoked_at == revoked_at  # the first date stays
+        events = uow.session.exec(
+            select(AuditEvent).where(AuditEvent.name == "member.revoke").order_by(AuditEvent.id)  # type: ignore[arg-type]
+        ).all()
+    assert [e.outcome for e in events] == ["ok", "noop"]
+    assert events[1].detail is not None and "already revoked" in events[1].detail
+
+
 def test_audit_filters_and_csv(cli_env: Chat):
     cli_env.say("/ik", user="wijkagent")
     cli_env.say("/help", user="ggz")

@@ -209,3 +209,30 @@ def test_ten_thousand_rows_in_one_transaction(sqlite_chat: Chat):  # SQLite only
             select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).like("mutatie:%"))
         )
         assert len(keys.all()) == 2  # procesregie and casusregie of VH-2026-0001
+
+
+def test_only_the_vhh_or_a_member_of_the_source_may_be_credited_with_an_import(cli_env: Chat, tmp_path):
+    """Issue 17: ``--door @wijkagent`` for another partner's list was accepted; the politie's agent would
+    hear the outcome of GGZ's signals."""
+    path = tmp_path / "s.csv"
+    path.write_text(HEADER + ROWS)
+    before = _signal_count(cli_env)
+    refused = cli_env.cli(["import", "signals", str(path), "--source", "ggz", "--door", "@wijkagent"])
+    assert refused.exit_code == 2
+    assert refused.output.strip() == (
+        "@wijkagent kan niet als importeur op de signalen komen: dat kan alleen een procesmanager, een "
+        "beheerder of een actief lid van een partner van soort ggz. Er is niets geïmporteerd."
+    )
+    partner = cli_env.cli(["import", "signals", str(path), "--source", "politie", "--door", "@ggz"])
+    assert partner.exit_code == 2 and "@ggz kan niet als importeur" in partner.output
+    assert _signal_count(cli_env) == before
+    own = cli_env.cli(["import", "signals", str(path), "--source", "politie", "--door", "@wijkagent"])
+    assert own.exit_code == 0, own.output  # the politie's own member, for the politie's list
+    beheer = cli_env.cli(
+        ["import", "signals", str(path), "--source", "ggz", "--door", "@beheerder", "--dry-run"]
+    )
+    assert beheer.exit_code == 0, beheer.output
+    with cli_env.app.uow() as uow:
+        agent = uow.members.by_handle("wijkagent")
+        imported = uow.session.exec(select(Signal).where(Signal.import_source == "politie")).all()
+    assert agent is not None and len(imported) == 2 and {s.reporter_id for s in imported} == {agent.id}

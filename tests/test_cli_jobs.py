@@ -113,3 +113,44 @@ def test_jobs_run_an_unknown_name_lists_the_names(chat: Chat):
     refused = chat.cli(["jobs", "run", "opruimen"])
     assert refused.exit_code == 2
     assert refused.output.strip() == "onbekende taak 'opruimen'; kies uit: purge, stale_digest, partner_poll"
+
+
+def _rounds(chat: Chat) -> int:
+    from storage.network.poll import PollRound
+
+    with chat.app.uow() as uow:
+        return len(uow.session.exec(select(PollRound)).all())
+
+
+def test_jobs_run_partner_poll_outside_the_poll_month_is_refused_naming_the_month(chat: Chat):
+    """Issue 17: by hand in November with KETENBOT_POLL_MONTH=10 it started this year's poll."""
+    refused = chat.cli(["jobs", "run", "partner_poll"], env={"KETENBOT_POLL_MONTH": "10"})
+    assert refused.exit_code == 2
+    assert refused.output.strip() == (
+        "partner_poll: de peiling hoort in oktober (KETENBOT_POLL_MONTH=10) en het is nu november: er is "
+        "geen ronde gestart. Wil je toch nu een ronde, gebruik dan --forceer (dat komt in het auditlog)."
+    )
+    assert _rounds(chat) == 0
+    assert [m for m in chat.deliver() if m.dedupe_key and m.dedupe_key.startswith("poll:")] == []
+    in_month = chat.cli(["jobs", "run", "partner_poll"], env={"KETENBOT_POLL_MONTH": "11"})
+    assert in_month.exit_code == 0, in_month.output
+    assert in_month.stdout.strip() == "partner_poll: klaar — nieuwe ronde, leden gevraagd: 10"
+    with chat.app.uow() as uow:
+        forced = uow.session.exec(select(AuditEvent).where(AuditEvent.name == "jobs.partner_poll")).all()
+    assert forced == []  # in its month nothing was forced
+
+
+@pytest.mark.parametrize("flag", ["--forceer", "--force"])
+def test_jobs_run_partner_poll_forced_outside_the_month_runs_and_is_audited(chat: Chat, flag: str):
+    # December's poll in November: before the month, so only the force starts it
+    forced = chat.cli(["jobs", "run", "partner_poll", flag], env={"KETENBOT_POLL_MONTH": "12"})
+    assert forced.exit_code == 0, forced.output
+    assert forced.stdout.strip() == "partner_poll: klaar — nieuwe ronde, leden gevraagd: 10"
+    assert _rounds(chat) == 1
+    with chat.app.uow() as uow:
+        events = uow.session.exec(select(AuditEvent).where(AuditEvent.name == "jobs.partner_poll")).all()
+    assert [(e.platform, e.kind, e.outcome) for e in events] == [("cli", "admin", "ok")]
+    assert events[0].detail == "forced outside its season (2026-11-26)"
+    again = chat.cli(["jobs", "run", "partner_poll", flag], env={"KETENBOT_POLL_MONTH": "12"})
+    assert again.stdout.strip() == "partner_poll: klaar — geen ronde gestart (nu niet aan de beurt)"
+    assert _rounds(chat) == 1  # forced or not: one round a year

@@ -108,8 +108,17 @@ def member_revoke(
         member = uow.members.get(member_id)
         if member is None:
             raise _fail(f"geen lid met id {member_id}")
-        uow.members.revoke(member, bot_app.clock.now())
-        uow.audit.record(_admin_event(bot_app.clock.now(), "member.revoke", f"member {member_id}"))
+        now = bot_app.clock.now()
+        if not member.active:  # nothing changes: the audit says so, and the first revocation keeps its date
+            since = member.revoked_at
+            day = f"{since.astimezone(bot_app.clock.tz):%d-%m-%Y}" if since else "een eerdere datum"
+            detail = f"member {member_id} already revoked" + (f" at {since.isoformat()}" if since else "")
+            uow.audit.record(_admin_event(now, "member.revoke", detail, outcome="noop"))
+            uow.commit()
+            typer.echo(f"lid {member_id} ({member.name}) was al ingetrokken op {day}: niets veranderd")
+            return
+        uow.members.revoke(member, now)
+        uow.audit.record(_admin_event(now, "member.revoke", f"member {member_id}"))
         uow.commit()
         typer.echo(f"lid {member_id} ({member.name}) ingetrokken: geen toegang meer via alle chat-accounts")
 
@@ -292,7 +301,8 @@ def _case_id(uow: UnitOfWork, case: str) -> int:
     return found.id
 
 
-def _admin_event(at: datetime, name: str, detail: str) -> AuditEvent:
+def _admin_event(at: datetime, name: str, detail: str, *, outcome: str = "ok") -> AuditEvent:
+    """``outcome="noop"``: the command was given and changed nothing (e.g. revoking a revoked member)."""
     return AuditEvent(
         at=at,
         member_id=None,
@@ -300,7 +310,7 @@ def _admin_event(at: datetime, name: str, detail: str) -> AuditEvent:
         chat_kind="-",
         kind="admin",
         name=name,
-        outcome="ok",
+        outcome=outcome,
         detail=detail,
     )
 

@@ -10,9 +10,23 @@ import typer
 from bot.core.errors import UserError
 from bot.core.i18n import Text, t
 from handlers.signals.bulk_import import import_signals
-from storage.models import OrganisationKind
+from storage.models import OrganisationKind, Role
+from storage.uow import UnitOfWork
 
 import_app = typer.Typer(help="Importeren uit bestanden van partners.", no_args_is_help=True)
+# who may be credited with an import from any source: the VHH's own people, who screen every signal
+CREDITABLE_ROLES = frozenset({Role.PROCESMANAGER, Role.BEHEERDER})
+
+
+def may_be_credited(uow: UnitOfWork, member_id: int, source: str) -> bool:
+    """The importer named by ``--door`` (they get the terugkoppeling on every signal): a procesmanager or
+    beheerder, or an active member of an organisation of the source's kind (the politie's own list). A
+    partner of another kind would hear the outcome of signals their organisation never made."""
+    if CREDITABLE_ROLES & set(uow.members.roles_of(member_id)):
+        return True
+    member = uow.members.get(member_id)
+    organisation = uow.organisations.get(member.organisation_id) if member is not None else None
+    return organisation is not None and organisation.kind == source
 
 
 @import_app.command("signals")
@@ -46,8 +60,11 @@ def import_signals_command(
     with uow:
         importer = uow.members.by_handle(door)
         importer_id = importer.id if importer is not None and importer.active else None
+        may_import = importer_id is not None and may_be_credited(uow, importer_id, source.value)
     if importer_id is None:
         raise fail(render(t("import.unknown_importer", handle=door)))
+    if not may_import:
+        raise fail(render(t("import.importer_not_allowed", handle=door, source=source.value)))
     try:
         result = import_signals(
             bot_app.uow(),

@@ -26,14 +26,26 @@ def jobs_list() -> None:
 @jobs_app.command("run")
 def jobs_run(
     name: Annotated[str, typer.Argument(help="naam van de taak (zie `ketenbot jobs list`)", metavar="NAAM")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--forceer",
+            "--force",
+            help="ook buiten het seizoen van de taak (partner_poll: buiten de peilingmaand); "
+            "komt in het auditlog",
+        ),
+    ] = False,
 ) -> None:
     """Draai één geplande taak nu (veilig om te herhalen: wat al gedaan is, gebeurt niet nog eens)."""
     from bot.cli.common import fail, open_app
-    from bot.jobs import JOBS, JobRunner, job_named
+    from bot.jobs import JOBS, JobRunner, OutOfSeason, job_named
 
     if job_named(name) is None:
         names = ", ".join(job.name for job in JOBS)
         raise fail(f"onbekende taak '{name}'; kies uit: {names}")
     bot_app = open_app()
-    outcome = asyncio.run(JobRunner(bot_app).run_now(name))
+    try:
+        outcome = asyncio.run(JobRunner(bot_app).run_now(name, force=force))
+    except OutOfSeason as refused:
+        raise fail(f"{name}: {refused}") from None
     typer.echo(f"{name}: klaar — {outcome}")

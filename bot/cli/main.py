@@ -158,29 +158,34 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool, scheduled_jobs: bo
     dispatcher = bot_app.dispatcher({PLATFORM: adapter.sender}, fail_unreachable=False)
 
     async def main() -> None:
-        scheduler = None
-        if not jsonl or scheduled_jobs:
-            from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-            scheduler = AsyncIOScheduler()
-            scheduler.add_job(
-                dispatcher.tick_job,
-                "interval",
-                seconds=bot_app.settings.dispatch_interval_seconds,
-                max_instances=1,
-                coalesce=True,
-            )
-            if scheduled_jobs:
-                from bot.jobs import JobRunner
+        one_at_a_time = asyncio.Lock()  # the interval's tick and the one after an input line take turns
 
-                JobRunner(bot_app).schedule(scheduler)
-            scheduler.start()
+        async def tick() -> int:
+            async with one_at_a_time:
+                return await dispatcher.tick_job()
+
+        # the dispatcher runs while the console waits for input (--jsonl too): a message that falls due is
+        # delivered on its own, not only when the next line arrives
+        scheduler = AsyncIOScheduler()
+        scheduler.add_job(
+            tick,
+            "interval",
+            seconds=bot_app.settings.dispatch_interval_seconds,
+            max_instances=1,
+            coalesce=True,
+        )
+        if scheduled_jobs:
+            from bot.jobs import JobRunner
+
+            JobRunner(bot_app).schedule(scheduler)
+        scheduler.start()
         try:
-            await adapter.run(dispatcher.tick)
+            await adapter.run(tick)
         finally:
             await dispatcher.stop()
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)
 
     asyncio.run(main())
 

@@ -86,7 +86,7 @@ _MON = _alternatives(_MONTHS)
 _ORD = r"(?:e|ste|de|st|nd|rd|th)?"
 _WEEKDAY_RE = re.compile(rf"(?:(volgende week|next week|aanstaande|komende|next)\s+)?({_WD})\.?")
 _PREFIXED_RE = re.compile(rf"({_WD})\.?,?\s+(.+)")
-MIN_YEAR, MAX_YEAR = 1900, 2200  # typed dates outside these years are refused as impossible
+MIN_YEAR, MAX_YEAR = 1900, 2200  # typed dates outside these years are refused as out of range
 _OFFSET_RE = re.compile(r"(?:over|in)\s+([0-9]{1,4}|een|één|an?|one)\s+(dagen|dag|days?|weken|weeks?)")
 _ISO_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _NUMERIC_RE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
@@ -119,7 +119,7 @@ def _require_aware(value: datetime, name: str) -> None:
 
 def _make_date(year: int, month: int, day: int, text: str) -> date:
     if not MIN_YEAR <= year <= MAX_YEAR:  # year 0 or 9999: not a date anyone means (and no room to compute)
-        raise UserError("dates.impossible_date", text=text)
+        raise UserError("dates.out_of_range", text=text, low=MIN_YEAR, high=MAX_YEAR)
     try:
         return date(year, month, day)
     except ValueError:

@@ -6,6 +6,8 @@
   cleaned (the same characters removed, whitespace collapsed, length bounded) rather than refused.
 - Numbers in user input are ASCII digits only ("٧" or "²" are not numbers) and ids are bounded by the
   database's INTEGER, so a 20-digit id is "unknown", never an ``OverflowError``.
+- A refusal that quotes what was typed (``Overleg #99999999999 niet gevonden``) quotes it whole, or cut with
+  a visible "…" when it is longer than ``MAX_ECHO``: never silently shortened into a different number.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u
 ALLOWED_CONTROLS = frozenset("\n\t\r")
 MAX_ID = 2**31 - 1  # INTEGER on SQLite and Postgres: the largest id a row can have
 MAX_NAME_LENGTH = 120
+MAX_ECHO = 20  # characters of a typed token a refusal quotes back (an id, a code, a word)
+ELLIPSIS = "…"
 
 
 def forbidden(ch: str) -> bool:
@@ -74,3 +78,10 @@ def parse_bounded(word: str, low: int, high: int) -> int | None:
 def is_id(word: str | None) -> bool:
     """``word`` names a row id (see ``parse_id``); ``int(word)`` is then safe."""
     return parse_id(word) is not None
+
+
+def echo(word: str | None, limit: int = MAX_ECHO) -> str:
+    """A typed token as a refusal quotes it back: whole up to ``limit`` characters; a longer one is cut and
+    ends in "…", so ``99999999999999999999999`` never reads as the (different) number ``999999999999``."""
+    text = (word or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS

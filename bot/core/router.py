@@ -167,7 +167,12 @@ class Router:
         if found is None or not found.active:
             return None
         now = self.clock.now()
-        if found.last_used_at is None or now - found.last_used_at > IDENTITY_TOUCH_INTERVAL:
+        # touched at most every few minutes, but always when the member comes from another platform than
+        # the one they used last: messages go to the identity used last (storage/outbox/reachability.py)
+        switched = found.others_used_at is not None and (
+            found.last_used_at is None or found.others_used_at >= found.last_used_at
+        )
+        if found.last_used_at is None or switched or now - found.last_used_at > IDENTITY_TOUCH_INTERVAL:
             direct = incoming.chat_id if incoming.chat_kind == ChatKind.DIRECT else None
             uow.identities.touch(found.identity_id, now, direct)
             uow.commit()

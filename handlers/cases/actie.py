@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date, parse_date
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.cases.plan_words import find_subject, take_plan_options, track_text
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label
@@ -116,7 +116,7 @@ def mark_done(ctx: Context, raw_id: str) -> Reply:
         ):
             ctx.audit("actie.done", case_id=case.id if case else None, outcome="denied", detail=word)
             uow.commit()
-            raise UserError("actie.not_found", id=word)
+            raise UserError("actie.not_found", id=echo(word))
         if action.owner_id != member.id and not holds_regie(uow, case, member):
             raise UserError("actie.not_yours", id=action.id)
         if not uow.actions.mark_done(action, member.id, ctx.clock.now()):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import Text, UserError, t
-from bot.core.hygiene import is_ascii_number
+from bot.core.hygiene import echo, is_ascii_number
 from storage.cases.plan import CaseKind, PlanTrack, SubjectRole
 from storage.cases.tables import Case, Subject, TriageOutcome
 
@@ -65,7 +65,7 @@ TRACK_WORDS: dict[str, PlanTrack] = {
 def parse_kind(word: str) -> CaseKind:
     kind = KIND_WORDS.get(word.strip().lower())
     if kind is None:
-        raise UserError("plan.unknown_kind", text=word.strip()[:30])
+        raise UserError("plan.unknown_kind", text=echo(word, 30))
     return kind
 
 
@@ -76,14 +76,14 @@ def parse_role(word: str) -> SubjectRole | None:
         return None
     role = ROLE_WORDS.get(lowered)
     if role is None:
-        raise UserError("plan.unknown_role", text=word.strip()[:30])
+        raise UserError("plan.unknown_role", text=echo(word, 30))
     return role
 
 
 def parse_track(word: str) -> PlanTrack:
     track = TRACK_WORDS.get(word.strip().lower())
     if track is None:
-        raise UserError("plan.unknown_track", text=word.strip()[:30])
+        raise UserError("plan.unknown_track", text=echo(word, 30))
     return track
 
 
@@ -111,11 +111,11 @@ def find_subject(case: Case, subjects: Sequence[Subject], ref: str) -> Subject:
     elif _letters(word):
         matches = [s for s in subjects if _letters(s.initials) == _letters(word)]
         if len(matches) > 1:
-            raise UserError("plan.subject_ambiguous", who=word[:30], code=case.code)
+            raise UserError("plan.subject_ambiguous", who=echo(word, 30), code=case.code)
         if matches:
             return matches[0]
     raise UserError(
-        "plan.unknown_subject", who=word[:30], code=case.code, subjects=numbered_initials(subjects)
+        "plan.unknown_subject", who=echo(word, 30), code=case.code, subjects=numbered_initials(subjects)
     )
 
 

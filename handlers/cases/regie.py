@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.casework import (
     CASE_CODE,
     add_working_days,
@@ -90,7 +90,7 @@ def show_history(ctx: Context, case: Case) -> list[Reply]:
 def search(ctx: Context, query: str) -> list[Reply]:
     member = ctx.require_member()
     if not member.has_role(Role.PROCESMANAGER):
-        raise UserError("case.bad_code", text=query.split(maxsplit=1)[0][:30])
+        raise UserError("case.bad_code", text=echo(query.split(maxsplit=1)[0], 30))
     with ctx.uow as uow:
         cases = uow.cases.search_visible(query, member.id, member.organisation_id)
         ctx.audit("regie.search", detail=f"{len(cases)} results")

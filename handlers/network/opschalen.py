@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.dates import format_date
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.casework import require_open, require_procesregie, split_code, visible_case
 from handlers.privacy.targets import case_in_args, escalation_in_value
 from handlers.reminders import rebuild_ladder
@@ -41,7 +41,7 @@ def find_partner(uow: UnitOfWork, text: str) -> tuple[Organisation, str]:
     if len(of_kind) == 1:
         return of_kind[0], rest.strip()
     known = ", ".join(sorted(o.name for o in organisations if o.kind != OrganisationKind.VHH))
-    raise UserError("bestuur.unknown_partner", text=first[:40] or "-", known=known)
+    raise UserError("bestuur.unknown_partner", text=echo(first, 40) or "-", known=known)
 
 
 def management_of(uow: UnitOfWork, organisation_ids: set[int]) -> list[Member]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.context import MemberView
 from bot.core.dates import format_date, parse_date
+from bot.core.hygiene import echo
 from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.targets import NO_TARGET
 from storage.cases.deelnemers import known_cases
@@ -44,7 +45,7 @@ def set_absence(ctx: Context, start: str, end: str, handle: str) -> list[Reply]:
     with ctx.uow as uow:
         deputy = uow.members.by_handle(handle)
         if deputy is None or deputy.id is None or not deputy.active:
-            raise UserError("afwezig.unknown_deputy", who=handle[:40])
+            raise UserError("afwezig.unknown_deputy", who=echo(handle, 40))
         if deputy.id == member.id:
             raise UserError("afwezig.self")
         uow.absences.add(

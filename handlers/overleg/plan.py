@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.core import Context, Field, FieldKind, Form, Option, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_datetime, parse_time
+from bot.core.hygiene import echo
 from handlers.casework import CASE_CODE
 from handlers.overleg.agenda_request import request_cases
 from handlers.overleg.notify import ics_file, kind_label, rebuild_schedule, send_invites, when_text
@@ -82,7 +83,7 @@ def parse_duration(text: str, ctx: Context) -> int:
         end = parse_time(text)
         _, values = _state_values(ctx)
         if "start" not in values:
-            raise UserError("overleg.bad_duration", text=text.strip()[:20])
+            raise UserError("overleg.bad_duration", text=echo(text, 20))
         start = datetime.fromisoformat(values["start"]).astimezone(ctx.clock.tz)
         minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
         if minutes <= 0:
@@ -107,7 +108,7 @@ def parse_cases(text: str, ctx: Context) -> list[int | str]:
     for word in _words(text.replace(" ", ",")):
         code = word.upper()
         if CASE_CODE.match(code) is None:
-            raise UserError("case.bad_code", text=word[:30])
+            raise UserError("case.bad_code", text=echo(word, 30))
         case = ctx.uow.cases.visible_to(member.id, member.organisation_id, code)
         if case is not None and case.id is not None:
             chosen.append(case.id)
@@ -151,12 +152,12 @@ def parse_invitees(text: str, ctx: Context) -> list[int]:
         if word.startswith("@"):
             member = ctx.uow.members.by_handle(word)
             if member is None or member.id is None or not member.active:
-                raise UserError("overleg.unknown_invitee", text=word[:40])
+                raise UserError("overleg.unknown_invitee", text=echo(word, 40))
             ids.append(member.id)
             continue
         organisation = ctx.uow.organisations.by_name(word)
         if organisation is None or organisation.id is None:
-            raise UserError("overleg.unknown_invitee", text=word[:40])
+            raise UserError("overleg.unknown_invitee", text=echo(word, 40))
         ids.extend(
             m.id
             for m in ctx.uow.members.list_all(include_revoked=False)

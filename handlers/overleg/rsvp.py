@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.core import Context, Reply, UserError, t
 from bot.core.dates import format_datetime
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.cases.actie import add_action
 from handlers.casework import parse_case_code
 from handlers.overleg.notify import (
@@ -37,7 +37,7 @@ def load_meeting(ctx: Context, raw: str) -> Meeting:
         or meeting.id is None
         or (meeting.chair_id != member.id and ctx.uow.meetings.invitee(meeting.id, member.id) is None)
     ):
-        raise UserError("overleg.not_found", id=word[:12])
+        raise UserError("overleg.not_found", id=echo(word))
     return meeting
 
 
@@ -159,7 +159,7 @@ def send_substitute(ctx: Context, raw_id: str, rest: str) -> Reply:
     day, _ = split_day(ctx, more)
     substitute = ctx.uow.members.by_handle(handle) if handle.startswith("@") else None
     if substitute is None or substitute.id is None or not substitute.active:
-        raise UserError("overleg.unknown_invitee", text=handle[:40] or "-")
+        raise UserError("overleg.unknown_invitee", text=echo(handle, 40) or "-")
     if substitute.id == ctx.require_member().id:
         raise UserError("overleg.substitute_self")
     return answer(ctx, raw_id, Rsvp.VERVANGER, substitute.id, day=day)
@@ -201,7 +201,7 @@ def record_attendance(ctx: Context, raw_id: str, rest: str) -> Reply:
         for handle in rest.split():
             someone = uow.members.by_handle(handle)
             if someone is None or someone.id is None:
-                raise UserError("overleg.unknown_invitee", text=handle[:40])
+                raise UserError("overleg.unknown_invitee", text=echo(handle, 40))
             present[someone.id] = True
         uow.meetings.record_attendance(meeting.id, occurrence.start, present, member.id, now)
         ctx.audit("overleg.attendance", kind="write", detail=f"meeting {meeting.id}")

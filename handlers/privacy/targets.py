@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core import Context, Incoming, UserError
 from bot.core.access import NO_TARGET, TargetCheck
-from bot.core.hygiene import parse_id
+from bot.core.hygiene import echo, is_ascii_number, parse_id
 from storage.cases.tables import Case, RegieKind, SignalStatus
 from storage.models import OrganisationKind, Role
 from storage.release.detention import Detention
@@ -96,11 +96,13 @@ def action_or_case_in_args(msg: Incoming, ctx: Context, values: Mapping[str, Any
     word = rest.strip().lstrip("#")
     number = _id(word)
     if number is None:
+        if is_ascii_number(word):  # a number, but larger than any id: as unknown as any other
+            raise UserError("actie.not_found", id=echo(word))
         return  # the handler's usage text
     action = ctx.uow.actions.get(number)
     case = ctx.uow.cases.get(action.case_id) if action else None
     if not _sees(ctx, case):
-        raise _deny(ctx, "actie.done", case.id if case else None, word, "actie.not_found", id=word[:12])
+        raise _deny(ctx, "actie.done", case.id if case else None, word, "actie.not_found", id=echo(word))
 
 
 def case_in_values(field: str) -> TargetCheck:
@@ -118,7 +120,7 @@ def case_code_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -
     """A button whose value is a case code (the stale-case digest)."""
     word = msg.value.strip()
     if not CASE_CODE.match(word):
-        raise UserError("case.bad_code", text=word[:30])
+        raise UserError("case.bad_code", text=echo(word, 30))
     _require_case_code(ctx, word, msg.action_id or "?")
 
 
@@ -141,7 +143,7 @@ def _signal_exists(ctx: Context, raw: str) -> None:
     word = raw.strip().upper().removeprefix("S-").removeprefix("S")
     number = _id(word)
     if number is None or ctx.uow.signals.get(number) is None:
-        raise UserError("triage.unknown_signal", ref=f"S-{word[:12]}")
+        raise UserError("triage.unknown_signal", ref=f"S-{echo(word)}")
 
 
 def signal_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
@@ -170,7 +172,7 @@ def _mutatie_signal(ctx: Context, raw: str, what: str) -> None:
         or signal.status not in (SignalStatus.MUTATIE, SignalStatus.NEW)
         or not (_sees(ctx, case) or _unheld_for_procesmanager(ctx, case))
     ):
-        raise _deny(ctx, what, case.id if case else None, raw, "mutatie.not_found", ref=raw.strip()[:20])
+        raise _deny(ctx, what, case.id if case else None, raw, "mutatie.not_found", ref=echo(raw))
 
 
 def _unheld_for_procesmanager(ctx: Context, case: Case) -> bool:
@@ -203,7 +205,7 @@ def mutatie_feedback_in_value(msg: Incoming, ctx: Context, values: Mapping[str, 
     case = ctx.uow.cases.get(signal.case_id) if signal is not None and signal.case_id else None
     if not _sees(ctx, case):
         raise _deny(
-            ctx, "mutatie.feedback", case.id if case else None, word, "mutatie.not_found", ref=word[:20]
+            ctx, "mutatie.feedback", case.id if case else None, word, "mutatie.not_found", ref=echo(word)
         )
 
 
@@ -227,7 +229,7 @@ def _meeting(ctx: Context, raw: str) -> None:
         or meeting.id is None
         or (meeting.chair_id != member.id and ctx.uow.meetings.invitee(meeting.id, member.id) is None)
     ):
-        raise UserError("overleg.not_found", id=word[:12])
+        raise UserError("overleg.not_found", id=echo(word))
 
 
 def meeting_in_args(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
@@ -304,7 +306,7 @@ def info_request_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]
     """An informatieverzoek went to every procesmanager (the role decides); it must exist."""
     number = _id(msg.value)
     if number is None or ctx.uow.info_requests.get(number) is None:
-        raise UserError("info.not_found", ref=f"I-{msg.value.strip()[:12]}")
+        raise UserError("info.not_found", ref=f"I-{echo(msg.value)}")
 
 
 def escalation_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
+from bot.core.hygiene import echo
 from handlers.casework import holds_regie, member_name, require_open, split_code, visible_case
 from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.policy import case_label
@@ -58,7 +59,8 @@ def parse_kind(word: str) -> DetentionKind:
     for kind in DetentionKind:
         if word.lower() in (kind.value, kind.value.replace("_", "-")):
             return kind
-    raise UserError("detentie.bad_kind", kind=word[:30], options=", ".join(k.value for k in DetentionKind))
+    options = ", ".join(k.value for k in DetentionKind)
+    raise UserError("detentie.bad_kind", kind=echo(word, 30), options=options)
 
 
 def register(ctx: Context, code: str, start: str, release: str, kind_word: str, facility: str) -> Reply:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, MemberView, Reply, Text, UserError, t
 from bot.core.dates import format_date
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.casework import holds_regie, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args, detention_in_value
@@ -93,7 +93,7 @@ def change(
                 raise UserError("nazorg.regie_only_owner", code=case.code)
             owner = uow.members.by_handle(handle)
             if owner is None or owner.id is None or not owner.active:
-                raise UserError("nazorg.unknown_owner", who=handle[:40])
+                raise UserError("nazorg.unknown_owner", who=echo(handle, 40))
             if not uow.cases.is_participant(case.id, owner.id, owner.organisation_id):
                 raise UserError("nazorg.owner_not_participant", who=owner.name, code=case.code)
             if owner.id != item.owner_id and owner.id != member.id:

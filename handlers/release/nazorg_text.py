@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import Button, Text, UserError, t
+from bot.core.hygiene import echo
 from storage.release.nazorg import NazorgItem, NazorgItemKind, NazorgStatus
 
 TICK = "nazorg.tick"  # value: "<detention id>:<item>"; sets the item to geregeld
@@ -30,7 +31,8 @@ def parse_item(word: str) -> NazorgItemKind:
     for kind, words in ITEM_WORDS.items():
         if lowered in words:
             return kind
-    raise UserError("nazorg.bad_item", item=word[:30], options=", ".join(k.value for k in NazorgItemKind))
+    options = ", ".join(k.value for k in NazorgItemKind)
+    raise UserError("nazorg.bad_item", item=echo(word, 30), options=options)
 
 
 def parse_status(word: str) -> NazorgStatus:
@@ -38,7 +40,7 @@ def parse_status(word: str) -> NazorgStatus:
     for status, words in STATUS_WORDS.items():
         if lowered in words:
             return status
-    raise UserError("nazorg.bad_status", status=word[:30])
+    raise UserError("nazorg.bad_status", status=echo(word, 30))
 
 
 def item_label(kind: str) -> Text:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.core import Text, UserError, t
 from bot.core.dates import MAX_YEAR, MIN_YEAR
+from bot.core.hygiene import echo
 from storage.reports import queries as q
 
 SUPPRESS_BELOW = 5
@@ -37,7 +38,7 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         match = QUARTER_RE.match(text.strip())
         if not match or not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:  # 0001Q1: no such report
-            raise UserError("rapport.bad_quarter", quarter=text.strip()[:20])
+            raise UserError("rapport.bad_quarter", quarter=echo(text, 20))
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -27,6 +27,7 @@ from bot.core.context import encode_reply
 from bot.core.dates import parse_date
 from bot.core.errors import UserError
 from bot.core.fields import match_label
+from bot.core.hygiene import echo
 from bot.core.i18n import Catalogue, Text, t
 from bot.core.types import Reply
 from handlers.network.code_rood import offer as code_rood_offer
@@ -170,10 +171,10 @@ def parse_row(
         try:
             born = parse_date(born_text, today)
         except UserError:
-            refuse(t("import.bad_birth_date", text=born_text[:20]))
+            refuse(t("import.bad_birth_date", text=echo(born_text, 20)))
             return None
         if born > today:
-            refuse(t("import.bad_birth_date", text=born_text[:20]))
+            refuse(t("import.bad_birth_date", text=echo(born_text, 20)))
             return None
     words = [c.strip() for c in re.split(r"[,;|]", categories_text) if c.strip()]
     found = {word: _choice(word, _CATEGORIES, "signal.category", catalogue) for word in words}
@@ -185,7 +186,7 @@ def parse_row(
     categories = list(dict.fromkeys(value for value in found.values() if value is not None))
     urgency = _choice(urgency_text, _URGENCIES, "signal.urgency", catalogue)
     if urgency is None:
-        refuse(t("import.bad_urgency", text=urgency_text[:20]))
+        refuse(t("import.bad_urgency", text=echo(urgency_text, 20)))
         return None
     if not gemeente or len(gemeente) > 80 or not description or len(description) > 2000:
         refuse(t("import.missing_field"))

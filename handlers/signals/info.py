@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime, parse_datetime
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.casework import CASE_CODE, organisation_name, reach
 from handlers.privacy.need_to_know import answer_in_direct, known_to
 from handlers.privacy.targets import NO_TARGET, info_request_in_value
@@ -27,6 +27,10 @@ KNOWN, UNKNOWN = "info.known", "info.unknown"
 END_OF_DAY = time(17, 0)
 ESCALATE_BEFORE = timedelta(hours=1)
 _HAS_DIGIT = re.compile(r"[0-9]")
+# a word that can only be meant as (part of) a deadline: a time (99:99, 9.30, 14u) or a date (31-02-2026,
+# 2026-02-30T10:00); when it does not parse, it is refused rather than read as part of the name
+_TIME_LIKE = re.compile(r"[0-9]{1,3}[:.][0-9]{1,3}|[0-9]{1,3}(?:u|uur|h|am|pm)", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,4})?(?:t[0-9:.]*)?", re.IGNORECASE)
 
 
 def default_deadline(now: datetime, ctx: Context) -> datetime:
@@ -41,7 +45,9 @@ def default_deadline(now: datetime, ctx: Context) -> datetime:
 
 
 def split_deadline(args: str, ctx: Context) -> tuple[str, datetime]:
-    """The query and the deadline: trailing words with a digit (``15:00``, ``morgen 12:00``)."""
+    """The query and the deadline: trailing words with a digit (``15:00``, ``morgen 12:00``). A trailing
+    word that looks like a time or a date but is none (``99:99``, ``31-02-2026 10:00``) is refused: it is
+    never swallowed into the name."""
     words = args.split()
     now = ctx.clock.now()
     for take in (2, 1):
@@ -49,12 +55,23 @@ def split_deadline(args: str, ctx: Context) -> tuple[str, datetime]:
         if len(words) > take and all(_HAS_DIGIT.search(w) for w in tail[-1:]):
             try:
                 when = parse_datetime(" ".join(tail), now, ctx.clock.tz).value
-            except UserError:
+            except UserError as error:
+                if _looks_like_a_deadline(tail[0]):
+                    raise _bad_deadline(error) from None
                 continue
             if when <= now:
                 raise UserError("info.deadline_past")
             return " ".join(words[:-take]), when
     return " ".join(words), default_deadline(now, ctx)
+
+
+def _looks_like_a_deadline(word: str) -> bool:
+    return bool(_TIME_LIKE.fullmatch(word) or _DATE_LIKE.fullmatch(word))
+
+
+def _bad_deadline(error: UserError) -> UserError:
+    """What the date parser found wrong, and that nothing was sent (the usage repeated)."""
+    return UserError("info.bad_deadline", reason=Text(error.key, error.params))
 
 
 def lookup(ctx: Context, query: str) -> list[Case]:
@@ -137,7 +154,7 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
     with ctx.uow as uow:
         request = uow.info_requests.get(int(word)) if is_id(word) else None
         if request is None:
-            raise UserError("info.not_found", ref=f"I-{word[:12]}")
+            raise UserError("info.not_found", ref=f"I-{echo(word)}")
         ref = f"I-{request.id}"
         if request.status != InfoStatus.OPEN or not uow.info_requests.answer(
             request, answer, member.id, ctx.clock.now()

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.context import encode_reply
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.casework import holds_regie
 from handlers.privacy.targets import (
     mutatie_feedback_in_value,
@@ -113,7 +113,7 @@ def _mutatie_for_procesregie(ctx: Context, raw: str) -> tuple[Signal, Case]:
     signal = ctx.uow.signals.get(int(word)) if is_id(word) else None
     case = ctx.uow.cases.get(signal.case_id) if signal and signal.case_id else None
     if signal is None or case is None or signal.status not in (SignalStatus.MUTATIE, SignalStatus.NEW):
-        raise UserError("mutatie.not_found", ref=raw.strip()[:20])
+        raise UserError("mutatie.not_found", ref=echo(raw))
     assert case.id is not None
     unheld = RegieKind.PROCESREGIE not in ctx.uow.regie.current(case.id)
     if not (
@@ -221,7 +221,7 @@ def _hand_over(ctx: Context, raw_signal: str, partner: Member | None, typed: str
     signal, case = _mutatie_for_procesregie(ctx, raw_signal)
     assert case.id is not None and signal.id is not None
     if partner is None or partner.id is None or not partner.active:
-        raise UserError("mutatie.partner_not_participant", who=typed[:40], code=case.code)
+        raise UserError("mutatie.partner_not_participant", who=echo(typed, 40), code=case.code)
     if not uow.cases.is_participant(case.id, partner.id, partner.organisation_id):
         raise UserError("mutatie.partner_not_participant", who=partner.name, code=case.code)
     _choose(ctx, signal, case, MutatieChoice.PARTNER, who=partner.name)
@@ -252,10 +252,10 @@ def press_feedback(msg: Incoming, ctx: Context) -> Reply:
         case = uow.cases.get(signal.case_id) if signal and signal.case_id else None
         ctx.concerns(case.id if case else None)  # a refusal below is audited with the case
         if signal is None or case is None or case.id is None or signal.outcome != MutatieChoice.PARTNER:
-            raise UserError("mutatie.not_found", ref=word[:20])
+            raise UserError("mutatie.not_found", ref=echo(word))
         handed = uow.outbox.by_key(f"mutatie:{signal.id}:partner")
         if handed is None or handed.member_id != member.id:  # only the partner it was handed to
-            raise UserError("mutatie.not_found", ref=word[:20])
+            raise UserError("mutatie.not_found", ref=echo(word))
         ref = f"S-{signal.id}"
         proces = uow.regie.current(case.id).get(RegieKind.PROCESREGIE)
         told = proces.member_id if proces is not None else signal.decided_by  # else who handed it over

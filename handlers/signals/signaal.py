@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, Option, Reply, UserError, t
 from bot.core.dates import parse_date
+from bot.core.hygiene import echo
 from handlers.network.code_rood import offer as code_rood_offer
 from handlers.privacy.need_to_know import form_in_direct
 from handlers.privacy.targets import NO_TARGET
@@ -37,7 +38,7 @@ def signal_ref(signal_id: int | None) -> str:
 def parse_name(text: str, ctx: Context) -> str:
     name = " ".join(text.split())
     if not name_key(name):
-        raise UserError("signal.bad_name", text=name[:40])
+        raise UserError("signal.bad_name", text=echo(name, 40))
     if len(name) > 120:
         raise UserError("form.too_long", limit=120, length=len(name))
     return name

@@ -23,7 +23,7 @@ from bot.core import (
     t,
 )
 from bot.core.dates import format_date
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.privacy.need_to_know import known_to
 from handlers.privacy.policy import in_group, subject_line
 from handlers.privacy.targets import NO_TARGET, signal_in_value, signal_in_values
@@ -45,7 +45,7 @@ def outcome_label(outcome: str) -> Text:
 def parse_signal_id(text: str) -> int:
     word = text.strip().upper().removeprefix("S-").removeprefix("S")
     if not is_id(word):
-        raise UserError("triage.unknown_signal", ref=text.strip()[:20])
+        raise UserError("triage.unknown_signal", ref=echo(text))
     return int(word)
 
 
@@ -56,7 +56,7 @@ def parse_outcome(text: str) -> TriageOutcome:
     try:
         return TriageOutcome(word)
     except ValueError:
-        raise UserError("triage.unknown_outcome", text=text.strip()[:30]) from None
+        raise UserError("triage.unknown_outcome", text=echo(text, 30)) from None
 
 
 @group.command("triage", roles=[Role.PROCESMANAGER], target=NO_TARGET)

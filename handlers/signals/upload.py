@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from bot.core.hygiene import is_id
+from bot.core.hygiene import echo, is_id
 from handlers.privacy.targets import NO_TARGET
 from handlers.signals.bulk_import import ImportResult, import_signals
 from storage.cases.uploads import PendingUpload
@@ -67,7 +67,7 @@ def parse_source(text: str, ctx: Context) -> str:
     word = text.strip().lower().replace(" ", "_").replace("-", "_")
     known = source_kinds(ctx.uow)
     if word not in known:
-        raise UserError("upload.bad_source", text=text.strip()[:40] or "-", known=", ".join(known) or "-")
+        raise UserError("upload.bad_source", text=echo(text, 40) or "-", known=", ".join(known) or "-")
     return word
 
 

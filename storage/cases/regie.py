@@ -57,7 +57,8 @@ CURRENT_HOLDERS = (  # built once: every /regie and /casus answer runs it; a row
         .outerjoin(_I, _I.c.member_id == _RA.c.member_id)
     )
     .where(_RA.c.case_id == bindparam("case_id"), _RA.c.to_at.is_(None))
-    .order_by(_RA.c.id, _I.c.last_used_at.desc())  # as IdentityRepository.preferred orders them
+    # as IdentityRepository.preferred orders them (never used last, on Postgres too)
+    .order_by(_RA.c.id, _I.c.last_used_at.desc().nulls_last(), _I.c.id.desc())
 )
 
 

@@ -15,7 +15,8 @@ def preferred_identities(session: Session, member_ids: Collection[int]) -> dict[
     identities = session.exec(
         select(Identity)
         .where(col(Identity.member_id).in_(list(member_ids)))
-        .order_by(col(Identity.last_used_at).desc(), col(Identity.id).desc())
+        # never used (NULL) last on every backend: Postgres sorts NULL first in a descending order
+        .order_by(col(Identity.last_used_at).desc().nulls_last(), col(Identity.id).desc())
     ).all()
     preferred: dict[int, Identity] = {}
     for identity in identities:

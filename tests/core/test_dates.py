@@ -327,8 +327,43 @@ def test_every_message_exists_in_both_languages_with_same_placeholders() -> None
 
 def test_every_error_key_has_a_message() -> None:
     catalogue = tomllib.loads(LOCALES.read_text(encoding="utf-8"))
-    keys = {"dates.bad_date", "dates.bad_time", "dates.bad_datetime", "dates.impossible_date"}
+    keys = {
+        "dates.bad_date",
+        "dates.bad_time",
+        "dates.bad_datetime",
+        "dates.impossible_date",
+        "dates.out_of_range",
+    }
 
     assert keys <= set(catalogue["nl"])
     for key in keys:
-        assert catalogue["nl"][key].format(text="x") != catalogue["nl"][key]
+        assert catalogue["nl"][key].format(text="x", low=1900, high=2200) != catalogue["nl"][key]
+
+
+@pytest.mark.parametrize("text", ["01-01-1899", "31-12-0000", "1-1-2201", "9999-01-01", "3 dec 2300"])
+def test_a_year_outside_1900_2200_is_out_of_range_not_impossible(text: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_date(text, TODAY)
+
+    assert caught.value.key == "dates.out_of_range"
+    assert caught.value.params == {"text": text, "low": 1900, "high": 2200}
+
+
+@pytest.mark.parametrize("text", ["01-01-1900", "31-12-2200"])
+def test_the_range_includes_1900_and_2200(text: str) -> None:
+    assert parse_date(text, TODAY).year in (1900, 2200)
+
+
+def test_out_of_range_in_a_datetime_says_the_range_in_both_languages() -> None:
+    from bot.app import load_catalogue
+    from bot.core.i18n import Text
+
+    with pytest.raises(UserError) as caught:
+        parse_datetime("01-01-2201 10:00", NOW, TZ)
+    text = Text(caught.value.key, caught.value.params)
+    catalogue = load_catalogue()
+    assert catalogue.render(text, "nl") == (
+        "De datum '01-01-2201 10:00' valt buiten het bereik 1900–2200. "
+        "Geef een jaar van 1900 tot en met 2200."
+    )
+    assert "outside the range 1900–2200" in catalogue.render(text, "en")

@@ -104,3 +104,32 @@ def test_an_upload_whose_name_hides_its_extension_with_an_rtl_override_is_refuse
     replies = sqlite_chat.upload("signalen\u202evsc.exe", b"naam;geboortedatum\n", user="procesmanager")
     assert len(replies) == 1 and "onzichtbare stuurtekens" in replies[0].text
     assert "\u202e" not in replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/overleg 999999999999", "Overleg #999999999999 niet gevonden"),  # 12 digits: quoted whole
+        ("/overleg 99999999999999999999", "Overleg #99999999999999999999 niet gevonden"),  # 20: whole
+        ("/overleg #" + "9" * 25, "Overleg #" + "9" * 19 + "… niet gevonden"),  # longer: a visible "…"
+        ("/actie klaar " + "9" * 16, "Actie " + "9" * 16 + " niet gevonden"),
+        ("/triage S-" + "1" * 16 + " afgewezen x", "Signaal S-" + "1" * 16 + " bestaat niet"),
+        ("/mutatie S-" + "1" * 30, "Mutatie S-" + "1" * 17 + "… niet gevonden"),
+    ],
+)
+def test_a_long_number_is_quoted_whole_or_visibly_cut_never_as_another_number(
+    sqlite_chat: Chat, typed: str, expected: str
+) -> None:
+    """Issue 17: "/overleg 9999999999999999" answered "Overleg #999999999999 niet gevonden", a different
+    number. A refusal quotes the typed token whole up to 20 characters, and a longer one ends in "…"."""
+    reply = sqlite_chat.say(typed, user="procesmanager")
+    assert expected in reply, reply
+
+
+def test_echo_quotes_a_token_whole_or_cuts_it_with_a_visible_ellipsis() -> None:
+    from bot.core.hygiene import echo
+
+    assert echo(" 123456789012345 ") == "123456789012345"
+    assert echo("1" * 21) == "1" * 19 + "…" and len(echo("1" * 21)) == 20
+    assert echo("VH-2026-00012345678901234567", 30) == "VH-2026-00012345678901234567"
+    assert echo(None) == ""

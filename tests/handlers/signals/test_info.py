@@ -93,6 +93,27 @@ def test_bad_inputs_are_refused_and_write_nothing(chat: Chat):
         ) == {1: 2}  # the demo's open request and this one, both from the politie
 
 
+def test_a_deadline_that_is_no_time_is_refused_not_read_as_part_of_the_name(chat: Chat):
+    """Issue 17: ``/info Jan de Vries 99:99`` asked about "Jan de Vries 99:99" by 17:00."""
+    refused = chat.say("/info Jan de Vries 99:99", user="wijkagent")
+    assert refused.startswith("Ik begrijp de tijd '99:99' niet.")
+    assert "er is niets verstuurd" in refused and "Gebruik: /info <naam of casuscode> [deadline]" in refused
+    impossible = chat.say("/info Jan de Vries 31-02-2026 10:00", user="wijkagent")  # not "Jan ... 31-02-2026"
+    assert "De datum '31-02-2026 10:00' bestaat niet" in impossible and "niets verstuurd" in impossible
+    assert "'25:00'" in chat.say("/info Jan de Vries morgen 25:00", user="wijkagent")
+    assert "'01-12-2026'" in chat.say("/info Jan de Vries 01-12-2026", user="wijkagent")  # no time
+    with chat.app.uow() as uow:
+        assert uow.session.get(InfoRequest, 2) is None  # nothing was asked
+    chat.say("/taal en", user="wijkagent")
+    english = chat.say("/info Jan de Vries 99:99", user="wijkagent")
+    assert "nothing was sent" in english and "Usage: /info" in english
+    # a name with a number that is no time or date stays a name
+    assert "I-2" in chat.say("/info Jan de Vries 3", user="woonstede")
+    with chat.app.uow() as uow:
+        asked = uow.session.get(InfoRequest, 2)
+        assert asked is not None and asked.query == "Jan de Vries 3"
+
+
 def test_after_office_hours_the_default_deadline_is_the_next_working_day(chat: Chat):
     chat.clock.advance(timedelta(days=1, hours=7))  # Friday 17:00 local
     assert "30-11-2026 17:00" in chat.say("/info Jan de Vries", user="wijkagent")

@@ -101,6 +101,16 @@ def test_impossible_date_reply_names_the_problem(sqlite_chat: Chat):
     assert "De datum '31-02-2026' bestaat niet" in reply and "(2/8) Geboortedatum" in reply
 
 
+def test_a_birth_date_before_1900_is_out_of_range_not_impossible(sqlite_chat: Chat):
+    chat = sqlite_chat
+    chat.as_member("wijkagent")
+    chat.say("/signaal")
+    chat.say("Eva Smit")
+    reply = chat.say("01-01-1850")
+    assert "De datum '01-01-1850' valt buiten het bereik 1900–2200" in reply and "bestaat niet" not in reply
+    assert "(2/8) Geboortedatum" in reply
+
+
 def test_empty_names_and_a_too_long_description_are_refused(chat: Chat):
     chat.as_member("wijkagent")
     chat.say("/signaal")
