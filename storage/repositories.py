@@ -412,7 +412,7 @@ class GroupRepository(Repository):
 
     def link(self, platform: str, chat_id: str, title: str | None, purpose: str | None) -> GroupChat:
         group = self.find(platform, chat_id) or GroupChat(platform=platform, chat_id=chat_id)
-        group.title = title
+        group.title = title[:120] if title else title
         group.purpose = purpose
         self.session.add(group)
         self.session.flush()

@@ -12,6 +12,8 @@ from tests.harness import Chat
 
 NEW_KEY = "k2:" + base64.urlsafe_b64encode(b"another-fictional-test-key-00002").decode()
 RING = f"{NEW_KEY},{TEST_ENCRYPTION_KEY}"
+# the demo's rows in the columns revision 0021 encrypts
+FREE_TEXTS = (("meeting", "place"), ("detention", "facility"), ("invite", "note"), ("group_chat", "title"))
 JAN = {"name": "jan DE  vries", "birth_date": "12-03-1985", "description": "Fictief: weer overlast bij Jan."}
 
 
@@ -62,6 +64,11 @@ def test_lookups_find_names_under_the_old_key_before_and_after_rotate_key(chat: 
     assert rotated.exit_code == 0, rotated.output
     after = stored_keys(chat)
     assert after and not set(before) & set(after)  # every query key rewritten under the new key
+    with chat.app.engine.connect() as connection:  # and the free texts of revision 0021 re-encrypted
+        for table, column in FREE_TEXTS:
+            sql = f'SELECT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+            stored = [str(v) for v in connection.execute(text(sql)).scalars()]
+            assert stored and all(v.startswith("enc1:k2:") for v in stored), (table, column)
     use_keys(chat, NEW_KEY)  # the old key removed
     assert_every_lookup_finds_jan(chat, NEW_KEY)
 
