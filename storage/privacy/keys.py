@@ -19,7 +19,7 @@ from storage.names import name_key, surname_key
 from storage.network.escalation import Escalation
 from storage.network.flows import InfoRequest
 from storage.network.flows_repository import query_key
-from storage.network.poll import PollAnswer
+from storage.network.poll import PollAnswer, PollBallot
 from storage.privacy.direct_requests import DirectRequest
 from storage.release.detention import Detention
 from storage.release.nazorg import CaseScenario
@@ -51,6 +51,7 @@ ENCRYPTED_COLUMNS = (
     ("detention", "facility"),
     ("invite", "note"),
     ("group_chat", "title"),
+    ("poll_ballot", "sealed"),
 )
 
 
@@ -73,7 +74,7 @@ class RotationResult:
     events: int = 0
     info_requests: int = 0
     audit_details: int = 0
-    case_texts: int = 0  # drang/dwang, scenarios, escalation reasons, poll comments, uploads, detentions
+    case_texts: int = 0  # drang/dwang, scenarios, escalation reasons, poll comments and ballots, uploads, ...
     meetings: int = 0  # places, cancel and change reasons
     admin_texts: int = 0  # invite notes, group chat titles
     messages: int = 0
@@ -146,7 +147,8 @@ def rotate(session: Session) -> RotationResult:
         + _reseal(session, Escalation, ("reason",))
         + _reseal(session, PendingUpload, ("data", "file_name"))
         + _reseal(session, Detention, ("facility",))
-        + _reseal_all(session, PollAnswer, "comment"),
+        + _reseal_all(session, PollAnswer, "comment")
+        + _reseal_all(session, PollBallot, "sealed"),
         meetings=_reseal(session, Meeting, ("place", "cancel_reason"))
         + _reseal(session, MeetingChange, ("reason",), only=col(MeetingChange.reason).is_not(None)),
         admin_texts=_reseal(session, Invite, ("note",), only=col(Invite.note).is_not(None))

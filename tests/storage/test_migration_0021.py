@@ -1,17 +1,19 @@
 """Revision 0021 encrypts the existing meeting places, cancel and change reasons, upload file names,
 detention facilities, invite notes and group chat titles; its downgrade decrypts them. On SQLite and on a
-fresh Postgres database."""
+fresh Postgres database. Sealed poll ballots become answers on the way down."""
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
+from schedules.poll import start_round
 from storage import migrate
 from storage.cases.uploads import PendingUpload
 from storage.crypto import EncryptionKeyError
 from storage.meetings.tables import Meeting, MeetingChange
 from storage.models import GroupChat, Invite
+from storage.network.poll import PollAnswer, PollBallot
 from storage.release.detention import Detention
 from tests.conftest import TEST_ENCRYPTION_KEY
 from tests.handlers.overleg.overleg_helpers import plan
@@ -60,6 +62,9 @@ def test_downgrade_decrypts_and_upgrade_encrypts_the_free_texts(
     plan(chat, recurrence="none", until="")
     chat.say("/overleg 4 afzeggen de zaal is bezet")
     chat.upload("aanmeldingen-pieter.csv", CSV)
+    round_id, _ = start_round(chat.app.uow(), chat.clock.now(), 4)
+    chat.press("poll.answer", f"{round_id}:1:4", user="wijkagent")  # a sealed ballot: the round is open
+    assert "anoniem opgeslagen" in chat.say("/peiling Fictief: prima zo", user="wijkagent")
     chat.app.engine.dispose()
     config = migrate.alembic_config(fresh_url, encryption_key=TEST_ENCRYPTION_KEY)
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", "")  # the key comes from the caller, not the environment
@@ -70,6 +75,12 @@ def test_downgrade_decrypts_and_upgrade_encrypts_the_free_texts(
     assert plain["pending_upload.file_name"] == ["aanmeldingen-pieter.csv"]
     assert plain["invite.note"] == ["demo"] and plain["group_chat.title"] == ["Triage Rivierland"]
     assert plain["detention.facility"] and not any(v.startswith("enc1:") for v in plain["detention.facility"])
+    engine = create_engine(fresh_url)  # the ballots became answers: nothing is lost
+    with engine.connect() as connection:
+        answers = connection.execute(text("SELECT question, score, comment FROM poll_answer")).all()
+    engine.dispose()
+    assert sorted((q, s) for q, s, _ in answers) == [(0, None), (1, 4)]
+    assert all(c is None or c.startswith("enc1:test:") for _, _, c in answers)  # the comment stays encrypted
 
     with pytest.raises(EncryptionKeyError, match="KETENBOT_ENCRYPTION_KEY is not set"):
         migrate.upgrade(fresh_url)  # rows to encrypt and no key: refused, nothing converted
@@ -95,4 +106,6 @@ def test_downgrade_decrypts_and_upgrade_encrypts_the_free_texts(
         assert [i.note for i in session.exec(select(Invite)).all()] == ["demo"]
         assert [g.title for g in session.exec(select(GroupChat)).all()] == ["Triage Rivierland"]
         assert plain["detention.facility"] == [d.facility for d in session.exec(select(Detention)).all()]
+        comments = [a.comment for a in session.exec(select(PollAnswer)).all() if a.comment]
+        assert comments == ["Fictief: prima zo"] and session.exec(select(PollBallot)).all() == []
     chat.app.engine.dispose()

@@ -1,5 +1,9 @@
 """encrypt the remaining free texts a user types: meeting places, cancel and change reasons, an upload's file
-name, a detention's facility, invite notes, group chat titles
+name, a detention's facility, invite notes, group chat titles; sealed poll ballots
+
+- ``poll_ballot`` holds an answer while its round is open (random id, round, one ciphertext; WITHOUT ROWID
+  on SQLite); answers reach ``poll_answer`` in a shuffled batch when the round closes. The downgrade writes
+  the ballots there (shuffled) and drops the table.
 
 Existing rows are encrypted here with the key from ``storage.migrate.upgrade(..., encryption_key=)`` or
 ``KETENBOT_ENCRYPTION_KEY`` (as in 0010: with rows to convert and no key the upgrade refuses before any
@@ -10,7 +14,10 @@ Revises: 0019
 Create Date: 2026-12-06 07:00:00
 """
 
+import json
 import os
+import random
+import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,11 +96,46 @@ def upgrade() -> None:
     if keyring is not None:
         for table, column, *_ in COLUMNS:
             _convert(table, column, keyring.encrypt, encrypted=False)
+    op.create_table(
+        "poll_ballot",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("sealed", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["round_id"], ["poll_round.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_poll_ballot_round_id", "poll_ballot", ["round_id"])
 
 
 def downgrade() -> None:
-    if _needs_key(encrypted=True):
+    bind = op.get_bind()
+    ballots = bind.execute(sa.text("SELECT round_id, sealed FROM poll_ballot")).all()
+    if ballots or _needs_key(encrypted=True):
         keyring = _keyring()
         for table, column, *_ in COLUMNS:
             _convert(table, column, keyring.decrypt, encrypted=True)
+        rows = []
+        for round_id, sealed in ballots:
+            answer = json.loads(keyring.decrypt(str(sealed)))
+            comment = answer.get("comment")
+            rows.append(
+                {
+                    "id": secrets.token_hex(16),
+                    "r": round_id,
+                    "q": answer["question"],
+                    "s": answer.get("score"),
+                    "c": None if comment is None else keyring.encrypt(comment),  # poll_answer.comment
+                }
+            )
+        random.SystemRandom().shuffle(rows)
+        if rows:
+            bind.execute(
+                sa.text(
+                    "INSERT INTO poll_answer (id, round_id, question, score, comment) VALUES (:id, :r, :q, :s, :c)"
+                ),
+                rows,
+            )
+    op.drop_index("ix_poll_ballot_round_id", table_name="poll_ballot")
+    op.drop_table("poll_ballot")
     _alter(to_text=False)
