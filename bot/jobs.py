@@ -138,7 +138,8 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "partner_poll",
-        "jaarlijkse peiling onder partners (alleen op de eerste werkdag van KETENBOT_POLL_MONTH)",
+        "jaarlijkse peiling onder partners (alleen op de eerste werkdag van KETENBOT_POLL_MONTH); "
+        "antwoorden van een gesloten ronde in willekeurige volgorde vastleggen",
         "werkdagen 09:00",
         {"day_of_week": "mon-fri", "hour": 9, "minute": 0},
         partner_poll,

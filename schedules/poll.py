@@ -2,6 +2,8 @@
 one is due, that is from the configured month on, when no round was started yet this calendar year.
 
 ``start_round`` is also what ``ketenbot poll start`` calls. Keys: ``poll:<round>:q1@<member>``.
+``seal_closed_rounds`` (the same daily job, and every report) writes a closed round's sealed ballots to the
+answers table in a random order (``storage.network.poll``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import encode_reply
 from bot.core.i18n import t
 from bot.core.types import Button, Reply
+from storage.network.poll import vacuum_ballots
 from storage.uow import UnitOfWork
 
 QUESTIONS = (1, 2, 3)
@@ -78,6 +81,15 @@ def is_due(uow: UnitOfWork, now: datetime, tz: ZoneInfo, month: int, *, any_mont
     return last is None or last.started_at.astimezone(tz).year < local.year
 
 
+def seal_closed_rounds(uow: UnitOfWork, now: datetime) -> int:
+    """Seal every closed round's ballots (one transaction), then let Postgres drop the dead ballot tuples."""
+    with uow:
+        written = uow.polls.seal_closed(now)
+        uow.commit()
+    vacuum_ballots(uow.engine)  # also after a report sealed the round: the job is when the table is cleaned
+    return written
+
+
 def run_poll_if_due(
     uow_factory: Callable[[], UnitOfWork],
     now: datetime,
@@ -87,8 +99,10 @@ def run_poll_if_due(
     *,
     any_month: bool = False,
 ) -> int:
-    """The scheduler's daily job: start this year's round when due; returns how many members were asked.
-    ``any_month``: a forced run by hand (``ketenbot jobs run partner_poll --forceer``) before the month."""
+    """The scheduler's daily job: seal closed rounds, start this year's round when due; returns how many
+    members were asked. ``any_month``: a forced run by hand (``ketenbot jobs run partner_poll --forceer``)
+    before the month."""
+    seal_closed_rounds(uow_factory(), now)
     if not is_due(uow_factory(), now, tz, month, any_month=any_month):
         return 0
     try:

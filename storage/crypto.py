@@ -5,7 +5,8 @@ encrypts, every one decrypts (during a rotation: ``k2:NEW,k1:OLD``, then ``keten
 A stored value is ``enc1:<key id>:<base64url(nonce + ciphertext)>``; the key id is also the associated data,
 so a value cannot be moved under another key id. Values without the prefix are legacy plaintext (read as is;
 ``rotate-key`` encrypts them). Name keys are stored as ``HMAC-SHA256(index key, normalised name)``; the index
-key is derived from the current key, so rotation recomputes them from the decrypted names.
+key is derived from the current key, so rotation recomputes them from the decrypted names; until it has,
+lookups match a name under every key of the ring (``index_in``).
 
 The key ring is attached to the engine's dialect by the composition root (``attach_keyring``); a column
 that needs it on an engine without one refuses to read or write: nothing is ever written in plaintext.
@@ -19,14 +20,16 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, String, Text
+from sqlalchemy import ColumnElement, Engine, String, Text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "enc1:"
@@ -102,11 +105,18 @@ class KeyRing:
                 key_id=key_id,
             ) from None
 
-    def index(self, normalised: str) -> str:
+    def index(self, normalised: str, key_id: str | None = None) -> str:
+        """The stored name key: HMAC under the index key derived from ``key_id`` (the current key)."""
         if not normalised or normalised.startswith(INDEX_PREFIX):
             return normalised  # empty (anonymised) stays empty; an already hashed value is not hashed again
-        index_key = hmac.new(self.keys[self.current], b"ketenbot name index", hashlib.sha256).digest()
+        key = self.keys[key_id or self.current]
+        index_key = hmac.new(key, b"ketenbot name index", hashlib.sha256).digest()
         return INDEX_PREFIX + hmac.new(index_key, normalised.encode(), hashlib.sha256).hexdigest()
+
+    def indexes(self, normalised: str) -> list[str]:
+        """The name key as it may be stored under every key of the ring, current first: between setting a
+        new key ring and ``rotate-key`` rows hold the old key's index, afterwards only the current one."""
+        return list(dict.fromkeys(self.index(normalised, key_id) for key_id in self.keys))
 
     def invite_hash(self, code: str) -> str:
         """What is stored for an invite code: HMAC-SHA256 (key derived from the current key) of the SHA-256
@@ -140,6 +150,16 @@ def keyring_of(dialect: Dialect) -> KeyRing:
         )
     assert isinstance(keyring, KeyRing)
     return keyring
+
+
+def index_in(
+    column: ColumnElement[Any] | Mapped[Any], normalised: Iterable[str], dialect: Dialect
+) -> ColumnElement[bool]:
+    """``column`` (a ``BlindIndex``) holds one of the ``normalised`` keys under any key of the ring: one IN
+    query (the hashed values pass the column type unchanged)."""
+    keyring = keyring_of(dialect)
+    hashed = sorted({h for key in normalised if key for h in keyring.indexes(key)})
+    return column.in_(hashed)
 
 
 class EncryptedText(TypeDecorator[str]):

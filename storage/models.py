@@ -98,7 +98,7 @@ class Invite(SQLModel, table=True):
     used_at: datetime | None = utc_column(nullable=True)
     used_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     revoked_at: datetime | None = utc_column(nullable=True)
-    note: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))  # max 200
 
 
 class InviteAttempt(SQLModel, table=True):
@@ -197,5 +197,5 @@ class GroupChat(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=20)
     chat_id: str = Field(max_length=120)
-    title: str | None = Field(default=None, max_length=120)
+    title: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))  # max 120
     purpose: str | None = Field(default=None, max_length=40, index=True)

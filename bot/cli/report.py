@@ -40,6 +40,7 @@ def report_command(
         if chosen > Quarter.containing(bot_app.clock.today()):
             raise UserError("rapport.future_quarter", quarter=str(chosen))
         with bot_app.uow() as uow:
+            uow.polls.seal_closed(bot_app.clock.now())  # a closed round's answers count once sealed
             report = build_report(
                 uow.session,
                 chosen,
@@ -48,6 +49,7 @@ def report_command(
                 extern=extern,
                 today=bot_app.clock.today(),
             )
+            uow.commit()
     except UserError as error:
         raise fail(render(Text(error.key, error.params))) from None
     if output_format == "md":

@@ -1,7 +1,9 @@
 """The partner poll (peiling): answering with the buttons 1-5, and ``/peiling <opmerking>`` for a comment.
 
-Answers are anonymous: the answer row has no member and no time; a separate marker (round, member,
-question) refuses a second answer. A score outside 1-5 or a closed round is refused and nothing is written.
+Answers are anonymous: the answer row has no member and no time, and is written only when the round has
+closed, with all the round's answers in a random order (a sealed ballot until then: storage.network.poll); a
+separate marker (round, member, question) refuses a second answer. A score outside 1-5 or a closed round is
+refused and nothing is written.
 Rounds are started by the scheduler (``schedules.poll``) or ``ketenbot poll start``; one is open at a time.
 The poll is answered in a direct chat only: in a group, who answers (and a comment) would be seen by all.
 """

@@ -73,7 +73,7 @@ def create_invite(
             role=role,
             created_at=now,
             expires_at=now + timedelta(days=ttl_days),
-            note=note,
+            note=note[:200] if note else note,  # the old column held 200 characters
         )
     )
     return code, invite

@@ -72,6 +72,7 @@ def rapport(msg: Incoming, ctx: Context) -> list[Reply]:
     if quarter > this_quarter:
         raise UserError("rapport.future_quarter", quarter=str(quarter))
     with ctx.uow as uow:
+        uow.polls.seal_closed(ctx.clock.now())  # a closed round's answers count once sealed
         report = build_report(
             uow.session,
             quarter,

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlmodel import col, select
 
 from storage.cases.tables import Case, Subject
+from storage.crypto import index_in
 from storage.names import initials, name_key, surname_key
 from storage.repositories import Repository
 
@@ -78,7 +79,10 @@ class PlanRepository(Repository):
         (name key and date of birth) is already a subject of this case."""
         assert case.id is not None
         key = name_key(name)
-        same_name = select(Subject).where(Subject.case_id == case.id, col(Subject.name_key) == key)
+        same_name = select(Subject).where(
+            Subject.case_id == case.id,
+            index_in(col(Subject.name_key), [key], self.session.get_bind().dialect),
+        )
         for subject in self.session.exec(same_name).all():  # the key is compared as its blind index
             if subject.birth_date == birth_date:
                 return subject, False

@@ -20,6 +20,7 @@ from storage.cases.tables import (
     CaseStatus,
     Subject,
 )
+from storage.crypto import index_in
 from storage.models import Member
 from storage.names import name_key, surname_key
 from storage.repositories import Repository
@@ -139,13 +140,17 @@ class CaseRepository(Repository):
         key = name_key(query)
         if not key:
             return []
+        dialect = self.session.get_bind().dialect
         statement = (
             select(Case)
             .join(Subject, col(Subject.case_id) == col(Case.id))
             .where(
-                or_(col(Subject.name_key) == key, col(Subject.surname_key) == surname_key(query))
+                or_(
+                    index_in(col(Subject.name_key), [key], dialect),
+                    index_in(col(Subject.surname_key), [surname_key(query)], dialect),
+                )
                 if " " not in key
-                else col(Subject.name_key) == key,
+                else index_in(col(Subject.name_key), [key], dialect),
                 self._visible_clause(member_id, organisation_id),
             )
             .distinct()
@@ -164,7 +169,10 @@ class CaseRepository(Repository):
         statement = (
             select(col(Subject.birth_date), Case)
             .join(Subject, col(Subject.case_id) == col(Case.id))
-            .where(col(Subject.name_key) == key, col(Case.status).in_(OPEN_STATUSES))
+            .where(
+                index_in(col(Subject.name_key), [key], self.session.get_bind().dialect),
+                col(Case.status).in_(OPEN_STATUSES),
+            )
             .order_by(col(Case.code))
         )
         found: dict[str, Case] = {}

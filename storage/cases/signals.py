@@ -113,6 +113,11 @@ class SignalRepository(Repository):
 
 
 def _same_person(one: Subject, other: Subject) -> bool:
-    if one.name_key != other.name_key:
+    # compared as names, not as stored indexes: one may still hold the old key's index during a rotation
+    if _name_key_of(one) != _name_key_of(other):
         return False
     return one.birth_date is None or other.birth_date is None or one.birth_date == other.birth_date
+
+
+def _name_key_of(subject: Subject) -> str:
+    return name_key(subject.name) if subject.name_key else ""  # an anonymised subject has no key

@@ -19,7 +19,7 @@ class PendingUpload(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", unique=True)
-    file_name: str = Field(max_length=200)
+    file_name: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max 200, cut on add
     data: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # the file, base64
     source: str | None = Field(default=None, max_length=40)  # an OrganisationKind, once chosen
     created_at: datetime = utc_column()

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import EncryptedText
 from storage.models import utc_column
 
 
@@ -54,13 +55,13 @@ class Meeting(SQLModel, table=True):
     kind: str = Field(max_length=20)
     start_at: datetime = utc_column()  # the first occurrence
     duration_minutes: int
-    place: str = Field(max_length=300)
+    place: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max 300, checked on input
     chair_id: int = Field(foreign_key="member.id", index=True)
     recurrence: str = Field(default=Recurrence.NONE, max_length=10)
     until: date | None = None  # last local date of a series (inclusive)
     sequence: int = 0  # iCalendar SEQUENCE: raised on every change
     status: str = Field(default=MeetingStatus.PLANNED, max_length=10)
-    cancel_reason: str | None = Field(default=None, max_length=300)
+    cancel_reason: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))
     created_at: datetime = utc_column()
     updated_at: datetime = utc_column()
 
@@ -76,7 +77,7 @@ class MeetingChange(SQLModel, table=True):
     original_start_at: datetime = utc_column()
     new_start_at: datetime | None = utc_column(nullable=True)
     cancelled: bool = False
-    reason: str | None = Field(default=None, max_length=300)
+    reason: str | None = Field(default=None, sa_column=Column(EncryptedText(), nullable=True))  # max 300
     changed_at: datetime = utc_column()
 
 

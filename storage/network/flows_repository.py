@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, update
+from sqlalchemy.engine import Dialect
 from sqlmodel import col, select
 
 from storage.cases.tables import (
@@ -21,6 +22,7 @@ from storage.cases.tables import (
     SignalStatus,
     Subject,
 )
+from storage.crypto import index_in, keyring_of
 from storage.meetings.tables import AgendaItem, Meeting, MeetingStatus, Recurrence
 from storage.models import OutboxMessage, OutboxStatus
 from storage.names import initials, name_key
@@ -70,7 +72,8 @@ class InfoRequestRepository(Repository):
         key = query_key(query)
         if not key:
             return []
-        statement = select(InfoRequest).where(col(InfoRequest.query_key) == key)
+        dialect = self.session.get_bind().dialect
+        statement = select(InfoRequest).where(index_in(col(InfoRequest.query_key), [key], dialect))
         return self.session.exec(statement.order_by(col(InfoRequest.id))).all()
 
     def answer(self, request: InfoRequest, answer: str, member_id: int, at: datetime) -> bool:
@@ -226,16 +229,16 @@ class SignalImportRepository(Repository):
         """(name key, birth date, gemeente, categories, urgency, description, signal id) of each signal that
         names a subject with one of the keys: what an import compares a row with, to skip a repeat."""
         keys = sorted({key for key in name_keys if key})
-        index_type = Subject.__table__.c.name_key.type  # type: ignore[attr-defined]
         dialect = self.session.get_bind().dialect
-        asked = {index_type.process_bind_param(key, dialect): key for key in keys}
+        asked = _asked(keys, dialect)
         found: list[tuple[str, date | None, str, list[str], str, str, int]] = []
         for start in range(0, len(keys), 500):
             statement = (
                 select(Subject.name_key, col(Subject.birth_date), Signal)
                 .join(Signal, col(Signal.id) == col(Subject.signal_id))
                 .where(
-                    col(Subject.name_key).in_(keys[start : start + 500]), col(Signal.anonymised_at).is_(None)
+                    index_in(col(Subject.name_key), keys[start : start + 500], dialect),
+                    col(Signal.anonymised_at).is_(None),
                 )
                 .order_by(col(Signal.id))
             )
@@ -258,20 +261,26 @@ class SignalImportRepository(Repository):
         """name key -> (subject birth date, open case) for subjects of open cases with one of the keys
         (computed with ``storage.names.name_key``)."""
         keys = sorted({key for key in name_keys if key})
-        # the column holds each key's blind index (HMAC): map what comes back to the key that was asked
-        index_type = Subject.__table__.c.name_key.type  # type: ignore[attr-defined]
         dialect = self.session.get_bind().dialect
-        asked = {index_type.process_bind_param(key, dialect): key for key in keys}
+        asked = _asked(keys, dialect)
         found: dict[str, list[tuple[date | None, Case]]] = {}
         for start in range(0, len(keys), 500):
             statement = (
                 select(Subject.name_key, col(Subject.birth_date), Case)
                 .join(Case, col(Case.id) == col(Subject.case_id))
                 .where(
-                    col(Subject.name_key).in_(keys[start : start + 500]), col(Case.status).in_(OPEN_STATUSES)
+                    index_in(col(Subject.name_key), keys[start : start + 500], dialect),
+                    col(Case.status).in_(OPEN_STATUSES),
                 )
                 .order_by(col(Case.code))
             )
             for stored, born, case in self.session.exec(statement).all():
                 found.setdefault(asked.get(stored, stored), []).append((born, case))
         return found
+
+
+def _asked(keys: Sequence[str], dialect: Dialect) -> dict[str, str]:
+    """The column holds each key's blind index (HMAC, under any key of the ring until a rotation is done):
+    map what comes back to the key that was asked."""
+    keyring = keyring_of(dialect)
+    return {hashed: key for key in keys for hashed in keyring.indexes(key)}

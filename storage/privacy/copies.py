@@ -3,7 +3,8 @@ what the export must show.
 
 A name, a description or a reason is copied into places that do not point back at the subject: queued and
 sent messages (``outbox.payload``), half-filled forms (``form_state.values``), details-in-privé links
-(``direct_request.command``), audit details, meeting reasons. Those are all encrypted, so they cannot be
+(``direct_request.command``), audit details, meeting places and reasons, uploaded files waiting for
+*Importeren*, invite notes, group chat titles. Those are all encrypted, so they cannot be
 searched in SQL: ``scrub_copies`` reads them in id order, replaces every occurrence of the person's texts
 by ``[verwijderd]`` (a readable placeholder; a pending reminder is still sent, without the name) and
 writes back only the rows that changed. The case-level texts (drang/dwang, scenario, escalation reasons,
@@ -25,8 +26,9 @@ from sqlmodel import Session, SQLModel, col, select
 
 from storage.cases.plan import initials_line
 from storage.cases.tables import Action, Case, CaseEvent, Signal, Subject
+from storage.cases.uploads import PendingUpload
 from storage.meetings.tables import AgendaItem, Meeting, MeetingChange
-from storage.models import AuditEvent, FormState, OutboxMessage
+from storage.models import AuditEvent, FormState, GroupChat, Invite, OutboxMessage
 from storage.network.escalation import CodeRood, Escalation
 from storage.privacy.direct_requests import DirectRequest
 from storage.release.detention import Detention, Huisverbod
@@ -101,6 +103,10 @@ class Needles:
                 value = _replace_folded(value, needle)
         return value
 
+    def names_file(self, data: str) -> bool:
+        """A base64 file (an uploaded CSV) holds one of the needles."""
+        return self._scrub_file(data, False) != data
+
     def _scrub_file(self, data: str, anchored: bool) -> str:
         try:
             decoded = base64.b64decode(data, validate=True).decode("utf-8")
@@ -123,7 +129,7 @@ def _replace_folded(value: str, needle: str) -> str:
 
 def needles_for(session: Session, subjects: Sequence[Subject], sole_case_ids: Iterable[int]) -> Needles:
     """The person's own texts (name, initials, signal descriptions and reasons) and, for cases about this
-    person only, the case's free texts (actions, drang/dwang, scenario, escalation reasons)."""
+    person only, the case's free texts (actions, drang/dwang, scenario, escalation reasons, facilities)."""
     needles = Needles()
     for subject in subjects:
         if subject.case_id is not None:
@@ -151,6 +157,8 @@ def needles_for(session: Session, subjects: Sequence[Subject], sole_case_ids: It
             needles.add(scenario.text)
         for escalation in session.exec(select(Escalation).where(Escalation.case_id == case_id)).all():
             needles.add(escalation.reason)
+        for detention in session.exec(select(Detention).where(Detention.case_id == case_id)).all():
+            needles.add(detention.facility)
     return needles
 
 
@@ -161,11 +169,14 @@ class ScrubResult:
     links: int = 0
     audit_details: int = 0
     meetings: int = 0
+    uploads: int = 0
+    admin_texts: int = 0
 
     def describe(self) -> str:
         return (
             f"{self.messages} berichten, {self.forms} formulieren, {self.links} links, "
-            f"{self.audit_details} auditdetails, {self.meetings} overlegteksten"
+            f"{self.audit_details} auditdetails, {self.meetings} overlegteksten, {self.uploads} uploads, "
+            f"{self.admin_texts} beheerteksten"
         )
 
 
@@ -182,7 +193,8 @@ def _batches(session: Session, model: type[SQLModel], *where: Any) -> Iterable[S
 
 def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
     """Replace the needles in every encrypted copy: outbox rows (any state), form states, audit details,
-    meeting reasons; details-in-privé links that name the person are deleted."""
+    meeting places and reasons, invite notes, group chat titles; details-in-privé links and uploads waiting
+    for *Importeren* that name the person are deleted."""
     result = ScrubResult()
     if not needles:
         return result
@@ -215,7 +227,22 @@ def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
         if needles.scrub(link.command) != link.command:
             session.delete(link)
             result.links += 1
-    for model, attribute in ((Meeting, "cancel_reason"), (MeetingChange, "reason")):
+    for upload in session.exec(select(PendingUpload)).all():  # one per member at most
+        if needles.scrub(upload.file_name) != upload.file_name or needles.names_file(upload.data):
+            session.delete(upload)
+            result.uploads += 1
+    result.meetings = _scrub_texts(
+        session, needles, ((Meeting, "place"), (Meeting, "cancel_reason"), (MeetingChange, "reason"))
+    )
+    result.admin_texts = _scrub_texts(session, needles, ((Invite, "note"), (GroupChat, "title")))
+    session.flush()
+    return result
+
+
+def _scrub_texts(session: Session, needles: Needles, columns: Iterable[tuple[type[SQLModel], str]]) -> int:
+    """Replace the needles in plain encrypted text columns; the number of rows changed."""
+    changed = 0
+    for model, attribute in columns:
         for rows in _batches(session, model, col(getattr(model, attribute)).is_not(None)):
             for row in rows:
                 before = getattr(row, attribute)
@@ -223,10 +250,9 @@ def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
                 if scrubbed != before:
                     setattr(row, attribute, scrubbed)
                     session.add(row)
-                    result.meetings += 1
+                    changed += 1
             session.flush()
-    session.flush()
-    return result
+    return changed
 
 
 def blank_event_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -253,6 +279,9 @@ def blank_case_texts(session: Session, case: Case) -> None:
     for escalation in session.exec(select(Escalation).where(Escalation.case_id == case.id)).all():
         escalation.reason = REMOVED
         session.add(escalation)
+    for detention in session.exec(select(Detention).where(Detention.case_id == case.id)).all():
+        detention.facility = REMOVED  # where this person is or was detained
+        session.add(detention)
 
 
 def refresh_initials(session: Session, case: Case) -> None:

@@ -13,13 +13,15 @@ from sqlmodel import Session, SQLModel, col, select
 from storage.cases.tables import Action, Case, CaseEvent, Signal, Subject
 from storage.cases.uploads import PendingUpload
 from storage.crypto import PREFIX, KeyRing, keyring_of
-from storage.models import AuditEvent, FormState, OutboxMessage
+from storage.meetings.tables import Meeting, MeetingChange
+from storage.models import AuditEvent, FormState, GroupChat, Invite, OutboxMessage
 from storage.names import name_key, surname_key
 from storage.network.escalation import Escalation
 from storage.network.flows import InfoRequest
 from storage.network.flows_repository import query_key
-from storage.network.poll import PollAnswer
+from storage.network.poll import PollAnswer, PollBallot
 from storage.privacy.direct_requests import DirectRequest
+from storage.release.detention import Detention
 from storage.release.nazorg import CaseScenario
 
 BATCH = 500
@@ -42,6 +44,14 @@ ENCRYPTED_COLUMNS = (
     ("outbox", "payload"),
     ("form_state", "values"),
     ("direct_request", "command"),
+    ("meeting", "place"),
+    ("meeting", "cancel_reason"),
+    ("meeting_change", "reason"),
+    ("pending_upload", "file_name"),
+    ("detention", "facility"),
+    ("invite", "note"),
+    ("group_chat", "title"),
+    ("poll_ballot", "sealed"),
 )
 
 
@@ -64,7 +74,9 @@ class RotationResult:
     events: int = 0
     info_requests: int = 0
     audit_details: int = 0
-    case_texts: int = 0  # drang/dwang, scenarios, escalation reasons, poll comments, uploads
+    case_texts: int = 0  # drang/dwang, scenarios, escalation reasons, poll comments and ballots, uploads, ...
+    meetings: int = 0  # places, cancel and change reasons
+    admin_texts: int = 0  # invite notes, group chat titles
     messages: int = 0
     forms: int = 0
     links: int = 0
@@ -75,6 +87,7 @@ class RotationResult:
             f"{self.subjects} betrokkenen, {self.signals} signalen, {self.actions} acties, "
             f"{self.events} tijdlijnregels, {self.info_requests} informatieverzoeken, "
             f"{self.audit_details} auditdetails, {self.case_texts} casusteksten, "
+            f"{self.meetings} overlegteksten, {self.admin_texts} beheerteksten, "
             f"{self.messages} berichten, {self.forms} formulieren, {self.links} links"
         )
 
@@ -132,8 +145,14 @@ def rotate(session: Session) -> RotationResult:
         case_texts=_reseal(session, Case, ("fallback",), only=col(Case.fallback).is_not(None))
         + _reseal(session, CaseScenario, ("text",))
         + _reseal(session, Escalation, ("reason",))
-        + _reseal(session, PendingUpload, ("data",))
-        + _reseal_all(session, PollAnswer, "comment"),
+        + _reseal(session, PendingUpload, ("data", "file_name"))
+        + _reseal(session, Detention, ("facility",))
+        + _reseal_all(session, PollAnswer, "comment")
+        + _reseal_all(session, PollBallot, "sealed"),
+        meetings=_reseal(session, Meeting, ("place", "cancel_reason"))
+        + _reseal(session, MeetingChange, ("reason",), only=col(MeetingChange.reason).is_not(None)),
+        admin_texts=_reseal(session, Invite, ("note",), only=col(Invite.note).is_not(None))
+        + _reseal(session, GroupChat, ("title",), only=col(GroupChat.title).is_not(None)),
         messages=_reseal(session, OutboxMessage, ("payload",)),
         forms=_reseal(session, FormState, ("values",)),
         links=_reseal_all(session, DirectRequest, "command"),

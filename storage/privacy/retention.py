@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, delete, func, or_, select, type_coerce, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from storage.cases.tables import (
@@ -28,6 +28,7 @@ from storage.cases.tables import (
     Signal,
     Subject,
 )
+from storage.crypto import index_in
 from storage.models import AuditEvent
 from storage.names import name_key
 from storage.network.flows import InfoRequest
@@ -170,9 +171,10 @@ def same_person(session: Session, subject_id: int) -> list[Subject]:
     subject = session.get(Subject, subject_id)
     if subject is None or not subject.name_key:
         raise UnknownSubject(str(subject_id))
+    dialect = session.get_bind().dialect
+    # from the name, under every key of the ring: another row may still hold the old key's index
     rows = session.execute(
-        # the loaded value is already the stored blind index: compare it as plain text, not re-indexed
-        select(Subject).where(col(Subject.name_key) == type_coerce(subject.name_key, String))
+        select(Subject).where(index_in(col(Subject.name_key), [name_key(subject.name)], dialect))
     ).scalars()
     # birth dates are encrypted (not comparable in SQL): the same date, or both without one
     return sorted((s for s in rows if s.birth_date == subject.birth_date), key=lambda s: s.id or 0)
@@ -224,7 +226,9 @@ def _info_requests_about(session: Session, subjects: list[Subject]) -> list[Info
     if not keys:
         return []
     index = InfoRequest.__table__.c.query_key  # type: ignore[attr-defined]
-    rows = session.execute(select(InfoRequest).where(index.in_(sorted(keys)))).scalars()
+    rows = session.execute(
+        select(InfoRequest).where(index_in(index, keys, session.get_bind().dialect))
+    ).scalars()
     return sorted(rows, key=lambda r: r.id or 0)
 
 
@@ -349,7 +353,11 @@ def find_subjects(session: Session, query: str) -> list[Subject]:
     key = name_key(text)
     if not key:
         return []
-    rows = list(session.execute(select(Subject).where(col(Subject.name_key) == key)).scalars())
+    dialect = session.get_bind().dialect
+    rows = list(
+        session.execute(select(Subject).where(index_in(col(Subject.name_key), [key], dialect))).scalars()
+    )
     if not rows and len(key.split()) == 1:
-        rows = list(session.execute(select(Subject).where(col(Subject.surname_key) == key)).scalars())
+        surname = index_in(col(Subject.surname_key), [key], dialect)
+        rows = list(session.execute(select(Subject).where(surname)).scalars())
     return sorted(rows, key=lambda s: s.id or 0)

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel, col, select
 
+from storage.crypto import EncryptedText
 from storage.models import utc_column
 from storage.repositories import Repository
 
@@ -26,7 +28,7 @@ class Detention(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
-    facility: str = Field(max_length=120)
+    facility: str = Field(sa_column=Column(EncryptedText(), nullable=False))  # max 120, checked on input
     kind: str = Field(max_length=30)
     started_on: date
     release_on: date

@@ -1,6 +1,7 @@
 """The canary (issue 16): fictional names and texts that cannot occur by chance go through the end-to-end
-paths (signal, stepwise form left half-filled, triage, plan, drang/dwang, scenario, detention alerts,
-opschaling, informatieverzoek, delivered and pending messages), on SQLite and Postgres. Then:
+paths (signal, stepwise form left half-filled, triage, plan, drang/dwang, scenario, detention alerts and
+facility, opschaling, informatieverzoek, delivered and pending messages, a meeting's place and its cancel
+reasons, an uploaded file's name), on SQLite and Postgres. Then:
 
 1. the raw database (SQLite file + WAL; Postgres ``pg_dump``, or every text column when ``pg_dump`` is
    missing) and every captured log line hold none of them: everything personal is encrypted at rest;
@@ -33,6 +34,7 @@ from storage.crypto import PREFIX, keyring_of
 from storage.models import Role
 from storage.privacy.retention import find_subjects
 from tests.handlers.network.network_helpers import add_member
+from tests.handlers.overleg.overleg_helpers import PLAN
 from tests.harness import Chat
 
 NAME = "Zwxqvrtl Kanarieveld"
@@ -45,7 +47,16 @@ TEXTS = {
     "fallback": "Kanariedrang zqxvkanarie melding aan het OM bij niet nakomen",
     "scenario": "Kanariescenario xqvzkanarie: wijkagent en GGZ binnen twee uur langs",
     "escalation": "Kanarieopschaling qzvxkanarie al vier weken geen behandelplan",
+    "facility": "PI Kanariezwolle vzqxkanarie",
 }
+# free texts that name the person in fields that are no case text (issue 16): table, column, the canary in it
+FREE_TEXTS = (
+    ("meeting", "place", NAME),
+    ("meeting", "cancel_reason", NAME),
+    ("meeting_change", "reason", HOUSEMATE),
+    ("pending_upload", "file_name", NAME),
+    ("detention", "facility", TEXTS["facility"]),
+)
 CANARIES = [NAME, HOUSEMATE, HALF_FILLED, *TEXTS.values()]
 NEEDLES = [
     "Zwxqvrtl",
@@ -57,6 +68,7 @@ NEEDLES = [
     "zqxvkanarie",
     "xqvzkanarie",
     "qzvxkanarie",
+    "vzqxkanarie",
 ]
 BASE64 = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
 
@@ -140,16 +152,34 @@ def run_scenario(chat: Chat) -> str:
         f"/actie {case} {TEXTS['action']} @procesmanager 15-12-2026",
         f"/casus {case} drang {TEXTS['fallback']}",
         f"/scenario {case} {TEXTS['scenario']}",
-        f"/detentie {case} 01-11-2026 28-01-2027 gevangenisstraf PI Zwolle",
+        f"/detentie {case} 01-11-2026 28-01-2027 gevangenisstraf {TEXTS['facility']}",
         f"/opschalen {case} bestuur GGZ Rivierland {TEXTS['escalation']}",
         f"/regie {NAME}",
     ):
         chat.say(command, user="procesmanager")
     chat.say(f"/info {NAME}", user="woonstede")
+    meetings_and_upload(chat, case)
     chat.deliver()  # some messages sent, the reminders and release alerts still pending
     chat.say("/signaal", user="ggz")  # a form left half-filled
     chat.say(HALF_FILLED, user="ggz")
     return case
+
+
+def meetings_and_upload(chat: Chat, case: str) -> None:
+    """A meeting held at the person's home, a date and a whole meeting cancelled with reasons naming them,
+    and a CSV (named after them) waiting for *Importeren*."""
+    meeting = {**PLAN, "cases": case, "place": f"Woning {NAME}, Dijkstraat 4"}
+    ids = []
+    for values in (meeting, {**meeting, "recurrence": "none", "until": ""}):
+        planned = "\n".join(o.text for o in chat.submit("overleg.plan", values, user="procesmanager"))
+        found = re.search(r"#(\d+)", planned)
+        assert found, planned
+        ids.append(found.group(1))
+    chat.say(f"/overleg {ids[0]} afzeggen 08-12-2026 {HOUSEMATE} is opgenomen", user="procesmanager")
+    chat.say(f"/overleg {ids[1]} afzeggen {NAME} wil niet komen", user="procesmanager")
+    header = "name,birth_date,gemeente,categories,urgency,description"
+    csv = f"{header}\n{NAME},17-06-1983,Waterdam,overlast,normaal,-\n"
+    chat.upload(f"aanmelding {NAME}.csv", csv.encode(), user="procesmanager")
 
 
 @pytest.fixture
@@ -168,6 +198,11 @@ def test_canary_texts_are_never_at_rest_in_clear_and_gone_after_erase(
     print(f"canary before erase: raw {sorted(before_raw)}, logs {sorted(before_logs)}, decrypted {len(seen)}")
     assert before_raw == set() and before_logs == set()
     assert seen == set(NEEDLES)  # the scenario stored every one of them (so the scan can see)
+    keyring = keyring_of(chat.app.engine.dialect)
+    with chat.app.engine.connect() as connection:
+        for table, column, canary in FREE_TEXTS:
+            stored = [str(v) for v in connection.execute(text(f'SELECT "{column}" FROM "{table}"')).scalars()]
+            assert any(canary in keyring.decrypt(v) for v in stored), (table, column)  # there, encrypted
 
     with chat.app.uow() as uow:
         people = sorted(

@@ -6,7 +6,7 @@ from sqlmodel import func, select
 
 from storage.cases.tables import Signal
 from storage.meetings.tables import Meeting
-from storage.network.poll import PollAnswer
+from storage.network.poll import PollBallot
 from tests.handlers.cases.cases_helpers import last_signal_id, submit_signal
 from tests.harness import Chat
 from tests.storage.test_case_concurrency import run_at_once
@@ -57,4 +57,4 @@ def test_a_poll_answer_pressed_twice_at_once_counts_once(chat: Chat):
     round_id, _ = start_round(chat.app.uow(), chat.clock.now(), 4)
     value = f"{round_id}:1:4"
     _press_at_once(chat, "poll.answer", [("ggz", value), ("ggz", value)])
-    assert _count(chat, PollAnswer) == 1
+    assert _count(chat, PollBallot) == 1  # one sealed answer until the round closes

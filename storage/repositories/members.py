@@ -1,4 +1,5 @@
-"""Repositories of the foundation tables. Each takes the unit of work's session; none commits."""
+"""Who is who: organisations, members with their roles, and their chat identities (resolved for every
+incoming message in one statement)."""
 
 from __future__ import annotations
 
@@ -10,25 +11,11 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from storage.models import (
-    AuditEvent,
-    FormState,
-    GroupChat,
-    Identity,
-    Invite,
-    InviteAttempt,
-    Member,
-    MemberRole,
-    Organisation,
-)
+from storage.models import Identity, Member, MemberRole, Organisation
 from storage.outbox.reachability import is_reachable
-
-
-class Repository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+from storage.repositories.base import Repository
 
 
 class OrganisationRepository(Repository):
@@ -254,178 +241,3 @@ class IdentityRepository(Repository):
         self.session.add(identity)
         self.session.flush()
         return identity
-
-
-class InviteRepository(Repository):
-    def add(self, invite: Invite) -> Invite:
-        self.session.add(invite)
-        self.session.flush()
-        return invite
-
-    def by_hash(self, code_hash: str) -> Invite | None:
-        return self.session.exec(select(Invite).where(Invite.code_hash == code_hash)).first()
-
-    def by_hashes(self, code_hashes: Sequence[str]) -> Invite | None:
-        return self.session.exec(select(Invite).where(col(Invite.code_hash).in_(code_hashes))).first()
-
-    def get(self, invite_id: int) -> Invite | None:
-        return self.session.get(Invite, invite_id)
-
-    def list_all(self) -> Sequence[Invite]:
-        return self.session.exec(select(Invite).order_by(col(Invite.id))).all()
-
-    def record_failure(self, platform: str, external_id: str, at: datetime) -> None:
-        self.session.add(InviteAttempt(platform=platform, external_id=external_id, at=at))
-        self.session.flush()
-
-    def all_failures_since(self, since: datetime) -> int:
-        """Failed attempts of every identity together (the network-wide limit)."""
-        statement = select(func.count()).select_from(InviteAttempt).where(col(InviteAttempt.at) >= since)
-        return int(self.session.exec(statement).one())
-
-    def failures_since(self, platform: str, external_id: str, since: datetime) -> int:
-        statement = (
-            select(func.count())
-            .select_from(InviteAttempt)
-            .where(
-                InviteAttempt.platform == platform,
-                InviteAttempt.external_id == external_id,
-                col(InviteAttempt.at) >= since,
-            )
-        )
-        return int(self.session.exec(statement).one())
-
-
-AUDIT_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
-
-
-class AuditRepository(Repository):
-    """Audit rows are kept until the unit of work commits (or flushes) and then written in one INSERT:
-    a command that reads a case and is audited by the router costs one statement for both rows, in the
-    same transaction as whatever the handler changed. A rollback drops them with the rest."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.pending: list[dict[str, Any]] = []
-
-    def write_pending(self) -> None:
-        if self.pending:
-            rows, self.pending = self.pending, []
-            self.session.execute(AUDIT_INSERT, rows)
-
-    def discard_pending(self) -> None:
-        self.pending = []
-
-    def record(self, event: AuditEvent) -> None:
-        self.add(
-            at=event.at,
-            member_id=event.member_id,
-            platform=event.platform,
-            chat_kind=event.chat_kind,
-            kind=event.kind,
-            name=event.name,
-            case_id=event.case_id,
-            outcome=event.outcome,
-            detail=event.detail,
-            correlation_id=event.correlation_id,
-        )
-
-    def add(self, **fields: Any) -> None:
-        """Append one audit row (every field of ``AuditEvent`` but the id); written at commit or flush."""
-        self.pending.append(fields)
-
-    def search(
-        self,
-        *,
-        member_id: int | None = None,
-        case_id: int | None = None,
-        name: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int = 1000,
-    ) -> Sequence[AuditEvent]:
-        self.write_pending()  # this unit of work's own rows count too
-        statement = select(AuditEvent)
-        if member_id is not None:
-            statement = statement.where(AuditEvent.member_id == member_id)
-        if case_id is not None:
-            statement = statement.where(AuditEvent.case_id == case_id)
-        if name is not None:
-            statement = statement.where(AuditEvent.name == name)
-        if since is not None:
-            statement = statement.where(col(AuditEvent.at) >= since)
-        if until is not None:
-            statement = statement.where(col(AuditEvent.at) < until)
-        return self.session.exec(
-            statement.order_by(col(AuditEvent.at), col(AuditEvent.id)).limit(limit)
-        ).all()
-
-
-class FormRepository(Repository):
-    def current(self, platform: str, chat_id: str, member_id: int) -> FormState | None:
-        statement = select(FormState).where(
-            FormState.platform == platform, FormState.chat_id == chat_id, FormState.member_id == member_id
-        )
-        return self.session.exec(statement).first()
-
-    def save(
-        self,
-        platform: str,
-        chat_id: str,
-        member_id: int,
-        form_id: str,
-        step: int,
-        values: dict[str, Any],
-        at: datetime,
-    ) -> FormState:
-        state = self.current(platform, chat_id, member_id)
-        if state is None:
-            state = FormState(platform=platform, chat_id=chat_id, member_id=member_id, form_id=form_id)
-        state.form_id = form_id
-        state.step = step
-        state.values = dict(values)
-        state.updated_at = at
-        self.session.add(state)
-        self.session.flush()
-        return state
-
-    def delete(self, state: FormState) -> None:
-        self.session.delete(state)
-        self.session.flush()
-
-    def delete_form(self, platform: str, member_id: int, form_id: str) -> None:
-        """Close this member's ``form_id`` in every chat of the platform (a modal submitted from a group
-        closes the copy of the form that was moved to the direct chat)."""
-        statement = select(FormState).where(
-            FormState.platform == platform, FormState.member_id == member_id, FormState.form_id == form_id
-        )
-        for state in self.session.exec(statement).all():
-            self.session.delete(state)
-        self.session.flush()
-
-
-class GroupRepository(Repository):
-    def find(self, platform: str, chat_id: str) -> GroupChat | None:
-        statement = select(GroupChat).where(GroupChat.platform == platform, GroupChat.chat_id == chat_id)
-        return self.session.exec(statement).first()
-
-    def for_purpose(self, purpose: str) -> GroupChat | None:
-        return self.session.exec(select(GroupChat).where(GroupChat.purpose == purpose)).first()
-
-    def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> GroupChat | None:
-        """The group got a new chat id (a Telegram group upgraded to a supergroup)."""
-        group = self.find(platform, old_chat_id)
-        if group is None or self.find(platform, new_chat_id) is not None:
-            return None
-        group.chat_id = new_chat_id
-        self.session.add(group)
-        self.session.flush()
-        return group
-
-    def link(self, platform: str, chat_id: str, title: str | None, purpose: str | None) -> GroupChat:
-        group = self.find(platform, chat_id) or GroupChat(platform=platform, chat_id=chat_id)
-        group.title = title
-        group.purpose = purpose
-        self.session.add(group)
-        self.session.flush()
-        return group
