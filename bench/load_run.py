@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.core.http import HttpServer
 from bot.core.metrics import Metrics
 from bot.core.pacing import TELEGRAM_LIMITS, Limits
+from bot.core.types import Incoming
 from bot.runtime import command_menu
 from handlers.signals.triage import DECIDE
 from storage.db import make_engine
@@ -302,6 +303,20 @@ async def regie_side(
         # its HTTP session (else slack-sdk retries them into a closed session and logs errors)
         await asyncio.sleep(0.5)
     return SideResult(name, samples, rate_)
+
+
+def touch_all(scratch: Scratch, platform: str) -> None:
+    """One ``/regie CODE`` per member through ketenbot's router before the measured rounds: the router
+    records an identity's "last used" time (an UPDATE and a commit) at most once per 5 minutes, so
+    without this the first round of each side pair paid it for up to 100 members and later rounds not."""
+    app = build_app(Settings(KETENBOT_DATABASE_URL=scratch.url))  # type: ignore[call-arg]
+    try:
+        for member in scratch.members:
+            if member.platform == platform:
+                chat = member.chat
+                app.router.handle(Incoming(platform, chat, member.user, text=f"/regie {scratch.code}"))
+    finally:
+        app.engine.dispose()
 
 
 async def warm_up_one(offer_: Offer, member: Member) -> None:
