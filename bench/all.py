@@ -1,16 +1,18 @@
 """Every benchmark of issue 18 in one command, with one summary table (figure, target, met or not).
 
     ./dev bench [--duration 15] [--postgres URL | --postgres none] [--regie-size 100000] [--reminders 3000]
+        [--rounds 3]
 
 Runs, with small default sizes (under 10 minutes on the 2-core development machine):
 1. ``bench.load``: latency under a morning's mixed load on SQLite and Postgres (``--duration`` s at 20
-   commands/s; the issue's figure is ``--duration 60``), and the fair baseline for ``/regie CODE``;
+   commands/s; the issue's figure is ``--duration 60``), and the fair baseline for ``/regie CODE``
+   (``--rounds`` rounds of 5 s at 20/s and 400 at once per side; the median of the per-round ratios);
 2. ``bench.telegram.pacing``: ``--reminders`` outbox rows to 300 chats through the dispatcher and pacer
    against a fake that enforces Telegram's limits;
 3. ``bench.regie``: ``/regie CODE`` and ``/mijn`` at 1k and ``--regie-size`` cases on SQLite;
 4. ``bench.footprint``: idle RSS and start to first answer of ``ketenbot run``.
 The table is printed in Markdown with the machine (nproc, CPU model) and the load average before and after,
-ready for ``docs/benchmarks.md``; ``--markdown FILE`` also writes it to a file.
+ready for ``docs/benchmarks.md``, and each part's wall time; ``--markdown FILE`` also writes it to a file.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.load [--duration 15] [--rate 20] [--members 200]
         [--backends sqlite,postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-        [--baseline-duration 10] [--throughput 1000] [--skip-baseline]
+        [--baseline-duration 10] [--throughput 1000] [--rounds 3] [--skip-baseline]
 
 Per backend (a SQLite file, and a scratch database on the Postgres server, both dropped at the end):
 
@@ -18,10 +18,16 @@ Per backend (a SQLite file, and a scratch database on the Postgres server, both 
    same SQL written plainly, against the same database, next to ketenbot with the pacer lifted:
    (a) latency at the same offered rate for ``--baseline-duration`` s, (b) throughput: ``--throughput``
    updates queued at once on Telegram, the same number of signed commands 20 in flight on Slack;
-   ``--rounds`` alternating rounds (latency samples pooled, the better throughput of each side).
+   ``--rounds`` rounds of the baseline then ketenbot. Each round gives a throughput ratio and a p99
+   ratio; the figures are the median of those ratios and their spread (min-max); the pooled p99 of each
+   side is printed too. Before the rounds every member sends one command through ketenbot's router, so
+   the identity's "last used" UPDATE (at most once per 5 minutes) falls in no round.
    Targets: ketenbot's throughput >= 0.9x the baseline's, its p99 <= 1.2x.
 
-Everything runs in one process (one event loop, like ``ketenbot run``), the fakes included.
+Everything runs in one process (one event loop, like ``ketenbot run``), the fakes included. Each side
+(and ketenbot in the mixed load) freezes its start-up heap once started, as ``ketenbot run`` does
+(``bot.runtime.settle_heap``): the collector is the process's, and a full collection over the bench's
+own objects (150-250 ms) would otherwise land in whichever side happened to be running.
 """
 
 from __future__ import annotations
