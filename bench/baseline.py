@@ -4,7 +4,9 @@ CODE`` with the same SQL as ketenbot, written plainly.
 Per command, in a worker thread (``asyncio.to_thread``, as ketenbot's adapters run the router), on one
 pooled connection: who is asking (the router's identity query), may they see the case (the need-to-know
 query), the current regie holders with their reachable identity (the same query ``/regie`` runs), one audit
-INSERT, commit. No ORM objects, no middleware, no i18n: a Dutch answer formatted in place.
+INSERT of the two rows ketenbot writes (the read of the case, and the command; the baseline wrote only the
+first until issue 18's second pass), commit. No ORM objects, no middleware, no i18n: a Dutch answer
+formatted in place.
 """
 
 from __future__ import annotations
@@ -46,21 +48,13 @@ def plain_regie(engine: Engine, platform: str, user: str, code: str) -> str:
             CURRENT_HOLDERS, {"case_id": case.id}
         ):
             holders.setdefault(kind, f"{name} ({organisation})")
-        connection.execute(
-            AUDIT_INSERT,
-            {
-                "at": datetime.now(UTC),
-                "member_id": member_id,
-                "platform": platform,
-                "chat_kind": "direct",
-                "kind": "command",
-                "name": "regie",
-                "case_id": case.id,
-                "outcome": "ok",
-                "detail": None,
-                "correlation_id": None,
-            },
-        )
+        at = datetime.now(UTC)
+        row = {"at": at, "member_id": member_id, "platform": platform, "chat_kind": "direct",
+               "case_id": case.id, "outcome": "ok", "detail": None, "correlation_id": None}  # fmt: skip
+        # two rows in one INSERT, as ketenbot writes them: the read of the case, and the command itself
+        read = row | {"kind": "read", "name": "regie"}
+        command = row | {"kind": "command", "name": "regie", "case_id": None}
+        connection.execute(AUDIT_INSERT, [read, command])
         connection.commit()
     return (
         f"Regie {code}\nCasusregie: {holders.get('casusregie', 'nog niemand')}\n"

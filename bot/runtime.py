@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -104,6 +105,7 @@ class Runtime:
         )
         self.jobs.schedule(self.scheduler)  # bot/jobs.py: purge, stale digest, partner poll
         self.scheduler.start()
+        settle_heap()
 
     def secrets(self) -> tuple[str | None, ...]:
         settings = self.app.settings
@@ -159,6 +161,17 @@ class Runtime:
             with suppress(Exception):
                 await adapter.stop()
         await self.http.stop()
+        gc.unfreeze()  # what start-up froze is the collector's again (a test process builds many apps)
+
+
+def settle_heap() -> None:
+    """Once started: collect, then freeze what is alive (imported modules, the app, the adapters: ~100 MB
+    of objects that live as long as the process) out of the collector's generations. A full collection
+    otherwise walks all of them, holding the GIL for 150-250 ms in the middle of serving (measured with
+    ``gc.callbacks`` in bench/load.py's rounds: 3 such pauses in 2,400 commands, max 175 ms, the p99's
+    tail); frozen, it walks only what was made since."""
+    gc.collect()
+    gc.freeze()
 
 
 def configured_runtime(app: App, *, backoff: Backoff | None = None) -> Runtime:

@@ -34,78 +34,44 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue
-from bot.core.pacing import SLACK_LIMITS, TELEGRAM_LIMITS, Limit, Limits, Pacer
+from bot.core.pacing import Pacer
 from bot.core.sending import BLOCKED, Sender, SendError
 from bot.core.types import Outgoing
 from schedules.delivery import Delivery, interleave, render, resolve
+from schedules.dispatch_policy import (
+    CONCURRENCY,
+    MAX_ATTEMPTS,
+    MAX_ROUNDS,
+    PATIENCE,
+    PLATFORM_LIMITS,
+    STOP_GRACE,
+    Offload,
+    Outcome,
+    Refresher,
+    TickReport,
+    backoff,
+    finish_anyway,
+    missed_item,
+    recipient,
+    with_margin,
+)
 from schedules.missed import MissedItem, queue_summary
+from schedules.sweep import refresh_payloads, sweep_missed
 from schedules.unreachable import mark_unreachable
 from storage.models import OutboxMessage
-from storage.outbox.claim import recipient_of
 from storage.outbox.marks import OutboxMarks
 from storage.outbox.repository import Address
 from storage.uow import UnitOfWork
 
+__all__ = ["Dispatcher", "Outcome", "TickReport", "backoff", "with_margin"]
+
 log = logging.getLogger("ketenbot.dispatcher")
-
-MAX_ATTEMPTS = 12  # with the backoff below: about 90 minutes of trying before a row fails
-BACKOFF_BASE = 5.0  # seconds; doubles per attempt
-BACKOFF_CAP = 900.0
-MAX_ROUNDS = 100  # claims per tick while every claim comes back full (a backlog drains in one tick)
-PLATFORM_LIMITS: Mapping[str, Limits] = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
-# A fresh payload for a claimed row, read in the claiming transaction (None: send the stored one). Keyed by
-# the dedupe key's kind (``release`` of ``release:42:T-7@5``): text that must say how things stand when it
-# is sent (a release alert names the nazorg items still open), or that must not sit in the outbox in
-# plaintext (a case's scenario). Wired by the composition root.
-Refresher = Callable[[UnitOfWork, OutboxMessage], dict[str, Any] | None]
-Offload = Callable[..., Awaitable[Any]]  # how blocking database work leaves the event loop
-T = TypeVar("T")
-CONCURRENCY = 16  # slow sends (past PATIENCE) that may go on in the background at once
-# seconds a send may take before the loop goes on with other recipients without it; None (the default):
-# every send is awaited in turn. A 429 does not need it: the adapters hand it back at once as a SendError with
-# Retry-After and the chat is parked. Off by default because it makes what one tick sends depend on how fast
-# the machine is; a deployment with slow links may turn it on (KETENBOT_DISPATCH_PATIENCE_SECONDS).
-PATIENCE: float | None = None
-STOP_GRACE = 10.0  # seconds a send in flight may take to finish when the dispatcher is stopped
-PACING_MARGIN = 0.03  # windows 3% longer than the platform's: the pacer counts a send when it starts,
-# the platform when it arrives, and arrivals jitter
-
-
-def with_margin(limits: Limits, margin: float = PACING_MARGIN) -> Limits:
-    """The same limits over slightly longer windows, so send-time jitter never breaks the platform's."""
-
-    def stretch(limit: Limit | None) -> Limit | None:
-        return None if limit is None else Limit(limit.count, limit.per * (1 + margin))
-
-    return Limits(stretch(limits.overall), stretch(limits.per_chat), stretch(limits.per_group))
-
-
-def backoff(attempts: int) -> float:
-    """Seconds to wait after the ``attempts``-th failed try (1-based): 5, 10, 20, ... capped at 15 min."""
-    return float(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1)))
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    RETRY = "retry"  # back to pending with a "not before" time
-    UNTRIED = "untried"  # its turn did not come within the lease: handed back
-    DROPPED = "dropped"  # expired or failed, and summarised
-
-
-@dataclass
-class TickReport:
-    sent: int = 0
-    retried: int = 0
-    released: int = 0
-    missed: list[MissedItem] = field(default_factory=list)
 
 
 class Dispatcher:
@@ -171,7 +137,7 @@ class Dispatcher:
             return await self._tick()
         finally:
             self._running = None
-            await _finish_anyway(self.offload(self.marks.close))
+            await finish_anyway(self.offload(self.marks.close))
 
     async def tick_job(self) -> int:
         """``tick`` for a scheduler: a cancellation at shutdown ends it quietly (the rows in flight are
@@ -202,7 +168,7 @@ class Dispatcher:
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=grace)
-        await _finish_anyway(self.offload(self.marks.close))
+        await finish_anyway(self.offload(self.marks.close))
 
     async def _tick(self) -> int:
         report = TickReport()
@@ -252,7 +218,7 @@ class Dispatcher:
         finally:
             if unfinished:
                 report.released += len(unfinished)
-                await _finish_anyway(self.offload(self._release, sorted(unfinished)))
+                await finish_anyway(self.offload(self._release, sorted(unfinished)))
         return len(unfinished)
 
     def _go_on_without(self, task: asyncio.Task[Outcome], delivery: Delivery) -> None:
@@ -267,7 +233,7 @@ class Dispatcher:
                     if not task.done():
                         task.cancel()  # the send itself is shielded: it finishes or is abandoned
                         await asyncio.wait({task})
-                    await _finish_anyway(self.offload(self._release, [delivery.message_id]))
+                    await finish_anyway(self.offload(self._release, [delivery.message_id]))
 
         background = asyncio.create_task(finish())
         self._background.add(background)
@@ -275,21 +241,7 @@ class Dispatcher:
 
     def sweep(self) -> int:
         """Expire due rows that are no longer useful; one summary to procesregie. Returns how many."""
-        total = 0
-        for _ in range(1000):  # bounded: 1000 rounds of 1000 rows
-            uow = self.uow_factory()
-            with uow:
-                now = self.clock.now()
-                rows = uow.outbox.expire_missed(now)
-                if rows:
-                    queue_summary(uow, [MissedItem.of(row) for row in rows], now, self.clock.tz)
-                uow.commit()
-            total += len(rows)
-            if len(rows) < 1000:
-                break
-        if total:
-            log.warning("expired %d reminders that were no longer useful", total)
-        return total
+        return sweep_missed(self.uow_factory, self.clock)
 
     def claim(self) -> list[Delivery]:
         """Claim due rows this dispatcher can deliver. Rows for recipients reached on a platform it has
@@ -310,7 +262,7 @@ class Dispatcher:
                 foreign = [row for row in got if not self._can_deliver(found.get(row.id or 0))]
                 if foreign:
                     uow.outbox.release([row.id for row in foreign if row.id is not None])
-                    skip.update(_recipient(row) for row in foreign)
+                    skip.update(recipient(row) for row in foreign)
                 rows += [row for row in got if row not in foreign]
                 addresses.update(found)
                 if not foreign or not got or len(rows) >= self.batch:
@@ -327,27 +279,7 @@ class Dispatcher:
         return address.platform in self.senders
 
     def _refreshed(self, rows: list[OutboxMessage], deliveries: list[Delivery]) -> list[Delivery]:
-        """Fresh payloads for rows whose kind has a refresher, read after the claim committed (so a
-        failing refresher cannot undo the claim; the stored payload is sent instead, and logged)."""
-        kinds = [row.dedupe_key.split(":", 1)[0] for row in rows]
-        if not any(kind in self.refreshers for kind in kinds):
-            return deliveries
-        fresh = list(deliveries)
-        uow = self.uow_factory()
-        with uow:
-            for index, (row, kind) in enumerate(zip(rows, kinds, strict=True)):
-                refresher = self.refreshers.get(kind)
-                if refresher is None:
-                    continue
-                try:
-                    payload = refresher(uow, row)
-                except Exception:  # the stored text still says the essentials
-                    log.exception("could not refresh %s; sending the stored text", row.dedupe_key)
-                    uow.rollback()
-                    continue
-                if payload is not None:
-                    fresh[index] = replace(deliveries[index], payload=payload)
-        return fresh
+        return refresh_payloads(self.uow_factory, self.refreshers, rows, deliveries)
 
     async def deliver(
         self, delivery: Delivery, deadline: float | None = None, report: TickReport | None = None
@@ -355,12 +287,12 @@ class Dispatcher:
         report = report if report is not None else TickReport()
         if delivery.expired:
             await self.offload(self._finish, delivery.message_id, "expired", None)
-            report.missed.append(_item(delivery, failed=False))
+            report.missed.append(missed_item(delivery, failed=False))
             return Outcome.DROPPED
         sender = self.senders.get(delivery.platform or "")
         if sender is None:
             await self.offload(self._finish, delivery.message_id, "failed", "no reachable identity")
-            report.missed.append(_item(delivery, failed=True))
+            report.missed.append(missed_item(delivery, failed=True))
             return Outcome.DROPPED
         pacer = self.pacers.get(delivery.platform or "")
         if pacer is not None:
@@ -372,7 +304,7 @@ class Dispatcher:
         if self.stopping:
             return Outcome.UNTRIED
         # the send and its mark are one step a cancellation (a stop) waits for: never sent and unmarked
-        return await _finish_anyway(self._send_and_mark(sender, delivery, pacer, report))
+        return await finish_anyway(self._send_and_mark(sender, delivery, pacer, report))
 
     async def _send_and_mark(
         self, sender: Sender, delivery: Delivery, pacer: Pacer | None, report: TickReport
@@ -411,7 +343,7 @@ class Dispatcher:
         if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
             log.error("giving up on %s after %d attempts: %s", delivery.dedupe_key, delivery.attempts, error)
             await self.offload(self._finish, delivery.message_id, "failed", str(error))
-            report.missed.append(_item(delivery, failed=True))
+            report.missed.append(missed_item(delivery, failed=True))
             return Outcome.DROPPED
         delay = error.retry_after if error.retry_after is not None else backoff(delivery.attempts)
         log.info("retrying %s in %.1fs: %s", delivery.dedupe_key, delay, error)
@@ -443,29 +375,3 @@ class Dispatcher:
         with uow:
             queue_summary(uow, items, self.clock.now(), self.clock.tz)
             uow.commit()
-
-
-def _item(delivery: Delivery, *, failed: bool) -> MissedItem:
-    purpose = delivery.recipient.removeprefix("group:") if delivery.is_group else None
-    return MissedItem(delivery.dedupe_key, delivery.due_at, delivery.member_id, purpose, failed)
-
-
-def _recipient(row: OutboxMessage) -> str:
-    return recipient_of(row.member_id, row.group_purpose)
-
-
-async def _finish_anyway(work: Awaitable[T]) -> T:
-    """Await ``work`` to the end even when the caller is cancelled meanwhile (a stop during a send: the
-    send completes and is marked, then the cancellation goes on)."""
-    task = asyncio.ensure_future(work)
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        if not task.done():
-            await asyncio.wait({task}, timeout=STOP_GRACE)
-        if not task.done():
-            task.cancel()  # the row goes back to pending: it may be sent once more, never lost
-            log.warning("stopping: a send did not finish within %.0fs and was abandoned", STOP_GRACE)
-        elif not task.cancelled() and task.exception() is None:
-            log.info("stopping: finished the send in flight first")
-        raise

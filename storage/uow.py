@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, TypeVar, cast, overload
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from storage.cases.plan import PlanRepository
@@ -37,6 +37,7 @@ from storage.repositories import (
     MemberRepository,
     OrganisationRepository,
 )
+from storage.session import UowSession, mark_committed, uncommitted
 
 R = TypeVar("R")
 
@@ -99,22 +100,19 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._session: Session | None = None
+        self._session: UowSession | None = None
         self._depth = 0
-        self._uncommitted = False
         self._repos: dict[str, object] = {}
 
     @property
-    def session(self) -> Session:
+    def session(self) -> UowSession:
         if self._session is None:
             raise RuntimeError("unit of work used outside a 'with' block")
         return self._session
 
     def __enter__(self) -> UnitOfWork:
         if self._depth == 0:
-            self._session = Session(self.engine, expire_on_commit=False)
-            self._uncommitted = False
-            event.listen(self._session, "after_flush", self._flushed)
+            self._session = UowSession(self.engine, expire_on_commit=False)
             self._repos = {}
         self._depth += 1
         return self
@@ -124,25 +122,22 @@ class UnitOfWork:
     ) -> None:
         self._depth -= 1
         session = self.session
-        if exc_type is not None or self._uncommitted or session.new or session.dirty or session.deleted:
+        if exc_type is not None or uncommitted(session) or session.new or session.dirty or session.deleted:
             self.rollback()
         if self._depth == 0:
             session.close()  # objects stay readable (detached) after the block
             self._session = None
 
-    def _flushed(self, *_: object) -> None:
-        self._uncommitted = True
-
     def commit(self) -> None:
         self._write_audit()
         self.session.commit()
-        self._uncommitted = False
+        mark_committed(self.session)
 
     def rollback(self) -> None:
         if "audit" in self._repos:
             self.audit.discard_pending()
         self.session.rollback()
-        self._uncommitted = False
+        mark_committed(self.session)
 
     def flush(self) -> None:
         self._write_audit()

@@ -84,7 +84,7 @@ class Catalogue:
         if template is None:
             return text.key
         params = {name: self._render_param(value, lang) for name, value in text.params.items()}
-        return _PLURALS.vformat(template, (), params)
+        return _PLURALS.render(template, params)
 
     def _render_param(self, value: Any, language: str) -> Any:
         if isinstance(value, Text):
@@ -97,6 +97,10 @@ class Catalogue:
 class _Plurals(Formatter):
     """``str.format`` plus a word chosen by a number: ``{count} {count:casus|casussen}`` renders "1 casus"
     and "3 casussen" (the first word for exactly 1), so no message says "1 casussen" or "dag(en)"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._compiled: dict[str, tuple[tuple[str, str | None, str], ...] | None] = {}
 
     def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         name = str(key)
@@ -111,6 +115,31 @@ class _Plurals(Formatter):
                 number = None
             return one if number == 1 else many
         return str(super().format_field(value, format_spec))
+
+    def render(self, template: str, params: Mapping[str, Any]) -> str:
+        """``vformat(template, (), params)``, with the template parsed once: a reply renders several
+        templates per message, and ``Formatter`` re-parses each in Python every time."""
+        if template not in self._compiled:
+            self._compiled[template] = self._compile(template)
+        parts = self._compiled[template]
+        if parts is None:
+            return self.vformat(template, (), params)
+        out: list[str] = []
+        for literal, name, spec in parts:
+            out.append(literal)
+            if name is not None:
+                value = params[name] if name in params else "{" + name + "}"
+                out.append(self.format_field(value, spec))
+        return "".join(out)
+
+    def _compile(self, template: str) -> tuple[tuple[str, str | None, str], ...] | None:
+        """The template's literal text and fields; None when a field needs the Formatter itself."""
+        parts: list[tuple[str, str | None, str]] = []
+        for literal, name, spec, conversion in self.parse(template):
+            if name is not None and (conversion or not name.isidentifier() or "{" in (spec or "")):
+                return None  # attribute access, !r, nested fields: the Formatter's own way
+            parts.append((literal, name, spec or ""))
+        return tuple(parts)
 
 
 _PLURALS = _Plurals()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -57,10 +58,18 @@ class Metrics:
         self._lock = threading.Lock()
         self._counters: dict[str, Counter] = {}
         self._histograms: dict[str, Histogram] = {}
+        # (name, labels) -> the labelled child: ``labels(**labels)`` validates and sorts on every call,
+        # and every command passes here 3-4 times
+        self._children: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
         self._gauges = _Gauges()
         self.registry.register(self._gauges)
 
     def inc(self, name: str, amount: float = 1.0, help: str = "", **labels: str) -> None:
+        key = (name, tuple(labels.items()))
+        child = self._children.get(key)
+        if child is not None:
+            child.inc(amount)
+            return
         counter = self._counters.get(name)
         if counter is None:
             with self._lock:
@@ -68,7 +77,8 @@ class Metrics:
                 if counter is None:
                     counter = Counter(name, help or name, sorted(labels), registry=self.registry)
                     self._counters[name] = counter
-        (counter.labels(**labels) if labels else counter).inc(amount)
+        child = self._children[key] = counter.labels(**labels) if labels else counter
+        child.inc(amount)
 
     def gauge(self, name: str, read: Callable[[], float], help: str = "") -> None:
         self._gauges.reads[name] = (read, help or name)
@@ -81,6 +91,11 @@ class Metrics:
         buckets: tuple[float, ...] = LATENCY_BUCKETS,
         **labels: str,
     ) -> None:
+        key = (name, tuple(labels.items()))
+        child = self._children.get(key)
+        if child is not None:
+            child.observe(seconds)
+            return
         histogram = self._histograms.get(name)
         if histogram is None:
             with self._lock:
@@ -90,7 +105,8 @@ class Metrics:
                         name, help or name, sorted(labels), registry=self.registry, buckets=buckets
                     )
                     self._histograms[name] = histogram
-        (histogram.labels(**labels) if labels else histogram).observe(seconds)
+        child = self._children[key] = histogram.labels(**labels) if labels else histogram
+        child.observe(seconds)
 
     def value(self, name: str, **labels: str) -> float:
         """A counter's current value in this process (0 when it was never incremented)."""

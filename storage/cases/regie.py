@@ -74,7 +74,7 @@ class RegieRepository(Repository):
         """kind -> who holds it now, with their name, their organisation's name and the identity that
         reaches them (``IdentityRepository.preferred``), in one query."""
         found: dict[str, Holder] = {}
-        for kind, member_id, name, organisation, platform, external_id, used, blocked in self.session.execute(
+        for kind, member_id, name, organisation, platform, external_id, used, blocked in self.run(
             CURRENT_HOLDERS, {"case_id": case_id}
         ):
             holder = found.get(kind)

@@ -24,6 +24,7 @@ from storage.crypto import index_in
 from storage.models import Member
 from storage.names import name_key, surname_key
 from storage.repositories import Repository
+from storage.session import recall, remember
 
 VISIBLE_CASE = select(Case).where(  # built once: every command that names a case runs it
     Case.code == bindparam("code"),
@@ -105,9 +106,16 @@ class CaseRepository(Repository):
 
     def visible_to(self, member_id: int, organisation_id: int, code: str) -> Case | None:
         """The case if the member is a deelnemer (in person or through their organisation); else None,
-        whether the code is unknown or the case is not theirs. One query."""
+        whether the code is unknown or the case is not theirs. One query; asked again with nothing run on the
+        session in between (the gate, then the handler), the same answer (``storage.session.recall``)."""
+        key = ("visible_case", member_id, organisation_id, code)
+        known, case = recall(self.session, key)
+        if known:
+            return case  # type: ignore[no-any-return]
         params = {"code": code, "member_id": member_id, "organisation_id": organisation_id}
-        return self.session.exec(VISIBLE_CASE, params=params).first()
+        case = self.session.exec(VISIBLE_CASE, params=params).first()
+        remember(self.session, key, case)
+        return case
 
     def of_member(self, member_id: int, *, limit: int = 20) -> Sequence[Case]:
         """Open cases where the member is a deelnemer in person, newest first."""

@@ -26,7 +26,7 @@ class AuditRepository(Repository):
     def write_pending(self) -> None:
         if self.pending:
             rows, self.pending = self.pending, []
-            self.session.execute(AUDIT_INSERT, rows)
+            self.run(AUDIT_INSERT, rows)
 
     def discard_pending(self) -> None:
         self.pending = []

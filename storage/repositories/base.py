@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Executable
 from sqlmodel import Session
 
 
 class Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def run(self, statement: Executable, params: Any = None) -> Any:
+        """A Core statement (no ORM entities) on the session's connection, in its transaction: the ORM's
+        execute machinery (events, compile state) costs more than the statement on the hot path."""
+        return self.session.connection().execute(statement, params)

@@ -168,9 +168,7 @@ RESOLVE_IDENTITY = (  # built once: the router runs it for every incoming messag
 
 class IdentityRepository(Repository):
     def resolve(self, platform: str, external_id: str) -> ResolvedIdentity | None:
-        rows = self.session.execute(
-            RESOLVE_IDENTITY, {"platform": platform, "external_id": external_id}
-        ).all()
+        rows = self.run(RESOLVE_IDENTITY, {"platform": platform, "external_id": external_id}).all()
         if not rows:
             return None
         first = rows[0]

@@ -43,3 +43,25 @@ def test_outbox_payload_round_trips_texts_and_buttons():
     again = decode_reply(encode_reply(reply))
     assert again.text == [t("a", role=t("role.x"), items=[t("role.x"), "vrij"]), "rauw"]
     assert again.buttons == [Button("x.y", t("role.x"), "42")]
+
+
+@pytest.mark.parametrize("number", [0, 1, 3, "x"])
+def test_every_template_renders_as_the_formatter_renders_it(number):
+    """Templates are parsed once (``_Plurals.render``): each catalogue text, with every parameter given,
+    with none given, and the plural and format specs, reads exactly as ``Formatter.vformat`` makes it."""
+    from bot.core.i18n import _PLURALS
+
+    catalogue = load_catalogue()
+    templates = [v for lang in catalogue.messages.values() for v in lang.values()]
+    templates += ["{n:dag|dagen} {n} {{n}} {x:>4}", "{a.b} {0} {n!r}", "{}"]
+    assert len(templates) > 100
+    for template in templates:
+        full = {name: number for name in placeholders(template)} | {"n": number, "x": "ab"}
+        for params in (full, {}):
+            try:
+                expected = _PLURALS.vformat(template, (), params)
+            except (ValueError, AttributeError, IndexError, KeyError) as error:
+                with pytest.raises(type(error)):
+                    _PLURALS.render(template, params)
+                continue
+            assert _PLURALS.render(template, params) == expected, template

@@ -45,6 +45,23 @@ def test_counters_histograms_and_gauges_render_in_the_exposition_format() -> Non
     assert metrics.value("ketenbot_things_total", kind="b") == 0.0
 
 
+def test_a_series_counts_on_whatever_order_its_labels_come_in() -> None:
+    """The labelled child is kept per name and labels after its first use; a series named with the same
+    labels in another order is the same series, and a second name never shares the first one's child."""
+    metrics = Metrics()
+    for _ in range(3):
+        metrics.inc("ketenbot_a_total", help="a", kind="x", platform="p")
+        metrics.inc("ketenbot_a_total", help="a", platform="p", kind="x")
+        metrics.inc("ketenbot_b_total", help="b", kind="x", platform="p")
+        metrics.observe("ketenbot_s_seconds", 0.001, help="s", method="m", platform="p")
+        metrics.observe("ketenbot_s_seconds", 0.001, help="s", platform="p", method="m")
+    assert metrics.value("ketenbot_a_total", kind="x", platform="p") == 6.0
+    assert metrics.value("ketenbot_b_total", kind="x", platform="p") == 3.0
+    assert metrics.sample("ketenbot_s_seconds_count", method="m", platform="p") == 6.0
+    with pytest.raises(ValueError):  # other label names than the first use: refused, as before
+        metrics.inc("ketenbot_a_total", help="a", kind="x")
+
+
 def test_two_apps_in_one_process_keep_their_own_figures() -> None:
     first, second = Metrics(), Metrics()
     first.inc("ketenbot_x_total", help="x")
