@@ -10,7 +10,7 @@ died) the row can be claimed again.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from storage.outbox import claim as outbox_claim
 from storage.outbox.absence import Absence
 from storage.outbox.claim import recipient_of
 from storage.outbox.deputies import last_named_deputies
-from storage.outbox.reachability import preferred_identities
+from storage.outbox.reachability import preferred_identities, roles_of_members
 from storage.repositories import Repository
 
 ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
@@ -236,6 +236,7 @@ class OutboxRepository(Repository):
         member_ids = {row.member_id for row in rows if row.member_id is not None}
         purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
         found: dict[str, Address] = {}
+        reader: dict[str, int] = {}  # recipient -> the member who reads it (a deputy for an absent one)
         if member_ids:
             deputies = self._deputies(member_ids, today) if today is not None else {}
             lookup = member_ids | set(deputies.values())
@@ -256,6 +257,7 @@ class OutboxRepository(Repository):
                     continue
                 target = deputies.get(member_id, member_id)
                 reached = preferred.get(target)
+                reader[recipient_of(member_id, None)] = target
                 found[recipient_of(member_id, None)] = Address(
                     reached.platform if reached else None,
                     reached.direct_chat_id if reached else None,
@@ -267,6 +269,7 @@ class OutboxRepository(Repository):
                 m for m in member_ids if m not in deputies and m not in preferred and m not in revoked
             ]
             for member_id, (identity, deputy) in last_named_deputies(self.session, unreached).items():
+                reader[recipient_of(member_id, None)] = deputy.id or 0
                 found[recipient_of(member_id, None)] = Address(  # blocked everywhere: their deputy instead
                     identity.platform,
                     identity.direct_chat_id,
@@ -275,6 +278,9 @@ class OutboxRepository(Repository):
                     people.get(member_id, ("?", None))[0],
                     unreachable=True,
                 )
+        roles = roles_of_members(self.session, set(reader.values()))
+        for recipient, member_id in reader.items():  # the reader's roles: which buttons they are shown
+            found[recipient] = replace(found[recipient], roles=roles.get(member_id, frozenset()))
         if purposes:
             groups = self.session.exec(
                 select(GroupChat)
@@ -308,6 +314,7 @@ class Address:
     language: str | None
     on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead
     unreachable: bool = False  # the deputy stands in because the member blocked the bot, not for an absence
+    roles: frozenset[str] | None = None  # the reading member's roles (None: a group, everyone's buttons)
 
 
 def add_many(repository: OutboxRepository, rows: Sequence[dict[str, Any]]) -> int:

@@ -115,7 +115,7 @@ ROWS: dict[str, Row] = {
     "press regie.decline": Row(("{handover}",)),
     "press triage.decide": Row(("{signal}:afgewezen", "{signal}:topx"), role=PM, sees=PM),
     "press stale.action": Row(("{case}",)),
-    "press stale.mdo": Row(("{case}",)),
+    "press stale.mdo": Row(("{case}",), role=CHAIRS),
     "press overleg.rsvp": Row(("{meeting}:ja", "{meeting}:vervanger")),
     "press mutatie.note": Row(("{mutatie}",)),
     "press mutatie.triage": Row(("{mutatie}",)),
