@@ -50,7 +50,7 @@ def test_org_add_invite_create_and_join(cli_env: Chat):
         "voorzitter",
     )
     code = output.split("code: ")[1].split()[0]
-    assert "Welkom" in cli_env.say(f"/aanmelden {code}", user="jb-voorzitter")
+    assert "Je code klopt" in cli_env.say(f"/aanmelden {code}", user="jb-voorzitter")
     assert "voorzitter" in cli_env.say("/ik", user="jb-voorzitter")
     assert "gebruikt" in invoke(cli_env, "admin", "invite", "list")
 

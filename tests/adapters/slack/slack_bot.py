@@ -272,9 +272,16 @@ class SlackBot:
         body = slash_command_body("/ketenbot", f"aanmelden {self.chat.invite_code}", user, f"D{user}")
         if name is not None:
             body = body.replace(f"user_name={user.lower()}".encode(), f"user_name={quote(name)}".encode())
+        before = len(self.fake.views("open"))
         status, _ = await self.post(body)
         assert status == 200
+        # the name is asked (a modal): "ja" takes the profile's name, which must pass as a name
+        opened = await self.fake.wait_for(lambda: self.fake.views("open")[before:])
+        published = len(self.fake.views("publish"))
+        answered = await self.submit(user, opened[0].params["view"], {"name": "ja"})
+        assert answered == "", answered
         await self.replies(f"D{user}")
+        await self.home_published(user, after=published)  # a submitted modal re-publishes the App Home
         self.fake.calls.clear()
 
 

@@ -135,6 +135,8 @@ ROWS: dict[str, Row] = {
     "press poll.answer": Row(("{poll}:1:4",), sees=MEMBERS),
     # whole forms (a Slack modal, a JSONL "form" line)
     "form signaal.new": Row((form(name="Fictief Persoon", gemeente="Waterdam"),), target=NO),
+    "form aanmelden.name": Row((form(name="Fictief Persoon"),), target=NO),
+    "form ik.naam": Row((form(name="Fictief Persoon"),), target=NO),
     "form triage.reason": Row((form(signal="{signal}", outcome="topx", reason="x"),), role=PM),
     "form casus.person": Row((form(case="{case}", name="Fictief Persoon"),)),
     "form casus.person_hg": Row((form(case="{case}", name="Fictief Persoon"),)),
