@@ -51,13 +51,13 @@ async def test_a_csv_without_caption_asks_the_source_shows_the_dry_run_and_impor
         bot.link("procesmanager", MANAGER)
         before = signal_count(chat)
         dry = await upload(bot)
-        summary = "Proefrun van lijst.csv (bron: Veilig Thuis): 2 rijen -&gt; 1 nieuwe signalen en 1 mutaties"
+        summary = "Proefrun van lijst.csv (bron: Veilig Thuis): 2 rijen -&gt; 1 nieuw signaal en 1 mutatie"
         assert summary in dry["text"]
         assert [label for label, _ in buttons(dry)] == ["Importeren", "Annuleren"]
         assert signal_count(chat) == before  # a dry run writes nothing
 
         (done,) = await bot.press(MANAGER, dry, "Importeren")
-        assert "lijst.csv is geïmporteerd: 1 nieuwe signalen en 1 mutaties" in done["text"]
+        assert "lijst.csv is geïmporteerd: 1 nieuw signaal en 1 mutatie" in done["text"]
         assert buttons(bot.fake.messages[(MANAGER, dry["message_id"])]) == []  # no second import
     assert signal_count(chat) == before + 2
     with chat.app.uow() as uow:
