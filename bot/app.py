@@ -100,6 +100,7 @@ class App:
             senders,
             default_language=self.settings.language,
             refreshers=release.refreshers(self.settings.release_scenario, self.clock.tz, self.clock.today),
+            button_roles=self.router.button_roles(),
             fail_unreachable=fail_unreachable,
             patience=self.settings.dispatch_patience_seconds,
         )

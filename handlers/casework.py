@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,16 @@ def holds_regie(uow: UnitOfWork, case: Case, member: MemberView, kind: str | Non
     current = uow.regie.current(case.id)
     kinds = [kind] if kind else list(RegieKind)
     return any(current[k].member_id == member.id for k in kinds if k in current)
+
+
+def regie_somewhere_or(*roles: str) -> Callable[[MemberView, UnitOfWork], bool]:
+    """A ``may_use`` check (bot/core/access.py) for commands whose changes only regie holders make: a
+    member with one of ``roles``, or one who holds regie (procesregie or casusregie) on an open case now."""
+
+    def may_use(member: MemberView, uow: UnitOfWork) -> bool:
+        return member.has_role(*roles) or bool(uow.regie.held_by(member.id, limit=1))
+
+    return may_use
 
 
 def require_procesregie(uow: UnitOfWork, case: Case, member: MemberView) -> None:

@@ -7,11 +7,12 @@ one used last) and language, or the group linked to a purpose. ``render`` turns 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.access import roles_allow
 from bot.core.context import decode_reply
 from bot.core.i18n import Catalogue, t
 from bot.core.mentions import resolve as resolve_mentions
@@ -38,6 +39,7 @@ class Delivery:
     is_group: bool
     on_behalf_of: str | None = None
     unreachable: bool = False  # on behalf of a member who blocked the bot (not one who is away)
+    roles: frozenset[str] | None = None  # the reader's roles (None: a group)
 
     @property
     def pace_key(self) -> str:
@@ -64,11 +66,22 @@ def resolve(row: OutboxMessage, address: Address | None, now: datetime, default_
         is_group=row.member_id is None,
         on_behalf_of=address.on_behalf_of,
         unreachable=address.unreachable,
+        roles=address.roles,
     )
 
 
-def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
+def render(
+    catalogue: Catalogue,
+    delivery: Delivery,
+    button_roles: Mapping[str, frozenset[str] | None] | None = None,
+) -> Outgoing:
+    """The stored reply in the reader's language; in a member's direct chat only the buttons the reader's
+    roles may press (``button_roles``: action id -> roles; a deputy may lack the absent member's role)."""
     reply = decode_reply(delivery.payload)
+    allowed = button_roles or {}
+    buttons = [
+        b for b in reply.buttons if delivery.roles is None or roles_allow(allowed.get(b.id), delivery.roles)
+    ]
     language = delivery.language
     text = catalogue.render(reply.text, language)
     if delivery.on_behalf_of:
@@ -79,7 +92,7 @@ def render(catalogue: Catalogue, delivery: Delivery) -> Outgoing:
         text=resolve_mentions(text, delivery.platform or ""),
         chat_id=delivery.chat_id,
         user_id=delivery.user_id,
-        buttons=[RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in reply.buttons],
+        buttons=[RenderedButton(b.id, catalogue.render(b.label, language), b.value) for b in buttons],
         file=reply.file,
         is_group=delivery.is_group,
         dedupe_key=delivery.dedupe_key,

@@ -89,6 +89,7 @@ class Dispatcher:
         pacers: Mapping[str, Pacer] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         refreshers: Mapping[str, Refresher] | None = None,
+        button_roles: Mapping[str, frozenset[str] | None] | None = None,
         concurrency: int = CONCURRENCY,
         patience: float | None = PATIENCE,
         fail_unreachable: bool = True,
@@ -104,6 +105,7 @@ class Dispatcher:
         self.lease = lease
         self.monotonic = monotonic
         self.refreshers = dict(refreshers or {})
+        self.button_roles = dict(button_roles or {})  # action id -> roles: a reader sees what they may press
         self.concurrency = max(1, concurrency)
         self.patience = patience
         self.fail_unreachable = fail_unreachable  # False: rows nobody can deliver are left for `run`
@@ -321,7 +323,7 @@ class Dispatcher:
         return Outcome.SENT
 
     def render(self, delivery: Delivery) -> Outgoing:
-        return render(self.catalogue, delivery)
+        return render(self.catalogue, delivery, self.button_roles)
 
     async def _failed(
         self, delivery: Delivery, error: SendError, pacer: Pacer | None, report: TickReport

@@ -1,5 +1,6 @@
 """Issue 17: the CLI speaks Dutch throughout: every command's --help text and what the commands say
-(invite, privacy, admin, db, import, jobs). Click's own framework words (Usage, Options) are not ours."""
+(invite, privacy, admin, db, import, jobs), and the framework's own words too ("Gebruik:", "Opties",
+"Toon deze hulp en stop.", "Ontbrekend argument": bot/cli/dutch.py)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,50 @@ def test_admin_db_and_privacy_messages_are_dutch(chat: Chat):
         "fout in de instellingen — KETENBOT_TIMEZONE: onbekende tijdzone 'Europe/Atlantis' "
         "(bijvoorbeeld Europe/Amsterdam)"
     )
+
+
+# the words typer and click print themselves, in English unless bot/cli/dutch.py puts Dutch in their place
+FRAMEWORK_ENGLISH = re.compile(
+    r"Usage:|\bOptions\b|\bCommands\b|\bArguments\b|Show this message|\bMissing\b|Try '|for help|"
+    r"\[OPTIONS\]|COMMAND \[ARGS\]|\bError\b|\brequired\]|\[default:|No such|Invalid value|"
+    r"<(int|bool|str|text)>"
+)
+
+
+def test_ketenbot_help_is_dutch_including_the_frameworks_words(sqlite_chat: Chat):
+    shown = sqlite_chat.cli(["--help"], env={"COLUMNS": "120"}, prog_name="ketenbot")
+    assert shown.exit_code == 0, shown.output
+    text = shown.output
+    assert "Gebruik: ketenbot [OPTIES] OPDRACHT [ARGUMENTEN]..." in text
+    assert "Opties" in text and "Opdrachten" in text and "Toon deze hulp en stop." in text
+    assert not FRAMEWORK_ENGLISH.search(text), FRAMEWORK_ENGLISH.search(text)
+
+
+def test_every_sub_commands_help_is_dutch_including_the_frameworks_words(sqlite_chat: Chat):
+    paths = [path for path, _ in commands(get_command(app)) if path]
+    assert len(paths) > 20
+    for path in paths:
+        shown = sqlite_chat.cli([*path, "--help"], env={"COLUMNS": "120"}, prog_name="ketenbot")
+        assert shown.exit_code == 0, (path, shown.output)
+        assert shown.output.lstrip().startswith(f"Gebruik: ketenbot {' '.join(path)}"), (path, shown.output)
+        found = FRAMEWORK_ENGLISH.search(shown.output)
+        assert found is None, (path, found, shown.output)
+
+
+def test_usage_errors_are_dutch(sqlite_chat: Chat):
+    missing = sqlite_chat.cli(["admin", "invite", "revoke"], env={"COLUMNS": "120"}, prog_name="ketenbot")
+    assert missing.exit_code == 2
+    assert "Ontbrekend argument 'invite_id'." in missing.output
+    assert "Typ 'ketenbot admin invite revoke --help' voor hulp." in missing.output
+    unknown = sqlite_chat.cli(["bestaatniet"], env={"COLUMNS": "120"}, prog_name="ketenbot")
+    assert unknown.exit_code == 2 and "Onbekende opdracht 'bestaatniet'." in unknown.output
+    option = sqlite_chat.cli(
+        ["admin", "invite", "list", "--foo"], env={"COLUMNS": "120"}, prog_name="ketenbot"
+    )
+    assert option.exit_code == 2 and "Onbekende optie: --foo" in option.output
+    number = sqlite_chat.cli(
+        ["admin", "invite", "revoke", "abc"], env={"COLUMNS": "120"}, prog_name="ketenbot"
+    )
+    assert "Ongeldige waarde voor 'invite_id': dat is geen geldig geheel getal." in number.output
+    for result in (missing, unknown, option, number):
+        assert not FRAMEWORK_ENGLISH.search(result.output), result.output

@@ -54,15 +54,14 @@ def test_rows_become_signals_and_a_known_person_a_mutatie(cli_env: Chat, tmp_pat
     )
     assert dry.exit_code == 0, dry.output
     assert (
-        "Proefrun: 1 nieuwe signalen en 1 mutaties" in dry.output
-        and "1 mutatie op VH-2026-0001" in dry.output
+        "Proefrun: 1 nieuw signaal en 1 mutatie" in dry.output and "1 mutatie op VH-2026-0001" in dry.output
     )
     assert _signal_count(cli_env) == before
     done = _run(
         cli_env, tmp_path, (HEADER + ROWS.replace("overlast;schulden", '"overlast,schulden"')).encode()
     )
     assert done.exit_code == 0, done.output
-    assert "Geïmporteerd: 1 nieuwe signalen en 1 mutaties" in done.output
+    assert "Geïmporteerd: 1 nieuw signaal en 1 mutatie" in done.output
     assert _signal_count(cli_env) == before + 2
     queue = cli_env.say("/triage", user="procesmanager")
     assert "Pieter Fictief" in queue and "Fictief: weer overlast" not in queue
@@ -109,7 +108,7 @@ def test_windows_1252_and_utf8_with_semicolons_and_duplicates(cli_env: Chat, tmp
     result = _run(cli_env, tmp_path, content)
     assert result.exit_code == 0, result.output
     assert (
-        "regel 3 is gelijk aan regel 2" in result.output and "(1 dubbele rijen overgeslagen)" in result.output
+        "regel 3 is gelijk aan regel 2" in result.output and "(1 dubbele rij overgeslagen)" in result.output
     )
     utf8 = ("\ufeff" + HEADER.replace(",", ";") + row.replace("Zoë", "Chloë")).encode("utf-8")
     assert _run(cli_env, tmp_path, utf8).exit_code == 0
@@ -143,7 +142,7 @@ def test_the_importer_must_be_named_and_is_credited_with_the_source_recorded(cli
 def test_importing_the_same_file_twice_adds_nothing_the_second_time(cli_env: Chat, tmp_path):
     before = _signal_count(cli_env)
     first = _run(cli_env, tmp_path, (HEADER + ROWS).encode())
-    assert "Geïmporteerd: 1 nieuwe signalen en 1 mutaties (0 dubbele rijen overgeslagen)" in first.output
+    assert "Geïmporteerd: 1 nieuw signaal en 1 mutatie (0 dubbele rijen overgeslagen)" in first.output
     again = _run(cli_env, tmp_path, (HEADER + ROWS).encode())
     assert again.exit_code == 0, again.output
     assert "regel 2 is al eerder geïmporteerd (S-" in again.output

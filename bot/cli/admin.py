@@ -13,7 +13,7 @@ from rich.table import Table
 
 from bot.app import App
 from bot.cli.common import MAX_ROW_ID
-from bot.core.dates import parse_date
+from bot.core.dates import format_datetime, parse_date
 from bot.core.errors import UserError
 from bot.core.i18n import t
 from storage.models import AuditEvent, OrganisationKind, Role
@@ -205,7 +205,7 @@ def invite_list() -> None:
                     str(invite.id),
                     organisation.name if organisation else "?",
                     invite.role,
-                    f"{invite.expires_at:%Y-%m-%d}",
+                    format_datetime(invite.expires_at, bot_app.clock.tz),
                     status,
                 ]
             )

@@ -10,12 +10,16 @@ import typer
 
 from bot.app import App
 from bot.cli.common import fail, guarded, inject, open_app
+from bot.cli.dutch import DutchGroup
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.i18n import t
 from bot.core.logs import configure_logging
 
 app = typer.Typer(
-    help="ketenbot — chat-ops voor het Zorg- en Veiligheidshuis.", no_args_is_help=True, add_completion=False
+    cls=DutchGroup,  # "Gebruik:", "Opties", "Ontbrekend argument": the framework's words in Dutch too
+    help="ketenbot — chat-ops voor het Zorg- en Veiligheidshuis.",
+    no_args_is_help=True,
+    add_completion=False,
 )
 db_app = typer.Typer(help="Database: migraties.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -98,8 +98,9 @@ def erase_command(
         detail = f"subject {subject} ({len(erased)} rows){' forced' if force else ''}: {reason.strip()}"
         audit_admin(uow, now, "privacy.erase", detail)
         uow.commit()
+    rows = "betrokkene-rij" if len(erased) == 1 else "betrokkene-rijen"
     typer.echo(
-        f"betrokkene {subject} gewist: {len(erased)} betrokkene-rijen geanonimiseerd; kopieën bijgewerkt: "
+        f"betrokkene {subject} gewist: {len(erased)} {rows} geanonimiseerd; kopieën bijgewerkt: "
         f"{erased.copies.describe()}; de reden staat in het auditlog"
     )
 

@@ -20,12 +20,19 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from bot.core.context import Context
+    from bot.core.context import Context, MemberView
     from bot.core.types import Incoming
+    from storage.uow import UnitOfWork
 
 TargetCheck = Callable[["Incoming", "Context", Mapping[str, Any]], None]
 """Raises ``UserError`` when the object named by the input (args, button value, form values) is unknown or
 not visible to ``ctx.member``; the same refusal for both."""
+
+
+MayUse = Callable[["MemberView", "UnitOfWork"], bool]
+"""Whether a member may use a command *now*, beyond its roles (``may_use=`` on ``@group.command``): e.g. a
+command whose changes only regie holders may make is for a member who holds regie somewhere. ``/help`` lists
+a command only for a member it allows; it is no gate (the handler and ``target=`` still decide per case)."""
 
 
 class _Undeclared:

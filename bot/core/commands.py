@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.access import UNDECLARED, TargetDecl, _Undeclared
-from bot.core.context import Context
+from bot.core.access import UNDECLARED, MayUse, TargetDecl, _Undeclared
+from bot.core.context import Context, MemberView
 from bot.core.forms import Form
 from bot.core.i18n import Text
 from bot.core.types import Incoming, Reply
+from storage.uow import UnitOfWork
 
 HandlerResult = Reply | Sequence[Reply] | None
 Handler = Callable[[Incoming, Context], HandlerResult]
@@ -27,11 +28,16 @@ class Command:
     description: Text | None = None
     hidden: bool = False
     target: TargetDecl | _Undeclared = UNDECLARED  # bot.core.access: checked by the router's gate
+    may_use: MayUse | None = None  # bot.core.access: beyond the role, whether /help lists it for a member
 
     def allowed(self, roles: frozenset[str] | None) -> bool:
         if roles is None:
             return self.public
         return self.roles is None or bool(self.roles & roles)
+
+    def usable_by(self, member: MemberView, uow: UnitOfWork) -> bool:
+        """The role allows it, and so does the per-member check (``may_use``), if the command has one."""
+        return self.allowed(member.roles) and (self.may_use is None or self.may_use(member, uow))
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class CommandGroup:
         description: Text | None = None,
         hidden: bool = False,
         target: TargetDecl | _Undeclared = UNDECLARED,
+        may_use: MayUse | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -83,6 +90,7 @@ class CommandGroup:
                     description or Text(f"help.{name}"),
                     hidden,
                     target,
+                    may_use,
                 )
             )
             return handler

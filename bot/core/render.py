@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.access import roles_allow
 from bot.core.context import Context
-from bot.core.forms import FormEngine
+from bot.core.forms import Field, FieldKind, FormEngine
 from bot.core.i18n import Catalogue
 from bot.core.mentions import resolve
 from bot.core.pickers import date_suggestions
@@ -11,17 +15,33 @@ from bot.core.types import ChatKind, FieldView, FormView, Outgoing, RenderedButt
 
 
 class Renderer:
-    def __init__(self, catalogue: Catalogue, forms: FormEngine) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        forms: FormEngine,
+        button_roles: Mapping[str, frozenset[str] | None] | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.forms = forms
+        self.button_roles = dict(button_roles or {})  # action id -> the roles that may press it
+
+    def may_press(self, action_id: str, roles: frozenset[str]) -> bool:
+        """Whether a member with ``roles`` may press a button of ``action_id`` (form steps and unknown ids:
+        yes; the router's gate still decides a press)."""
+        return roles_allow(self.button_roles.get(action_id), roles)
 
     def render(self, reply: Reply, ctx: Context, form_errors: dict[str, str] | None = None) -> Outgoing:
         incoming = ctx.incoming
         language = ctx.language
-        buttons = [
-            RenderedButton(b.id, self.catalogue.render(b.label, language), b.value) for b in reply.buttons
-        ]
         direct = reply.target == Target.DIRECT or incoming.chat_kind == ChatKind.DIRECT
+        # in the caller's direct chat only the buttons their role may press; a group sees every button
+        # (anyone there may be the one allowed; the gate refuses the others' presses)
+        shown = [
+            b
+            for b in reply.buttons
+            if not direct or ctx.member is None or self.may_press(b.id, ctx.member.roles)
+        ]
+        buttons = [RenderedButton(b.id, self.catalogue.render(b.label, language), b.value) for b in shown]
         return Outgoing(
             platform=incoming.platform,
             text=resolve(self.catalogue.render(reply.text, language), incoming.platform),
@@ -36,6 +56,15 @@ class Renderer:
             refused=reply.refused,
             keeps_buttons=reply.keeps_buttons,
         )
+
+    def initial(self, field: Field, value: Any, ctx: Context) -> Any:
+        """A field's current value for a modal: a text field filled in by a handler as ids (the overleg's
+        cases) shows as the text its parser reads back (the codes), so a submitted modal keeps it."""
+        if value is None or field.show is None or field.kind not in (FieldKind.TEXT, FieldKind.LONGTEXT):
+            return value
+        if isinstance(value, str):
+            return value
+        return field.show(value, ctx)
 
     def form_view(self, form_id: str, ctx: Context, errors: dict[str, str]) -> FormView | None:
         form = self.forms.forms.get(form_id)
@@ -52,7 +81,7 @@ class Renderer:
                 f.kind.value,
                 f.required,
                 [(o.value, self.catalogue.render(o.label, language)) for o in f.options],
-                values.get(f.name),
+                self.initial(f, values.get(f.name), ctx),
                 date_suggestions(ctx.clock.today(), self.catalogue, language) if f.kind == "date" else (),
             )
             for f in form.fields

@@ -68,7 +68,11 @@ class Router:
             raise ValueError("more than one upload handler registered")
         self.upload = uploads[0] if uploads else None
         self.forms = FormEngine({form.id: form for group in self.groups for form in group.forms})
-        self.renderer = Renderer(catalogue, self.forms)
+        self.renderer = Renderer(catalogue, self.forms, self.button_roles())
+
+    def button_roles(self) -> dict[str, frozenset[str] | None]:
+        """Action id -> the roles that may press it (None: any member): who is shown which button."""
+        return {action_id: action.roles for action_id, action in self.actions.items()}
 
     def visible_commands(self, roles: frozenset[str] | None) -> list[Command]:
         seen: dict[str, Command] = {}

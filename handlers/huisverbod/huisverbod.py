@@ -16,13 +16,14 @@ from datetime import date
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, parse_date
-from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.casework import holds_regie, regie_somewhere_or, require_open, split_code, visible_case
 from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.policy import case_label
 from handlers.privacy.targets import case_in_args
 from handlers.reminders import queue_huisverbod_reminders
 from schedules.rules import huisverbod_ends_on
 from storage.cases.tables import CaseEventKind
+from storage.models import Role
 from storage.release.detention import Huisverbod
 
 group = CommandGroup("huisverbod")
@@ -33,7 +34,13 @@ CORRECT_WORDS = ("corrigeren", "correct")  # a decision that differs from the re
 MAX_AGE_DAYS = 28  # a huisverbod that ended longer ago needs no reminders
 
 
-@group.command("huisverbod", usage=t("huisverbod.usage"), needs_args=True, target=case_in_args)
+@group.command(
+    "huisverbod",
+    usage=t("huisverbod.usage"),
+    needs_args=True,
+    target=case_in_args,
+    may_use=regie_somewhere_or(Role.PROCESMANAGER),  # /help: recording one needs regie on the case
+)
 def huisverbod(msg: Incoming, ctx: Context) -> list[Reply]:
     # detention and huisverbod are justice data: from a group, one line there and the answer in the
     # direct chat (docs/privacy.md)

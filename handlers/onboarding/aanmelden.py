@@ -1,11 +1,15 @@
-"""/aanmelden CODE (/join, /start CODE): link a chat identity to a member of an organisation."""
+"""/aanmelden CODE (/join, /start CODE): link a chat identity to a member of an organisation, then ask their
+name (the form ``aanmelden.name``; a chat handle or profile name is only offered, never taken unasked)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
-from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
+from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, MemberView, Reply, UserError, t
+from bot.core.hygiene import MAX_NAME_LENGTH, clean_display_name
 from handlers.onboarding.invites import (
     GLOBAL_WINDOW,
     MAX_FAILURES_GLOBAL,
@@ -14,7 +18,6 @@ from handlers.onboarding.invites import (
     check_invite,
 )
 from handlers.privacy.targets import NO_TARGET
-from storage.models import Role
 
 group = CommandGroup("aanmelden")
 log = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ log = logging.getLogger(__name__)
     hidden=True,
     target=NO_TARGET,
 )
-def join(msg: Incoming, ctx: Context) -> Reply:
+def join(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     code = msg.args.strip()
     if ctx.member is not None:
         return Reply(t("aanmelden.already", name=ctx.member.name, organisation=ctx.member.organisation_name))
@@ -56,7 +59,8 @@ def join(msg: Incoming, ctx: Context) -> Reply:
             ctx.audit("aanmelden", kind="write", detail=f"invite refused: {refused.reason}")
             uow.commit()
             raise UserError("invite.wrong") from None
-        name = (msg.user_name or msg.user_id).strip()[:120]
+        # until the member answers the question below, the profile's name (cleaned) stands in
+        name = clean_display_name(msg.user_name) or msg.user_id[:MAX_NAME_LENGTH]
         member = uow.members.add(name, invite.organisation_id, [invite.role], at=now, language=ctx.language)
         assert member.id is not None
         uow.identities.link(
@@ -72,15 +76,105 @@ def join(msg: Incoming, ctx: Context) -> Reply:
         uow.session.add(invite)
         organisation = uow.organisations.get(invite.organisation_id)
         ctx.audit("aanmelden", kind="write", detail=f"member {member.id} via invite {invite.id}")
+        ctx.member = MemberView(
+            member.id,
+            name,
+            invite.organisation_id,
+            organisation.name if organisation else "",
+            frozenset([invite.role]),
+            ctx.language,
+        )
+        replies = ctx.forms.start(NAME_FORM, ctx)
         uow.commit()
-        return Reply(
+    code_ok = t("aanmelden.code_ok", organisation=ctx.member.organisation_name, role=t(f"role.{invite.role}"))
+    offer = (
+        [t("aanmelden.name_offer", name=profile)] if (profile := clean_display_name(msg.user_name)) else []
+    )
+    first = replies[0]
+    replies[0] = replace(
+        first, text=[code_ok, *offer, *(first.text if isinstance(first.text, list) else [first.text])]
+    )
+    return replies
+
+
+# -- the name -----------------------------------------------------------------------------------------
+
+NAME_FORM = "aanmelden.name"
+YES = ("ja", "j", "yes", "y")
+NOT_IN_A_NAME = ("@", "<", ">", "://", "www.", "#", "*", "_", "`", "|", "[", "]")
+RESERVED = frozenset(
+    {"ketenbot", "beheerder", "admin", "administrator", "procesmanager", "voorzitter", "bot"}
+)
+
+
+def offered_name(ctx: Context) -> str | None:
+    """The chat profile's name as it was when this identity was linked (what the question offered)."""
+    identity = ctx.uow.identities.find(ctx.incoming.platform, ctx.incoming.user_id)
+    return clean_display_name(identity.display_name) if identity is not None else None
+
+
+def parse_name(text: str, ctx: Context) -> str:
+    """A member's name as colleagues see it: the display-name cleaning (bot.core.hygiene), then refused when
+    it is empty, too long, has no letter, looks like markup, a mention, a link or a command, or poses as the
+    bot or a role. ``ja`` takes the name the chat profile offered (``offered_name``)."""
+    if text.strip().lower() in YES and (profile := offered_name(ctx)):
+        text = profile
+    if len(text.strip()) > MAX_NAME_LENGTH:
+        raise UserError("form.too_long", limit=MAX_NAME_LENGTH, length=len(text.strip()))
+    name = clean_display_name(text)
+    if name is None:
+        raise UserError("aanmelden.name_empty")
+    lowered = name.lower()
+    if (
+        not any(ch.isalpha() for ch in name)
+        or name.startswith("/")
+        or any(mark in lowered for mark in NOT_IN_A_NAME)
+        or lowered in RESERVED
+    ):
+        raise UserError("aanmelden.name_bad")
+    return name
+
+
+def name_field() -> Field:
+    """The question for a member's own name (``/aanmelden``, ``/ik naam``)."""
+    field = Field.custom("name", t("aanmelden.name_question"), FieldKind.TEXT, parse_name)
+    return replace(field, max_length=MAX_NAME_LENGTH)
+
+
+def store_name(ctx: Context, name: str) -> MemberView:
+    """Save the member's name (audited); the member as they are now."""
+    member = ctx.require_member()
+    with ctx.uow as uow:
+        row = uow.members.get(member.id)
+        assert row is not None
+        row.name = name
+        uow.session.add(row)
+        ctx.audit("naam", kind="write", detail=f"member {member.id}")
+        uow.commit()
+    return replace(member, name=name)
+
+
+def welcome(values: dict[str, Any], ctx: Context) -> list[Reply]:
+    member = store_name(ctx, str(values["name"]))
+    roles = [t(f"role.{role}") for role in sorted(member.roles)]
+    organisation = member.organisation_name
+    return [
+        Reply(
             [
-                t(
-                    "aanmelden.welcome",
-                    name=name,
-                    organisation=organisation.name if organisation else "",
-                    role=t(f"role.{Role(invite.role).value}"),
-                ),
+                t("aanmelden.welcome", name=member.name, organisation=organisation, role=roles),
                 t("aanmelden.next"),
             ]
         )
+    ]
+
+
+group.form(
+    Form(
+        id=NAME_FORM,
+        title=t("aanmelden.name_title"),
+        fields=[name_field()],
+        on_submit=welcome,
+        confirm=False,
+        target=NO_TARGET,  # the member's own name: no other object
+    )
+)

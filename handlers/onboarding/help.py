@@ -1,4 +1,4 @@
-"""/help: the commands the caller may use, in their language."""
+"""/help: the commands the caller may use now (role, and a command's ``may_use`` check), in their language."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ group = CommandGroup("help")
 def show_help(msg: Incoming, ctx: Context) -> Reply:
     if ctx.member is None:
         return Reply(t("core.unknown_identity"))
-    commands = ctx.commands(ctx.member.roles) if ctx.commands else []
+    member = ctx.member
+    # the role's commands, minus those this member cannot use now (``may_use``: e.g. regie somewhere)
+    commands = [
+        c for c in (ctx.commands(member.roles) if ctx.commands else []) if c.usable_by(member, ctx.uow)
+    ]
     lines: list[Text | str] = [t("help.title")]
     for command in sorted(commands, key=lambda c: c.name):
         aliases = " ".join(f"/{a}" for a in command.aliases)

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.core import Button, Context, FileAttachment, Reply, Text, t
 from bot.core.context import encode_reply
-from bot.core.dates import format_datetime
+from bot.core.dates import format_date, format_datetime
 from handlers.overleg.ics import MIME, IcsText, build_ics, file_name
 from handlers.overleg.times import Occurrence, local_day, occurrence_key, occurrences, upcoming
 from schedules.rules import meeting_ladder, meeting_warning, triage_cutoff_ladder
@@ -140,7 +140,7 @@ def when_text(ctx: Context, meeting: Meeting) -> Text:
         start=start,
         minutes=meeting.duration_minutes,
         every=t(f"overleg.recurrence.{meeting.recurrence}"),
-        until=meeting.until.strftime("%d-%m-%Y"),
+        until=format_date(meeting.until),
     )
 
 
@@ -303,7 +303,11 @@ def schedule_cutoffs(ctx: Context, meeting: Meeting, items: Sequence[Occurrence]
             )
         batch.add(
             meeting.chair_id,
-            t("overleg.agenda_closed", id=meeting.id, day=local_day(occurrence.start, tz)),
+            t(
+                "overleg.agenda_closed",
+                id=meeting.id,
+                day=format_date(occurrence.start.astimezone(tz).date()),
+            ),
             key=f"{base}:{closed.offset}:m{meeting.chair_id}:s{meeting.sequence}",
             due_at=closed.due_at,
         )

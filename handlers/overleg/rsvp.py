@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core import Context, Reply, UserError, t
-from bot.core.dates import format_datetime
+from bot.core.dates import format_date, format_datetime
 from bot.core.hygiene import echo, is_id
 from handlers.cases.actie import add_action
 from handlers.casework import parse_case_code
@@ -176,7 +176,7 @@ def _started_on(ctx: Context, meeting: Meeting, day: date | None) -> Occurrence:
             raise UserError("overleg.not_started", id=meeting.id)
         return occurrence
     found = find_occurrence(meeting, changes, ctx.clock.tz, day)
-    shown = day.strftime("%d-%m-%Y")
+    shown = format_date(day)
     if found is None:
         raise UserError("overleg.no_occurrence", id=meeting.id, day=shown)
     if found.cancelled:

@@ -11,7 +11,14 @@ from __future__ import annotations
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from bot.core.hygiene import echo
-from handlers.casework import holds_regie, member_name, require_open, split_code, visible_case
+from handlers.casework import (
+    holds_regie,
+    member_name,
+    regie_somewhere_or,
+    require_open,
+    split_code,
+    visible_case,
+)
 from handlers.privacy.need_to_know import answer_in_direct
 from handlers.privacy.policy import case_label
 from handlers.privacy.targets import case_in_args
@@ -19,6 +26,7 @@ from handlers.release.alerts import check_dates
 from handlers.release.unexpected import prompt_trajectberaad, record_unexpected
 from handlers.reminders import RELEASE_KIND, queue_release_alerts
 from storage.cases.tables import Case, CaseEventKind
+from storage.models import Role
 from storage.release.detention import Detention, DetentionKind
 
 group = CommandGroup("detentie")
@@ -29,7 +37,12 @@ MAX_FACILITY = 120
 
 
 @group.command(
-    "detentie", aliases=["detention"], usage=t("detentie.usage"), needs_args=True, target=case_in_args
+    "detentie",
+    aliases=["detention"],
+    usage=t("detentie.usage"),
+    needs_args=True,
+    target=case_in_args,
+    may_use=regie_somewhere_or(Role.PROCESMANAGER),  # /help: recording one needs regie on the case
 )
 def detentie(msg: Incoming, ctx: Context) -> list[Reply]:
     # detention and huisverbod are justice data: from a group, one line there and the answer in the

@@ -8,9 +8,10 @@ asker's direct chat. ``/detentie CODE vrij`` sends it to everyone involved.
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from handlers.casework import holds_regie, require_open, split_code, visible_case
+from handlers.casework import holds_regie, regie_somewhere_or, require_open, split_code, visible_case
 from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args
+from storage.models import Role
 from storage.uow import UnitOfWork
 
 group = CommandGroup("scenario")
@@ -27,7 +28,13 @@ def scenario_text(uow: UnitOfWork, case_id: int, default: str | None) -> tuple[T
     return (default if default else t("scenario.default")), False
 
 
-@group.command("scenario", usage=t("scenario.usage"), needs_args=True, target=case_in_args)
+@group.command(
+    "scenario",
+    usage=t("scenario.usage"),
+    needs_args=True,
+    target=case_in_args,
+    may_use=regie_somewhere_or(Role.PROCESMANAGER),  # /help: setting one needs regie on the case
+)
 def scenario(msg: Incoming, ctx: Context) -> list[Reply]:
     member = ctx.require_member()
     code, rest = split_code(msg.args)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Identity
+from storage.models import Identity, MemberRole
 
 
 def preferred_identities(session: Session, member_ids: Collection[int]) -> dict[int, Identity]:
@@ -23,6 +23,15 @@ def preferred_identities(session: Session, member_ids: Collection[int]) -> dict[
         if is_reachable(identity):
             preferred.setdefault(identity.member_id, identity)
     return preferred
+
+
+def roles_of_members(session: Session, member_ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """member id -> their roles, for several members in one query (who a message is shown buttons for)."""
+    found: dict[int, set[str]] = {member_id: set() for member_id in member_ids}
+    rows = session.exec(select(MemberRole).where(col(MemberRole.member_id).in_(list(member_ids)))).all()
+    for row in rows:
+        found.setdefault(row.member_id, set()).add(row.role)
+    return {member_id: frozenset(roles) for member_id, roles in found.items()}
 
 
 def is_reachable(identity: Identity) -> bool:

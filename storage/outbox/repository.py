@@ -10,7 +10,7 @@ died) the row can be claimed again.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from storage.outbox import claim as outbox_claim
 from storage.outbox.absence import Absence
 from storage.outbox.deputies import last_named_deputies
 from storage.outbox.forwarding import encode_case_ids, forwardable
-from storage.outbox.reachability import preferred_identities
+from storage.outbox.reachability import preferred_identities, roles_of_members
 from storage.repositories import Repository
 
 ALREADY_SENT = (OutboxStatus.SENT, OutboxStatus.CLAIMED)
@@ -246,8 +246,9 @@ class OutboxRepository(Repository):
         purposes = {row.group_purpose for row in rows if row.member_id is None and row.group_purpose}
         found: dict[int, Address] = {}
         by_member: dict[int, Address] = {}
+        reader: dict[int, int] = {}  # row id -> the member who reads it (a deputy for an absent one)
         if member_ids:
-            by_member = self._member_addresses(rows, member_ids, today, found)
+            by_member = self._member_addresses(rows, member_ids, today, found, reader)
         groups: dict[str, Address] = {}
         if purposes:
             for group in self.session.exec(
@@ -262,8 +263,13 @@ class OutboxRepository(Repository):
                 continue
             if row.member_id is not None:
                 found[row.id] = by_member.get(row.member_id, NOWHERE)
+                reader[row.id] = row.member_id
             elif row.group_purpose in groups:
                 found[row.id] = groups[row.group_purpose]
+        if reader:
+            roles = roles_of_members(self.session, set(reader.values()))
+            for row_id, member_id in reader.items():  # the reader's roles: which buttons they are shown
+                found[row_id] = replace(found[row_id], roles=roles.get(member_id, frozenset()))
         return found
 
     def _member_addresses(
@@ -272,9 +278,10 @@ class OutboxRepository(Repository):
         member_ids: set[int],
         today: date | None,
         found: dict[int, Address],
+        reader: dict[int, int],
     ) -> dict[int, Address]:
         """Each member's own address (or their stand-in's when they are blocked everywhere); rows that go to
-        a deputy instead are put in ``found``."""
+        a deputy instead are put in ``found``, with the deputy as their ``reader``."""
         absent = self._deputies(member_ids, today) if today is not None else {}
         lookup = member_ids | set(absent.values())
         people: dict[int | None, tuple[str, str | None]] = {}
@@ -309,6 +316,7 @@ class OutboxRepository(Repository):
                 found[row.id] = Address(
                     reached.platform, reached.direct_chat_id, reached.external_id, people[deputy][1], name
                 )
+                reader[row.id] = deputy
             elif member_id in stand_ins:  # blocked everywhere: the deputy they named last
                 identity, stand_in = stand_ins[member_id]
                 found[row.id] = Address(
@@ -319,6 +327,7 @@ class OutboxRepository(Repository):
                     name,
                     unreachable=True,
                 )
+                reader[row.id] = stand_in.id or 0
         own: dict[int, Address] = {}
         for member_id in member_ids:
             mine = preferred.get(member_id)
@@ -353,6 +362,7 @@ class Address:
     language: str | None
     on_behalf_of: str | None = None  # the absent member's name when a deputy is reached instead
     unreachable: bool = False  # the deputy stands in because the member blocked the bot, not for an absence
+    roles: frozenset[str] | None = None  # the reading member's roles (None: a group, everyone's buttons)
 
 
 NOWHERE = Address(None, None, None, None)

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from bot.core import CommandGroup, Context, Incoming, Reply, t
+from bot.core import Button, CommandGroup, Context, Incoming, Reply, t
 from bot.core.access import NO_TARGET
 from bot.core.router import Router
 from tests.harness import Chat
@@ -22,6 +22,21 @@ def explode(msg: Incoming, ctx: Context) -> Reply:
 
 @boom.command("pmonly", roles=["procesmanager"], target=NO_TARGET)
 def pm_only(msg: Incoming, ctx: Context) -> Reply:
+    return Reply(t("help.title"))
+
+
+@boom.command("knoppen", target=NO_TARGET)
+def with_buttons(msg: Incoming, ctx: Context) -> Reply:
+    return Reply(t("help.title"), buttons=[Button("boom.pm", "PM"), Button("boom.all", "Iedereen")])
+
+
+@boom.action("boom.pm", roles=["procesmanager"], target=NO_TARGET)
+def press_pm(msg: Incoming, ctx: Context) -> Reply:
+    return Reply(t("help.title"))
+
+
+@boom.action("boom.all", target=NO_TARGET)
+def press_all(msg: Incoming, ctx: Context) -> Reply:
     return Reply(t("help.title"))
 
 
@@ -60,6 +75,22 @@ def test_role_check_refuses_other_roles(chat: Chat):
     reply = router.handle(chat.incoming(user="wijkagent", text="/pmonly"))
     assert "geen toegang tot /pmonly" in reply[0].text
     assert "Wat je met ketenbot" in router.handle(chat.incoming(user="procesmanager", text="/pmonly"))[0].text
+
+
+def test_a_direct_chat_shows_only_the_buttons_the_reader_may_press_and_a_group_all(chat: Chat):
+    """Issue 17: a partner is not shown a procesmanager's button in their direct chat; in a group everyone
+    sees every button (whoever presses is checked by the gate)."""
+    router = router_with_boom(chat)
+
+    def ids(user: str, group: str | None = None) -> list[str]:
+        [reply] = router.handle(chat.incoming(user=user, group=group, text="/knoppen"))
+        return [b.id for b in reply.buttons]
+
+    assert ids("wijkagent") == ["boom.all"]
+    assert ids("procesmanager") == ["boom.pm", "boom.all"]
+    assert ids("wijkagent", group="triage-groep") == ["boom.pm", "boom.all"]
+    refused = router.handle(chat.incoming(user="wijkagent", group="triage-groep", action_id="boom.pm"))
+    assert refused[0].refused
 
 
 def test_every_command_is_audited_with_member_channel_and_outcome(chat: Chat):

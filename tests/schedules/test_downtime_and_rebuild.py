@@ -67,10 +67,10 @@ def test_three_days_down_sends_what_is_still_useful_and_summarises_the_rest_once
         # named in words, not by outbox key (issue 19); release 2 has no detention row here: case unknown
         assert "release:2:" not in str(summary.payload)
     rendered = dispatcher.catalogue.render(decode_reply(summary.payload).text, "nl")
-    assert "vrijlatingsherinnering 1 dag(en) vooraf, casus (casus onbekend)" in rendered
+    assert "vrijlatingsherinnering 1 dag vooraf, casus (casus onbekend)" in rendered
     assert "vrijlatingsherinnering op de dag zelf, casus (casus onbekend)" in rendered
     rendered = dispatcher.catalogue.render(t("outbox.missed_summary", count=2), "nl")
-    assert "2 herinnering(en)" in rendered
+    assert "2 herinneringen zijn niet op tijd verstuurd en zijn verlopen" in rendered
 
     before = len(sender.sent)
     clock.advance(timedelta(minutes=5))

@@ -28,7 +28,7 @@ def test_the_summary_names_cases_in_words_and_reaches_the_casusregisseur(chat: C
     sent = summaries(chat)
     assert {"procesmanager", "procesmanager2", "regisseur"} <= set(sent)
     whole = sent["procesmanager"]
-    assert "vrijlatingsherinnering 1 dag(en) vooraf, casus VH-2026-0001" in whole
+    assert "vrijlatingsherinnering 1 dag vooraf, casus VH-2026-0001" in whole
     assert "vrijlatingsherinnering op de dag zelf, casus VH-2026-0001" in whole
     assert "herinnering overleg #3 van 01-12-2026 (de dag ervoor)" in whole
     assert KEY_LIKE.search(whole) is None, whole

@@ -69,7 +69,7 @@ def test_downgrade_decrypts_and_upgrade_encrypts_messages_forms_and_keeps_invite
     assert hashlib.sha256(OLD_CODE.encode()).hexdigest() not in hashes
     monkeypatch.setenv("KETENBOT_ENCRYPTION_KEY", TEST_ENCRYPTION_KEY)
     chat = make_chat(fresh_url, demo=False)
-    assert "Welkom" in chat.say(f"/aanmelden {OLD_CODE}", user="nieuw-na-migratie")
+    assert "Je code klopt" in chat.say(f"/aanmelden {OLD_CODE}", user="nieuw-na-migratie")
     with chat.app.uow() as uow:  # and they read back as they were
         states = uow.session.exec(select(FormState)).all()
         assert any("Fictief Migratiepersoon" in str(s.values) for s in states)

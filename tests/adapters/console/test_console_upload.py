@@ -48,5 +48,5 @@ def test_jsonl_console_runs_an_upload_to_its_dry_run(demo_db: str, tmp_path: Pat
     ]
     out, stderr, code = run_console(demo_db, lines, tmp_path)
     assert code == 0, stderr
-    assert "Proefrun van l.csv (bron: Politie): 1 rijen -> 1 nieuwe signalen" in out[0]["text"]
+    assert "Proefrun van l.csv (bron: Politie): 1 rij -> 1 nieuw signaal" in out[0]["text"]
     assert [b["id"] for b in out[0]["buttons"]] == ["upload.import", "upload.cancel"]

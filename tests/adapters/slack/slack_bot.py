@@ -209,6 +209,26 @@ class SlackBot:
         calls = await self.fake.wait_for(lambda: [c for c in self.fake.calls[before:] if answer(c)])
         return calls[0]
 
+    async def press_modal(self, user: str, message: Call, action_id: str, value: str) -> dict[str, Any]:
+        """Press a button that opens a form; the modal's view (opened with the press's trigger id)."""
+        [button] = [b for b in buttons_of(message) if (b["action_id"], b.get("value")) == (action_id, value)]
+        before = len(self.fake.views("open"))
+        body = block_actions_body(
+            user,
+            str(message.response["channel"]),
+            button["action_id"],
+            value,
+            message_ts=str(message.response["ts"]),
+            message_text=str(message.params.get("text") or ""),
+            message_blocks=list(message.params.get("blocks") or []),
+            label=str(button["text"]["text"]),
+        )
+        status, _ = await self.post(body)
+        assert status == 200
+        opened = await self.fake.wait_for(lambda: self.fake.views("open")[before:])
+        view: dict[str, Any] = opened[0].params["view"]
+        return view
+
     async def modal(self, text: str, *, user: str, channel: str) -> dict[str, Any]:
         """Run a command that opens a form; the modal's view (opened with the command's trigger id)."""
         before = len(self.fake.views("open"))
@@ -252,9 +272,16 @@ class SlackBot:
         body = slash_command_body("/ketenbot", f"aanmelden {self.chat.invite_code}", user, f"D{user}")
         if name is not None:
             body = body.replace(f"user_name={user.lower()}".encode(), f"user_name={quote(name)}".encode())
+        before = len(self.fake.views("open"))
         status, _ = await self.post(body)
         assert status == 200
+        # the name is asked (a modal): "ja" takes the profile's name, which must pass as a name
+        opened = await self.fake.wait_for(lambda: self.fake.views("open")[before:])
+        published = len(self.fake.views("publish"))
+        answered = await self.submit(user, opened[0].params["view"], {"name": "ja"})
+        assert answered == "", answered
         await self.replies(f"D{user}")
+        await self.home_published(user, after=published)  # a submitted modal re-publishes the App Home
         self.fake.calls.clear()
 
 

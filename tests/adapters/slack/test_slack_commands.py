@@ -13,9 +13,12 @@ async def test_onboarding_links_the_slack_user_and_ik_answers_in_dm_and_channel(
         [refusal] = await bot.replies("DU100")
         assert "nog niet aangemeld" in refusal
 
-        await bot.command(f"aanmelden {chat.invite_code}", user="U100", channel="DU100")
+        view = await bot.modal(f"aanmelden {chat.invite_code}", user="U100", channel="DU100")
+        assert [b["block_id"] for b in view["blocks"]] == ["name"]  # the name is asked, not the handle taken
+        assert await bot.submit("U100", view, {"name": "<@U999>"}) != ""  # refused: the modal stays open
+        assert await bot.submit("U100", view, {"name": "Uma de Vries"}) == ""
         welcome = (await bot.replies("DU100", 2))[1]
-        assert "Welkom, u100!" in welcome and "Gemeente Waterdam" in welcome
+        assert "Welkom, Uma de Vries!" in welcome and "Gemeente Waterdam" in welcome
 
         await bot.command("ik", user="U100", channel="DU100")
         profile = (await bot.replies("DU100", 3))[2]
@@ -46,7 +49,14 @@ async def test_root_command_without_text_shows_help_and_per_command_slash_comman
 
 async def test_user_text_is_escaped_so_nobody_injects_mentions(chat: Chat) -> None:
     async with running_bot(chat) as bot:
-        await bot.join("U300", name="<!channel> & <@U1|baas>")
+        await bot.join("U300")
+        with chat.app.uow() as uow:  # a name from elsewhere (``ketenbot member``): /aanmelden refuses it
+            identity = uow.identities.find("slack", "U300")
+            member = uow.members.get(identity.member_id) if identity else None
+            assert member is not None
+            member.name = "<!channel> & <@U1|baas>"
+            uow.session.add(member)
+            uow.commit()
         await bot.command("ik", user="U300", channel="C777")
         [text] = await bot.replies("C777")
         assert "&lt;!channel&gt; &amp; &lt;@U1|baas&gt;" in text

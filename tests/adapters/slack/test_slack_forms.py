@@ -149,7 +149,8 @@ async def test_a_slow_submit_closes_the_modal_in_time_and_answers_by_message(cha
 
     def slow_forms(handle: Callable[[Incoming], list[Outgoing]]) -> Callable[[Incoming], list[Outgoing]]:
         def maybe_blocked(incoming: Incoming) -> list[Outgoing]:
-            if incoming.form_values is not None and not release.wait(timeout=30):
+            held = incoming.form_values is not None and incoming.form_id != "aanmelden.name"  # not the join
+            if held and not release.wait(timeout=30):
                 raise TimeoutError("test never released the slow submit")
             return handle(incoming)
 

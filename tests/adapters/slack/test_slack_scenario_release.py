@@ -48,7 +48,7 @@ async def test_a_release_alert_carries_the_checklist_and_a_press_ticks_an_item_o
     async with running_bot(chat) as bot:
         await registered(bot)
         assert await bot.deliver_outbox() == 2
-        alerts = {user: alert_to(bot, user, "over 7 dag(en)") for user in (MANAGER, REGISSEUR)}
+        alerts = {user: alert_to(bot, user, "over 7 dagen:") for user in (MANAGER, REGISSEUR)}
         for alert in alerts.values():
             text = str(alert.params["text"])
             assert CODE in text and "PI Rivierland" in text and "03-12-2026" in text

@@ -1,6 +1,6 @@
 """End to end on Slack: the stale-case watchdog's morning message, delivered by the dispatcher to procesregie
-with its buttons (MDO plannen / Actie toevoegen); a press is handled where it was pressed and answers as the
-console does (how to plan the MDO or add the action); someone without access to the case is refused."""
+with its buttons (MDO plannen / Actie toevoegen); *MDO plannen* opens the overleg plan modal with the case on
+the agenda, *Actie toevoegen* answers how; someone without access to the case is refused."""
 
 from __future__ import annotations
 
@@ -53,14 +53,14 @@ async def test_the_digest_reaches_procesregie_with_its_buttons_and_each_press_an
         ]
         assert [b["text"]["text"] for b in buttons_of(message)] == ["MDO plannen", "Actie toevoegen"]
 
-        mdo = await bot.press(MANAGER, message, "stale.mdo", CODE, hint=True)
-        assert mdo.method == "chat.postMessage" and mdo.params["channel"] == message.response["channel"]
-        assert f"Plan een MDO voor {CODE}" in mdo.params["text"]
-        # a hint, not a decision: the digest stays as it was (as on Telegram), every button still there
+        view = await bot.press_modal(MANAGER, message, "stale.mdo", CODE)
+        # the overleg plan form as a modal, the case on the agenda (issue 17)
+        [cases] = [b for b in view["blocks"] if b["block_id"] == "cases"]
+        assert cases["element"]["initial_value"] == CODE
+        [kind] = [b for b in view["blocks"] if b["block_id"] == "kind"]
+        assert kind["element"]["initial_option"]["value"] == "mdo"
+        # the digest stays as it was (as on Telegram), every button still there
         assert bot.fake.called("chat.update") == []
-        assert (
-            f"/actie {CODE} MDO plannen @wie &lt;datum&gt;" in mdo.params["text"]
-        )  # escaped: shown literally
 
         action = await bot.press(MANAGER, message, "stale.action", CODE, hint=True)
         assert f"Voeg een actie toe met /actie {CODE}" in action.params["text"]
@@ -77,12 +77,15 @@ async def test_a_press_by_someone_without_access_to_the_case_is_refused(chat: Ch
         bot.link("procesmanager", MANAGER)
         bot.link("woonstede", WOONSTEDE)
         message = await digest(bot)
-        denied = await bot.press(WOONSTEDE, message, "stale.mdo", CODE)
+        denied = await bot.press(WOONSTEDE, message, "stale.action", CODE)
         assert denied.method == "chat.postEphemeral" and bot.fake.called("chat.update") == []
         assert (
             "niet gevonden of geen toegang" in denied.params["text"]
-            and "Plan een MDO" not in denied.params["text"]
+            and "Voeg een actie toe" not in denied.params["text"]
         )
+        no_chair = await bot.press(WOONSTEDE, message, "stale.mdo", CODE)  # the role comes first
+        assert no_chair.method == "chat.postEphemeral" and "niet voor jouw rol" in no_chair.params["text"]
+        assert bot.fake.views("open") == []
 
 
 async def test_with_two_stale_cases_each_button_answers_for_its_own_case(chat: Chat) -> None:
@@ -105,8 +108,9 @@ async def test_with_two_stale_cases_each_button_answers_for_its_own_case(chat: C
         answered = await bot.press(MANAGER, message, second["action_id"], "VH-2026-0003", hint=True)
         assert "Voeg een actie toe met /actie VH-2026-0003" in answered.params["text"]
         assert answered.method == "chat.postMessage" and bot.fake.called("chat.update") == []
-        first = await bot.press(MANAGER, message, buttons[0]["action_id"], CODE, hint=True)  # other case
-        assert f"Plan een MDO voor {CODE}" in first.params["text"]
+        first = await bot.press_modal(MANAGER, message, buttons[1]["action_id"], "VH-2026-0003")
+        [cases] = [b for b in first["blocks"] if b["block_id"] == "cases"]
+        assert cases["element"]["initial_value"] == "VH-2026-0003"  # the other case's own MDO
 
 
 def section_texts(message: Call) -> list[str]:

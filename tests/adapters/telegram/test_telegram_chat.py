@@ -12,8 +12,12 @@ NEW_USER, MEMBER, GROUP = 7001, 7002, -4001
 async def test_deep_link_onboarding_links_the_identity(chat: Chat) -> None:
     async with running_bot(chat) as bot:
         call = await bot.say(NEW_USER, f"/start {chat.invite_code}", first_name="Noor", language_code="nl")
-        assert "Welkom" in call.params["text"] and call.params["parse_mode"] == "HTML"
-        assert "Noor" in call.params["text"] and "Gemeente Waterdam" in call.params["text"]
+        await bot.fake.wait_until(lambda: len(bot.fake.sent_messages(NEW_USER)) >= 2)  # and the question
+        assert "Je code klopt" in call.params["text"] and "Gemeente Waterdam" in call.params["text"]
+        assert "Je chatprofiel zegt" in call.params["text"] and "Noor" in call.params["text"]  # offered
+        assert "(1/1) Je voor- en achternaam" in bot.fake.sent_messages(NEW_USER)[1]["text"]
+        welcome = await bot.say(NEW_USER, "ja")
+        assert "Welkom, Noor!" in welcome.params["text"] and welcome.params["parse_mode"] == "HTML"
         profile = await bot.say(NEW_USER, "/ik")
         assert f"telegram:{NEW_USER}" in profile.params["text"]
         again = await bot.say(NEW_USER, f"/start {chat.invite_code}")
@@ -35,7 +39,7 @@ async def test_unknown_user_gets_a_hint_in_english_when_their_telegram_is_englis
 async def test_user_text_is_escaped_so_no_markup_or_links_get_through(chat: Chat) -> None:
     name = '<a href="https://evil.example">Klik</a> & <b>co'
     async with running_bot(chat) as bot:
-        call = await bot.say(NEW_USER, f"/start {chat.invite_code}", first_name=name)
+        call = await bot.say(NEW_USER, f"/start {chat.invite_code}", first_name=name)  # the name offered
     text = call.params["text"]
     assert '&lt;a href="https://evil.example"&gt;Klik&lt;/a&gt; &amp; &lt;b&gt;co' in text
     assert "<a" not in text and "<b>" not in text

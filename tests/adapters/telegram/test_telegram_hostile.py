@@ -18,7 +18,7 @@ async def test_a_first_name_with_mention_markers_never_becomes_a_tg_user_link(ch
     async with running_bot(chat) as bot:
         call = await bot.say(NEW_USER, f"/start {chat.invite_code}", first_name=forged)
     text = call.params["text"]
-    assert "Welkom" in text and "Noor" in text
+    assert "Je code klopt" in text and "Noor" in text  # the profile name, offered
     assert "tg://user" not in text and "\ue000" not in text and "\u202e" not in text
     with chat.app.uow() as uow:
         identity = uow.identities.find("telegram", str(NEW_USER))

@@ -51,13 +51,13 @@ async def test_a_csv_without_caption_asks_the_source_shows_the_dry_run_and_impor
         bot.link("procesmanager", MANAGER)
         before = signal_count(chat)
         dry = await upload(bot)
-        summary = "Proefrun van lijst.csv (bron: Veilig Thuis): 2 rijen -&gt; 1 nieuwe signalen en 1 mutaties"
+        summary = "Proefrun van lijst.csv (bron: Veilig Thuis): 2 rijen -&gt; 1 nieuw signaal en 1 mutatie"
         assert summary in dry["text"]
         assert [label for label, _ in buttons(dry)] == ["Importeren", "Annuleren"]
         assert signal_count(chat) == before  # a dry run writes nothing
 
         (done,) = await bot.press(MANAGER, dry, "Importeren")
-        assert "lijst.csv is geïmporteerd: 1 nieuwe signalen en 1 mutaties" in done["text"]
+        assert "lijst.csv is geïmporteerd: 1 nieuw signaal en 1 mutatie" in done["text"]
         assert buttons(bot.fake.messages[(MANAGER, dry["message_id"])]) == []  # no second import
     assert signal_count(chat) == before + 2
     with chat.app.uow() as uow:
@@ -108,13 +108,16 @@ async def test_the_stale_digest_arrives_with_its_buttons_and_a_press_answers(cha
         assert f"{CODE} (J.d.V.)" in message["text"] and "VH-2025-0001" not in message["text"]
         assert [label for label, _ in buttons(message)] == ["MDO plannen", "Actie toevoegen"]
 
-        (mdo,) = await bot.press(MANAGER, message, "MDO plannen")
-        assert f"Plan een MDO voor {CODE}" in mdo["text"]
-        assert f"/actie {CODE} MDO plannen @wie &lt;datum&gt;" in mdo["text"]  # escaped: shown literally
-        # a hint, not a decision: the digest stays as it was, every button still there
+        intro, step = await bot.press(MANAGER, message, "MDO plannen", expect=2)
+        # the overleg plan form, the case already on the agenda (issue 17)
+        assert f"MDO voor {CODE} (J.d.V.): de casus staat op de agenda." in intro["text"]
+        assert "(1/6) Datum en tijd" in step["text"]
+        # the form's questions are new messages: the digest stays as it was, every button still there
         kept = bot.fake.messages[(MANAGER, message["message_id"])]
         assert kept["text"] == message["text"] and buttons(kept) == buttons(message)
         assert not [c for c in bot.fake.calls if c.method.startswith("editMessage")]
+        (stopped,) = await bot.answers(MANAGER, "/stop", 1)
+        assert "geannuleerd" in stopped
         (action,) = await bot.press(MANAGER, kept, "Actie toevoegen")
         assert f"Voeg een actie toe met /actie {CODE}" in action["text"]
         assert await bot.deliver() >= 0

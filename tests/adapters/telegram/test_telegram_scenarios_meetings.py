@@ -79,7 +79,7 @@ async def test_a_release_alert_carries_the_checklist_and_a_press_ticks_an_item_o
         chat.clock.set(datetime(2026, 12, 31, 8, 0, tzinfo=UTC))  # T-28, 09:00 in Amsterdam
         assert await bot.deliver() >= 1
         (alert,) = [m for m in bot.fake.sent_messages(MANAGER)[before:] if m["text"].startswith("Vrijlating")]
-        assert alert["text"].startswith("Vrijlating over 28 dag(en)") and "VH-2026-0001" in alert["text"]
+        assert alert["text"].startswith("Vrijlating over 28 dagen:") and "VH-2026-0001" in alert["text"]
         assert "PI Rivierland" in alert["text"] and "28-01-2027" in alert["text"]
         assert all(item in alert["text"].split("Nog open:")[1] for item in ITEMS)
         assert [label for label, _ in buttons(alert)] == [f"✓ {item} geregeld" for item in ITEMS]

@@ -24,7 +24,7 @@ def test_a_case_with_nothing_planned_for_three_weeks_is_listed_once_to_procesreg
     assert [b.id for b in sent[0].buttons] == ["stale.mdo", "stale.action"]
     hint = "\n".join(o.text for o in chat.press("stale.action", "VH-2026-0001", user="procesmanager"))
     assert "/actie VH-2026-0001" in hint
-    denied = "\n".join(o.text for o in chat.press("stale.mdo", "VH-2026-0001", user="woonstede"))
+    denied = "\n".join(o.text for o in chat.press("stale.action", "VH-2026-0001", user="woonstede"))
     assert "niet gevonden of geen toegang" in denied
 
 

@@ -18,8 +18,9 @@ def test_new_colleague_joins_with_an_invite_code(chat: Chat):
             ("/help", "/aanmelden CODE"),
             (
                 f"/aanmelden {chat.invite_code}",
-                "Welkom, nieuwe-collega! Je bent aangemeld bij Gemeente Waterdam als partner.",
+                "Je code klopt: je bent aangemeld bij Gemeente Waterdam als partner. Nog één vraag:",
             ),
+            ("Noor van Dijk", "Welkom, Noor van Dijk! Je bent aangemeld bij Gemeente Waterdam als partner."),
             ("/ik", "Organisatie: Gemeente Waterdam"),
         ]
     )
@@ -27,15 +28,51 @@ def test_new_colleague_joins_with_an_invite_code(chat: Chat):
         member = uow.members.by_handle("nieuwe-collega")
         assert member is not None and member.id is not None
         assert uow.members.roles_of(member.id) == {"partner"}
+        assert member.name == "Noor van Dijk"
+
+
+def test_the_name_is_asked_and_an_empty_or_abusive_one_is_refused_with_the_form_kept(chat: Chat):
+    """Issue 17: the name is asked, not taken from the chat handle; the answer is cleaned like a display
+    name, and an unusable one is refused in Dutch while the question stays open."""
+    chat.as_member("noor_1990")
+    joined = chat.say(f"/aanmelden {chat.invite_code}")
+    assert "hoe heet je?" in joined and "(1/1) Je voor- en achternaam" in joined
+    assert "Je chatprofiel zegt 'noor_1990': typ ja om die naam te gebruiken." in joined
+    for typed, refusal in [
+        ("   ", "Dit veld is verplicht."),
+        ("-", "Dit veld is verplicht."),  # the form engine's "skip" word
+        ("...", "Dat is geen bruikbare naam."),
+        ("@procesmanager", "Dat is geen bruikbare naam."),
+        ('<a href="https://evil.example">Klik</a>', "Dat is geen bruikbare naam."),
+        ("Ketenbot", "Dat is geen bruikbare naam."),
+        ("x" * 121, "Dat is te lang (121 tekens; maximaal 120)."),
+    ]:
+        answer = chat.say(typed)
+        assert refusal in answer and "(1/1) Je voor- en achternaam" in answer, (typed, answer)
+    assert "onzichtbare stuurtekens" in chat.say("Noor\u202e Bakker")  # the router refuses; form kept
+    assert "Welkom, Noor Bakker!" in chat.say("  Noor   Bakker ")  # cleaned: whitespace collapsed
+    with chat.app.uow() as uow:
+        member = uow.members.by_handle("noor_1990")
+        assert member is not None and member.name == "Noor Bakker"
+    assert "Je profiel: Noor Bakker" in chat.say("/ik")
+
+
+def test_ja_takes_the_name_the_profile_offered_and_ik_naam_asks_again(chat: Chat):
+    chat.as_member("Sanne de Boer")
+    chat.say(f"/aanmelden {chat.invite_code}")
+    assert "Welkom, Sanne de Boer!" in chat.say("ja")
+    assert "(1/1) Je voor- en achternaam" in chat.say("/ik naam")
+    assert "Dat is geen bruikbare naam." in chat.say("12345")
+    assert chat.say("Sanne Visser") == "Je naam is nu Sanne Visser."
 
 
 def test_join_alias_and_lowercase_code_with_spaces_work(chat: Chat):
     code = chat.invite_code.lower().replace("-", " ")
-    chat.as_member("collega2").verify_dialog([(f"/join {code}", "Welkom")])
+    chat.as_member("collega2").verify_dialog([(f"/join {code}", "Je code klopt")])
 
 
 def test_telegram_start_with_code_from_deep_link_joins(chat: Chat):
-    chat.as_member("collega3").verify_dialog([(f"/start {chat.invite_code}", "Welkom")])
+    chat.as_member("collega3").verify_dialog([(f"/start {chat.invite_code}", "Je code klopt")])
 
 
 def test_invite_codes_are_stored_as_an_hmac_with_the_server_key_not_a_plain_sha256(chat: Chat):
@@ -97,7 +134,7 @@ def test_more_than_five_wrong_codes_an_hour_are_refused_without_checking(chat: C
     with chat.app.uow() as uow:
         assert uow.members.by_handle("raden") is None
     chat.clock.advance(timedelta(hours=1, minutes=1))
-    assert "Welkom" in chat.say(f"/aanmelden {chat.invite_code}")
+    assert "Je code klopt" in chat.say(f"/aanmelden {chat.invite_code}")
 
 
 def test_many_identities_guessing_together_hit_a_network_wide_limit_and_the_log_says_so(
@@ -112,7 +149,7 @@ def test_many_identities_guessing_together_hit_a_network_wide_limit_and_the_log_
     with chat.app.uow() as uow:
         assert uow.members.by_handle("nog-een-rader") is None
     chat.clock.advance(timedelta(minutes=16))
-    assert "Welkom" in chat.say(f"/aanmelden {chat.invite_code}", user="nog-een-rader")
+    assert "Je code klopt" in chat.say(f"/aanmelden {chat.invite_code}", user="nog-een-rader")
 
 
 def test_unknown_identity_gets_only_the_onboarding_hint(chat: Chat):

@@ -16,7 +16,7 @@ def test_help_lists_commands_in_the_members_language(chat: Chat):
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
 def test_every_command_is_listed_in_help_for_a_role_that_may_use_it(sqlite_chat: Chat, command):
-    handle = "beheerder"
+    handle = "beheerder" if command.may_use is None else "procesmanager"  # may_use: a procesmanager may
     if command.roles is not None:
         handle = {
             "partner": "wijkagent",
@@ -72,3 +72,37 @@ def test_every_command_has_a_help_text_in_both_languages(command):
     assert command.description is not None
     for language in ("nl", "en"):
         assert catalogue.has(command.description.key, language), (command.name, language)
+
+
+REGIE_COMMANDS = ("/detentie", "/huisverbod", "/scenario")
+
+
+def listed(text: str) -> set[str]:
+    return {line.split()[0] for line in text.splitlines() if line.startswith("/")}
+
+
+def test_help_lists_regie_commands_only_to_members_who_may_use_them(chat: Chat):
+    """Issue 17: a partner without regie anywhere is not shown the commands only regie holders can use."""
+    without = listed(chat.say("/help", user="wijkagent"))  # a partner, deelnemer, no regie
+    assert not without & set(REGIE_COMMANDS)
+    assert {"/casus", "/regie", "/signaal", "/nazorg"} <= without  # what a deelnemer uses stays
+    holder = listed(chat.say("/help", user="regisseur"))  # a partner with casusregie on VH-2026-0001
+    assert set(REGIE_COMMANDS) <= holder
+    manager = listed(chat.say("/help", user="procesmanager2"))  # the role allows them
+    assert set(REGIE_COMMANDS) <= manager and "/triage" in manager
+    stranger = chat.say("/help", user="onbekend-nummer")
+    assert "aanmelden" in stranger.lower() and not listed(stranger)
+
+
+def test_a_partner_sees_the_regie_commands_once_they_hold_regie(sqlite_chat: Chat):
+    chat = sqlite_chat
+    assert "/detentie" not in listed(chat.say("/help", user="ggz"))
+    from storage.cases.tables import RegieKind
+
+    with chat.app.uow() as uow:
+        ggz = uow.members.by_handle("ggz")
+        case = uow.cases.by_code("VH-2026-0001")
+        assert ggz is not None and ggz.id is not None and case is not None and case.id is not None
+        uow.regie.assign(case.id, RegieKind.CASUSREGIE, ggz.id, ggz.organisation_id, chat.clock.now())
+        uow.commit()
+    assert set(REGIE_COMMANDS) <= listed(chat.say("/help", user="ggz"))

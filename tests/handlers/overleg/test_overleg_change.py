@@ -95,7 +95,7 @@ def test_a_triage_series_reminds_partners_of_the_cutoff_and_derives_its_agenda(c
     chat.as_member("procesmanager")
     overview = chat.say("/overleg 3")
     assert f"S-{before}: nog niet getrieerd" in overview and f"S-{after}:" not in overview
-    assert any("agenda van triage-overleg #3" in m.text for m in chat.deliver())
+    assert any("agenda van triage-overleg #3 op 01-12-2026 is gesloten" in m.text for m in chat.deliver())
     chat.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     chat.say(f"/triage S-{before} afgewezen geen zorgen na gesprek")
     assert f"S-{before}: afgewezen" in chat.say("/overleg 3")

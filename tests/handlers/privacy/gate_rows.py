@@ -102,7 +102,7 @@ ROWS: dict[str, Row] = {
     "press regie.decline": Row(("{handover}",)),
     "press triage.decide": Row(("{signal}:afgewezen", "{signal}:topx"), role=PM, sees=PM),
     "press stale.action": Row(("{case}",)),
-    "press stale.mdo": Row(("{case}",)),
+    "press stale.mdo": Row(("{case}",), role=CHAIRS),
     "press overleg.rsvp": Row(("{meeting}:ja", "{meeting}:vervanger")),
     "press mutatie.note": Row(("{mutatie}",)),
     "press mutatie.triage": Row(("{mutatie}",)),
@@ -125,6 +125,8 @@ ROWS: dict[str, Row] = {
     "press overleg.agenda_deny": Row(("{meeting}:{case_id}",)),
     # whole forms (a Slack modal, a JSONL "form" line)
     "form signaal.new": Row((form(name="Fictief Persoon", gemeente="Waterdam"),), target=NO),
+    "form aanmelden.name": Row((form(name="Fictief Persoon"),), target=NO),
+    "form ik.naam": Row((form(name="Fictief Persoon"),), target=NO),
     "form triage.reason": Row((form(signal="{signal}", outcome="topx", reason="x"),), role=PM),
     "form casus.person": Row((form(case="{case}", name="Fictief Persoon"),)),
     "form casus.person_hg": Row((form(case="{case}", name="Fictief Persoon"),)),

@@ -41,7 +41,7 @@ def test_a_detention_starts_with_every_item_open_and_nazorg_changes_items(chat: 
     ]
     assert [b.label for b in reply.buttons][:2] == ["✓ ID-bewijs geregeld", "✓ onderdak geregeld"]
     changed = chat.say(f"/nazorg {CODE} onderdak geregeld @regisseur", user="procesmanager")
-    assert changed.splitlines()[0] == "onderdak van VH-2026-0001 (J.d.V.): geregeld."
+    assert changed.splitlines()[0] == "onderdak van VH-2026-0001 (J.d.V.): geregeld"
     assert "- onderdak: geregeld (Fatima el Idrissi)" in changed
     assert "- schulden: n.v.t." in chat.say(f"/aftercare {CODE} schulden n.v.t.", user="regisseur")
     assert "Je bent eigenaar van 'onderdak'" in "\n".join(m.text for m in chat.deliver())
@@ -64,7 +64,7 @@ def test_a_release_alert_names_what_is_open_when_sent_and_its_buttons_tick_items
     # ticked off after the alert was queued: the alert, sent weeks later, no longer names it
     chat.say(f"/nazorg {CODE} id geregeld", user="procesmanager")
     chat.clock.set(T_MINUS_28)
-    alerts = [m for m in chat.deliver() if m.text.startswith("Vrijlating over 28 dag(en)")]
+    alerts = [m for m in chat.deliver() if m.text.startswith("Vrijlating over 28 dagen:")]
     assert {m.user_id for m in alerts} == {"procesmanager", "regisseur"}
     alert = next(m for m in alerts if m.user_id == "regisseur")
     assert alert.text.splitlines()[1] == "Nog open: onderdak, inkomen, schulden, zorg, dagbesteding."
@@ -139,6 +139,6 @@ def test_a_failing_refresher_sends_the_stored_alert(chat: Chat):
 
     chat.dispatcher.refreshers["release"] = broken
     chat.clock.set(T_MINUS_28)
-    alerts = [m for m in chat.deliver() if m.text.startswith("Vrijlating over 28 dag(en)")]
+    alerts = [m for m in chat.deliver() if m.text.startswith("Vrijlating over 28 dagen:")]
     assert len(alerts) == 2  # still delivered, with the text as queued (ID-bewijs was open then)
     assert all("Nog open: ID-bewijs, onderdak" in m.text for m in alerts)

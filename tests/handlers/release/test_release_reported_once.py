@@ -58,7 +58,7 @@ def test_a_second_report_with_another_date_corrects_the_first_without_a_new_alar
     chat.say(f"/detentie {CODE} vrij 03-12-2026", user="reclassering")
     assert len([m for m in chat.deliver() if m.text.startswith("ONVERWACHTE")]) == 4
     answer = chat.say(f"/detentie {CODE} vrij 04-12-2026", user="procesmanager")
-    assert "gecorrigeerd: 03-12-2026 → 04-12-2026. 4 collega('s) ingelicht" in answer
+    assert "gecorrigeerd: 03-12-2026 → 04-12-2026. 4 collega's ingelicht" in answer
     told = about_the_case(chat)
     assert len(told) == 4 and all(text.startswith("Correctie:") for _, text in told)
     assert (
@@ -112,15 +112,15 @@ def test_a_new_detention_releasing_in_14_days_says_14_days_not_28(chat: Chat) ->
     )
     assert reply.startswith("Detentie vastgelegd")
     alerts = [text for _, text in about_the_case(chat) if text.startswith("Vrijlating over")]
-    assert alerts and all(text.startswith("Vrijlating over 14 dag(en)") for text in alerts)
+    assert alerts and all(text.startswith("Vrijlating over 14 dagen:") for text in alerts)
 
 
 def test_a_release_brought_forward_to_10_days_away_says_10_days_not_14(chat: Chat) -> None:
-    register(chat, release="24-12-2026")  # T-28 is today: "over 28 dag(en)"
+    register(chat, release="24-12-2026")  # T-28 is today: "over 28 dagen"
     chat.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     assert "naar 10-12-2026" in chat.say(f"/detentie {CODE} datum 10-12-2026", user="procesmanager")
     alerts = [text for _, text in about_the_case(chat) if text.startswith("Vrijlating over")]
-    assert alerts and all(text.startswith("Vrijlating over 10 dag(en)") for text in alerts)
+    assert alerts and all(text.startswith("Vrijlating over 10 dagen:") for text in alerts)
     with chat.app.uow() as uow:  # the stored text (sent when the send-time refresh fails) says 10 too
         stored = [
             str(row.payload)

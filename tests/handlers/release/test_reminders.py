@@ -76,15 +76,15 @@ def test_detention_release_alerts_go_to_regie_at_nine_and_a_date_change_rebuilds
     )
     assert reply == (
         "Detentie vastgelegd voor VH-2026-0001 (J.d.V.): PI Rivierland, vrijlating 28-01-2027."
-        " 5 herinnering(en) ingepland."
-    ) or reply.endswith("10 herinnering(en) ingepland.")
+        " 5 herinneringen ingepland."
+    ) or reply.endswith("10 herinneringen ingepland.")
     assert "PI Rivierland, sinds 01-11-2026, verwachte vrijlating 28-01-2027" in chat.say(
         "/detentie VH-2026-0001", user="wijkagent"
     )
     chat.deliver()
     chat.clock.set(datetime(2026, 12, 31, 8, 0, tzinfo=UTC))  # T-28, 09:00 Amsterdam
     alerts = release_alerts(chat)
-    assert alerts and all(text.startswith("Vrijlating over 28 dag(en)") for _, text in alerts)
+    assert alerts and all(text.startswith("Vrijlating over 28 dagen:") for _, text in alerts)
     assert "procesmanager" in {who for who, _ in alerts}
 
     # 2 January: the release is brought forward to 12 January. T-28 and T-14 (29 Dec) lie in the past;
@@ -95,7 +95,7 @@ def test_detention_release_alerts_go_to_regie_at_nine_and_a_date_change_rebuilds
         "/detentie VH-2026-0001 datum 12-01-2027", user="procesmanager"
     )
     alerts = release_alerts(chat)
-    assert alerts and all(text.startswith("Vrijlating over 10 dag(en)") for _, text in alerts)
+    assert alerts and all(text.startswith("Vrijlating over 10 dagen:") for _, text in alerts)
     assert release_alerts(chat) == []
     chat.clock.set(datetime(2027, 1, 12, 8, 0, tzinfo=UTC))
     alerts = release_alerts(chat)

@@ -32,16 +32,14 @@ def test_upload_with_caption_shows_the_dry_run_and_imports_once(chat: Chat):
     before = _signals(chat)
     replies = chat.upload("politie.csv", GOOD, "/import politie")
     (reply,) = replies
-    assert (
-        "Proefrun van politie.csv (bron: Politie): 2 rijen -> 1 nieuwe signalen en 1 mutaties" in reply.text
-    )
+    assert "Proefrun van politie.csv (bron: Politie): 2 rijen -> 1 nieuw signaal en 1 mutatie" in reply.text
     assert "1 mutatie op VH-2026-0001" in reply.text
     assert [b.id for b in reply.buttons] == ["upload.import", "upload.cancel"]
     assert _signals(chat) == before
     (upload,) = _pending(chat)
     assert upload.content == GOOD and upload.source == "politie"
     done = texts(chat.press("upload.import", reply.buttons[0].value))
-    assert "politie.csv is geïmporteerd: 1 nieuwe signalen en 1 mutaties" in done
+    assert "politie.csv is geïmporteerd: 1 nieuw signaal en 1 mutatie" in done
     assert _signals(chat) == before + 2 and _pending(chat) == []
     again = texts(chat.press("upload.import", reply.buttons[0].value))
     assert "al geïmporteerd, geannuleerd of verlopen" in again
@@ -106,7 +104,7 @@ def test_windows_1252_upload_is_read(chat: Chat):
     row = "Zoë Fictief;;Rivierstad;psychisch;normaal;Fictief: café-bezoek\n"
     content = (HEADER.replace(",", ";") + row).encode("cp1252")
     (reply,) = chat.upload("oud.csv", content, "/import politie")
-    assert "1 rijen -> 1 nieuwe signalen" in reply.text
+    assert "1 rij -> 1 nieuw signaal" in reply.text
 
 
 def test_an_upload_left_pending_expires_after_a_day_and_is_dropped(chat: Chat):

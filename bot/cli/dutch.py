@@ -1,0 +1,245 @@
+"""The command line's framework words in Dutch: typer (and the click it vendors) prints "Usage:", "Options",
+"Show this message and exit." and "Missing argument" itself, in English, with no translation hook of its own.
+
+``speak_dutch()`` puts Dutch in those places once per process, when a ``ketenbot`` command runs (the root
+group's ``main``, see ``DutchGroup``), never at import: the rich help's panel titles and hints, the usage
+prefix, the ``--help`` option's text, typer's own gettext strings ("No such command") and the messages of
+click's usage errors. Our own help texts are Dutch where they are written (bot/cli/*.py).
+A typer upgrade that moves these places fails ``tests/test_cli_dutch.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import typer
+import typer.core
+import typer.rich_utils as rich_utils
+from typer import _click
+from typer._click import exceptions as click_exceptions
+from typer._click import formatting as click_formatting
+
+USAGE = "Gebruik: "
+HELP_TEXT = "Toon deze hulp en stop."
+
+PANEL_WORDS = {  # typer.rich_utils' module constants, read when help or an error is printed
+    "ARGUMENTS_PANEL_TITLE": "Argumenten",
+    "OPTIONS_PANEL_TITLE": "Opties",
+    "COMMANDS_PANEL_TITLE": "Opdrachten",
+    "ERRORS_PANEL_TITLE": "Fout",
+    "ABORTED_TEXT": "Afgebroken.",
+    "RICH_HELP": "Typ [blue]'{command_path} {help_option}'[/] voor hulp.",
+    "DEFAULT_STRING": "[standaard: {}]",
+    "ENVVAR_STRING": "[omgevingsvariabele: {}]",
+    "REQUIRED_LONG_STRING": "[verplicht]",
+    "DEPRECATED_STRING": "(verouderd) ",
+}
+
+GETTEXT = {  # typer.core's gettext strings
+    "(dynamic)": "(dynamisch)",
+    "Aborted!": "Afgebroken!",
+    "default: {default}": "standaard: {default}",
+    "required": "verplicht",
+    "env var: {var}": "omgevingsvariabele: {var}",
+    "Arguments": "Argumenten",
+    "Options": "Opties",
+    "Commands": "Opdrachten",
+    "Missing command.": "Geef een opdracht.",
+    "No such command {name!r}.": "Onbekende opdracht {name!r}.",
+}
+
+KINDS = {"argument": "argument", "option": "optie", "parameter": "parameter"}
+METAVARS = {"[OPTIONS]": "[OPTIES]", "COMMAND [ARGS]...": "OPDRACHT [ARGUMENTEN]..."}
+TYPES = {  # the help's type labels, e.g. <int> -> <getal>
+    "int": "geheel getal",
+    "int range": "geheel getal",
+    "float": "getal",
+    "float range": "getal",
+    "bool": "ja/nee",
+    "str": "tekst",
+    "text": "tekst",
+    "path": "pad",
+    "file": "bestand",
+    "directory": "map",
+    "datetime": "datum en tijd",
+    "date": "datum",
+}
+
+# click's error messages (English, built in code) -> Dutch; the first pattern that matches wins
+MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"Missing (argument|option|parameter)( .+?)?\.(?: (.*))?$", re.S),
+        lambda m: (
+            f"Ontbrekend{'e' if m[1] == 'option' else ''} {KINDS[m[1]]}{m[2] or ''}."
+            + (f" {m[3]}" if m[3] else "")
+        ),
+    ),
+    (re.compile(r"Missing parameter: (.*)$"), lambda m: f"Ontbrekende parameter: {m[1]}"),
+    (
+        re.compile(r"No such option: (.*?)(?: Did you mean (.*)\?)?$"),
+        lambda m: f"Onbekende optie: {m[1]}" + (f" Bedoelde je {m[2]}?" if m[2] else ""),
+    ),
+    (
+        re.compile(r"Option '?(.+?)'? requires an argument\.$"),
+        lambda m: f"Optie {m[1]} heeft een waarde nodig.",
+    ),
+    (
+        re.compile(r"Option '?(.+?)'? requires (\d+) arguments\.$"),
+        lambda m: f"Optie {m[1]} heeft {m[2]} waarden nodig.",
+    ),
+    (re.compile(r"Option '?(.+?)'? does not take a value\.$"), lambda m: f"Optie {m[1]} neemt geen waarde."),
+    (
+        re.compile(r"Got unexpected extra arguments? \((.*)\)$"),
+        lambda m: f"Onverwachte extra argumenten: {m[1]}",
+    ),
+    (
+        re.compile(r"Invalid value for (.+?): (.*)$", re.S),
+        lambda m: f"Ongeldige waarde voor {m[1]}: {value_words(m[2])}",
+    ),
+    (re.compile(r"Invalid value: (.*)$", re.S), lambda m: f"Ongeldige waarde: {value_words(m[1])}"),
+    (re.compile(r"No such command '?(.+?)'?\.$"), lambda m: f"Onbekende opdracht '{m[1]}'."),
+]
+
+VALUE_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"Input should be a valid (integer|number|boolean|date|datetime)\b.*$", re.S),
+        lambda m: (
+            "dat is geen geldig"
+            + {
+                "integer": " geheel getal",
+                "number": " getal",
+                "boolean": "e ja/nee",
+                "date": "e datum",
+                "datetime": "e datum en tijd",
+            }[m[1]]
+            + "."
+        ),
+    ),
+    (re.compile(r"Input should be (greater|less) than( or equal to)? (.+)$"), lambda m: bound_words(m)),
+    (
+        re.compile(r"(.*) is not a valid (integer|float|boolean)(?: range)?\.?$"),
+        lambda m: (
+            f"{m[1]} is geen geldig {({'integer': 'geheel getal', 'float': 'getal'}).get(m[2], 'ja/nee')}."
+        ),
+    ),
+    (re.compile(r"(.*) is not in the range (.*)\.$"), lambda m: f"{m[1]} ligt niet in het bereik {m[2]}."),
+    (re.compile(r"(.*) is not (?:one of )?(.*)\.$"), lambda m: f"{m[1]} is geen van {m[2]}."),
+    (re.compile(r"(?:File|Path|Directory) (.*) does not exist\.$"), lambda m: f"{m[1]} bestaat niet."),
+]
+
+
+def bound_words(match: re.Match[str]) -> str:
+    words = {
+        ("greater", True): "minstens",
+        ("greater", False): "meer dan",
+        ("less", True): "hoogstens",
+        ("less", False): "minder dan",
+    }
+    return f"de waarde moet {words[(match[1], bool(match[2]))]} {match[3]} zijn."
+
+
+def value_words(text: str) -> str:
+    for pattern, dutch in VALUE_MESSAGES:
+        if match := pattern.match(text.strip()):
+            return dutch(match)
+    return text
+
+
+def in_dutch(text: str) -> str:
+    """One of click's messages in Dutch (unchanged when it is not one we know, e.g. already ours)."""
+    for pattern, dutch in MESSAGES:
+        if match := pattern.match(text):
+            return dutch(match)
+    return text
+
+
+_installed = False
+
+
+def speak_dutch() -> None:
+    """Put the Dutch words in place (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    for name, word in PANEL_WORDS.items():
+        setattr(rich_utils, name, word)
+    typer.core._ = lambda message: GETTEXT.get(message, message)  # type: ignore[attr-defined]
+    _dutch_usage_prefix()
+    _dutch_metavars()
+    _dutch_help_option()
+    _dutch_errors()
+
+
+def _dutch_usage_prefix() -> None:
+    original = click_formatting.HelpFormatter.write_usage
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, USAGE if prefix is None else prefix)
+
+    click_formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    rich_utils.OptionHighlighter.highlights = [  # the usage line's colour: on "Gebruik: " instead
+        pattern.replace("Usage: ", USAGE) for pattern in rich_utils.OptionHighlighter.highlights
+    ]
+
+
+def _dutch_metavars() -> None:
+    pieces = _click.core.Command.collect_usage_pieces
+
+    def collect_usage_pieces(self: Any, ctx: Any) -> list[str]:
+        return [METAVARS.get(piece, piece) for piece in pieces(self, ctx)]
+
+    _click.core.Command.collect_usage_pieces = collect_usage_pieces  # type: ignore[method-assign]
+    group_pieces = typer.core.TyperGroup.collect_usage_pieces
+
+    def group_usage_pieces(self: Any, ctx: Any) -> list[str]:
+        return [METAVARS.get(piece, piece) for piece in group_pieces(self, ctx)]
+
+    typer.core.TyperGroup.collect_usage_pieces = group_usage_pieces  # type: ignore[method-assign]
+    display_type = typer.core._TyperParameter.display_type
+
+    def dutch_type(self: Any, ctx: Any) -> str:
+        shown = display_type(self, ctx)
+        label = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else None
+        return f"<{TYPES[label]}>" if label in TYPES else shown
+
+    typer.core._TyperParameter.display_type = dutch_type  # type: ignore[method-assign]
+
+
+def _dutch_help_option() -> None:
+    original = _click.core.Command.get_help_option
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original(self, ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    _click.core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
+def _dutch_errors() -> None:
+    classes = [
+        cls
+        for cls in vars(click_exceptions).values()
+        if isinstance(cls, type) and issubclass(cls, click_exceptions.ClickException)
+    ]
+    for cls in classes:
+        if "format_message" not in vars(cls):
+            continue
+        original = vars(cls)["format_message"]
+
+        def format_message(self: Any, original: Callable[[Any], str] = original) -> str:
+            return in_dutch(original(self))
+
+        cls.format_message = format_message  # type: ignore[method-assign]
+
+
+class DutchGroup(typer.core.TyperGroup):
+    """The root ``ketenbot`` group: Dutch framework words from the moment a command runs."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        speak_dutch()
+        return super().main(*args, **kwargs)
