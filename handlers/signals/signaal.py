@@ -20,6 +20,7 @@ from handlers.signals.mutatie import route_mutatie
 from storage.cases.tables import Signal, SignalCategory, Urgency
 from storage.models import Role
 from storage.names import initials, name_key
+from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("signaal")
 
@@ -154,7 +155,11 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
             for manager in uow.members.with_role(Role.PROCESMANAGER):
                 assert manager.id is not None
                 ctx.notify(
-                    manager.id, [alert, *extra], key=f"signal:{signal.id}:acuut:{manager.id}", buttons=buttons
+                    manager.id,
+                    [alert, *extra],
+                    key=f"signal:{signal.id}:acuut:{manager.id}",
+                    buttons=buttons,
+                    cases=PERSONAL,  # to every procesmanager in that role; names no case
                 )
             lines.append(t("signal.acute_sent"))
         uow.commit()
