@@ -140,7 +140,8 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
             route_mutatie(ctx, signal, matches[0], [name for name, _ in people])
         ref = signal_ref(signal.id)
         ctx.audit("signaal", kind="write", detail=f"signal {signal.id}")
-        lines = [t("signal.received_known" if matches else "signal.received", ref=ref)]
+        # the aanmelder learns only that it was received: the same words whether the person is known or not
+        lines = [t("signal.received", ref=ref)]
         if signal.urgency == Urgency.ACUUT:
             alert = t(
                 "signal.acute_alert_known" if matches else "signal.acute_alert",

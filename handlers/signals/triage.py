@@ -220,7 +220,8 @@ def _take_in(ctx: Context, signal: Signal, outcome: TriageOutcome) -> tuple[Text
         uow.cases.add_event(known.id, CaseEventKind.LINKED, now, member.id, signal=ref)
         ctx.audit("triage", kind="write", case_id=known.id, detail=f"signal {signal.id}: {outcome} (linked)")
         return (
-            t("triage.feedback_linked", ref=ref, outcome=outcome_label(outcome)),
+            # the same words as a mutatie's terugkoppeling: nothing says the person was known already
+            t("signal.taken_up", ref=ref),
             t("triage.linked", ref=ref, code=known.code),
         )
     subjects = uow.signals.subjects(signal.id)
