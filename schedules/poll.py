@@ -16,6 +16,7 @@ from bot.core.context import encode_reply
 from bot.core.i18n import t
 from bot.core.types import Button, Reply
 from storage.network.poll import vacuum_ballots
+from storage.outbox.forwarding import PERSONAL
 from storage.uow import UnitOfWork
 
 QUESTIONS = (1, 2, 3)
@@ -61,7 +62,7 @@ def start_round(uow: UnitOfWork, now: datetime, open_weeks: int) -> tuple[int, i
                 now=now,
                 member_id=member_id,
                 expires_at=closes,
-                case_ids=(),  # the poll asks about the network, never about a case
+                case_ids=PERSONAL,  # each member's own ballot: a deputy's press would answer as the deputy
             )
         poll_round.members = len(members)
         uow.session.add(poll_round)

@@ -14,6 +14,7 @@ from bot.core.context import encode_reply
 from bot.core.i18n import t
 from bot.core.types import Reply
 from storage.models import Role
+from storage.outbox.forwarding import PERSONAL
 from storage.uow import UnitOfWork
 
 
@@ -34,7 +35,10 @@ def mark_unreachable(uow: UnitOfWork, platform: str, external_id: str, now: date
         if manager.id is None or manager.id == identity.member_id:
             continue
         key = f"unreachable:{identity.id}:{episode}-{manager.id}"
-        if uow.outbox.add(key, payload, due_at=now, now=now, member_id=manager.id, case_ids=()) is not None:
+        if (
+            uow.outbox.add(key, payload, due_at=now, now=now, member_id=manager.id, case_ids=PERSONAL)
+            is not None
+        ):
             queued += 1
     uow.commit()
     return queued

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from bot.privacy_jobs import audit_admin
 from storage.cases.tables import Subject
 from storage.models import AuditEvent
 from tests.harness import Chat
@@ -60,8 +61,31 @@ def test_export_prints_json_and_erase_is_audited_refused_and_forced(cli_env: Cha
     assert refused.exit_code == 2 and "lopende casus (VH-2026-0001); gebruik --force" in refused.output
     forced = cli_env.cli([*erase, "--force"])
     assert forced.exit_code == 0 and "2 betrokkene-rijen geanonimiseerd" in forced.output
-    assert admin_events(cli_env, "privacy.erase") == [f"subject {jan} (2 rows) forced: verzoek betrokkene"]
+    assert admin_events(cli_env, "privacy.erase") == [
+        f"betrokkene {jan} gewist (2 rijen, geforceerd): verzoek betrokkene"
+    ]
     assert admin_events(cli_env, "privacy.export") == [f"subject {jan}"]
+
+
+def test_erase_keeps_every_part_of_the_name_out_of_the_audit_log(cli_env: Chat):
+    """The reason names the person more often than not: it is recorded with each part of every name they
+    were known under replaced, in Dutch, and earlier audit details lose those names too."""
+    jan = first_subject(cli_env, "Jan de Vries")
+    with cli_env.app.uow() as uow:
+        audit_admin(uow, cli_env.clock.now(), "privacy.note", "gebeld over jan; De Vries wil inzage")
+        uow.commit()
+    reason = "verzoek Jan de Vries (zoon van Jan)"
+    erased = cli_env.cli(["privacy", "erase", "--subject", str(jan), "--reason", reason, "--force"])
+    assert erased.exit_code == 0, erased.output
+    assert "1 auditdetails" in erased.output
+    assert admin_events(cli_env, "privacy.erase") == [
+        f"betrokkene {jan} gewist (2 rijen, geforceerd): verzoek [verwijderd] (zoon van [verwijderd])"
+    ]
+    assert admin_events(cli_env, "privacy.note") == ["gebeld over [verwijderd]; [verwijderd] wil inzage"]
+    log = cli_env.cli(["audit", "--format", "csv"])
+    assert log.exit_code == 0, log.output
+    assert "verzoek [verwijderd]" in log.output
+    assert not [word for word in ("Jan", "Vries", "rows", "forced") if word.lower() in log.output.lower()]
 
 
 def test_unknown_subjects_are_clear_errors(cli_env: Chat):

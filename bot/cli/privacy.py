@@ -95,7 +95,9 @@ def erase_command(
                 f"geweigerd: betrokkene {subject} zit in een lopende casus ({', '.join(error.codes)}); "
                 "gebruik --force"
             ) from None
-        detail = f"subject {subject} ({len(erased)} rows){' forced' if force else ''}: {reason.strip()}"
+        # in Dutch, and without the person's name: the reason often names them ("verzoek Jan de Vries")
+        forced = ", geforceerd" if force else ""
+        detail = f"betrokkene {subject} gewist ({len(erased)} rijen{forced}): {erased.redact(reason.strip())}"
         audit_admin(uow, now, "privacy.erase", detail)
         uow.commit()
     rows = "betrokkene-rij" if len(erased) == 1 else "betrokkene-rijen"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogue, Text
 from bot.core.types import MAX_UPLOAD_BYTES, Button, FileAttachment, Incoming, Reply
+from storage.outbox.forwarding import About
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -112,11 +113,12 @@ class Context:
         due_at: datetime | None = None,
         expires_at: datetime | None = None,
         file: FileAttachment | None = None,
-        cases: Collection[int] | None = None,
+        cases: About,
     ) -> bool:
         """Queue a direct message to a member through the outbox; rendered in their language when sent.
-        ``cases``: the ids of the cases it is about, ``()`` for none. A deputy receives it for an absent
-        member only when they may know all of them; left out, it is never forwarded (default deny)."""
+        ``cases`` (every writer says): the ids of the cases it is about, ``()`` for none, or ``PERSONAL``
+        (``storage/outbox/forwarding.py``). A deputy receives it for an absent member only when they may
+        know all of the cases; a personal message never."""
         payload = encode_reply(
             Reply(text if isinstance(text, Text) else list(text), buttons=buttons, file=file)
         )

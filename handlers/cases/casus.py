@@ -39,7 +39,7 @@ from handlers.privacy.need_to_know import run_in_direct
 from handlers.privacy.policy import case_label, in_group, present
 from handlers.privacy.targets import case_in_args
 from storage.cases.plan import PlanEventKind
-from storage.cases.tables import Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
+from storage.cases.tables import EVENT_KEY_PARAMS, Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
 
 group = CommandGroup("casus")
@@ -186,17 +186,7 @@ def event_line(ctx: Context, event: CaseEvent) -> Text:
             what=t("casus.event_removed"),
             by=member_name(ctx.uow, event.member_id),
         )
-    for key, prefix in (
-        ("track", "triage.outcome"),
-        ("old", "case.status"),
-        ("new", "case.status"),
-        ("kind", "regie.kind"),
-        ("choice", "mutatie.choice"),
-        ("role", "plan.role"),
-        ("case_kind", "plan.kind"),
-        ("decision", "huisverbod.decision"),
-        ("was", "huisverbod.decision"),
-    ):
+    for key, prefix in EVENT_KEY_PARAMS.items():
         if key in params:
             params[key] = t(f"{prefix}.{params[key]}")
     return t(

@@ -28,6 +28,7 @@ from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args, handover_in_value
 from storage.cases.tables import Case, CaseEventKind, HandoverStatus, RegieHandover, RegieKind
 from storage.models import Role
+from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("regie")
 
@@ -153,7 +154,8 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
         Button(DECLINE, t("regie.decline_button"), str(handover.id)),
     ]
     question = t("regie.proposal", code=case.code, kind=t(f"regie.kind.{kind}"), by=member.name)
-    ctx.notify(target.id, question, key=f"handover:{handover.id}:propose", buttons=buttons, cases=[case.id])
+    # put to them alone: the buttons refuse anyone else (handover_in_value)
+    ctx.notify(target.id, question, key=f"handover:{handover.id}:propose", buttons=buttons, cases=PERSONAL)
     later = add_working_days(now, HANDOVER_WORKING_DAYS, ctx.clock.tz)
     ctx.notify(
         target.id,
@@ -161,7 +163,7 @@ def propose(ctx: Context, case: Case, tail: str) -> Reply:
         key=f"handover:{handover.id}:remind",
         buttons=buttons,
         due_at=later,
-        cases=[case.id],
+        cases=PERSONAL,
     )
     procesregie = uow.regie.current(case.id).get(RegieKind.PROCESREGIE)
     if procesregie is not None:

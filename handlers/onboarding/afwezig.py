@@ -17,6 +17,7 @@ from handlers.privacy.targets import NO_TARGET
 from storage.cases.deelnemers import known_cases
 from storage.models import Member
 from storage.outbox.absence import Absence
+from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("afwezig")
 
@@ -61,7 +62,7 @@ def set_absence(ctx: Context, start: str, end: str, handle: str) -> list[Reply]:
             deputy.id,
             t("afwezig.deputy_told", who=member.name, start=format_date(from_on), end=format_date(to_on)),
             key=f"absence:{member.id}:{from_on.isoformat()}@{deputy.id}",
-            cases=(),
+            cases=PERSONAL,  # about the deputy themselves: never on to the deputy's own deputy
         )
         ctx.audit("afwezig", kind="write", detail=f"deputy {deputy.id} {from_on}..{to_on}")
         withheld = withheld_from(ctx, member, deputy)

@@ -20,6 +20,7 @@ from handlers.privacy.targets import agenda_ask_key, agenda_request_in_value
 from handlers.reminders import regie_holders
 from storage.cases.tables import OPEN_STATUSES, Case
 from storage.meetings.tables import Meeting
+from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("overleg-agenda")
 
@@ -55,7 +56,7 @@ def request_cases(ctx: Context, meeting: Meeting, codes: Sequence[str]) -> list[
         for holder in regie_holders(ctx.uow, case):
             if holder != chair.id:
                 key = agenda_ask_key(meeting.id, case.id, holder)
-                ctx.notify(holder, question, key=key, buttons=buttons, cases=[case.id])
+                ctx.notify(holder, question, key=key, buttons=buttons, cases=PERSONAL)  # put to them alone
         ctx.audit("overleg.agenda_request", kind="write", case_id=case.id, detail=f"meeting {meeting.id}")
     return lines
 
@@ -102,7 +103,7 @@ def allow(msg: Incoming, ctx: Context) -> Reply:
             chair.id,
             t("overleg.agenda_chair_allowed", code=case.code, id=meeting.id),
             key=agenda_ask_key(meeting.id, case.id, None),
-            cases=[case.id],
+            cases=PERSONAL,  # the chair's own request
         )
         ctx.audit("overleg.agenda_allow", kind="write", case_id=case.id, detail=f"meeting {meeting.id}")
         uow.commit()
@@ -121,7 +122,7 @@ def deny(msg: Incoming, ctx: Context) -> Reply:
             meeting.chair_id,
             t("overleg.agenda_chair_denied", code=case.code, id=meeting.id),
             key=agenda_ask_key(meeting.id, case.id, None),
-            cases=[case.id],
+            cases=PERSONAL,  # the chair's own request
         )
         ctx.audit("overleg.agenda_deny", kind="write", case_id=case.id, detail=f"meeting {meeting.id}")
         uow.commit()

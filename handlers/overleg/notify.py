@@ -26,7 +26,7 @@ from handlers.overleg.times import Occurrence, local_day, occurrence_key, occurr
 from schedules.rules import meeting_ladder, meeting_warning, triage_cutoff_ladder
 from storage.cases.tables import RegieKind
 from storage.meetings.tables import Invitee, Meeting, MeetingKind, OccurrenceAnswer, Rsvp
-from storage.outbox.forwarding import encode_case_ids
+from storage.outbox.forwarding import PERSONAL, encode_case_ids
 from storage.outbox.repository import add_many
 
 RSVP = "overleg.rsvp"
@@ -65,7 +65,9 @@ class Batch:
                 "due_at": due_at or now,
                 "expires_at": expires_at,
                 "created_at": now,
-                "case_ids": encode_case_ids(self.cases),
+                # RSVP buttons answer as whoever presses them: an invite or reminder carrying them is
+                # for the invitee alone (a deputy would answer for themselves, to a meeting not theirs)
+                "case_ids": encode_case_ids(PERSONAL if any(b.id == RSVP for b in buttons) else self.cases),
             }
         )
 

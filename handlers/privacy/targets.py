@@ -32,6 +32,7 @@ __all__ = [
     "escalation_in_value",
     "handover_in_value",
     "info_request_in_value",
+    "may_pick_up",
     "meeting_in_args",
     "meeting_in_value",
     "meeting_in_values",
@@ -261,14 +262,27 @@ def detention_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -
 
 
 def release_in_value(msg: Incoming, ctx: Context, values: Mapping[str, Any]) -> None:
-    """The "ik pak dit op" button of an unexpected release: a deelnemer, or any procesmanager."""
-    member = ctx.require_member()
+    """The "ik pak dit op" button of an unexpected release: whom the alert is for (handlers/release/
+    unexpected.alert_recipients): a deelnemer, a regie holder of the case, or any procesmanager while
+    nobody holds procesregie. The role alone is not enough: to anyone else the release, its facility, the
+    scenario and the open nazorg items are as unknown as an id that does not exist (already picked up or
+    not)."""
     number = _id(msg.value)
     release = ctx.uow.nazorg.release(number) if number is not None else None
     detention = ctx.uow.session.get(Detention, release.detention_id) if release is not None else None
     case = ctx.uow.cases.get(detention.case_id) if detention is not None else None
-    if case is None or not (_sees(ctx, case) or member.has_role(Role.PROCESMANAGER)):
+    if not may_pick_up(ctx, case):
         raise _deny(ctx, "detentie.oppakken", case.id if case else None, msg.value, "release.not_found")
+
+
+def may_pick_up(ctx: Context, case: Case | None) -> bool:
+    """The rule of ``release_in_value``, also for the handler's own re-check after it read the release."""
+    member = ctx.require_member()
+    if case is None or case.id is None:
+        return False
+    if _sees(ctx, case) or _unheld_for_procesmanager(ctx, case):
+        return True
+    return any(holder.member_id == member.id for holder in ctx.uow.regie.current(case.id).values())
 
 
 def agenda_ask_key(meeting_id: int, case_id: int, member_id: int | None) -> str:

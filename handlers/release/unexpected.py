@@ -28,7 +28,7 @@ from bot.core.hygiene import is_id
 from handlers.casework import member_name, require_open, visible_case
 from handlers.overleg.plan import PLAN_FORM
 from handlers.privacy.policy import case_label
-from handlers.privacy.targets import case_id_in_value, release_in_value
+from handlers.privacy.targets import case_id_in_value, may_pick_up, release_in_value
 from handlers.release.alerts import check_dates, refresh_release_alert
 from handlers.release.nazorg_text import open_line
 from handlers.release.scenario import scenario_text
@@ -267,10 +267,7 @@ def pick_up(msg: Incoming, ctx: Context) -> Reply:
             or detention is None
             or case is None
             or case.id is None
-            or not (
-                uow.cases.is_participant(case.id, member.id, member.organisation_id)
-                or member.has_role(Role.PROCESMANAGER)
-            )
+            or not may_pick_up(ctx, case)
         ):
             denied = case.id if case else None
             ctx.audit("detentie.oppakken", case_id=denied, outcome="denied", detail=msg.value)

@@ -20,6 +20,7 @@ from storage.cases.tables import Case
 from storage.models import Role
 from storage.names import name_key
 from storage.network.flows import InfoAnswer, InfoRequest, InfoStatus
+from storage.outbox.forwarding import PERSONAL, Personal
 
 group = CommandGroup("info")
 
@@ -131,9 +132,10 @@ def info(msg: Incoming, ctx: Context) -> list[Reply]:
                 else t("info.pm_no_match")
             )
             text = [*request_line, found]
-            about = [c.id for c in theirs if c.id is not None]  # a deputy gets it only if they may know these
+            # never forwarded (storage/outbox/forwarding.py): it names a person, asks the procesmanager to
+            # answer in that role, and every procesmanager has a copy of their own anyway
             ctx.notify(
-                manager.id, text, key=f"info:{request.id}:ask:{manager.id}", buttons=buttons, cases=about
+                manager.id, text, key=f"info:{request.id}:ask:{manager.id}", buttons=buttons, cases=PERSONAL
             )
             ctx.notify(
                 manager.id,
@@ -141,7 +143,7 @@ def info(msg: Incoming, ctx: Context) -> list[Reply]:
                 key=f"info:{request.id}:escalate:{manager.id}",
                 buttons=buttons,
                 due_at=escalate_at,
-                cases=about,
+                cases=PERSONAL,
             )
         ctx.audit("info", kind="write", detail=f"info request {request.id}")
         uow.commit()
@@ -174,10 +176,10 @@ def _answer(msg: Incoming, ctx: Context, answer: InfoAnswer) -> Reply:
             else t("info.answer_unknown", ref=ref, query=request.query)
         )
         # "known" is about the cases the query points at: a deputy gets it only when they may know all of
-        # them, and never when none is found (the procesmanager knows something the bot cannot name)
-        about: list[int] | None = []
+        # them; "unknown" (and "known" where none is found) names a person and no case: never forwarded
+        about: list[int] | Personal = PERSONAL
         if answer == InfoAnswer.KNOWN:
-            about = [c.id for c in lookup(ctx, request.query) if c.id is not None] or None
+            about = [c.id for c in lookup(ctx, request.query) if c.id is not None] or PERSONAL
         ctx.notify(request.asker_id, reply_text, key=f"info:{request.id}:answer", cases=about)
         ctx.audit("info.answer", kind="write", detail=f"info request {request.id}: {answer}")
         uow.commit()

@@ -27,6 +27,7 @@ from storage.cases.tables import Case, CaseEventKind, RegieKind, Signal, SignalS
 from storage.models import Member, Role
 from storage.names import initials
 from storage.network.flows import MutatieChoice
+from storage.outbox.forwarding import PERSONAL
 from storage.uow import UnitOfWork
 
 group = CommandGroup("mutatie")
@@ -142,12 +143,15 @@ def _choose(ctx: Context, signal: Signal, case: Case, choice: MutatieChoice, **p
         **params,
     )
     ctx.audit("mutatie", kind="write", case_id=case.id, detail=f"signal {signal.id}: {choice}")
-    if signal.reporter_id != member.id:  # terugkoppeling to the aanmelder: what happened, not the case
+    # terugkoppeling to the aanmelder: words a triage outcome uses too, never the choice ("overgedragen aan
+    # een partner" would say the network already works with the person); a mutatie sent to triage is
+    # reported when the triage decides, like any signal
+    if signal.reporter_id != member.id and choice != MutatieChoice.TRIAGE:
         ctx.notify(
             signal.reporter_id,
-            t("mutatie.reporter_feedback", ref=f"S-{signal.id}", choice=t(f"mutatie.choice.{choice}")),
+            t("signal.taken_up", ref=f"S-{signal.id}"),
             key=f"mutatie:{signal.id}:reporter",
-            cases=[case.id],
+            cases=PERSONAL,  # the aanmelder's own signal
         )
 
 

@@ -20,6 +20,7 @@ from handlers.signals.mutatie import route_mutatie
 from storage.cases.tables import Signal, SignalCategory, Urgency
 from storage.models import Role
 from storage.names import initials, name_key
+from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("signaal")
 
@@ -139,7 +140,8 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
             route_mutatie(ctx, signal, matches[0], [name for name, _ in people])
         ref = signal_ref(signal.id)
         ctx.audit("signaal", kind="write", detail=f"signal {signal.id}")
-        lines = [t("signal.received_known" if matches else "signal.received", ref=ref)]
+        # the aanmelder learns only that it was received: the same words whether the person is known or not
+        lines = [t("signal.received", ref=ref)]
         if signal.urgency == Urgency.ACUUT:
             alert = t(
                 "signal.acute_alert_known" if matches else "signal.acute_alert",
@@ -154,7 +156,11 @@ def submit_signal(values: dict[str, Any], ctx: Context) -> Reply:
             for manager in uow.members.with_role(Role.PROCESMANAGER):
                 assert manager.id is not None
                 ctx.notify(
-                    manager.id, [alert, *extra], key=f"signal:{signal.id}:acuut:{manager.id}", buttons=buttons
+                    manager.id,
+                    [alert, *extra],
+                    key=f"signal:{signal.id}:acuut:{manager.id}",
+                    buttons=buttons,
+                    cases=PERSONAL,  # to every procesmanager in that role; names no case
                 )
             lines.append(t("signal.acute_sent"))
         uow.commit()

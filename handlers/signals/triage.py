@@ -30,6 +30,7 @@ from handlers.privacy.targets import NO_TARGET, signal_in_value, signal_in_value
 from handlers.signals.signaal import signal_ref
 from storage.cases.tables import CaseEventKind, CaseStatus, RegieKind, Signal, SignalStatus, TriageOutcome
 from storage.models import Role
+from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("triage")
 
@@ -200,7 +201,7 @@ def decide(ctx: Context, signal_id: int, outcome: TriageOutcome, reason: str | N
             ctx.audit("triage", kind="write", detail=f"signal {signal.id}: {outcome}")
         else:
             feedback, answer = _take_in(ctx, signal, outcome)
-        ctx.notify(signal.reporter_id, feedback, key=f"signal:{signal.id}:feedback")
+        ctx.notify(signal.reporter_id, feedback, key=f"signal:{signal.id}:feedback", cases=PERSONAL)
         uow.commit()
     return Reply(answer)
 
@@ -219,7 +220,8 @@ def _take_in(ctx: Context, signal: Signal, outcome: TriageOutcome) -> tuple[Text
         uow.cases.add_event(known.id, CaseEventKind.LINKED, now, member.id, signal=ref)
         ctx.audit("triage", kind="write", case_id=known.id, detail=f"signal {signal.id}: {outcome} (linked)")
         return (
-            t("triage.feedback_linked", ref=ref, outcome=outcome_label(outcome)),
+            # the same words as a mutatie's terugkoppeling: nothing says the person was known already
+            t("signal.taken_up", ref=ref),
             t("triage.linked", ref=ref, code=known.code),
         )
     subjects = uow.signals.subjects(signal.id)

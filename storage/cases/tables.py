@@ -119,6 +119,22 @@ class CaseEventKind(StrEnum):
     HUISVERBOD_CORRECTED = "huisverbod_corrected"  # the decision corrected (params: decision, was)
 
 
+# Timeline parameters whose value is a choice the timeline turns into words (``<prefix>.<value>``, in
+# handlers/cases/casus.event_line): never personal, and never to be replaced by a placeholder, which would
+# show as a raw message key (storage/privacy/copies.py keeps them through an erase).
+EVENT_KEY_PARAMS: dict[str, str] = {
+    "track": "triage.outcome",
+    "old": "case.status",
+    "new": "case.status",
+    "kind": "regie.kind",
+    "choice": "mutatie.choice",
+    "role": "plan.role",
+    "case_kind": "plan.kind",
+    "decision": "huisverbod.decision",
+    "was": "huisverbod.decision",
+}
+
+
 class Signal(SQLModel, table=True):
     """An aanmelding: a partner's worry about a person or a household."""
 

@@ -5,11 +5,23 @@ deelnemer of each of them (``storage/cases/deelnemers.py``, the same definition 
 ``handlers/privacy/need_to_know.py`` use). Each outbox row says which cases it is about (``case_ids``: ids,
 or "" for none); a row that does not say (NULL) is not forwarded (default deny). A row that is not
 forwarded goes to the member themselves, as if they were not away (``OutboxRepository.addresses``).
+
+``PERSONAL`` (stored as NULL) marks a message for its recipient only, never forwarded:
+- its buttons act as the recipient (a poll answer, an RSVP, a regie handover or an agenda request put to
+  them): pressed by a deputy they would answer as the deputy, or refuse them;
+- its text is about the recipient personally ("X heeft jou als vervanger opgegeven": untrue for the
+  deputy's deputy), or asks them to act in their own role (an informatieverzoek to procesmanagers: a
+  partner deputy lacks that role);
+- it names a person but no case (an informatieverzoek's copy or answer): whether it arrives would tell the
+  deputy whether the absentee knows the person.
+Only a message about cases (ids) or about nothing personal at all (``CASE_FREE``) may be forwarded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from enum import Enum
+from typing import Final
 
 from sqlmodel import Session, col, select
 
@@ -19,9 +31,20 @@ from storage.models import Member, OutboxMessage
 CASE_FREE = ""  # a message about no case at all: a deputy may receive it
 
 
-def encode_case_ids(case_ids: Collection[int] | None) -> str | None:
-    """The column's value: None (the writer did not say) stays None; ids become "3,17"; none become ""."""
-    if case_ids is None:
+class Personal(Enum):
+    """The explicit "for this recipient only" marking (see the module's text)."""
+
+    PERSONAL = "personal"
+
+
+PERSONAL: Final = Personal.PERSONAL
+About = Collection[int] | Personal  # what a writer says a message is about
+
+
+def encode_case_ids(case_ids: About | None) -> str | None:
+    """The column's value: ``PERSONAL`` and None (the writer did not say) become NULL, never forwarded;
+    ids become "3,17"; none become "" (``CASE_FREE``)."""
+    if case_ids is None or isinstance(case_ids, Personal):
         return None
     return ",".join(str(i) for i in sorted(set(case_ids)))
 

@@ -21,7 +21,7 @@ from storage.models import GroupChat, Member, OutboxMessage, OutboxStatus
 from storage.outbox import claim as outbox_claim
 from storage.outbox.absence import Absence
 from storage.outbox.deputies import last_named_deputies
-from storage.outbox.forwarding import encode_case_ids, forwardable
+from storage.outbox.forwarding import About, encode_case_ids, forwardable
 from storage.outbox.reachability import preferred_identities, roles_of_members
 from storage.repositories import Repository
 
@@ -39,11 +39,11 @@ class OutboxRepository(Repository):
         member_id: int | None = None,
         group_purpose: str | None = None,
         expires_at: datetime | None = None,
-        case_ids: Collection[int] | None = None,
+        case_ids: About | None = None,
     ) -> OutboxMessage | None:
         """Queue a message; a key already queued (in any state) is left alone and None returned.
-        ``case_ids``: the cases it is about (empty: none); not given, no deputy receives it
-        (``storage/outbox/forwarding.py``)."""
+        ``case_ids``: the cases it is about (empty: none), or ``PERSONAL``; not given, no deputy receives
+        it (``storage/outbox/forwarding.py``)."""
         if self.by_key(dedupe_key) is not None:
             return None
         message = OutboxMessage(
@@ -70,7 +70,7 @@ class OutboxRepository(Repository):
         member_id: int | None = None,
         group_purpose: str | None = None,
         expires_at: datetime | None = None,
-        case_ids: Collection[int] | None = None,
+        case_ids: About | None = None,
     ) -> bool:
         """Queue a rung of a rebuilt ladder: insert it, or re-queue the row with that key unless a
         dispatcher holds it right now (``claimed``). Returns whether the row is pending afterwards."""

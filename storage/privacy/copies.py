@@ -16,31 +16,64 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Text, type_coerce
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.cases.plan import initials_line
-from storage.cases.tables import Action, Case, CaseEvent, Signal, Subject
+from storage.cases.tables import EVENT_KEY_PARAMS, Action, Case, CaseEvent, Signal, Subject
 from storage.cases.uploads import PendingUpload
-from storage.meetings.tables import AgendaItem, Meeting, MeetingChange
+from storage.meetings.tables import Meeting, MeetingChange
 from storage.models import AuditEvent, FormState, GroupChat, Invite, OutboxMessage
-from storage.network.escalation import CodeRood, Escalation
+from storage.network.escalation import Escalation
 from storage.privacy.direct_requests import DirectRequest
-from storage.release.detention import Detention, Huisverbod
-from storage.release.nazorg import CaseScenario, NazorgItem, UnexpectedRelease
+from storage.release.detention import Detention
+from storage.release.nazorg import CaseScenario
 
 REMOVED = "[verwijderd]"
 EMPTY_PAYLOAD = "{}"  # stored as is (not encrypted): a purged payload, recognisable in SQL
 BATCH = 500
 MIN_NEEDLE = 4  # shorter texts are replaced only where a whole value equals them
-# timeline parameters that name no betrokkene (refs, enum values, members' names); all others are blanked
-SAFE_EVENT_PARAMS = frozenset(
-    {"signal", "track", "old", "new", "kind", "choice", "role", "case_kind", "id", "who", "organisation"}
+# timeline parameters that name no betrokkene, kept by an erase: the choices the timeline turns into words
+# (a placeholder there would show as a raw message key), refs and ids, members' and organisations' names
+# (the professionals' directory) and dates (kept, like every date: docs/privacy.md section 3); all others
+# (a status reason, a subject's initials, whatever a new event adds) become the placeholder
+SAFE_EVENT_PARAMS = frozenset(EVENT_KEY_PARAMS) | frozenset(
+    {"signal", "id", "who", "organisation", "release", "previous"}
+)
+# words of a name that are no name on their own: never replaced by themselves
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "der",
+        "den",
+        "van",
+        "het",
+        "ten",
+        "ter",
+        "te",
+        "'t",
+        "in",
+        "op",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "del",
+        "von",
+        "zu",
+        "vd",
+        "v.d.",
+        "el",
+        "al",
+        "bin",
+        "ben",
+    }
 )
 
 
@@ -59,6 +92,34 @@ class Needles:
     anchors: set[str] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)
     swaps: dict[str, str] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)  # the parts of the person's names (``add_name``)
+
+    def add_name(self, name: str | None) -> None:
+        """A name: whole, and each of its parts (not "de", "van"...) as a word of its own, for the free
+        texts an operator types about the person (an erase's reason, audit details: ``redact``)."""
+        self.add(name)
+        for part in (name or "").split():
+            word = part.strip(".,;:()\"'")
+            if len(word) >= 2 and word.casefold() not in NAME_PARTICLES and word != REMOVED:
+                self.words.add(word)
+
+    def redact(self, text: str) -> str:
+        """``text`` with the person's texts and every part of their names (as a whole word, any case)
+        replaced by the placeholder: "verzoek Jan de Vries" -> "verzoek [verwijderd]"."""
+        scrubbed = str(self.scrub(text))
+        if scrubbed == REMOVED or not self.words:
+            return scrubbed
+        parts = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
+        scrubbed = re.sub(rf"(?<!\w)(?:{parts})(?!\w)", REMOVED, scrubbed, flags=re.IGNORECASE)
+        # "[verwijderd] de [verwijderd]": one placeholder for one name
+        particles = "|".join(re.escape(p) for p in sorted(NAME_PARTICLES, key=len, reverse=True))
+        joined = rf"{re.escape(REMOVED)}(?:\s+(?:(?:{particles})\s+)*{re.escape(REMOVED)})+"
+        scrubbed = re.sub(joined, REMOVED, scrubbed, flags=re.IGNORECASE)
+        # "De [verwijderd]": a capitalised particle right before it was part of the surname
+        capitals = "|".join(
+            re.escape(p[:1].upper() + p[1:]) for p in sorted(NAME_PARTICLES, key=len, reverse=True)
+        )
+        return re.sub(rf"(?<!\w)(?:(?:{capitals})\s+)+{re.escape(REMOVED)}", REMOVED, scrubbed)
 
     def add(self, text: str | None) -> None:
         text = (text or "").strip()
@@ -136,7 +197,7 @@ def needles_for(session: Session, subjects: Sequence[Subject], sole_case_ids: It
             case = session.get(Case, subject.case_id)
             if case is not None:
                 needles.anchors.add(case.code)
-        needles.add(subject.name)
+        needles.add_name(subject.name)
         needles.add_initials(subject.initials)
         if subject.signal_id is not None:
             needles.anchors.add(f"S-{subject.signal_id}")
@@ -216,8 +277,8 @@ def scrub_copies(session: Session, needles: Needles) -> ScrubResult:
                 result.forms += 1
         session.flush()
     for rows in _batches(session, AuditEvent, col(AuditEvent.detail).is_not(None)):
-        for event in rows:
-            scrubbed = needles.scrub_row(event.detail)
+        for event in rows:  # free text an operator typed (a reason): the name's parts too
+            scrubbed = needles.redact(str(needles.scrub_row(event.detail)))
             if scrubbed != event.detail:
                 event.detail = scrubbed
                 session.add(event)
@@ -257,8 +318,14 @@ def _scrub_texts(session: Session, needles: Needles, columns: Iterable[tuple[typ
 
 def blank_event_params(params: dict[str, Any]) -> dict[str, Any]:
     """A timeline event's parameters with every personal one replaced by the placeholder: the line still
-    reads (``status open → gesloten: [verwijderd]``), never as a raw template."""
+    reads (``status open → gesloten: [verwijderd]``), never as a raw template or message key."""
     return {key: value if key in SAFE_EVENT_PARAMS else REMOVED for key, value in params.items()}
+
+
+def scrub_event_params(params: dict[str, Any], needles: Needles) -> dict[str, Any]:
+    """A household case's event: this person's texts go from the personal parameters; the safe ones
+    (choices, refs, dates, members) stay as they are."""
+    return {key: value if key in SAFE_EVENT_PARAMS else needles.scrub(value) for key, value in params.items()}
 
 
 def blank_case_texts(session: Session, case: Case) -> None:
@@ -296,59 +363,3 @@ def refresh_initials(session: Session, case: Case) -> None:
     ]
     case.initials = initials_line(named) if named else "-"
     session.add(case)
-
-
-# --- export: everything held about the cases of one person ----------------------------------------------
-
-
-def _plain(row: object, names: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in names:
-        value = getattr(row, name)
-        out[name] = value.isoformat() if isinstance(value, date | datetime) else value
-    return out
-
-
-def case_records(session: Session, case_id: int) -> dict[str, Any]:
-    """The records of a case beyond its plan and timeline: detention and nazorg, huisverbod, scenario,
-    escalations, code rood, meetings it was on the agenda of."""
-    detentions = session.exec(select(Detention).where(Detention.case_id == case_id)).all()
-    detention_ids = [d.id for d in detentions if d.id is not None]
-    signal_ids = [s.id for s in session.exec(select(Signal).where(Signal.case_id == case_id)).all()]
-    agenda = session.exec(select(AgendaItem).where(AgendaItem.case_id == case_id)).all()
-    meetings = [m for m in (session.get(Meeting, a.meeting_id) for a in agenda) if m is not None]
-    return {
-        "detentions": [
-            {
-                **_plain(d, ("facility", "kind", "started_on", "release_on", "released", "created_at")),
-                "nazorg": [
-                    _plain(i, ("item", "status"))
-                    for i in session.exec(select(NazorgItem).where(NazorgItem.detention_id == d.id)).all()
-                ],
-            }
-            for d in detentions
-        ],
-        "unexpected_releases": [
-            _plain(u, ("recorded_at", "picked_up_at"))
-            for u in session.exec(
-                select(UnexpectedRelease).where(col(UnexpectedRelease.detention_id).in_(detention_ids))
-            ).all()
-        ],
-        "huisverboden": [
-            _plain(h, ("started_on", "extended", "created_at", "decided_at"))
-            for h in session.exec(select(Huisverbod).where(Huisverbod.case_id == case_id)).all()
-        ],
-        "scenario": [
-            _plain(s, ("text", "updated_at"))
-            for s in session.exec(select(CaseScenario).where(CaseScenario.case_id == case_id)).all()
-        ],
-        "escalations": [
-            _plain(e, ("reason", "created_at", "acknowledged_at"))
-            for e in session.exec(select(Escalation).where(Escalation.case_id == case_id)).all()
-        ],
-        "code_rood": [
-            _plain(c, ("signal_id", "planned_at"))
-            for c in session.exec(select(CodeRood).where(col(CodeRood.signal_id).in_(signal_ids))).all()
-        ],
-        "meetings": [_plain(m, ("kind", "start_at", "place", "status", "cancel_reason")) for m in meetings],
-    }

@@ -35,14 +35,16 @@ from storage.network.flows import InfoRequest
 from storage.privacy import sweep
 from storage.privacy.copies import (
     REMOVED,
+    Needles,
     ScrubResult,
     blank_case_texts,
     blank_event_params,
-    case_records,
     needles_for,
     refresh_initials,
     scrub_copies,
+    scrub_event_params,
 )
+from storage.privacy.export_records import case_records
 from storage.release.nazorg import CaseScenario
 
 __all__ = ["REMOVED"]  # a readable placeholder, in every language
@@ -261,9 +263,15 @@ def _plain(row: object, names: tuple[str, ...]) -> dict[str, Any]:
 class Erasure:
     subjects: list[Subject]
     copies: ScrubResult
+    needles: Needles  # what was looked for, read before anything was blanked
 
     def __len__(self) -> int:
         return len(self.subjects)
+
+    def redact(self, text: str) -> str:
+        """A text about the erase (its reason) without the person's names: each part of every name the
+        person was known under is replaced by the placeholder."""
+        return self.needles.redact(text)
 
 
 def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bool = False) -> Erasure:
@@ -324,7 +332,7 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
             for event in session.execute(
                 select(CaseEvent).where(col(CaseEvent.case_id) == case_id)
             ).scalars():
-                event.params = needles.scrub(event.params)
+                event.params = scrub_event_params(event.params, needles)
                 session.add(event)
             for action in session.execute(select(Action).where(col(Action.case_id) == case_id)).scalars():
                 action.text = needles.scrub(action.text)
@@ -334,7 +342,7 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
             needles.swaps[old_initials] = case.initials
     session.flush()
     copies = scrub_copies(session, needles)
-    return Erasure(subjects, copies)
+    return Erasure(subjects, copies, needles)
 
 
 CASE_CODE = re.compile(r"^VH-\d{4}-\d{4}$")

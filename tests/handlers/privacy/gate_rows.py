@@ -112,7 +112,9 @@ ROWS: dict[str, Row] = {
     "press info.known": Row(("{info}",), role=PM, sees=PM),
     "press info.unknown": Row(("{info}",), role=PM, sees=PM),
     "press nazorg.tick": Row(("{detention}:id",)),
-    "press release.pickup": Row(("{release}",), sees=PM),
+    # for whom the alert is (deelnemers, regie holders; every procesmanager only while procesregie is
+    # unheld): the hidden case's procesregie is held, so the role alone must not open it
+    "press release.pickup": Row(("{release}",)),
     "press release.trajectberaad": Row(("{case_id}",), role=PM),
     "press bestuur.ack": Row(("{escalation}",), role=frozenset({Caller.MANAGEMENT})),
     "press coderood.plan": Row(("{signal}",), role=PM, sees=PM),

@@ -129,13 +129,14 @@ def test_a_mutatie_on_a_case_without_procesregie_goes_to_every_procesmanager_who
 def test_the_aanmelder_of_a_mutatie_hears_what_happened_and_not_the_case(chat: Chat):
     chat.deliver()
     reply = submit_signal(chat, user="woonstede", **JAN)
-    assert "uitkomst van de triage" not in reply and "VH-" not in reply
+    assert "uitkomst van de triage" in reply and "VH-" not in reply  # the receipt of any signal
     chat.deliver()
     signal_id = last_signal_id(chat)
     chat.press("mutatie.note", str(signal_id), user="procesmanager")
     feedback = delivered_to(chat, "woonstede")
     assert len(feedback) == 1 and f"Terugkoppeling op je signaal S-{signal_id}" in feedback[0]
-    assert "alleen genoteerd" in feedback[0] and "VH-" not in feedback[0]
+    assert "in behandeling genomen" in feedback[0] and "genoteerd" not in feedback[0]
+    assert "VH-" not in feedback[0]
     assert "lopende casus" not in feedback[0]  # nor that the person is known (docs/privacy.md)
 
 

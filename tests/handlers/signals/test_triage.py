@@ -95,7 +95,7 @@ def test_a_known_person_is_linked_to_the_open_case_and_the_aanmelder_is_not_told
     reply = "\n".join(o.text for o in chat.press("triage.decide", "6:topx", user="procesmanager"))
     assert "gekoppeld aan de bestaande casus VH-2026-0001" in reply
     feedback = delivered_to(chat, "woonstede")
-    assert len(feedback) == 1 and "opgepakt" in feedback[0] and "VH-" not in feedback[0]
+    assert len(feedback) == 1 and "in behandeling genomen" in feedback[0] and "VH-" not in feedback[0]
     assert "nieuw signaal S-6" in chat.say("/casus VH-2026-0001", user="procesmanager")
     assert "niet gevonden of geen toegang" in chat.say("/casus VH-2026-0001", user="woonstede")
 
