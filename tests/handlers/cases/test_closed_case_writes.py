@@ -50,8 +50,8 @@ def test_commands_presses_and_forms_on_a_closed_case_are_refused_and_write_nothi
     assert texts(chat.send("/actie klaar 1", user="regisseur")).startswith(REFUSAL)
     assert texts(chat.send(f"/actie {CODE} Woning bezoeken @regisseur 10-12-2026")).startswith(REFUSAL)
     assert texts(chat.send(f"/regie {CODE} overdragen @ggz", user="procesmanager")).startswith(REFUSAL)
-    assert texts(chat.send(f"/casus {CODE} opschalen nieuwe zorgen", user="procesmanager")).startswith(REFUSAL)
-    assert texts(chat.send(f"/casus {CODE} afschalen", user="procesmanager")).startswith(REFUSAL)
+    for verb in ("opschalen nieuwe zorgen", "afschalen", "sluiten nogmaals"):
+        assert texts(chat.send(f"/casus {CODE} {verb}", user="procesmanager")).startswith(REFUSAL), verb
     handed = texts(chat.send(f"/mutatie {ref} @wijkagent", user="procesmanager"))
     assert handed.startswith(mutatie_refusal) and "'Naar triage'" in handed
     # presses
@@ -69,7 +69,8 @@ def test_commands_presses_and_forms_on_a_closed_case_are_refused_and_write_nothi
         action = uow.session.get(Action, 1)
         assert action is not None and action.done_at is None
     # the way out for the mutatie: triage, as a new signal; still nothing on the closed case
-    assert "staat in de triagewachtrij" in texts(chat.press("mutatie.triage", signal_id, user="procesmanager"))
+    to_triage = texts(chat.press("mutatie.triage", signal_id, user="procesmanager"))
+    assert "staat in de triagewachtrij" in to_triage
     assert f"{ref} " in chat.say("/triage", user="procesmanager")
     assert case_events(chat) == before
 

@@ -63,7 +63,7 @@ def test_after_a_huisverbod_ended_a_new_one_can_be_registered(chat: Chat) -> Non
     assert "Alleen de procesregisseur" in chat.say(f"/huisverbod {CODE} datum 02-12-2026", user="wijkagent")
 
 
-def test_a_correction_after_the_decision_says_the_real_end_and_the_same_date_changes_nothing(chat: Chat) -> None:
+def test_a_correction_after_the_decision_says_the_real_end_and_the_same_day_changes_nothing(chat: Chat):
     """Black-box finding: after ``verlengd`` a date correction said "eindigt ... tenzij verlengd", and the
     date it already had was "gecorrigeerd" (was the same day)."""
     pm = chat.as_member("procesmanager")
