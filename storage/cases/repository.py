@@ -109,9 +109,23 @@ class CaseRepository(Repository):
         params = {"code": code, "member_id": member_id, "organisation_id": organisation_id}
         return self.session.exec(VISIBLE_CASE, params=params).first()
 
-    def of_member(self, member_id: int, *, limit: int = 20) -> Sequence[Case]:
-        """Open cases where the member is a deelnemer in person, newest first."""
+    def of_member(self, member_id: int, *, limit: int = 20, offset: int = 0) -> Sequence[Case]:
+        """Open cases where the member is a deelnemer in person, newest first (``offset``: a later page)."""
         statement = (
+            self._of_member(member_id)
+            .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return self.session.exec(statement).all()
+
+    def count_of_member(self, member_id: int) -> int:
+        """How many ``of_member`` lists in all."""
+        return self.count_rows(self._of_member(member_id))
+
+    @staticmethod
+    def _of_member(member_id: int) -> Any:
+        return (
             select(Case)
             .join(CaseParticipant, col(CaseParticipant.case_id) == col(Case.id))
             .where(
@@ -119,10 +133,7 @@ class CaseRepository(Repository):
                 col(CaseParticipant.removed_at).is_(None),
                 col(Case.status).in_(OPEN_STATUSES),
             )
-            .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
-            .limit(limit)
         )
-        return self.session.exec(statement).all()
 
     def open_known_to(self, member_id: int, organisation_id: int) -> Sequence[Case]:
         """Every open case the member is a deelnemer of (in person or through their organisation), by code."""
