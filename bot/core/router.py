@@ -24,6 +24,7 @@ from bot.core.logs import correlation_id
 from bot.core.metrics import COMMAND_BUCKETS, Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
+from bot.core.whole_form import error_lines
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.router")
@@ -124,7 +125,9 @@ class Router:
                     n: self.catalogue.render(Text(e.key, e.params), language)
                     for n, e in errors.errors.items()
                 }
-                replies, outcome = [Reply(t("form.has_errors"), form_id=incoming.form_id)], "refused"
+                form = self.forms.forms.get(incoming.form_id or "")
+                lines = error_lines(form, errors.errors)
+                replies, outcome = [Reply(lines, form_id=incoming.form_id)], "refused"
             except Exception:
                 uow.rollback()
                 log.exception("handler failed (reference %s) on %s %s", cid, kind, name)
