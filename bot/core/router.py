@@ -32,6 +32,15 @@ log = logging.getLogger("ketenbot.router")
 IDENTITY_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
+def refusal(ctx: Context, error: UserError) -> list[Reply]:
+    """The refusal; from a group, for a handler that asked for it (``Context.refuse_in_direct``), in the
+    direct chat, and the group gets the line it gets for an answer (it cannot tell the two apart)."""
+    refused = Reply(Text(error.key, error.params), refused=True)
+    if not (ctx.refusals_in_direct and ctx.incoming.chat_kind == ChatKind.GROUP):
+        return [refused]
+    return [Reply(t("core.answered_in_direct"), refused=True), replace(refused, target=Target.DIRECT)]
+
+
 class Router:
     def __init__(
         self,
@@ -118,7 +127,7 @@ class Router:
                 outcome = "ok"
             except UserError as error:
                 uow.rollback()
-                replies, outcome = [Reply(Text(error.key, error.params), refused=True)], "refused"
+                replies, outcome = refusal(ctx, error), "refused"
             except FormErrors as errors:
                 uow.rollback()
                 form_errors = {
