@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.cases.deelnemers import known_cases
 from storage.cases.tables import (
@@ -124,7 +125,7 @@ class CaseRepository(Repository):
         return self.count_rows(self._of_member(member_id))
 
     @staticmethod
-    def _of_member(member_id: int) -> Any:
+    def _of_member(member_id: int) -> SelectOfScalar[Case]:
         return (
             select(Case)
             .join(CaseParticipant, col(CaseParticipant.case_id) == col(Case.id))

@@ -66,8 +66,8 @@ def test_commands_presses_and_forms_on_a_closed_case_are_refused_and_write_nothi
     assert texts(person).startswith(REFUSAL)
     assert case_events(chat) == before
     with chat.app.uow() as uow:
-        action = uow.session.get(Action, 1)
-        assert action is not None and action.done_at is None
+        first = uow.session.get(Action, 1)
+        assert first is not None and first.done_at is None
     # the way out for the mutatie: triage, as a new signal; still nothing on the closed case
     to_triage = texts(chat.press("mutatie.triage", signal_id, user="procesmanager"))
     assert "staat in de triagewachtrij" in to_triage
