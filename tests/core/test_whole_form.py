@@ -51,7 +51,8 @@ def test_field_errors_name_the_field_and_the_problem_without_dialogue_steps(chat
     assert errors["urgency"].startswith("'zeer' is geen van de keuzes (")
     text = reply["text"]
     assert text.startswith("Niet alle velden zijn goed ingevuld; er is nog niets verstuurd en je formulier")
-    assert "(description): Dit veld is verplicht." in text and "(urgency): 'zeer' is geen van de keuzes" in text
+    assert "(description): Dit veld is verplicht." in text
+    assert "(urgency): 'zeer' is geen van de keuzes" in text
     for step_words in ("/stop", "klaar", "Kies een knop"):
         assert step_words not in text, step_words
     assert len(signals(chat)) == before

@@ -40,7 +40,7 @@ def test_a_detentie_refusal_in_a_group_is_answered_in_the_direct_chat(chat: Chat
     assert direct[0].text.startswith("De soort detentie 'voorlopig_arrest' ken ik niet.")
     # the group sees the same line for a refusal as for an answer, so it learns nothing from the difference
     answered = chat.send("/detentie VH-2026-0001", user="procesmanager", group=GROUP)
-    assert [r.text for r in answered if r.chat_id == GROUP][0] == in_group[0].text
+    assert next(r.text for r in answered if r.chat_id == GROUP) == in_group[0].text
 
 
 def test_the_detentie_kind_may_be_its_start_and_a_near_typo_gets_a_suggestion(chat: Chat) -> None:
