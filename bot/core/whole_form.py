@@ -26,10 +26,11 @@ WHOLE_FORM_WORDING = {
 
 def check_names(form: Form, raw_values: Mapping[str, str]) -> None:
     """Refuse names that are no field of the form (a typo), naming the ones to fill in: a silently ignored
-    field would be lost without anyone noticing. A field the server sets (``Field.server_set``) is no typo:
-    its value is never read from a submission, whatever it says (docs/privacy.md)."""
+    field would be lost without anyone noticing (an empty one loses nothing and passes). A field the server
+    sets (``Field.server_set``) is no typo: its value is never read from a submission (docs/privacy.md)."""
     fillable = [current.name for current in form.fields if not current.fixed]
-    unknown = sorted(name for name in raw_values if name not in {current.name for current in form.fields})
+    names = {current.name for current in form.fields}
+    unknown = sorted(name for name, value in raw_values.items() if name not in names and value.strip())
     if unknown:
         raise UserError(
             "form.unknown_fields",

@@ -33,7 +33,7 @@ def test_a_multichoice_accepts_a_json_list_and_a_comma_separated_string(chat: Ch
 
 def test_unknown_field_names_are_refused_naming_the_fields(chat: Chat) -> None:
     before = len(signals(chat))
-    [reply] = send_form(chat, {**SIGNAL, "naam": "Eva Smit", "urgentie": "hoog"})
+    [reply] = send_form(chat, {**SIGNAL, "naam": "Eva Smit", "urgentie": "hoog", "leeg": ""})
     assert reply["text"] == (
         "'naam', 'urgentie' zijn geen velden van dit formulier; er is niets verstuurd. De velden zijn: "
         "name, birth_date, others, gemeente, categories, urgency, description, informed."
