@@ -93,7 +93,24 @@ async def partner_poll(app: App, *, forced: bool = False) -> str:
         settings.poll_open_weeks,
         any_month=forced,
     )
-    return f"nieuwe ronde, leden gevraagd: {asked}" if asked else "geen ronde gestart (nu niet aan de beurt)"
+    return f"nieuwe ronde, leden gevraagd: {asked}" if asked else await asyncio.to_thread(no_round_why, app)
+
+
+def no_round_why(app: App) -> str:
+    """Why the poll job started no round (Dutch): one is still open, or this year's has been held."""
+    now, tz = app.clock.now(), app.settings.tz
+    with app.uow() as uow:
+        still_open = uow.polls.open_round(now)
+        last = uow.polls.last_round()
+    if still_open is not None:
+        since = f"{still_open.started_at.astimezone(tz):%d-%m-%Y %H:%M}"
+        until = f"{still_open.closes_at.astimezone(tz):%d-%m-%Y %H:%M}"
+        return f"geen ronde gestart: er loopt al een ronde (sinds {since}, open tot {until})"
+    this_year = now.astimezone(tz).year
+    if app.settings.poll_month and last is not None and last.started_at.astimezone(tz).year == this_year:
+        held = f"{last.started_at.astimezone(tz):%d-%m-%Y}"
+        return f"geen ronde gestart: de ronde van dit jaar is al gehouden (gestart {held})"
+    return "geen ronde gestart (nu niet aan de beurt)"
 
 
 def poll_season(app: App) -> str | None:

@@ -71,9 +71,16 @@ def require_procesregie(uow: UnitOfWork, case: Case, member: MemberView) -> None
         raise UserError("case.procesregie_only", code=case.code)
 
 
-def require_open(case: Case) -> None:
-    if case.status == CaseStatus.GESLOTEN:
-        raise UserError("case.closed", code=case.code)
+def is_closed(case: Case) -> bool:
+    return case.status == CaseStatus.GESLOTEN
+
+
+def require_open(case: Case, refusal: str = "case.closed", **params: object) -> None:
+    """The one check before any write to a case (its timeline, plan, people, regie, actions, mutaties,
+    detentions, huisverboden, nazorg, escalations): a closed case refuses, saying how to reopen it.
+    ``refusal`` names a text that says more for this writer (it gets ``code`` and ``params``)."""
+    if is_closed(case):
+        raise UserError(refusal, code=case.code, **params)
 
 
 def member_name(uow: UnitOfWork, member_id: int | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from typer.main import get_command
@@ -111,7 +112,7 @@ def test_every_sub_commands_help_is_dutch_including_the_frameworks_words(sqlite_
 def test_usage_errors_are_dutch(sqlite_chat: Chat):
     missing = sqlite_chat.cli(["admin", "invite", "revoke"], env={"COLUMNS": "120"}, prog_name="ketenbot")
     assert missing.exit_code == 2
-    assert "Ontbrekend argument 'invite_id'." in missing.output
+    assert "Ontbrekend argument 'ID'." in missing.output
     assert "Typ 'ketenbot admin invite revoke --help' voor hulp." in missing.output
     unknown = sqlite_chat.cli(["bestaatniet"], env={"COLUMNS": "120"}, prog_name="ketenbot")
     assert unknown.exit_code == 2 and "Onbekende opdracht 'bestaatniet'." in unknown.output
@@ -122,6 +123,52 @@ def test_usage_errors_are_dutch(sqlite_chat: Chat):
     number = sqlite_chat.cli(
         ["admin", "invite", "revoke", "abc"], env={"COLUMNS": "120"}, prog_name="ketenbot"
     )
-    assert "Ongeldige waarde voor 'invite_id': dat is geen geldig geheel getal." in number.output
+    assert "ongeldig id van uitnodiging 'abc'" in number.output
     for result in (missing, unknown, option, number):
         assert not FRAMEWORK_ENGLISH.search(result.output), result.output
+
+
+def test_invite_revoke_twice_says_it_was_revoked_and_the_list_shows_dutch_dates(chat: Chat):
+    """Black-box findings: a second revoke said "ingetrokken" again; the list showed ISO dates."""
+    made = chat.cli(["admin", "invite", "create", "--org", "Woonstede", "--role", "partner"])
+    invite_id = made.stdout.split()[1]
+    listed = chat.cli(["admin", "invite", "list"], env={"COLUMNS": "200"})
+    row = next(line for line in listed.stdout.splitlines() if "Woonstede" in line)
+    assert "03-12-2026 10:00" in row and "2026-12-03" not in row
+    first = chat.cli(["admin", "invite", "revoke", invite_id])
+    assert first.stdout.strip() == f"uitnodiging {invite_id} ingetrokken"
+    chat.clock.advance(timedelta(days=1))
+    again = chat.cli(["admin", "invite", "revoke", invite_id])
+    assert again.exit_code == 0
+    assert again.stdout.strip() == (
+        f"uitnodiging {invite_id} was al ingetrokken op 26-11-2026: niets veranderd"
+    )
+    with chat.app.uow() as uow:
+        outcomes = [e.outcome for e in uow.audit.search(name="invite.revoke")]
+    assert sorted(outcomes) == ["noop", "ok"]
+
+
+def test_a_huge_or_bad_id_is_refused_in_dutch(chat: Chat):
+    """Black-box finding: a member id past 2^31-1 got typer's English range error."""
+    for args, what in (
+        (["admin", "member", "revoke", "99999999999"], "lid"),
+        (["admin", "member", "grant", "99999999999", "--role", "management"], "lid"),
+        (["admin", "invite", "revoke", "99999999999"], "uitnodiging"),
+        (["audit", "--member", "99999999999"], "lid"),
+        (["privacy", "export", "--subject", "99999999999"], "betrokkene"),
+        (["privacy", "erase", "--subject", "0", "--reason", "verzoek"], "betrokkene"),
+    ):
+        refused = chat.cli(args)
+        assert refused.exit_code == 2, args
+        typed = next(a for a in args if a.isdigit())
+        assert refused.output.strip() == (
+            f"ongeldig id van {what} '{typed}': een heel getal van 1 tot en met 2147483647"
+        ), args
+
+
+def test_the_audit_table_shows_dutch_dates_and_csv_keeps_iso(chat: Chat):
+    chat.say("/mijn", user="regisseur")
+    table = chat.cli(["audit", "--command", "mijn"], env={"COLUMNS": "250"})
+    assert "26-11-2026 10:00:00" in table.stdout and "2026-11-26" not in table.stdout
+    csv = chat.cli(["audit", "--command", "mijn", "--format", "csv"])
+    assert "2026-11-26 10:00:00" in csv.stdout

@@ -2,8 +2,10 @@
 
 import pytest
 from sqlmodel import col, func, select
+from typer.main import get_command
 from typer.testing import CliRunner
 
+from bot.cli.main import app
 from handlers.signals.bulk_import import import_signals
 from storage.cases.tables import Signal, Subject
 from storage.models import OutboxMessage
@@ -124,7 +126,13 @@ def test_the_importer_must_be_named_and_is_credited_with_the_source_recorded(cli
     path = tmp_path / "s.csv"
     path.write_text(HEADER + ROWS)
     result = cli_env.cli(["import", "signals", str(path), "--source", "jeugdbescherming"])
-    assert result.exit_code == 2 and "--door @handle" in result.output
+    assert result.exit_code == 2 and "--door" in result.output
+    # black-box finding: --help showed --door as optional; it is required in the CLI definition itself
+    command = get_command(app).commands["import"].commands["signals"]  # type: ignore[attr-defined]
+    (door,) = [param for param in command.params if param.name == "door"]
+    assert door.required and door.metavar == "@HANDLE"
+    shown = cli_env.cli(["import", "signals", "--help"], env={"COLUMNS": "200"}).output
+    assert any(line.lstrip("│ ").startswith("*  --door") for line in shown.splitlines())  # "*": required
     unknown = cli_env.cli(["import", "signals", str(path), "--source", "politie", "--door", "@niemand"])
     assert unknown.exit_code == 2 and "Geen actief lid met handle @niemand" in unknown.output
     # a source without members of its own is fine: the signals are the importer's, from that source

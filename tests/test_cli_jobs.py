@@ -152,5 +152,14 @@ def test_jobs_run_partner_poll_forced_outside_the_month_runs_and_is_audited(chat
     assert [(e.platform, e.kind, e.outcome) for e in events] == [("cli", "admin", "ok")]
     assert events[0].detail == "forced outside its season (2026-11-26)"
     again = chat.cli(["jobs", "run", "partner_poll", flag], env={"KETENBOT_POLL_MONTH": "12"})
-    assert again.stdout.strip() == "partner_poll: klaar — geen ronde gestart (nu niet aan de beurt)"
+    assert again.stdout.strip() == (  # black-box finding: it said "nu niet aan de beurt"
+        "partner_poll: klaar — geen ronde gestart: er loopt al een ronde (sinds 26-11-2026 10:00, "
+        "open tot 24-12-2026 10:00)"
+    )
     assert _rounds(chat) == 1  # forced or not: one round a year
+    chat.clock.set(chat.clock.now() + timedelta(weeks=5))  # the round has closed; this year's was held
+    later = chat.cli(["jobs", "run", "partner_poll", flag], env={"KETENBOT_POLL_MONTH": "12"})
+    assert later.stdout.strip() == (
+        "partner_poll: klaar — geen ronde gestart: de ronde van dit jaar is al gehouden (gestart 26-11-2026)"
+    )
+    assert _rounds(chat) == 1

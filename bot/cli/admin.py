@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import App
-from bot.cli.common import MAX_ROW_ID
+from bot.cli.common import row_id
 from bot.core.dates import format_datetime, parse_date
 from bot.core.errors import UserError
 from bot.core.i18n import t
@@ -97,11 +97,12 @@ def member_list(
 
 @member_app.command("revoke")
 def member_revoke(
-    member_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_ROW_ID, help="id van het lid (zie `ketenbot admin member list`)")
+    member_text: Annotated[
+        str, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)", metavar="ID")
     ],
 ) -> None:
     """Trek de toegang van een lid in (alle chat-accounts)."""
+    member_id = row_id(member_text, "lid")
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
@@ -125,12 +126,13 @@ def member_revoke(
 
 @member_app.command("grant")
 def member_grant(
-    member_id: Annotated[
-        int, typer.Argument(min=1, max=MAX_ROW_ID, help="id van het lid (zie `ketenbot admin member list`)")
+    member_text: Annotated[
+        str, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)", metavar="ID")
     ],
     role: Annotated[Role, typer.Option(help="de rol die erbij komt, bijv. management")],
 ) -> None:
     """Geef een bestaand lid een extra rol (bijvoorbeeld management voor opschaling naar bestuur)."""
+    member_id = row_id(member_text, "lid")
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
@@ -214,21 +216,27 @@ def invite_list() -> None:
 
 @invite_app.command("revoke")
 def invite_revoke(
-    invite_id: Annotated[
-        int,
-        typer.Argument(
-            min=1, max=MAX_ROW_ID, help="id van de uitnodiging (zie `ketenbot admin invite list`)"
-        ),
+    invite_text: Annotated[
+        str, typer.Argument(help="id van de uitnodiging (zie `ketenbot admin invite list`)", metavar="ID")
     ],
 ) -> None:
     """Trek een uitnodigingscode in."""
+    invite_id = row_id(invite_text, "uitnodiging")
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
         invite = uow.invites.get(invite_id)
         if invite is None:
             raise _fail(f"geen uitnodiging met id {invite_id}")
-        invite.revoked_at = bot_app.clock.now()
+        now = bot_app.clock.now()
+        if invite.revoked_at is not None:  # nothing changes: the first revocation keeps its date
+            day = f"{invite.revoked_at.astimezone(bot_app.clock.tz):%d-%m-%Y}"
+            detail = f"invite {invite_id} already revoked"
+            uow.audit.record(_admin_event(now, "invite.revoke", detail, outcome="noop"))
+            uow.commit()
+            typer.echo(f"uitnodiging {invite_id} was al ingetrokken op {day}: niets veranderd")
+            return
+        invite.revoked_at = now
         uow.session.add(invite)
         uow.audit.record(_admin_event(bot_app.clock.now(), "invite.revoke", f"invite {invite_id}"))
         uow.commit()
@@ -236,7 +244,7 @@ def invite_revoke(
 
 
 def audit_command(
-    member: Annotated[int | None, typer.Option(min=1, max=MAX_ROW_ID, help="lid (id)")] = None,
+    member_text: Annotated[str | None, typer.Option("--member", help="lid (id)", metavar="ID")] = None,
     case: Annotated[str | None, typer.Option(help="casus (code VH-2026-0001 of id)")] = None,
     command: Annotated[str | None, typer.Option(help="opdracht of actie, bijv. regie")] = None,
     since: Annotated[str | None, typer.Option(help="vanaf datum (dd-mm-jjjj of ISO)")] = None,
@@ -245,6 +253,7 @@ def audit_command(
     limit: Annotated[int, typer.Option(min=1, max=1_000_000, help="maximaal aantal regels")] = 1000,
 ) -> None:
     """Toon auditregels (wie, wat, wanneer, via welk kanaal) met filters, als tabel of CSV."""
+    member = row_id(member_text, "lid") if member_text is not None else None
     bot_app = _app()
     today = bot_app.clock.today()
     tz = bot_app.clock.tz
@@ -264,9 +273,11 @@ def audit_command(
             member_id=member, case_id=case_id, name=command, since=start, until=end, limit=limit
         )
     columns = ["at", "member", "platform", "chat", "kind", "name", "case", "outcome", "detail"]
+    # the table is read by people (dd-mm-jjjj like every other date); CSV goes to other tools (ISO)
+    stamp = "%Y-%m-%d %H:%M:%S" if output == "csv" else "%d-%m-%Y %H:%M:%S"
     rows = [
         [
-            e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+            e.at.astimezone(tz).strftime(stamp),
             str(e.member_id or "-"),
             e.platform,
             e.chat_kind,

@@ -27,6 +27,15 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def row_id(text: str, what: str) -> int:
+    """An id typed on the command line (``what``: "lid", "uitnodiging", ...): ASCII digits, 1..2^31-1;
+    anything else is one Dutch line and exit code 2 (typer's own range check answers in English)."""
+    word = text.strip()
+    if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= MAX_ROW_ID:
+        raise fail(f"ongeldig id van {what} '{word[:30]}': een heel getal van 1 tot en met {MAX_ROW_ID}")
+    return int(word)
+
+
 def guarded(action: Callable[[], T]) -> T:
     """Turn configuration errors into one clear line and exit code 2."""
     try:

@@ -36,11 +36,13 @@ def import_signals_command(
     ],
     source: Annotated[OrganisationKind, typer.Option(help="soort partner die de signalen aanlevert")],
     door: Annotated[
-        str | None,
+        str,
         typer.Option(
-            "--door", help="@handle van wie importeert: die krijgt de terugkoppeling op de signalen"
+            "--door",
+            metavar="@HANDLE",
+            help="@handle van wie importeert (verplicht): die krijgt de terugkoppeling op de signalen",
         ),
-    ] = None,
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="alleen laten zien wat er zou gebeuren")] = False,
 ) -> None:
     """Elke rij wordt een signaal, of een mutatie als de persoon al in een open casus staat. De signalen staan
@@ -54,8 +56,6 @@ def import_signals_command(
 
     if not file.is_file():
         raise fail(render(t("import.no_file", path=str(file))))
-    if door is None:
-        raise fail(render(t("import.who")))
     uow = bot_app.uow()
     with uow:
         importer = uow.members.by_handle(door)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
-from bot.cli.common import MAX_ROW_ID
+from bot.cli.common import row_id
 from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
 from storage.cases.tables import Case, Signal
 from storage.privacy.retention import (
@@ -50,12 +50,13 @@ def purge_command(
 
 @privacy_app.command("export")
 def export_command(
-    subject: Annotated[int, typer.Option("--subject", min=1, max=MAX_ROW_ID, help="betrokkene (id)")],
+    subject_text: Annotated[str, typer.Option("--subject", help="betrokkene (id)", metavar="ID")],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="JSON-bestand (standaard: stdout)")
     ] = None,
 ) -> None:
     """Alles wat over één persoon is vastgelegd, als JSON (inzageverzoek)."""
+    subject = row_id(subject_text, "betrokkene")
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
@@ -75,11 +76,12 @@ def export_command(
 
 @privacy_app.command("erase")
 def erase_command(
-    subject: Annotated[int, typer.Option("--subject", min=1, max=MAX_ROW_ID, help="betrokkene (id)")],
+    subject_text: Annotated[str, typer.Option("--subject", help="betrokkene (id)", metavar="ID")],
     reason: Annotated[str, typer.Option("--reason", help="waarom (komt in het auditlog)")],
     force: Annotated[bool, typer.Option("--force", help="ook als een casus nog loopt")] = False,
 ) -> None:
     """Verwijder de persoonsgegevens van één persoon (met reden, in het auditlog)."""
+    subject = row_id(subject_text, "betrokkene")
     if not reason.strip():
         raise _fail("--reason mag niet leeg zijn: de reden komt in het auditlog")
     bot_app = _app()

@@ -59,6 +59,13 @@ class Context:
     catalogue: Catalogue | None = None  # for handlers that render text into files (charts, CSV)
     # the case this request concerns (``concerns``): the router's audit row names it
     case_id: int | None = None
+    # set by a handler whose every answer belongs in the direct chat (justice data): from a group, a refusal
+    # goes there too, and the group gets the same one line as for an answer (``refuse_in_direct``)
+    refusals_in_direct: bool = False
+
+    def refuse_in_direct(self) -> None:
+        """From here on a refusal (``UserError``) asked in a group is answered in the asker's direct chat."""
+        self.refusals_in_direct = True
 
     def concerns(self, case_id: int | None) -> None:
         """Note the case this request is about, also when it is then refused (unknown to the caller, not

@@ -321,6 +321,7 @@ class FormEngine:
         """Gate, then validate every field; raise FormErrors with each failing field, or submit."""
         from bot.core import fields as f
         from bot.core.fields import typed_values
+        from bot.core.whole_form import check_names, whole_form_error
 
         form = self.forms.get(form_id)
         if form is None:
@@ -328,6 +329,7 @@ class FormEngine:
         member = ctx.require_member()
         if not roles_allow(form.roles, member.roles):
             raise UserError("core.not_allowed_form")
+        check_names(form, raw_values)
         values: dict[str, Any] = {}
         fixed = [current for current in form.fields if current.fixed]
         if fixed:  # identifiers come from the server-side state the form was started with, never the input
@@ -350,7 +352,7 @@ class FormEngine:
                     values[current.name] = f.parse_value(current, raw, ctx)
                     f.run_check(current, values[current.name], ctx)
             except UserError as error:
-                errors[current.name] = error
+                errors[current.name] = whole_form_error(error)
         if errors:
             raise FormErrors(errors)
         run_target(form.target, ctx.incoming, ctx, values)

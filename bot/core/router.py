@@ -24,11 +24,21 @@ from bot.core.logs import correlation_id
 from bot.core.metrics import COMMAND_BUCKETS, Metrics
 from bot.core.render import Renderer
 from bot.core.types import ChatKind, Incoming, Outgoing, Reply, Target
+from bot.core.whole_form import error_lines
 from storage.uow import UnitOfWork
 
 log = logging.getLogger("ketenbot.router")
 
 IDENTITY_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def refusal(ctx: Context, error: UserError) -> list[Reply]:
+    """The refusal; from a group, for a handler that asked for it (``Context.refuse_in_direct``), in the
+    direct chat, and the group gets the line it gets for an answer (it cannot tell the two apart)."""
+    refused = Reply(Text(error.key, error.params), refused=True)
+    if not (ctx.refusals_in_direct and ctx.incoming.chat_kind == ChatKind.GROUP):
+        return [refused]
+    return [Reply(t("core.answered_in_direct"), refused=True), replace(refused, target=Target.DIRECT)]
 
 
 class Router:
@@ -121,14 +131,16 @@ class Router:
                 outcome = "ok"
             except UserError as error:
                 uow.rollback()
-                replies, outcome = [Reply(Text(error.key, error.params), refused=True)], "refused"
+                replies, outcome = refusal(ctx, error), "refused"
             except FormErrors as errors:
                 uow.rollback()
                 form_errors = {
                     n: self.catalogue.render(Text(e.key, e.params), language)
                     for n, e in errors.errors.items()
                 }
-                replies, outcome = [Reply(t("form.has_errors"), form_id=incoming.form_id)], "refused"
+                form = self.forms.forms.get(incoming.form_id or "")
+                lines = error_lines(form, errors.errors)
+                replies, outcome = [Reply(lines, form_id=incoming.form_id)], "refused"
             except Exception:
                 uow.rollback()
                 log.exception("handler failed (reference %s) on %s %s", cid, kind, name)

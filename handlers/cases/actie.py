@@ -119,6 +119,7 @@ def mark_done(ctx: Context, raw_id: str) -> Reply:
             raise UserError("actie.not_found", id=echo(word))
         if action.owner_id != member.id and not holds_regie(uow, case, member):
             raise UserError("actie.not_yours", id=action.id)
+        require_open(case)
         if not uow.actions.mark_done(action, member.id, ctx.clock.now()):
             raise UserError("actie.already_done", id=action.id)
         uow.cases.add_event(case.id, CaseEventKind.ACTION_DONE, ctx.clock.now(), member.id, id=action.id)

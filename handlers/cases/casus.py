@@ -202,6 +202,10 @@ def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:
     uow = ctx.uow
     assert case.id is not None
     require_procesregie(uow, case, member)
+    if verb != "heropenen":
+        require_open(case)  # closed: only heropenen, and every other verb says so
+    if verb == "sluiten" and case.status == CaseStatus.ACTIEF:
+        raise UserError("casus.close_active", code=case.code)
     if not reason:
         raise UserError("casus.reason_needed", verb=verb)
     if len(reason) > MAX_REASON:

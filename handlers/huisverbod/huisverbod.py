@@ -137,20 +137,33 @@ def correct_date(ctx: Context, code: str, start_text: str) -> Reply:
         if record is None or not running(record, ctx.clock.today()):
             raise UserError("huisverbod.none", code=case.code)
         old = record.started_on
+        ends = format_date(huisverbod_ends_on(started_on, record.extended))
+        if started_on == old:  # the date it already has: no reminder rebuilt, nothing to say but that
+            ctx.audit("huisverbod.datum", case_id=case.id, detail=f"{old} unchanged")
+            uow.commit()
+            return Reply(
+                t(
+                    "huisverbod.date_same",
+                    code=case_label(case),
+                    start=format_date(old),
+                    ends=t(f"huisverbod.ends.{str(record.extended).lower()}", ends=ends),
+                )
+            )
         record.started_on = started_on
         uow.session.add(record)
         uow.session.flush()
         keys = queue_huisverbod_reminders(uow, record, case, ctx.clock)
         ctx.audit("huisverbod.datum", kind="write", case_id=case.id, detail=f"{old} -> {started_on}")
         uow.commit()
+    params = {"code": case_label(case), "old": format_date(old), "start": format_date(started_on)}
+    if record.extended is None:  # undecided: it ends on day 10 unless extended
+        return Reply(t("huisverbod.corrected", ends=ends, alerts=len(keys), **params))
     return Reply(
         t(
-            "huisverbod.corrected",
-            code=case_label(case),
-            old=format_date(old),
-            start=format_date(started_on),
-            ends=format_date(huisverbod_ends_on(started_on, record.extended)),
+            "huisverbod.corrected_decided",
+            ends=t(f"huisverbod.ends.{str(record.extended).lower()}", ends=ends),
             alerts=len(keys),
+            **params,
         )
     )
 

@@ -138,6 +138,8 @@ def acknowledge(msg: Incoming, ctx: Context) -> Reply:
             raise UserError("core.not_allowed_button")
         case = uow.cases.get(escalation.case_id)
         code = case.code if case else "?"
+        if case is not None:
+            require_open(case)
         if escalation.acknowledged_at is not None or not uow.escalations.acknowledge(
             escalation.id, member.id, now
         ):

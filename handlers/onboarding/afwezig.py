@@ -8,6 +8,8 @@ The confirmation names my cases the deputy will not receive messages about.
 
 from __future__ import annotations
 
+from dateutil.relativedelta import relativedelta
+
 from bot.core import CommandGroup, Context, Incoming, Reply, UserError, t
 from bot.core.context import MemberView
 from bot.core.dates import format_date, parse_date
@@ -20,6 +22,8 @@ from storage.outbox.absence import Absence
 from storage.outbox.forwarding import PERSONAL
 
 group = CommandGroup("afwezig")
+
+MAX_AHEAD_YEARS = 1  # an absence ends at most a year from today
 
 END_WORDS = ("uit", "off", "stop")
 MAX_CODES = 20
@@ -43,6 +47,9 @@ def set_absence(ctx: Context, start: str, end: str, handle: str) -> list[Reply]:
         raise UserError("afwezig.bad_range", start=format_date(from_on), end=format_date(to_on))
     if to_on < today:
         raise UserError("afwezig.in_past", end=format_date(to_on))
+    latest = today + relativedelta(years=MAX_AHEAD_YEARS)
+    if to_on > latest:  # 06-12-2200 is a typo; a longer absence is a matter for the beheerder
+        raise UserError("afwezig.too_far", end=format_date(to_on), latest=format_date(latest))
     with ctx.uow as uow:
         deputy = uow.members.by_handle(handle)
         if deputy is None or deputy.id is None or not deputy.active:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
+from handlers.casework import require_open
 from handlers.overleg.notify import rebuild_schedule, send_invites
 from handlers.overleg.rsvp import require_planned
 from handlers.privacy.targets import agenda_ask_key, agenda_request_in_value
@@ -85,6 +86,7 @@ def allow(msg: Incoming, ctx: Context) -> Reply:
         assert meeting.id is not None and case.id is not None
         if _decided(ctx, meeting, case):
             raise UserError("overleg.agenda_already")
+        require_open(case)
         require_planned(meeting)
         chair = uow.members.get(meeting.chair_id)
         assert chair is not None and chair.id is not None

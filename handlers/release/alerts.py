@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from bot.core import Context, Reply, UserError, t
 from bot.core.context import encode_reply
 from bot.core.dates import format_date
@@ -20,6 +22,7 @@ from storage.models import OutboxMessage
 from storage.release.detention import Detention
 from storage.uow import UnitOfWork
 
+MAX_YEARS = 30  # a release or detention start further from today than this is a typo (01-01-2200)
 
 def release_reply(
     uow: UnitOfWork, detention: Detention, case: Case, offset: str, today: date | None = None
@@ -54,6 +57,23 @@ def refresh_release_alert(
 
 
 def check_dates(ctx: Context, started_on: date, release_on: date) -> None:
+    """Start before release, release not in the past, and both within a plausible window: a release at most
+    ``MAX_YEARS`` years ahead, a start at most ``MAX_YEARS`` back (a typo such as 2200 is refused)."""
+    today = ctx.clock.today()
+    if release_on > today + relativedelta(years=MAX_YEARS):
+        raise UserError(
+            "detentie.release_too_far",
+            release=format_date(release_on),
+            years=MAX_YEARS,
+            latest=format_date(today + relativedelta(years=MAX_YEARS)),
+        )
+    if started_on < today - relativedelta(years=MAX_YEARS):
+        raise UserError(
+            "detentie.start_too_old",
+            start=format_date(started_on),
+            years=MAX_YEARS,
+            earliest=format_date(today - relativedelta(years=MAX_YEARS)),
+        )
     if release_on < started_on:
         raise UserError(
             "detentie.release_before_start", release=format_date(release_on), start=format_date(started_on)

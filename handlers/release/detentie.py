@@ -8,6 +8,8 @@ re-sent, the one now in its window goes out once). ``/detentie CODE`` shows the 
 
 from __future__ import annotations
 
+import difflib
+
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from bot.core.hygiene import echo
@@ -46,7 +48,8 @@ MAX_FACILITY = 120
 )
 def detentie(msg: Incoming, ctx: Context) -> list[Reply]:
     # detention and huisverbod are justice data: from a group, one line there and the answer in the
-    # direct chat (docs/privacy.md)
+    # direct chat (docs/privacy.md); a refusal too (a typo in the kind echoes justice data)
+    ctx.refuse_in_direct()
     return answer_in_direct(ctx, [_detentie(msg, ctx)])
 
 
@@ -69,11 +72,20 @@ def _detentie(msg: Incoming, ctx: Context) -> Reply:
 
 
 def parse_kind(word: str) -> DetentionKind:
+    """The kind by its name (``voorlopige_hechtenis``, ``voorlopige-hechtenis``) or the one kind it is the
+    start of (``voorlopige``, ``gevangenis``; three letters or more); else a refusal naming the kinds, with
+    the closest one when a typo is near one (``gevangenistraf``)."""
+    typed = word.lower().replace("-", "_")
     for kind in DetentionKind:
-        if word.lower() in (kind.value, kind.value.replace("_", "-")):
+        if typed == kind.value:
             return kind
+    starts = [kind for kind in DetentionKind if len(typed) >= 3 and kind.value.startswith(typed)]
+    if len(starts) == 1:
+        return starts[0]
+    close = difflib.get_close_matches(typed, [k.value for k in DetentionKind], n=1, cutoff=0.6)
     options = ", ".join(k.value for k in DetentionKind)
-    raise UserError("detentie.bad_kind", kind=echo(word, 30), options=options)
+    hint = t("form.did_you_mean", name=close[0]) if close else ""
+    raise UserError("detentie.bad_kind", kind=echo(word, 30), options=options, hint=hint)
 
 
 def register(ctx: Context, code: str, start: str, release: str, kind_word: str, facility: str) -> Reply:

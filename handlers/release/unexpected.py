@@ -273,6 +273,7 @@ def pick_up(msg: Incoming, ctx: Context) -> Reply:
             ctx.audit("detentie.oppakken", case_id=denied, outcome="denied", detail=msg.value)
             uow.commit()
             raise UserError("release.not_found")
+        require_open(case)
         won = uow.nazorg.pick_up(release.id, member.id, now)
         release = uow.nazorg.release(release.id)
         assert release is not None and release.id is not None and release.picked_up_at is not None
@@ -363,6 +364,7 @@ def plan_trajectberaad(msg: Incoming, ctx: Context) -> list[Reply]:
             raise UserError("release.not_found")
         visible = visible_case(ctx, case.code, "detentie.trajectberaad")
         assert visible.id is not None and member.id is not None
+        require_open(visible)
         replies = ctx.forms.start(
             PLAN_FORM, ctx, initial={"kind": MeetingKind.TRAJECTBERAAD.value, "cases": [visible.id]}
         )

@@ -16,7 +16,7 @@ from typing import Any
 from bot.core import Button, CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.context import encode_reply
 from bot.core.hygiene import echo, is_id
-from handlers.casework import holds_regie
+from handlers.casework import holds_regie, is_closed, require_open
 from handlers.privacy.targets import (
     mutatie_feedback_in_value,
     mutatie_signal_before_colon,
@@ -108,7 +108,9 @@ def mutatie_messages(
     return messages
 
 
-def _mutatie_for_procesregie(ctx: Context, raw: str) -> tuple[Signal, Case]:
+def _mutatie_for_procesregie(ctx: Context, raw: str, *, writes: bool = True) -> tuple[Signal, Case]:
+    """The undecided mutatie procesregie may choose for. ``writes``: the choice goes on the case, so a
+    closed case refuses it (reopen the case, or bring the mutatie to triage as a new signal)."""
     member = ctx.require_member()
     word = raw.strip().upper().removeprefix("S-")
     signal = ctx.uow.signals.get(int(word)) if is_id(word) else None
@@ -124,6 +126,8 @@ def _mutatie_for_procesregie(ctx: Context, raw: str) -> tuple[Signal, Case]:
         raise UserError("case.procesregie_only", code=case.code)
     if signal.status != SignalStatus.MUTATIE or signal.outcome is not None:
         raise UserError("mutatie.already_handled", ref=f"S-{signal.id}")
+    if writes:
+        require_open(case, "mutatie.case_closed", ref=f"S-{signal.id}")
     return signal, case
 
 
@@ -133,15 +137,16 @@ def _choose(ctx: Context, signal: Signal, case: Case, choice: MutatieChoice, **p
     now = ctx.clock.now()
     if not ctx.uow.mutaties.choose(signal, choice, member.id, now, requeue=choice == MutatieChoice.TRIAGE):
         raise UserError("mutatie.already_handled", ref=f"S-{signal.id}")
-    ctx.uow.cases.add_event(
-        case.id,
-        CaseEventKind.MUTATIE_HANDLED,
-        now,
-        member.id,
-        signal=f"S-{signal.id}",
-        choice=str(choice),
-        **params,
-    )
+    if not is_closed(case):  # to triage from a closed case: a new signal, nothing goes on the closed case
+        ctx.uow.cases.add_event(
+            case.id,
+            CaseEventKind.MUTATIE_HANDLED,
+            now,
+            member.id,
+            signal=f"S-{signal.id}",
+            choice=str(choice),
+            **params,
+        )
     ctx.audit("mutatie", kind="write", case_id=case.id, detail=f"signal {signal.id}: {choice}")
     # terugkoppeling to the aanmelder: words a triage outcome uses too, never the choice ("overgedragen aan
     # een partner" would say the network already works with the person); a mutatie sent to triage is
@@ -167,7 +172,7 @@ def press_note(msg: Incoming, ctx: Context) -> Reply:
 @group.action(TRIAGE, target=mutatie_signal_in_value)
 def press_triage(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow as uow:
-        signal, case = _mutatie_for_procesregie(ctx, msg.value)
+        signal, case = _mutatie_for_procesregie(ctx, msg.value, writes=False)
         _choose(ctx, signal, case, MutatieChoice.TRIAGE)
         uow.commit()
     return Reply(t("mutatie.to_triage", ref=f"S-{signal.id}"))
@@ -260,6 +265,7 @@ def press_feedback(msg: Incoming, ctx: Context) -> Reply:
         handed = uow.outbox.by_key(f"mutatie:{signal.id}:partner")
         if handed is None or handed.member_id != member.id:  # only the partner it was handed to
             raise UserError("mutatie.not_found", ref=echo(word))
+        require_open(case)
         ref = f"S-{signal.id}"
         proces = uow.regie.current(case.id).get(RegieKind.PROCESREGIE)
         told = proces.member_id if proces is not None else signal.decided_by  # else who handed it over

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy import select as sa_select
@@ -112,9 +113,18 @@ class RegieRepository(Repository):
         self.session.flush()
         return row
 
-    def held_by(self, member_id: int, *, limit: int = 20) -> Sequence[tuple[Case, str]]:
-        """Open cases where the member holds regie now, with the kind."""
-        statement = (
+    def held_by(self, member_id: int, *, limit: int = 20, offset: int = 0) -> Sequence[tuple[Case, str]]:
+        """Open cases where the member holds regie now, with the kind (``offset``: a later page)."""
+        statement = self._held_by(member_id).order_by(col(Case.code)).offset(offset).limit(limit)
+        return [(case, kind) for case, kind in self.session.exec(statement).all()]
+
+    def count_held_by(self, member_id: int) -> int:
+        """How many ``held_by`` lists in all."""
+        return self.count_rows(self._held_by(member_id))
+
+    @staticmethod
+    def _held_by(member_id: int) -> Any:
+        return (
             select(Case, RegieAssignment.kind)
             .join(RegieAssignment, col(RegieAssignment.case_id) == col(Case.id))
             .where(
@@ -122,10 +132,7 @@ class RegieRepository(Repository):
                 col(RegieAssignment.to_at).is_(None),
                 col(Case.status).in_(OPEN_STATUSES),
             )
-            .order_by(col(Case.code))
-            .limit(limit)
         )
-        return [(case, kind) for case, kind in self.session.exec(statement).all()]
 
     # -- handovers ------------------------------------------------------------------------------------
 
@@ -173,15 +180,23 @@ class ActionRepository(Repository):
         )
         return self.session.exec(statement).all()
 
-    def open_for(self, owner_id: int, *, limit: int = 20) -> Sequence[tuple[Action, Case]]:
-        statement = (
+    def open_for(self, owner_id: int, *, limit: int = 20, offset: int = 0) -> Sequence[tuple[Action, Case]]:
+        """The owner's open actions, soonest deadline first (``offset``: a later page)."""
+        ordered = self._open_for(owner_id).order_by(col(Action.deadline), col(Action.id))
+        statement = ordered.offset(offset).limit(limit)
+        return [(action, case) for action, case in self.session.exec(statement).all()]
+
+    def count_open_for(self, owner_id: int) -> int:
+        """How many ``open_for`` lists in all."""
+        return self.count_rows(self._open_for(owner_id))
+
+    @staticmethod
+    def _open_for(owner_id: int) -> Any:
+        return (
             select(Action, Case)
             .join(Case, col(Case.id) == col(Action.case_id))
             .where(Action.owner_id == owner_id, col(Action.done_at).is_(None))
-            .order_by(col(Action.deadline), col(Action.id))
-            .limit(limit)
         )
-        return [(action, case) for action, case in self.session.exec(statement).all()]
 
     def mark_done(self, action: Action, member_id: int, at: datetime) -> bool:
         result = self.session.execute(

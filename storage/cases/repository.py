@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.cases.deelnemers import known_cases
 from storage.cases.tables import (
@@ -117,9 +118,23 @@ class CaseRepository(Repository):
         remember(self.session, key, case)
         return case
 
-    def of_member(self, member_id: int, *, limit: int = 20) -> Sequence[Case]:
-        """Open cases where the member is a deelnemer in person, newest first."""
+    def of_member(self, member_id: int, *, limit: int = 20, offset: int = 0) -> Sequence[Case]:
+        """Open cases where the member is a deelnemer in person, newest first (``offset``: a later page)."""
         statement = (
+            self._of_member(member_id)
+            .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return self.session.exec(statement).all()
+
+    def count_of_member(self, member_id: int) -> int:
+        """How many ``of_member`` lists in all."""
+        return self.count_rows(self._of_member(member_id))
+
+    @staticmethod
+    def _of_member(member_id: int) -> SelectOfScalar[Case]:
+        return (
             select(Case)
             .join(CaseParticipant, col(CaseParticipant.case_id) == col(Case.id))
             .where(
@@ -127,10 +142,7 @@ class CaseRepository(Repository):
                 col(CaseParticipant.removed_at).is_(None),
                 col(Case.status).in_(OPEN_STATUSES),
             )
-            .order_by(col(Case.opened_at).desc(), col(Case.id).desc())
-            .limit(limit)
         )
-        return self.session.exec(statement).all()
 
     def open_known_to(self, member_id: int, organisation_id: int) -> Sequence[Case]:
         """Every open case the member is a deelnemer of (in person or through their organisation), by code."""

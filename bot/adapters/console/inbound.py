@@ -53,9 +53,19 @@ def parse_jsonl(line: str) -> Incoming:
     if isinstance(data.get("press"), str):
         return replace(base, action_id=data["press"], value=str(data.get("value", "")))
     if isinstance(data.get("form"), str) and isinstance(data.get("values"), dict):
-        values = {str(k): str(v) for k, v in data["values"].items()}
+        values = {str(k): form_value(v) for k, v in data["values"].items()}
         return replace(base, form_id=data["form"], form_values=values)
     raise BadLine('expected "text", "press" or "form" with "values"')
+
+
+def form_value(value: object) -> str:
+    """A JSON value as the raw text the form engine parses: a list (a multichoice) as its items with commas
+    in between, as a Slack modal sends them; true/false as ja/nee; null as empty."""
+    if isinstance(value, list):
+        return ", ".join(form_value(item) for item in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return "" if value is None else str(value)
 
 
 def parse_typed(line: str, user: str, last_buttons: Sequence[RenderedButton], chat: str | None) -> Incoming:

@@ -70,12 +70,12 @@ def test_procesregie_moves_the_status_along_the_lifecycle(chat: Chat):
             ("/casus VH-2026-0003 opschalen", "Geef een reden"),
             ("/casus VH-2026-0003 opschalen besproken in triage", "is nu in triage"),
             ("/casus VH-2026-0003 opschalen plan van aanpak gemaakt", "is nu actief"),
-            ("/casus VH-2026-0003 sluiten klaar", "is actief; 'sluiten' kan nu niet"),
+            ("/casus VH-2026-0003 sluiten klaar", "Schaal de casus eerst af met /casus VH-2026-0003"),
             ("/casus VH-2026-0003 afschalen stabiel", "is nu afgeschaald"),
             ("/casus VH-2026-0003 opschalen terugval", "is nu actief"),
             ("/casus VH-2026-0003 afschalen stabiel", "is nu afgeschaald"),
             ("/casus VH-2026-0003 sluiten afgerond", "is nu gesloten"),
-            ("/casus VH-2026-0003 opschalen opnieuw", "is gesloten; 'opschalen' kan nu niet"),
+            ("/casus VH-2026-0003 opschalen opnieuw", "heropen de casus eerst met /casus VH-2026-0003"),
             ("/casus VH-2026-0003", "status afgeschaald → gesloten: afgerond"),
         ]
     )

@@ -38,3 +38,33 @@ def test_a_member_without_anything_gets_empty_lists(sqlite_chat: Chat):
         "Mijn casussen (0):",
         "Waar ik regie heb (0):",
     ]
+
+
+def _more_cases(chat: Chat, handle: str, count: int) -> None:
+    """``count`` fictional open cases with ``handle`` as a deelnemer in person."""
+    now = chat.clock.now()
+    with chat.app.uow() as uow:
+        member = uow.members.by_handle(f"@{handle}")
+        assert member is not None and member.id is not None
+        for _ in range(count):
+            case = uow.cases.open(track="topx", initials="X.F.", at=now, year=2026, opened_by=member.id)
+            assert case.id is not None
+            uow.cases.add_participant(case.id, now, member_id=member.id, added_by=member.id)
+        uow.commit()
+
+
+def test_mijn_says_the_real_total_and_how_to_see_the_rest(chat: Chat):
+    """Black-box finding: with 26 open cases /mijn said "Mijn casussen (20)" (and 20 in a group)."""
+    _more_cases(chat, "regisseur", 24)  # and the demo's 2: 26
+    first = chat.say("/mijn", user="regisseur").splitlines()
+    assert "Mijn casussen (1–20 van 26):" in first
+    assert first[-1] == "Er is meer: /mijn 2 voor de volgende (pagina 2 van 2)."
+    second = chat.say("/mijn 2", user="regisseur").splitlines()
+    assert "Mijn open acties (2): allemaal op een eerdere pagina." in second
+    start = second.index("Mijn casussen (21–26 van 26):")
+    assert second[start + 7] == "Waar ik regie heb (1): allemaal op een eerdere pagina."
+    listed = [line.split(" ")[0] for line in first + second if line.startswith("VH-") and " — " in line]
+    assert len(set(listed)) == 26
+    assert chat.say("/mijn 3", user="regisseur") == "Pagina 3 van /mijn bestaat niet; er zijn 2 pagina's."
+    group = chat.send("/mijn", user="regisseur", group="triage-groep")
+    assert group[0].text.startswith("Je hebt 2 open acties, 26 casussen en 1 keer regie.")

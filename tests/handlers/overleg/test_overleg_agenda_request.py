@@ -122,3 +122,15 @@ def test_nobody_else_can_answer_the_request(chat: Chat) -> None:
     assert _press(chat, ALLOW, "3:999999", "regisseur") == refusal
     assert _agenda(chat, 3) == [] and not _is_deelnemer(chat, "voorzitter")
     assert not [m for m in chat.deliver() if m.user_id == "voorzitter"]
+
+
+def test_allowing_a_request_for_a_case_closed_since_is_refused_and_writes_nothing(chat: Chat) -> None:
+    """A closed case takes no writes (handlers.casework.require_open): the chair is not made a deelnemer."""
+    chat.deliver()
+    _plan(chat, HIDDEN)
+    value = _asked(chat)["regisseur"]
+    chat.say(f"/casus {HIDDEN} afschalen stabiel", user="procesmanager")
+    chat.say(f"/casus {HIDDEN} sluiten doelen bereikt", user="procesmanager")
+    refused = _press(chat, ALLOW, value, "regisseur")
+    assert refused.startswith(f"Casus {HIDDEN} is gesloten; heropen de casus eerst met /casus {HIDDEN}")
+    assert _agenda(chat, 3) == [] and not _is_deelnemer(chat, "voorzitter")

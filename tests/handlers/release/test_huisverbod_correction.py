@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
+from storage.models import OutboxMessage
 from storage.release.detention import Huisverbod
 from tests.harness import Chat
 
@@ -15,6 +16,11 @@ CODE = "VH-2026-0001"
 
 def huisverbod_texts(chat: Chat) -> list[tuple[str, str]]:
     return [(m.user_id or "", m.text) for m in chat.deliver() if "uisverbod" in m.text and CODE in m.text]
+
+
+def outbox_rows(chat: Chat) -> list[OutboxMessage]:
+    with chat.app.uow() as uow:
+        return list(uow.session.exec(select(OutboxMessage)).all())
 
 
 def records(chat: Chat) -> list[Huisverbod]:
@@ -55,3 +61,24 @@ def test_after_a_huisverbod_ended_a_new_one_can_be_registered(chat: Chat) -> Non
     assert len(records(chat)) == 2
     assert "Gebruik: /huisverbod" in chat.say(f"/huisverbod {CODE} datum", user="procesmanager")
     assert "Alleen de procesregisseur" in chat.say(f"/huisverbod {CODE} datum 02-12-2026", user="wijkagent")
+
+
+def test_a_correction_after_the_decision_says_the_real_end_and_the_same_day_changes_nothing(chat: Chat):
+    """Black-box finding: after ``verlengd`` a date correction said "eindigt ... tenzij verlengd", and the
+    date it already had was "gecorrigeerd" (was the same day)."""
+    pm = chat.as_member("procesmanager")
+    pm.say(f"/huisverbod {CODE} 24-11-2026")
+    assert "Verlenging vastgelegd" in pm.say(f"/huisverbod {CODE} verlengd")
+    pending = sorted(r.dedupe_key for r in outbox_rows(chat) if r.status == "pending")
+    same = pm.say(f"/huisverbod {CODE} datum 24-11-2026")
+    assert same == (
+        f"Het huisverbod van {CODE} (J.d.V.) staat al op opgelegd 24-11-2026 (verlengd, eindigt 21-12-2026); "
+        "er is niets veranderd."
+    )
+    assert sorted(r.dedupe_key for r in outbox_rows(chat) if r.status == "pending") == pending
+    moved = pm.say(f"/huisverbod {CODE} datum 25-11-2026")
+    assert "opgelegd 25-11-2026 (was 24-11-2026), verlengd, eindigt 22-12-2026." in moved
+    assert "tenzij" not in moved
+    pm.say(f"/huisverbod {CODE} niet-verlengd corrigeren")
+    back = pm.say(f"/huisverbod {CODE} datum 24-11-2026")
+    assert "opgelegd 24-11-2026 (was 25-11-2026), niet verlengd, eindigt 03-12-2026." in back

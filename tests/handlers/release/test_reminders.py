@@ -56,7 +56,8 @@ def test_mijn_herinneringen_lists_what_is_coming_for_me(chat: Chat):
     assert reply.splitlines()[1].startswith("- 04-12-2026 09:00: Herinnering: actie #")
     escalation = chat.say("/mine reminders", user="procesmanager")
     assert "08-12-2026 09:00: Escalatie: actie #" in escalation  # Friday + 2 working days
-    assert "Gebruik: /mijn of /mijn herinneringen" in chat.say("/mijn iets", user="ggz")
+    usage = "Gebruik: /mijn, /mijn 2 (de volgende pagina) of /mijn herinneringen"
+    assert usage in chat.say("/mijn iets", user="ggz")
 
 
 def release_alerts(chat: Chat) -> list[tuple[str, str]]:
