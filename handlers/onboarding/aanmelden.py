@@ -4,6 +4,7 @@ name (the form ``aanmelden.name``; a chat handle or profile name is only offered
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -141,6 +142,18 @@ def name_field() -> Field:
     return replace(field, max_length=MAX_NAME_LENGTH)
 
 
+def name_form(form_id: str, on_submit: Callable[[dict[str, Any], Context], Reply | list[Reply]]) -> Form:
+    """The one-question form that asks a member's own name (``/aanmelden``, ``/ik naam``)."""
+    return Form(
+        id=form_id,
+        title=t("aanmelden.name_title"),
+        fields=[name_field()],
+        on_submit=on_submit,
+        confirm=False,
+        target=NO_TARGET,  # the member's own name: no other object
+    )
+
+
 def store_name(ctx: Context, name: str) -> MemberView:
     """Save the member's name (audited); the member as they are now."""
     member = ctx.require_member()
@@ -168,13 +181,4 @@ def welcome(values: dict[str, Any], ctx: Context) -> list[Reply]:
     ]
 
 
-group.form(
-    Form(
-        id=NAME_FORM,
-        title=t("aanmelden.name_title"),
-        fields=[name_field()],
-        on_submit=welcome,
-        confirm=False,
-        target=NO_TARGET,  # the member's own name: no other object
-    )
-)
+group.form(name_form(NAME_FORM, welcome))

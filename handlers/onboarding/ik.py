@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core import CommandGroup, Context, Form, Incoming, Reply, t
-from handlers.onboarding.aanmelden import name_field, store_name
+from bot.core import CommandGroup, Context, Incoming, Reply, t
+from handlers.onboarding.aanmelden import name_form, store_name
 from handlers.privacy.need_to_know import form_in_direct
 from handlers.privacy.targets import NO_TARGET
 
@@ -20,16 +20,7 @@ def save_name(values: dict[str, Any], ctx: Context) -> Reply:
     return Reply(t("ik.name_saved", name=member.name))
 
 
-group.form(
-    Form(
-        id=NAME_FORM,
-        title=t("aanmelden.name_title"),
-        fields=[name_field()],
-        on_submit=save_name,
-        confirm=False,
-        target=NO_TARGET,  # the member's own name: no other object
-    )
-)
+group.form(name_form(NAME_FORM, save_name))
 
 
 @group.command("ik", aliases=["whoami"], target=NO_TARGET)
