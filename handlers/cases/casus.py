@@ -37,7 +37,7 @@ from handlers.casework import (
 )
 from handlers.privacy.need_to_know import run_in_direct
 from handlers.privacy.policy import case_label, in_group, present
-from handlers.privacy.targets import case_in_args
+from handlers.privacy.targets import case_in_args, unheld_for_procesmanager
 from storage.cases.plan import PlanEventKind
 from storage.cases.tables import EVENT_KEY_PARAMS, Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
 from storage.uow import UnitOfWork
@@ -201,7 +201,8 @@ def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:
     member = ctx.require_member()
     uow = ctx.uow
     assert case.id is not None
-    require_procesregie(uow, case, member)
+    if verb != "heropenen" or not unheld_for_procesmanager(ctx, case):
+        require_procesregie(uow, case, member)  # reopening: also any procesmanager while nobody holds it
     if verb != "heropenen":
         require_open(case)  # closed: only heropenen, and every other verb says so
     if verb == "sluiten" and case.status == CaseStatus.ACTIEF:
