@@ -151,6 +151,9 @@ def move_release(ctx: Context, code: str, release: str) -> Reply:
             raise UserError("detentie.none", code=case.code)
         check_dates(ctx, detention.started_on, release_on)
         old = detention.release_on
+        if old == release_on:  # nothing to rebuild, nothing for the timeline
+            uow.commit()  # the audited read (visible_case)
+            return Reply(t("detentie.unchanged", code=case_label(case), release=format_date(release_on)))
         detention.release_on = release_on
         detention.updated_at = ctx.clock.now()
         uow.session.add(detention)
