@@ -140,7 +140,10 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     actions = uow.actions.of_case(case.id)
     open_actions = [a for a in actions if a.done_at is None]
     late = [a for a in open_actions if a.deadline < ctx.clock.today()]
-    lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
+    if case.status == CaseStatus.GESLOTEN:  # nothing is late on a closed case
+        lines.append(t("casus.action_count_closed", open=len(open_actions)))
+    else:
+        lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
     lines.extend(detention_lines(ctx, case.id))
     lines.append(t("casus.timeline"))
     lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
