@@ -30,6 +30,8 @@ from handlers.cases.closing import cancel_case_reminders
 from handlers.casework import (
     holder_text,
     member_name,
+    procesregie_somewhere_or,
+    regie_somewhere_or,
     require_open,
     require_procesregie,
     split_code,
@@ -40,6 +42,7 @@ from handlers.privacy.policy import case_label, in_group, present
 from handlers.privacy.targets import case_in_args, unheld_for_procesmanager
 from storage.cases.plan import PlanEventKind
 from storage.cases.tables import EVENT_KEY_PARAMS, Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
+from storage.models import Role
 from storage.uow import UnitOfWork
 
 group = CommandGroup("casus")
@@ -90,7 +93,17 @@ def group_may_hear(ctx: Context, verb: str, tail: str) -> bool:
     return True
 
 
-@group.command("casus", aliases=["case"], usage=t("casus.usage"), needs_args=True, target=case_in_args)
+@group.command(
+    "casus",
+    aliases=["case"],
+    usage=t("casus.usage"),
+    needs_args=True,
+    target=case_in_args,
+    more_help=[  # /help: the sub-commands only for those who may use them
+        (regie_somewhere_or(Role.PROCESMANAGER), t("help.casus_regie")),
+        (procesregie_somewhere_or(Role.PROCESMANAGER), t("help.casus_procesregie")),
+    ],
+)
 def casus(msg: Incoming, ctx: Context) -> list[Reply]:
     code, rest = split_code(msg.args)
     verb, _, tail = rest.partition(" ")
