@@ -159,7 +159,11 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
         lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
     lines.extend(detention_lines(ctx, case.id))
     lines.append(t("casus.timeline"))
-    lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
+    events = uow.cases.events(case.id)
+    older = uow.cases.count_events(case.id) - len(events)
+    if older > 0:  # the summary shows the latest lines; say so, and where the rest is
+        lines.append(t("casus.timeline_older", count=older, code=case.code))
+    lines.extend(event_line(ctx, event) for event in events)
     return present(ctx, lines, group_line=group_label(ctx, case, subjects))
 
 

@@ -115,3 +115,17 @@ def test_a_procesmanager_may_not_reopen_while_someone_holds_procesregie(chat: Ch
     refused = chat.say("/casus VH-2026-0005 heropenen nieuwe zorgen", user="procesmanager")
     assert "Alleen wie de procesregie van VH-2026-0005" in refused
     assert "is nu actief" in chat.say("/casus VH-2026-0005 heropenen nieuwe zorgen", user="procesmanager2")
+
+
+def test_the_summary_says_how_many_older_timeline_lines_it_leaves_out(chat: Chat) -> None:
+    pm = chat.as_member("procesmanager")
+    assert "oudere regel" not in pm.say(f"/casus {CODE}")
+    for n in range(16):  # each a timeline line; the summary shows the latest 15
+        pm.say(f"/casus {CODE} drang afspraak {n}")
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code(CODE)
+        assert case is not None and case.id is not None
+        total = uow.cases.count_events(case.id)
+    summary = pm.say(f"/casus {CODE}")
+    assert total > 15
+    assert f"… en nog {total - 15} oudere regels: /casus {CODE} log" in summary
