@@ -66,6 +66,29 @@ def regie_somewhere_or(*roles: str) -> Callable[[MemberView, UnitOfWork], bool]:
     return may_use
 
 
+def procesregie_somewhere_or(*roles: str) -> Callable[[MemberView, UnitOfWork], bool]:
+    """A ``may_use`` check for what only procesregie does (status, deelnemers): a member with one of
+    ``roles``, or one who holds procesregie on an open case now."""
+
+    def may_use(member: MemberView, uow: UnitOfWork) -> bool:
+        if member.has_role(*roles):
+            return True
+        return any(kind == RegieKind.PROCESREGIE for _, kind in uow.regie.held_by(member.id, limit=1000))
+
+    return may_use
+
+
+def deelnemer_somewhere_or(*roles: str) -> Callable[[MemberView, UnitOfWork], bool]:
+    """A ``may_use`` check for commands every deelnemer may use in part (view; report a release), their
+    changes being for regie holders: ``regie_somewhere_or(*roles)``, or a deelnemer of an open case now."""
+    regie = regie_somewhere_or(*roles)
+
+    def may_use(member: MemberView, uow: UnitOfWork) -> bool:
+        return regie(member, uow) or bool(uow.cases.open_known_to(member.id, member.organisation_id))
+
+    return may_use
+
+
 def require_procesregie(uow: UnitOfWork, case: Case, member: MemberView) -> None:
     if not holds_regie(uow, case, member, RegieKind.PROCESREGIE):
         raise UserError("case.procesregie_only", code=case.code)

@@ -92,3 +92,13 @@ def test_unknown_subjects_are_clear_errors(cli_env: Chat):
     for args in (["export", "--subject", "4242"], ["erase", "--subject", "4242", "--reason", "x"]):
         result = cli_env.cli(["privacy", *args])
         assert result.exit_code == 2 and "onbekende betrokkene: 4242" in result.output
+
+
+def test_an_erased_signal_is_no_longer_possibly_known_in_the_triage_queue(cli_env: Chat):
+    """A black-box finding: after an erase the queue still said "Mogelijk bekend: VH-…" for the erased
+    person's new signal. An erased subject matches nothing."""
+    assert "Mogelijk bekend: VH-2026-0001" in cli_env.say("/triage", user="procesmanager")
+    jan = first_subject(cli_env, "Jan de Vries")
+    erased = cli_env.cli(["privacy", "erase", "--subject", str(jan), "--reason", "verzoek", "--force"])
+    assert erased.exit_code == 0, erased.output
+    assert "Mogelijk bekend" not in cli_env.say("/triage", user="procesmanager")

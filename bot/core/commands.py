@@ -29,6 +29,8 @@ class Command:
     hidden: bool = False
     target: TargetDecl | _Undeclared = UNDECLARED  # bot.core.access: checked by the router's gate
     may_use: MayUse | None = None  # bot.core.access: beyond the role, whether /help lists it for a member
+    # /help: more of the description (its sub-commands), each shown only to members its check allows
+    more_help: tuple[tuple[MayUse, Text], ...] = ()
 
     def allowed(self, roles: frozenset[str] | None) -> bool:
         if roles is None:
@@ -38,6 +40,11 @@ class Command:
     def usable_by(self, member: MemberView, uow: UnitOfWork) -> bool:
         """The role allows it, and so does the per-member check (``may_use``), if the command has one."""
         return self.allowed(member.roles) and (self.may_use is None or self.may_use(member, uow))
+
+    def help_parts(self, member: MemberView, uow: UnitOfWork) -> list[Text]:
+        """The description for ``/help``: the base, then each ``more_help`` part this member may use."""
+        base = [self.description] if self.description is not None else []
+        return base + [text for check, text in self.more_help if check(member, uow)]
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class CommandGroup:
         hidden: bool = False,
         target: TargetDecl | _Undeclared = UNDECLARED,
         may_use: MayUse | None = None,
+        more_help: Sequence[tuple[MayUse, Text]] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
@@ -91,6 +99,7 @@ class CommandGroup:
                     hidden,
                     target,
                     may_use,
+                    tuple(more_help),
                 )
             )
             return handler

@@ -30,6 +30,8 @@ from handlers.cases.closing import cancel_case_reminders
 from handlers.casework import (
     holder_text,
     member_name,
+    procesregie_somewhere_or,
+    regie_somewhere_or,
     require_open,
     require_procesregie,
     split_code,
@@ -37,9 +39,10 @@ from handlers.casework import (
 )
 from handlers.privacy.need_to_know import run_in_direct
 from handlers.privacy.policy import case_label, in_group, present
-from handlers.privacy.targets import case_in_args
+from handlers.privacy.targets import case_in_args, unheld_for_procesmanager
 from storage.cases.plan import PlanEventKind
 from storage.cases.tables import EVENT_KEY_PARAMS, Case, CaseEvent, CaseEventKind, CaseStatus, RegieKind
+from storage.models import Role
 from storage.uow import UnitOfWork
 
 group = CommandGroup("casus")
@@ -90,7 +93,17 @@ def group_may_hear(ctx: Context, verb: str, tail: str) -> bool:
     return True
 
 
-@group.command("casus", aliases=["case"], usage=t("casus.usage"), needs_args=True, target=case_in_args)
+@group.command(
+    "casus",
+    aliases=["case"],
+    usage=t("casus.usage"),
+    needs_args=True,
+    target=case_in_args,
+    more_help=[  # /help: the sub-commands only for those who may use them
+        (regie_somewhere_or(Role.PROCESMANAGER), t("help.casus_regie")),
+        (procesregie_somewhere_or(Role.PROCESMANAGER), t("help.casus_procesregie")),
+    ],
+)
 def casus(msg: Incoming, ctx: Context) -> list[Reply]:
     code, rest = split_code(msg.args)
     verb, _, tail = rest.partition(" ")
@@ -140,10 +153,17 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     actions = uow.actions.of_case(case.id)
     open_actions = [a for a in actions if a.done_at is None]
     late = [a for a in open_actions if a.deadline < ctx.clock.today()]
-    lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
+    if case.status == CaseStatus.GESLOTEN:  # nothing is late on a closed case
+        lines.append(t("casus.action_count_closed", open=len(open_actions)))
+    else:
+        lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
     lines.extend(detention_lines(ctx, case.id))
     lines.append(t("casus.timeline"))
-    lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
+    events = uow.cases.events(case.id)
+    older = uow.cases.count_events(case.id) - len(events)
+    if older > 0:  # the summary shows the latest lines; say so, and where the rest is
+        lines.append(t("casus.timeline_older", count=older, code=case.code))
+    lines.extend(event_line(ctx, event) for event in events)
     return present(ctx, lines, group_line=group_label(ctx, case, subjects))
 
 
@@ -201,7 +221,8 @@ def change_status(ctx: Context, case: Case, verb: str, reason: str) -> Reply:
     member = ctx.require_member()
     uow = ctx.uow
     assert case.id is not None
-    require_procesregie(uow, case, member)
+    if verb != "heropenen" or not unheld_for_procesmanager(ctx, case):
+        require_procesregie(uow, case, member)  # reopening: also any procesmanager while nobody holds it
     if verb != "heropenen":
         require_open(case)  # closed: only heropenen, and every other verb says so
     if verb == "sluiten" and case.status == CaseStatus.ACTIEF:

@@ -20,12 +20,16 @@ def show_help(msg: Incoming, ctx: Context) -> Reply:
     lines: list[Text | str] = [t("help.title")]
     for command in sorted(commands, key=lambda c: c.name):
         aliases = " ".join(f"/{a}" for a in command.aliases)
+        parts = command.help_parts(member, ctx.uow)  # sub-commands only for those who may use them
+        description: Text | str = parts[0] if parts else ""
+        if len(parts) > 1:
+            description = t("help.more", base=parts[0], more=parts[1:])
         lines.append(
             t(
                 "help.line",
                 command=command.name,
                 aliases=f" ({aliases})" if aliases else "",
-                description=command.description or "",
+                description=description,
             )
         )
     return Reply(lines)

@@ -21,7 +21,7 @@ from bot.core.dates import format_datetime
 from bot.core.hygiene import is_id
 from handlers.overleg.change import CANCEL, MOVE, change_form, request_change
 from handlers.overleg.notify import RSVP, answers_of, effective, kind_label, when_text
-from handlers.overleg.plan import PLAN_FORM, plan_form, require_chair_role
+from handlers.overleg.plan import PLAN_FORM, chair_role, plan_form, require_chair_role
 from handlers.overleg.rsvp import (
     TYPED_RSVP,
     answer_typed,
@@ -52,7 +52,12 @@ SUBCOMMANDS = {
 
 
 @group.command(
-    "overleg", aliases=["meeting"], usage=t("overleg.usage"), needs_args=True, target=meeting_in_args
+    "overleg",
+    aliases=["meeting"],
+    usage=t("overleg.usage"),
+    needs_args=True,
+    target=meeting_in_args,
+    more_help=[(chair_role, t("help.overleg_chair"))],  # /help: planning only for chairs
 )
 def overleg(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     head, _, rest = msg.args.partition(" ")

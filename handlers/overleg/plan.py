@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from bot.core import Context, Field, FieldKind, Form, Option, Reply, Text, UserError, t
+from bot.core import Context, Field, FieldKind, Form, MemberView, Option, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_datetime, parse_time
 from bot.core.hygiene import echo
 from handlers.casework import CASE_CODE
@@ -26,6 +26,7 @@ from handlers.overleg.times import MAX_OCCURRENCES, count_starts, default_until
 from handlers.privacy.targets import NO_TARGET
 from storage.meetings.tables import Meeting, MeetingKind, Recurrence, Rsvp
 from storage.models import Role
+from storage.uow import UnitOfWork
 
 PLAN_FORM = "overleg.plan"
 CHAIR_ROLES = (Role.VOORZITTER, Role.PROCESMANAGER)
@@ -212,6 +213,11 @@ def plan_form() -> Form:
         roles=frozenset(CHAIR_ROLES),
         target=NO_TARGET,  # the cases field checks each code against what the member may see (parse_cases)
     )
+
+
+def chair_role(member: MemberView, uow: UnitOfWork) -> bool:
+    """A ``may_use`` check (``/help``): whether the member may plan, move and cancel meetings."""
+    return member.has_role(*CHAIR_ROLES)
 
 
 def require_chair_role(ctx: Context) -> None:

@@ -171,13 +171,14 @@ def _mutatie_signal(ctx: Context, raw: str, what: str) -> None:
         signal is None
         or case is None
         or signal.status not in (SignalStatus.MUTATIE, SignalStatus.NEW)
-        or not (_sees(ctx, case) or _unheld_for_procesmanager(ctx, case))
+        or not (_sees(ctx, case) or unheld_for_procesmanager(ctx, case))
     ):
         raise _deny(ctx, what, case.id if case else None, raw, "mutatie.not_found", ref=echo(raw))
 
 
-def _unheld_for_procesmanager(ctx: Context, case: Case) -> bool:
-    """A case without procesregie: its mutaties go to every procesmanager, who may then handle them."""
+def unheld_for_procesmanager(ctx: Context, case: Case) -> bool:
+    """A case without procesregie: its mutaties and releases go to every procesmanager, who may then handle
+    them (and reopen it when it is closed: ``/casus CODE heropenen``)."""
     member = ctx.member
     if member is None or case.id is None or not member.has_role(Role.PROCESMANAGER):
         return False
@@ -280,7 +281,7 @@ def may_pick_up(ctx: Context, case: Case | None) -> bool:
     member = ctx.require_member()
     if case is None or case.id is None:
         return False
-    if _sees(ctx, case) or _unheld_for_procesmanager(ctx, case):
+    if _sees(ctx, case) or unheld_for_procesmanager(ctx, case):
         return True
     return any(holder.member_id == member.id for holder in ctx.uow.regie.current(case.id).values())
 

@@ -14,6 +14,7 @@ from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_date, format_datetime, parse_date
 from bot.core.hygiene import echo
 from handlers.casework import (
+    deelnemer_somewhere_or,
     holds_regie,
     member_name,
     regie_somewhere_or,
@@ -44,7 +45,8 @@ MAX_FACILITY = 120
     usage=t("detentie.usage"),
     needs_args=True,
     target=case_in_args,
-    may_use=regie_somewhere_or(Role.PROCESMANAGER),  # /help: recording one needs regie on the case
+    may_use=deelnemer_somewhere_or(Role.PROCESMANAGER),  # /help: any deelnemer views it and reports vrij
+    more_help=[(regie_somewhere_or(Role.PROCESMANAGER), t("help.detentie_regie"))],  # recording: regie
 )
 def detentie(msg: Incoming, ctx: Context) -> list[Reply]:
     # detention and huisverbod are justice data: from a group, one line there and the answer in the
@@ -151,6 +153,9 @@ def move_release(ctx: Context, code: str, release: str) -> Reply:
             raise UserError("detentie.none", code=case.code)
         check_dates(ctx, detention.started_on, release_on)
         old = detention.release_on
+        if old == release_on:  # nothing to rebuild, nothing for the timeline
+            uow.commit()  # the audited read (visible_case)
+            return Reply(t("detentie.unchanged", code=case_label(case), release=format_date(release_on)))
         detention.release_on = release_on
         detention.updated_at = ctx.clock.now()
         uow.session.add(detention)

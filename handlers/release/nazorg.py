@@ -61,6 +61,11 @@ def checklist_reply(ctx: Context, case: Case, detention: Detention, *, in_place:
     }
     lines = [t("nazorg.title", code=case_label(case), release=format_date(detention.release_on))]
     lines += checklist_lines(items, owners)
+    # the reply reaches the reader's direct chat (present, or a pressed button's message): only the items
+    # they may tick off get a button (their own, or all for a regie holder; _changeable_item decides)
+    reader = ctx.require_member()
+    if not holds_regie(ctx.uow, case, reader):
+        items = [item for item in items if item.owner_id == reader.id]
     return Reply(lines, buttons=tick_buttons(detention.id, items), in_place=in_place)
 
 

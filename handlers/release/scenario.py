@@ -8,7 +8,14 @@ asker's direct chat. ``/detentie CODE vrij`` sends it to everyone involved.
 from __future__ import annotations
 
 from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from handlers.casework import holds_regie, regie_somewhere_or, require_open, split_code, visible_case
+from handlers.casework import (
+    deelnemer_somewhere_or,
+    holds_regie,
+    regie_somewhere_or,
+    require_open,
+    split_code,
+    visible_case,
+)
 from handlers.privacy.policy import case_label, present
 from handlers.privacy.targets import case_in_args
 from storage.models import Role
@@ -33,7 +40,8 @@ def scenario_text(uow: UnitOfWork, case_id: int, default: str | None) -> tuple[T
     usage=t("scenario.usage"),
     needs_args=True,
     target=case_in_args,
-    may_use=regie_somewhere_or(Role.PROCESMANAGER),  # /help: setting one needs regie on the case
+    may_use=deelnemer_somewhere_or(Role.PROCESMANAGER),  # /help: any deelnemer views it
+    more_help=[(regie_somewhere_or(Role.PROCESMANAGER), t("help.scenario_regie"))],  # setting: regie
 )
 def scenario(msg: Incoming, ctx: Context) -> list[Reply]:
     member = ctx.require_member()

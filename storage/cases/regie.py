@@ -15,6 +15,7 @@ from storage.cases.tables import (
     OPEN_STATUSES,
     Action,
     Case,
+    CaseStatus,
     HandoverStatus,
     RegieAssignment,
     RegieHandover,
@@ -181,7 +182,7 @@ class ActionRepository(Repository):
         return self.session.exec(statement).all()
 
     def open_for(self, owner_id: int, *, limit: int = 20, offset: int = 0) -> Sequence[tuple[Action, Case]]:
-        """The owner's open actions, soonest deadline first (``offset``: a later page)."""
+        """The owner's open actions on cases not closed, soonest deadline first (``offset``: a later page)."""
         ordered = self._open_for(owner_id).order_by(col(Action.deadline), col(Action.id))
         statement = ordered.offset(offset).limit(limit)
         return [(action, case) for action, case in self.session.exec(statement).all()]
@@ -195,7 +196,11 @@ class ActionRepository(Repository):
         return (
             select(Action, Case)
             .join(Case, col(Case.id) == col(Action.case_id))
-            .where(Action.owner_id == owner_id, col(Action.done_at).is_(None))
+            .where(
+                Action.owner_id == owner_id,
+                col(Action.done_at).is_(None),
+                col(Case.status) != CaseStatus.GESLOTEN,  # a closed case has no open work
+            )
         )
 
     def mark_done(self, action: Action, member_id: int, at: datetime) -> bool:

@@ -295,6 +295,10 @@ class CaseRepository(Repository):
         )
         self.session.flush()
 
+    def count_events(self, case_id: int) -> int:
+        """How many timeline lines the case has in all (``events`` shows the latest)."""
+        return self.count_rows(select(CaseEvent).where(CaseEvent.case_id == case_id))
+
     def events(self, case_id: int, *, limit: int = 15) -> Sequence[CaseEvent]:
         statement = (
             select(CaseEvent)

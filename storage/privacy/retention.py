@@ -309,6 +309,7 @@ def erase_subject(session: Session, subject_id: int, now: datetime, *, force: bo
                 signal.description = REMOVED
                 signal.reason = None
                 signal.anonymised_at = now
+                signal.matched_case_id = None  # an erased subject matches nothing ("Mogelijk bekend")
                 session.add(signal)
         _blank_subject(session, subject)
     for request in requests:

@@ -82,3 +82,50 @@ def test_only_procesregie_reopens_and_an_open_case_cannot_be_reopened(chat: Chat
     refused = chat.say(f"/casus {CODE} heropenen waarom", user="procesmanager")
     assert "is actief; 'heropenen' kan nu niet" in refused
     assert "Alleen wie de procesregie" in chat.say(f"/casus {CODE} heropenen waarom", user="wijkagent")
+
+
+def test_a_closed_case_without_procesregie_is_reopened_by_any_procesmanager(chat: Chat) -> None:
+    """The rule release pickup uses: procesregie, or any procesmanager while nobody holds it. Before, a
+    closed case whose procesregie had ended was a dead end (heropenen: procesregie only; /regie: closed)."""
+    closed = "VH-2026-0005"
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code(closed)
+        assert case is not None and case.id is not None
+        for assignment in uow.regie.current(case.id).values():
+            if assignment.kind == "procesregie":
+                assignment.to_at = chat.clock.now()
+                uow.session.add(assignment)
+        manager = uow.members.by_handle("@procesmanager")
+        assert manager is not None and manager.id is not None
+        uow.cases.add_participant(case.id, chat.clock.now(), member_id=manager.id, organisation_id=None)
+        uow.commit()
+    assert "Alleen wie de procesregie" in chat.say(
+        f"/casus {closed} heropenen nieuwe zorgen", user="regisseur"
+    )
+    reopened = chat.say(f"/casus {closed} heropenen nieuwe zorgen", user="procesmanager")
+    assert f"Casus {closed} (A.E.A.) is nu actief." in reopened
+
+
+def test_a_procesmanager_may_not_reopen_while_someone_holds_procesregie(chat: Chat) -> None:
+    with chat.app.uow() as uow:
+        case, manager = uow.cases.by_code("VH-2026-0005"), uow.members.by_handle("@procesmanager")
+        assert case is not None and case.id is not None and manager is not None and manager.id is not None
+        uow.cases.add_participant(case.id, chat.clock.now(), member_id=manager.id, organisation_id=None)
+        uow.commit()
+    refused = chat.say("/casus VH-2026-0005 heropenen nieuwe zorgen", user="procesmanager")
+    assert "Alleen wie de procesregie van VH-2026-0005" in refused
+    assert "is nu actief" in chat.say("/casus VH-2026-0005 heropenen nieuwe zorgen", user="procesmanager2")
+
+
+def test_the_summary_says_how_many_older_timeline_lines_it_leaves_out(chat: Chat) -> None:
+    pm = chat.as_member("procesmanager")
+    assert "oudere regel" not in pm.say(f"/casus {CODE}")
+    for n in range(16):  # each a timeline line; the summary shows the latest 15
+        pm.say(f"/casus {CODE} drang afspraak {n}")
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code(CODE)
+        assert case is not None and case.id is not None
+        total = uow.cases.count_events(case.id)
+    summary = pm.say(f"/casus {CODE}")
+    assert total > 15
+    assert f"… en nog {total - 15} oudere regels: /casus {CODE} log" in summary

@@ -139,7 +139,7 @@ def test_a_fallback_on_a_closed_case_or_by_someone_without_regie_is_refused(chat
     before = state()
     assert chat.say("/casus VH-2026-0005 drang melding OM", user="procesmanager2") == (
         "Casus VH-2026-0005 is gesloten; heropen de casus eerst met /casus VH-2026-0005 heropenen REDEN"
-        " (dat kan wie de procesregie heeft)."
+        " (dat kan wie de procesregie heeft, of elke procesmanager als niemand die heeft)."
     )
     assert "Alleen wie regie heeft op VH-2026-0001" in chat.say(
         "/casus VH-2026-0001 drang melding OM", user="wijkagent"

@@ -68,3 +68,19 @@ def test_mijn_says_the_real_total_and_how_to_see_the_rest(chat: Chat):
     assert chat.say("/mijn 3", user="regisseur") == "Pagina 3 van /mijn bestaat niet; er zijn 2 pagina's."
     group = chat.send("/mijn", user="regisseur", group="triage-groep")
     assert group[0].text.startswith("Je hebt 2 open acties, 26 casussen en 1 keer regie.")
+
+
+def test_a_closed_cases_actions_are_no_open_work_and_its_views_suggest_no_writes(chat: Chat):
+    """A black-box finding: /mijn listed a closed case's actions as TE LAAT, /casus CODE acties said to
+    record the drang/dwang agreement, and the summary counted late actions, all on a closed case."""
+    code = "VH-2026-0001"
+    assert "Schuldhulp aanvragen — TE LAAT" in chat.say("/mijn", user="reclassering")
+    assert "is nu afgeschaald" in chat.say(f"/casus {code} afschalen stabiel", user="procesmanager")
+    assert "is nu gesloten" in chat.say(f"/casus {code} sluiten afgerond", user="procesmanager")
+    mine = chat.say("/mijn", user="reclassering")
+    assert "Mijn open acties (0):" in mine and "Schuldhulp" not in mine
+    plan = chat.say(f"/casus {code} acties", user="reclassering")
+    assert "Schuldhulp aanvragen" in plan  # still shown, as history
+    assert "drang TEKST" not in plan and "niets vastgelegd." in plan
+    summary = chat.say(f"/casus {code}", user="reclassering")
+    assert "Niet afgeronde acties bij het sluiten: 2" in summary and "te laat" not in summary

@@ -84,7 +84,8 @@ def listed(text: str) -> set[str]:
 def test_help_lists_regie_commands_only_to_members_who_may_use_them(chat: Chat):
     """Issue 17: a partner without regie anywhere is not shown the commands only regie holders can use."""
     without = listed(chat.say("/help", user="wijkagent"))  # a partner, deelnemer, no regie
-    assert not without & set(REGIE_COMMANDS)
+    assert "/huisverbod" not in without
+    assert {"/detentie", "/scenario"} <= without  # a deelnemer views them and reports vrij (README)
     assert {"/casus", "/regie", "/signaal", "/nazorg"} <= without  # what a deelnemer uses stays
     holder = listed(chat.say("/help", user="regisseur"))  # a partner with casusregie on VH-2026-0001
     assert set(REGIE_COMMANDS) <= holder
@@ -96,7 +97,7 @@ def test_help_lists_regie_commands_only_to_members_who_may_use_them(chat: Chat):
 
 def test_a_partner_sees_the_regie_commands_once_they_hold_regie(sqlite_chat: Chat):
     chat = sqlite_chat
-    assert "/detentie" not in listed(chat.say("/help", user="ggz"))
+    assert "/huisverbod" not in listed(chat.say("/help", user="ggz"))
     from storage.cases.tables import RegieKind
 
     with chat.app.uow() as uow:
@@ -106,3 +107,25 @@ def test_a_partner_sees_the_regie_commands_once_they_hold_regie(sqlite_chat: Cha
         uow.regie.assign(case.id, RegieKind.CASUSREGIE, ggz.id, ggz.organisation_id, chat.clock.now())
         uow.commit()
     assert set(REGIE_COMMANDS) <= listed(chat.say("/help", user="ggz"))
+
+
+def line_of(text: str, command: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"/{command} "))
+
+
+def test_help_lists_sub_commands_only_to_members_who_may_use_them(chat: Chat):
+    """A black-box finding: every partner saw "/casus … opschalen, sluiten, heropenen", "/overleg …
+    plannen" and (not) "/detentie" regardless of what they could do with it; now each line says what this
+    member may use: a deelnemer views and reports, regie records, procesregie and chairs do the rest."""
+    partner = chat.say("/help", user="wijkagent")  # deelnemer of open cases, no regie, no chair
+    assert line_of(partner, "casus").endswith("samenvatting, tijdlijn en plan van een casus")
+    assert line_of(partner, "overleg").endswith("je overleggen, aanmelden")
+    assert line_of(partner, "detentie").endswith("een onverwachte vrijlating melden (vrij)")
+    assert line_of(partner, "scenario").endswith("het scenario bij een onverwachte vrijlating bekijken")
+    regisseur = chat.say("/help", user="regisseur")  # casusregie on VH-2026-0001, no procesregie
+    assert "drang/dwang" in line_of(regisseur, "casus") and "sluiten" not in line_of(regisseur, "casus")
+    assert "vastleggen" in line_of(regisseur, "detentie") and "plannen" not in line_of(regisseur, "overleg")
+    manager = chat.say("/help", user="procesmanager")
+    assert "opschalen, afschalen, sluiten, heropenen" in line_of(manager, "casus")
+    assert "een overleg plannen" in line_of(manager, "overleg")
+    assert "het scenario vastleggen" in line_of(manager, "scenario")

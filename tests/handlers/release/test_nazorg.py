@@ -39,7 +39,9 @@ def test_a_detention_starts_with_every_item_open_and_nazorg_changes_items(chat: 
         "- zorg: open",
         "- dagbesteding: open",
     ]
-    assert [b.label for b in reply.buttons][:2] == ["✓ ID-bewijs geregeld", "✓ onderdak geregeld"]
+    assert reply.buttons == []  # a deelnemer who owns nothing and holds no regie may tick nothing off
+    [regie] = chat.send(f"/nazorg {CODE}", user="regisseur")
+    assert [b.label for b in regie.buttons][:2] == ["✓ ID-bewijs geregeld", "✓ onderdak geregeld"]
     changed = chat.say(f"/nazorg {CODE} onderdak geregeld @regisseur", user="procesmanager")
     assert changed.splitlines()[0] == "onderdak van VH-2026-0001 (J.d.V.): geregeld"
     assert "- onderdak: geregeld (Fatima el Idrissi)" in changed
@@ -142,3 +144,20 @@ def test_a_failing_refresher_sends_the_stored_alert(chat: Chat):
     alerts = [m for m in chat.deliver() if m.text.startswith("Vrijlating over 28 dagen:")]
     assert len(alerts) == 2  # still delivered, with the text as queued (ID-bewijs was open then)
     assert all("Nog open: ID-bewijs, onderdak" in m.text for m in alerts)
+
+
+def test_in_a_direct_chat_only_the_items_the_reader_may_tick_off_have_a_button(chat: Chat):
+    """A black-box finding: a deelnemer saw a "geregeld" button for every open item and most presses
+    answered "Alleen de eigenaar…". Now: the owner sees their own items' buttons, a regie holder all."""
+    code = "VH-2026-0004"  # demo: regisseur owns onderdak (open); zorg and dagbesteding are not theirs
+
+    def buttons(user: str) -> list[str]:
+        replies = chat.send(f"/nazorg {code}", user=user)
+        return [b.value.partition(":")[2] for reply in replies for b in reply.buttons]
+
+    assert buttons("regisseur") == ["onderdak"]
+    assert buttons("reclassering") == ["onderdak", "zorg", "dagbesteding"]  # casusregie
+    # a pressed button's message keeps only the reader's buttons too
+    detention_id = chat.send(f"/nazorg {code}", user="reclassering")[0].buttons[0].value.partition(":")[0]
+    [ticked] = chat.press("nazorg.tick", f"{detention_id}:onderdak", user="regisseur")
+    assert "- onderdak: geregeld" in ticked.text and ticked.buttons == []

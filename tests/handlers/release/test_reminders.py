@@ -209,3 +209,22 @@ def test_bad_absence_input_writes_nothing(chat: Chat):
         member = uow.members.by_handle("ggz")
         assert member is not None and member.id is not None
         assert uow.absences.current_and_future(member.id, chat.clock.today()) == []
+
+
+def test_the_same_release_date_again_changes_nothing_and_adds_no_timeline_line(chat: Chat):
+    chat.say(
+        "/detentie VH-2026-0001 01-11-2026 28-01-2027 gevangenisstraf PI Rivierland", user="procesmanager"
+    )
+    assert "gewijzigd van 28-01-2027 naar 08-12-2026" in chat.say(
+        "/detentie VH-2026-0001 datum 08-12-2026", user="procesmanager"
+    )
+    keys = pending_release_keys(chat)
+    with chat.app.uow() as uow:
+        case = uow.cases.by_code("VH-2026-0001")
+        assert case is not None and case.id is not None
+        events = uow.cases.count_events(case.id)
+    again = chat.say("/detentie VH-2026-0001 datum 08-12-2026", user="procesmanager")
+    assert again == "De vrijlatingsdatum van VH-2026-0001 (J.d.V.) is al 08-12-2026: niets veranderd."
+    assert pending_release_keys(chat) == keys
+    with chat.app.uow() as uow:
+        assert uow.cases.count_events(case.id) == events
