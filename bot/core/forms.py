@@ -358,6 +358,8 @@ class FormEngine:
                 continue
             raw = raw_values.get(current.name, "")
             try:
+                if current.kind != FieldKind.MULTICHOICE and current.name in ctx.incoming.form_lists:
+                    raise UserError("form.whole_no_list")  # joined, ["Anna", "Smit"] became "Anna, Smit"
                 if current.kind == FieldKind.MULTICHOICE:
                     values[current.name] = f.parse_multichoice(current, raw, ctx)
                 elif raw.strip() == "" and not current.required:
@@ -366,7 +368,7 @@ class FormEngine:
                     values[current.name] = f.parse_value(current, raw, ctx)
                     f.run_check(current, values[current.name], ctx)
             except UserError as error:
-                errors[current.name] = whole_form_error(error)
+                errors[current.name] = whole_form_error(error, current)
         if errors:
             raise FormErrors(errors)
         run_target(form.target, ctx.incoming, ctx, values)

@@ -12,7 +12,7 @@ from bot.core.hygiene import echo
 from bot.core.i18n import Text, t
 
 if TYPE_CHECKING:
-    from bot.core.forms import Form
+    from bot.core.forms import Field, Form
 
 # a step's refusal -> the same refusal for a whole form (the same placeholders)
 WHOLE_FORM_WORDING = {
@@ -40,7 +40,11 @@ def check_names(form: Form, raw_values: Mapping[str, str]) -> None:
         )
 
 
-def whole_form_error(error: UserError) -> UserError:
+def whole_form_error(error: UserError, field: Field) -> UserError:
+    from bot.core.forms import FieldKind
+
+    if error.key == "form.unknown_option" and field.kind != FieldKind.MULTICHOICE:  # one choice: no list
+        return UserError("form.whole_unknown_choice", **error.params)
     key = WHOLE_FORM_WORDING.get(error.key)
     return UserError(key, **error.params) if key else error
 
