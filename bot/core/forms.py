@@ -331,9 +331,8 @@ class FormEngine:
 
     def submit_all(self, form_id: str, raw_values: dict[str, str], ctx: Context) -> list[Reply]:
         """Gate, then validate every field; raise FormErrors with each failing field, or submit."""
-        from bot.core import fields as f
         from bot.core.fields import typed_values
-        from bot.core.whole_form import check_names, whole_form_error
+        from bot.core.whole_form import check_names, parse_fields
 
         form = self.forms.get(form_id)
         if form is None:
@@ -352,23 +351,7 @@ class FormEngine:
                 raise UserError("form.none_active")
             stored = typed_values(form, active[2])
             values.update({c.name: stored[c.name] for c in fixed})
-        errors: dict[str, UserError] = {}
-        for current in form.fields:
-            if current.fixed:
-                continue
-            raw = raw_values.get(current.name, "")
-            try:
-                if current.kind != FieldKind.MULTICHOICE and current.name in ctx.incoming.form_lists:
-                    raise UserError("form.whole_no_list")  # joined, ["Anna", "Smit"] became "Anna, Smit"
-                if current.kind == FieldKind.MULTICHOICE:
-                    values[current.name] = f.parse_multichoice(current, raw, ctx)
-                elif raw.strip() == "" and not current.required:
-                    values[current.name] = None
-                else:
-                    values[current.name] = f.parse_value(current, raw, ctx)
-                    f.run_check(current, values[current.name], ctx)
-            except UserError as error:
-                errors[current.name] = whole_form_error(error, current)
+        errors = parse_fields(form, raw_values, values, ctx)
         if errors:
             raise FormErrors(errors)
         run_target(form.target, ctx.incoming, ctx, values)
