@@ -159,3 +159,28 @@ def test_huge_ids_and_bad_days_are_one_clear_line_never_a_traceback(cli_env: Cha
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output, (args, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
+
+
+def test_huge_org_and_case_ids_are_refused_with_the_id_rule(cli_env: Chat):
+    """Black-box finding: ``--org`` and ``--case`` with 20 digits crashed with an OverflowError."""
+    huge = "99999999999999999999"
+    for args, what in (
+        (["admin", "invite", "create", "--org", huge], "organisatie"),
+        (["audit", "--case", huge], "casus"),
+    ):
+        result = cli_env.cli(args)
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert f"ongeldig id van {what} '{huge}': een heel getal van 1 tot en met 2147483647" in result.output
+
+
+def test_an_empty_or_bidi_organisation_name_is_refused(cli_env: Chat):
+    before = invoke(cli_env, "admin", "org", "list")
+    for name in ("", "   "):
+        result = cli_env.cli(["admin", "org", "add", name, "--kind", "gemeente"])
+        assert result.exit_code == 2 and "de naam van de organisatie is leeg" in result.output
+    bidi = cli_env.cli(["admin", "org", "add", "Gemeente \u202eWaterdam", "--kind", "gemeente"])
+    assert bidi.exit_code == 2 and "onzichtbare stuurtekens" in bidi.output
+    assert invoke(cli_env, "admin", "org", "list") == before
+    spaced = invoke(cli_env, "admin", "org", "add", "  Gemeente   Oosterdam ", "--kind", "gemeente")
+    assert ": Gemeente Oosterdam (gemeente)" in spaced

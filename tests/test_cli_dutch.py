@@ -172,3 +172,20 @@ def test_the_audit_table_shows_dutch_dates_and_csv_keeps_iso(chat: Chat):
     assert "26-11-2026 10:00:00" in table.stdout and "2026-11-26" not in table.stdout
     csv = chat.cli(["audit", "--command", "mijn", "--format", "csv"])
     assert "2026-11-26 10:00:00" in csv.stdout
+
+
+def test_a_wrong_choice_is_dutch_with_the_choices_and_flags_take_no_value(sqlite_chat: Chat):
+    """Black-box findings: ``--role god`` said "Value error, ..."; ``--help`` and ``--force`` showed
+    ``<ja/nee>`` as if they took a value."""
+    env = {"COLUMNS": "200"}
+    role = sqlite_chat.cli(["admin", "invite", "create", "--org", "1", "--role", "god"], env=env)
+    assert role.exit_code == 2 and "Value error" not in role.output
+    roles = "'partner', 'procesmanager', 'voorzitter', 'beheerder', 'management'"
+    assert f"'god' is geen van {roles}." in role.output
+    kind = sqlite_chat.cli(["admin", "org", "add", "Circus", "--kind", "circus"], env=env)
+    assert kind.exit_code == 2 and "Value error" not in kind.output
+    assert "'circus' is geen van 'politie'" in kind.output
+    for path in (["jobs", "run"], ["privacy", "erase"], ["admin", "member", "list"]):
+        shown = sqlite_chat.cli([*path, "--help"], env=env, prog_name="ketenbot")
+        assert shown.exit_code == 0 and "Toon deze hulp en stop." in shown.output, shown.output
+        assert "ja/nee" not in shown.output, (path, shown.output)

@@ -15,6 +15,7 @@ from bot.app import App
 from bot.cli.common import row_id
 from bot.core.dates import format_datetime, parse_date
 from bot.core.errors import UserError
+from bot.core.hygiene import has_forbidden
 from bot.core.i18n import t
 from storage.models import AuditEvent, OrganisationKind, Role
 from storage.uow import UnitOfWork
@@ -49,12 +50,17 @@ def org_add(
     kind: Annotated[OrganisationKind, typer.Option(help="soort partner")],
 ) -> None:
     """Voeg een organisatie toe."""
+    if has_forbidden(name):
+        raise _fail("de naam van de organisatie bevat onzichtbare stuurtekens (bijv. tekstrichting)")
+    name = " ".join(name.split())
+    if not name:
+        raise _fail("de naam van de organisatie is leeg; geef een naam, bijv. 'Gemeente Waterdam'")
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
         if uow.organisations.by_name(name) is not None:
             raise _fail(f"organisatie '{name}' bestaat al")
-        organisation = uow.organisations.add(name.strip(), kind.value)
+        organisation = uow.organisations.add(name, kind.value)
         uow.commit()
         typer.echo(f"organisatie {organisation.id}: {organisation.name} ({organisation.kind})")
 
@@ -161,7 +167,10 @@ def invite_create(
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
-        organisation = uow.organisations.get(int(org)) if org.isdigit() else uow.organisations.by_name(org)
+        if org.strip().isdigit():
+            organisation = uow.organisations.get(row_id(org, "organisatie"))
+        else:
+            organisation = uow.organisations.by_name(org)
         if organisation is None or organisation.id is None:
             raise _fail(f"geen organisatie '{org}'; zie `ketenbot admin org list`")
         now = bot_app.clock.now()
@@ -305,7 +314,7 @@ TABLE_COLUMNS = ["tijd", "lid", "platform", "chat", "soort", "naam", "casus", "u
 def _case_id(uow: UnitOfWork, case: str) -> int:
     """A case code (``VH-2026-0001``) or a numeric id; an unknown code is a clear error."""
     if case.strip().isdigit():
-        return int(case)
+        return row_id(case, "casus")
     found = uow.cases.by_code(case.strip().upper())
     if found is None or found.id is None:
         raise _fail(f"onbekende casus: {case}")

@@ -103,6 +103,7 @@ MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 
 VALUE_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"Value error, (.*)$", re.S), lambda m: value_words(m[1])),  # a validator's own message
     (
         re.compile(r"Input should be a valid (integer|number|boolean|date|datetime)\b.*$", re.S),
         lambda m: (
@@ -201,6 +202,8 @@ def _dutch_metavars() -> None:
     display_type = typer.core._TyperParameter.display_type
 
     def dutch_type(self: Any, ctx: Any) -> str:
+        if getattr(self, "is_flag", False):  # --force, --help: given or not, they take no value
+            return ""
         shown = display_type(self, ctx)
         label = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else None
         return f"<{TYPES[label]}>" if label in TYPES else shown

@@ -164,6 +164,18 @@ class Form:
     roles: frozenset[str] | None = None
     confirm: bool = True
     target: TargetDecl | _Undeclared = UNDECLARED  # bot.core.access: re-checked on every answer and submit
+    # a follow-up the bot starts (the name after /aanmelden, a triage reason after a press): a whole
+    # submission is taken only while this form is open for this member in this chat (``submit_all``)
+    follow_up_only: bool = False
+    # what /stop (or Annuleren) says instead of "… is geannuleerd. Er is niets opgeslagen."
+    on_cancel: Callable[[Context], Text] | None = None
+
+    def cancelled(self, ctx: Context) -> Text:
+        return self.on_cancel(ctx) if self.on_cancel is not None else t("form.cancelled", title=self.title)
+
+    def __post_init__(self) -> None:
+        if any(current.fixed for current in self.fields) and not self.follow_up_only:
+            raise ValueError(f"form {self.id} has server-set fields: declare follow_up_only=True")
 
     def field(self, name: str) -> Field:
         for candidate in self.fields:
@@ -255,7 +267,7 @@ class FormEngine:
         if action == FORM_CANCEL:
             self.cancel(ctx)
             ctx.uow.commit()
-            return [Reply(t("form.cancelled", title=form.title))]
+            return [Reply(form.cancelled(ctx))]
         self.gate(form, ctx, values)
         if RESTART in values:  # "doorgaan of opnieuw beginnen?" waits for its answer
             return self._resume_or_restart(form, step, values, ctx, raw)
@@ -319,9 +331,8 @@ class FormEngine:
 
     def submit_all(self, form_id: str, raw_values: dict[str, str], ctx: Context) -> list[Reply]:
         """Gate, then validate every field; raise FormErrors with each failing field, or submit."""
-        from bot.core import fields as f
         from bot.core.fields import typed_values
-        from bot.core.whole_form import check_names, whole_form_error
+        from bot.core.whole_form import check_names, parse_fields
 
         form = self.forms.get(form_id)
         if form is None:
@@ -329,30 +340,18 @@ class FormEngine:
         member = ctx.require_member()
         if not roles_allow(form.roles, member.roles):
             raise UserError("core.not_allowed_form")
+        active = self.active(ctx) if form.follow_up_only else None
+        if form.follow_up_only and (active is None or active[0].id != form.id):
+            raise UserError("form.none_active")  # a follow-up nobody started reads like an unknown form
         check_names(form, raw_values)
         values: dict[str, Any] = {}
         fixed = [current for current in form.fields if current.fixed]
         if fixed:  # identifiers come from the server-side state the form was started with, never the input
-            active = self.active(ctx)
-            if active is None or active[0].id != form.id or any(c.name not in active[2] for c in fixed):
+            if active is None or any(c.name not in active[2] for c in fixed):  # follow_up_only: never None
                 raise UserError("form.none_active")
             stored = typed_values(form, active[2])
             values.update({c.name: stored[c.name] for c in fixed})
-        errors: dict[str, UserError] = {}
-        for current in form.fields:
-            if current.fixed:
-                continue
-            raw = raw_values.get(current.name, "")
-            try:
-                if current.kind == FieldKind.MULTICHOICE:
-                    values[current.name] = f.parse_multichoice(current, raw, ctx)
-                elif raw.strip() == "" and not current.required:
-                    values[current.name] = None
-                else:
-                    values[current.name] = f.parse_value(current, raw, ctx)
-                    f.run_check(current, values[current.name], ctx)
-            except UserError as error:
-                errors[current.name] = whole_form_error(error)
+        errors = parse_fields(form, raw_values, values, ctx)
         if errors:
             raise FormErrors(errors)
         run_target(form.target, ctx.incoming, ctx, values)

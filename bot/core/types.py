@@ -54,6 +54,7 @@ class Incoming:
     value: str = ""
     form_id: str | None = None
     form_values: dict[str, str] | None = None
+    form_lists: frozenset[str] = frozenset()  # the fields of form_values given as a list (a JSON array)
     language_hint: str | None = None
     chat_title: str | None = None
     message_ref: str | None = None  # the platform message a button sat on (to update in place)

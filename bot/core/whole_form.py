@@ -5,14 +5,15 @@ step-by-step dialogue ("typ /stop", "daarna 'klaar'")."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.errors import UserError
 from bot.core.hygiene import echo
 from bot.core.i18n import Text, t
 
 if TYPE_CHECKING:
-    from bot.core.forms import Form
+    from bot.core.context import Context
+    from bot.core.forms import Field, Form
 
 # a step's refusal -> the same refusal for a whole form (the same placeholders)
 WHOLE_FORM_WORDING = {
@@ -40,7 +41,38 @@ def check_names(form: Form, raw_values: Mapping[str, str]) -> None:
         )
 
 
-def whole_form_error(error: UserError) -> UserError:
+def parse_fields(
+    form: Form, raw_values: Mapping[str, str], values: dict[str, Any], ctx: Context
+) -> dict[str, UserError]:
+    """Parse and check every field the member fills in into ``values``; the errors per field name."""
+    from bot.core import fields as f
+    from bot.core.forms import FieldKind
+
+    errors: dict[str, UserError] = {}
+    for current in form.fields:
+        if current.fixed:
+            continue
+        raw = raw_values.get(current.name, "")
+        try:
+            if current.kind != FieldKind.MULTICHOICE and current.name in ctx.incoming.form_lists:
+                raise UserError("form.whole_no_list")  # joined, ["Anna", "Smit"] became "Anna, Smit"
+            if current.kind == FieldKind.MULTICHOICE:
+                values[current.name] = f.parse_multichoice(current, raw, ctx)
+            elif raw.strip() == "" and not current.required:
+                values[current.name] = None
+            else:
+                values[current.name] = f.parse_value(current, raw, ctx)
+                f.run_check(current, values[current.name], ctx)
+        except UserError as error:
+            errors[current.name] = whole_form_error(error, current)
+    return errors
+
+
+def whole_form_error(error: UserError, field: Field) -> UserError:
+    from bot.core.forms import FieldKind
+
+    if error.key == "form.unknown_option" and field.kind != FieldKind.MULTICHOICE:  # one choice: no list
+        return UserError("form.whole_unknown_choice", **error.params)
     key = WHOLE_FORM_WORDING.get(error.key)
     return UserError(key, **error.params) if key else error
 

@@ -140,6 +140,7 @@ def _person_form(form_id: str, *, with_role: bool) -> Form:
         fields=fields,
         on_submit=submit_person,
         target=case_in_values("case"),
+        follow_up_only=True,  # started by /casus CODE persoon, in a direct chat only (never a group)
     )
 
 

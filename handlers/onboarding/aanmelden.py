@@ -9,7 +9,19 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot.core import CommandGroup, Context, Field, FieldKind, Form, Incoming, MemberView, Reply, UserError, t
+from bot.core import (
+    CommandGroup,
+    Context,
+    Field,
+    FieldKind,
+    Form,
+    Incoming,
+    MemberView,
+    Reply,
+    Text,
+    UserError,
+    t,
+)
 from bot.core.hygiene import MAX_NAME_LENGTH, clean_display_name
 from handlers.onboarding.invites import (
     GLOBAL_WINDOW,
@@ -18,6 +30,8 @@ from handlers.onboarding.invites import (
     InviteRefused,
     check_invite,
 )
+from handlers.privacy.need_to_know import form_in_direct
+from handlers.privacy.policy import in_group
 from handlers.privacy.targets import NO_TARGET
 
 group = CommandGroup("aanmelden")
@@ -38,6 +52,15 @@ def join(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
         return Reply(t("aanmelden.already", name=ctx.member.name, organisation=ctx.member.organisation_name))
     if not code:
         return Reply(t("aanmelden.usage"))
+    if in_group(ctx):  # the code is spent by this very message; the name question goes to the direct chat
+        replies = form_in_direct(ctx, lambda direct: redeem(code, direct, direct_chat_id=None))
+        return [Reply(t("aanmelden.continue_direct")), *replies[1:]]
+    return redeem(code, ctx, direct_chat_id=msg.chat_id)
+
+
+def redeem(code: str, ctx: Context, *, direct_chat_id: str | None) -> list[Reply]:
+    """Check the code, register the member under a stand-in name, and ask their name (in ``ctx``'s chat)."""
+    msg = ctx.incoming
     uow = ctx.uow
     now = ctx.clock.now()
     with uow:
@@ -60,8 +83,9 @@ def join(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
             ctx.audit("aanmelden", kind="write", detail=f"invite refused: {refused.reason}")
             uow.commit()
             raise UserError("invite.wrong") from None
-        # until the member answers the question below, the profile's name (cleaned) stands in
-        name = clean_display_name(msg.user_name) or msg.user_id[:MAX_NAME_LENGTH]
+        # until the member answers the question below, the profile's name (cleaned) stands in, unless it is
+        # no usable name or another member's: then the chat handle
+        name = stand_in_name(msg, ctx)
         member = uow.members.add(name, invite.organisation_id, [invite.role], at=now, language=ctx.language)
         assert member.id is not None
         uow.identities.link(
@@ -69,7 +93,7 @@ def join(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
             msg.platform,
             msg.user_id,
             display_name=msg.user_name,
-            direct_chat_id=msg.chat_id if msg.chat_kind == "direct" else None,
+            direct_chat_id=direct_chat_id,
             at=now,
         )
         invite.used_at = now
@@ -102,6 +126,7 @@ def join(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
 
 NAME_FORM = "aanmelden.name"
 YES = ("ja", "j", "yes", "y")
+MIN_LETTERS = 2  # "x" is no name; one word is allowed (not everyone has a last name)
 NOT_IN_A_NAME = ("@", "<", ">", "://", "www.", "#", "*", "_", "`", "|", "[", "]")
 RESERVED = frozenset(
     {"ketenbot", "beheerder", "admin", "administrator", "procesmanager", "voorzitter", "bot"}
@@ -112,6 +137,30 @@ def offered_name(ctx: Context) -> str | None:
     """The chat profile's name as it was when this identity was linked (what the question offered)."""
     identity = ctx.uow.identities.find(ctx.incoming.platform, ctx.incoming.user_id)
     return clean_display_name(identity.display_name) if identity is not None else None
+
+
+def stand_in_name(msg: Incoming, ctx: Context) -> str:
+    profile = clean_display_name(msg.user_name)
+    if profile is not None:
+        try:
+            return parse_name(profile, ctx)
+        except UserError:
+            pass
+    return msg.user_id[:MAX_NAME_LENGTH]
+
+
+def same_name(name: str) -> str:
+    """A name as two members may not share it: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
+def refuse_a_taken_name(name: str, ctx: Context) -> None:
+    """Nobody may take the name of another active member (posing as a colleague)."""
+    own = ctx.member.id if ctx.member is not None else None
+    wanted = same_name(name)
+    for other in ctx.uow.members.list_all(include_revoked=False):
+        if other.id != own and same_name(other.name) == wanted:
+            raise UserError("aanmelden.name_taken", name=name)
 
 
 def parse_name(text: str, ctx: Context) -> str:
@@ -133,6 +182,9 @@ def parse_name(text: str, ctx: Context) -> str:
         or lowered in RESERVED
     ):
         raise UserError("aanmelden.name_bad")
+    if sum(ch.isalpha() for ch in name) < MIN_LETTERS:
+        raise UserError("aanmelden.name_short", letters=MIN_LETTERS)
+    refuse_a_taken_name(name, ctx)
     return name
 
 
@@ -142,15 +194,21 @@ def name_field() -> Field:
     return replace(field, max_length=MAX_NAME_LENGTH)
 
 
-def name_form(form_id: str, on_submit: Callable[[dict[str, Any], Context], Reply | list[Reply]]) -> Form:
+def name_form(
+    form_id: str,
+    on_submit: Callable[[dict[str, Any], Context], Reply | list[Reply]],
+    on_cancel: Callable[[Context], Text] | None = None,
+) -> Form:
     """The one-question form that asks a member's own name (``/aanmelden``, ``/ik naam``)."""
     return Form(
         id=form_id,
         title=t("aanmelden.name_title"),
         fields=[name_field()],
         on_submit=on_submit,
+        on_cancel=on_cancel,
         confirm=False,
         target=NO_TARGET,  # the member's own name: no other object
+        follow_up_only=True,  # asked after /aanmelden or /ik naam: never a name change on its own
     )
 
 
@@ -181,4 +239,9 @@ def welcome(values: dict[str, Any], ctx: Context) -> list[Reply]:
     ]
 
 
-group.form(name_form(NAME_FORM, welcome))
+def name_kept(ctx: Context) -> Text:
+    """/stop at the name question: the member is registered already, under the stand-in name."""
+    return t("aanmelden.name_kept", name=ctx.require_member().name)
+
+
+group.form(name_form(NAME_FORM, welcome, name_kept))

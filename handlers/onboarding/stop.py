@@ -16,4 +16,4 @@ def stop_form(msg: Incoming, ctx: Context) -> Reply:
             return Reply(t("form.stopped_nothing"))
         ctx.forms.cancel(ctx)
         uow.commit()
-    return Reply(t("form.cancelled", title=active[0].title))
+    return Reply(active[0].cancelled(ctx))

@@ -65,6 +65,7 @@ def change_form() -> Form:
         on_submit=lambda values, ctx: apply_change(values, ctx),
         confirm=False,
         target=meeting_in_values("meeting"),
+        follow_up_only=True,
     )
 
 

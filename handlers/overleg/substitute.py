@@ -29,6 +29,7 @@ def substitute_form() -> Form:
         on_submit=lambda values, ctx: submit_substitute(values, ctx),
         confirm=False,
         target=meeting_in_values("meeting"),
+        follow_up_only=True,
     )
 
 

@@ -162,6 +162,7 @@ group.form(
         roles=frozenset({Role.PROCESMANAGER}),
         confirm=False,
         target=signal_in_values("signal"),
+        follow_up_only=True,
     )
 )
 

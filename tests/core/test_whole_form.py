@@ -48,7 +48,7 @@ def test_field_errors_name_the_field_and_the_problem_without_dialogue_steps(chat
     assert set(errors) == {"description", "categories", "urgency"}
     assert errors["description"] == "Dit veld is verplicht."
     assert errors["categories"] == "Kies minstens één mogelijkheid."
-    assert errors["urgency"].startswith("'zeer' is geen van de keuzes (")
+    assert errors["urgency"] == "'zeer' is geen van de keuzes; kies één van: normaal, hoog, acuut."
     text = reply["text"]
     assert text.startswith("Niet alle velden zijn goed ingevuld; er is nog niets verstuurd en je formulier")
     assert "(description): Dit veld is verplicht." in text
@@ -56,3 +56,22 @@ def test_field_errors_name_the_field_and_the_problem_without_dialogue_steps(chat
     for step_words in ("/stop", "klaar", "Kies een knop"):
         assert step_words not in text, step_words
     assert len(signals(chat)) == before
+
+
+def test_a_list_is_refused_for_a_field_that_takes_one_value(chat: Chat) -> None:
+    """Black-box finding: ``"name": ["Anna", "Smit"]`` was joined and sent as "Anna, Smit"."""
+    before = len(signals(chat))
+    [reply] = send_form(chat, {**SIGNAL, "name": ["Anna", "Smit"], "urgency": ["hoog"], "informed": [True]})
+    assert reply["errors"] == {
+        "name": "Geef hier één waarde, geen lijst.",
+        "urgency": "Geef hier één waarde, geen lijst.",
+        "informed": "Geef hier één waarde, geen lijst.",
+    }
+    assert len(signals(chat)) == before
+
+
+def test_a_wrong_single_choice_names_the_choices_without_mentioning_lists(chat: Chat) -> None:
+    [reply] = send_form(chat, {**SIGNAL, "urgency": "zeer"})
+    assert reply["errors"]["urgency"] == "'zeer' is geen van de keuzes; kies één van: normaal, hoog, acuut."
+    [several] = send_form(chat, {**SIGNAL, "categories": ["overlast", "circus"]})
+    assert "bij meer keuzes een lijst" in several["errors"]["categories"]  # a multichoice may be a list

@@ -54,7 +54,8 @@ def parse_jsonl(line: str) -> Incoming:
         return replace(base, action_id=data["press"], value=str(data.get("value", "")))
     if isinstance(data.get("form"), str) and isinstance(data.get("values"), dict):
         values = {str(k): form_value(v) for k, v in data["values"].items()}
-        return replace(base, form_id=data["form"], form_values=values)
+        lists = frozenset(str(k) for k, v in data["values"].items() if isinstance(v, list))
+        return replace(base, form_id=data["form"], form_values=values, form_lists=lists)
     raise BadLine('expected "text", "press" or "form" with "values"')
 
 

@@ -270,7 +270,8 @@ class SlackBot:
     async def join(self, user: str, name: str | None = None) -> None:
         """Onboard ``user`` (Slack user id) with the demo invite code, in their direct chat."""
         body = slash_command_body("/ketenbot", f"aanmelden {self.chat.invite_code}", user, f"D{user}")
-        if name is not None:
+        name = name or f"Collega {user}"  # a handle such as "u200" has one letter: no name (two or more)
+        if name:
             body = body.replace(f"user_name={user.lower()}".encode(), f"user_name={quote(name)}".encode())
         before = len(self.fake.views("open"))
         status, _ = await self.post(body)

@@ -40,8 +40,13 @@ def test_commands_presses_and_forms_on_a_closed_case_are_refused_and_write_nothi
     submit_signal(chat, user="woonstede", **JAN)  # Jan is known in VH-2026-0001: a mutatie for its regie
     ref = f"S-{last_signal_id(chat)}"
     signal_id = ref.removeprefix("S-")
+    opened = chat.send(f"/casus {CODE} persoon toevoegen", user="procesmanager")  # a follow-up form: open
+    assert any(m.form is not None and m.form.form_id == "casus.person" for m in opened), texts(opened)
     close(chat)
     before = case_events(chat)
+    # a whole form (a Slack modal, a JSONL form line), opened before the case closed
+    person = chat.submit("casus.person", {"case": CODE, "name": "Els de Vries"}, user="procesmanager")
+    assert texts(person).startswith(REFUSAL)
     mutatie_refusal = (
         f"Casus {CODE} is gesloten: mutatie {ref} kan er niet meer op. Heropen de casus met "
         f"/casus {CODE} heropenen REDEN"
@@ -61,9 +66,6 @@ def test_commands_presses_and_forms_on_a_closed_case_are_refused_and_write_nothi
         ("mutatie.handto", f"{signal_id}:3"),
     ):
         assert texts(chat.press(action, value, user="procesmanager")).startswith(mutatie_refusal), action
-    # a whole form (a Slack modal, a JSONL form line)
-    person = chat.submit("casus.person", {"case": CODE, "name": "Els de Vries"}, user="procesmanager")
-    assert texts(person).startswith(REFUSAL)
     assert case_events(chat) == before
     with chat.app.uow() as uow:
         first = uow.session.get(Action, 1)
