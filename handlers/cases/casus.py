@@ -140,11 +140,20 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     actions = uow.actions.of_case(case.id)
     open_actions = [a for a in actions if a.done_at is None]
     late = [a for a in open_actions if a.deadline < ctx.clock.today()]
-    lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
+    lines.append(action_count(len(open_actions), len(late)))
     lines.extend(detention_lines(ctx, case.id))
     lines.append(t("casus.timeline"))
     lines.extend(event_line(ctx, event) for event in uow.cases.events(case.id))
     return present(ctx, lines, group_line=group_label(ctx, case, subjects))
+
+
+def action_count(open_count: int, late_count: int) -> Text:
+    """"Geen open acties", "Open acties: 2", or "Open acties: 2 (waarvan 1 te laat)": no count of zero."""
+    if open_count == 0:
+        return t("casus.no_open_actions")
+    if late_count == 0:
+        return t("casus.action_count_none_late", open=open_count)
+    return t("casus.action_count", open=open_count, late=late_count)
 
 
 def detention_lines(ctx: Context, case_id: int) -> list[Text]:
