@@ -97,7 +97,7 @@ class Catalogue:
 class _Plurals(Formatter):
     """``str.format`` plus a word chosen by a number: ``{count} {count:casus|casussen}`` renders "1 casus"
     and "3 casussen" (the first word for exactly 1), so no message says "1 casussen" or "dag(en)";
-    ``{kind:cap}`` starts the value with a capital, for a word that opens a sentence ("Overleg #5 is gepland")."""
+    ``{kind:cap}`` starts the value with a capital, for a word that opens a sentence ("Overleg #5 is ...")."""
 
     def __init__(self) -> None:
         super().__init__()

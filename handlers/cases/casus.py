@@ -148,7 +148,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
 
 
 def action_count(open_count: int, late_count: int) -> Text:
-    """"Geen open acties", "Open acties: 2", or "Open acties: 2 (waarvan 1 te laat)": no count of zero."""
+    """The action count without zeros: "Geen open acties", "Open acties: 2", or with "(waarvan 1 te laat)"."""
     if open_count == 0:
         return t("casus.no_open_actions")
     if late_count == 0:

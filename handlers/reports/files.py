@@ -259,7 +259,8 @@ SUMMARY_COUNTS = (
 
 def summary(report: Report) -> list[Text | str]:
     """The short text in chat: totals of the main figures against the previous quarter, each total with its
-    breakdown ("Signalen: 33 (vorig kwartaal 30); per urgentie: acuut 1, ..."); decimals as the reader writes them."""
+    breakdown ("Signalen: 33 (vorig kwartaal 30); per urgentie: acuut 1, ..."); decimals as the reader
+    writes them."""
     lines: list[Text | str] = [heading(report)]
     for key in SUMMARY_COUNTS:
         lines.append(_total_line(report, report.section(key)))
@@ -308,7 +309,7 @@ def _total_line(report: Report, section: Section) -> Text:
 
 
 def decimal(cell: str) -> Text | str:
-    """"2.0" as "2,0" for a Dutch reader (chat text only: the CSV keeps the dot for spreadsheets)."""
+    """A decimal cell, "2.0", as "2,0" for a Dutch reader (chat text only; the CSV has its own)."""
     whole, dot, fraction = cell.partition(".")
     if dot and whole.lstrip("-").isdigit() and fraction.isdigit():
         return t("rapport.decimal", whole=whole, fraction=fraction)

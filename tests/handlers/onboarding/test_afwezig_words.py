@@ -1,4 +1,4 @@
-"""/afwezig takes the words of a date ('vandaag', 'morgen') and a word between the two dates ('t/m', 'tot')."""
+"""/afwezig takes the words of a date ('vandaag', 'morgen') and a word between the dates ('t/m', 'tot')."""
 
 import pytest
 
@@ -15,7 +15,9 @@ from tests.harness import Chat
         ("27-11-2026 tot 31-12-2026", "27-11-2026"),
     ],
 )
-def test_an_absence_from_today_or_tomorrow_with_or_without_a_word_between(sqlite_chat: Chat, args: str, start: str):
+def test_an_absence_from_today_or_tomorrow_with_or_without_a_word_between(
+    sqlite_chat: Chat, args: str, start: str
+):
     reply = sqlite_chat.say(f"/afwezig {args} @procesmanager", user="regisseur")
     assert reply.startswith(f"Afwezig van {start} tot en met 31-12-2026:"), reply
 

@@ -1,4 +1,4 @@
-"""The overleg's words: a kind that opens a sentence starts with a capital, an empty agenda is said in words."""
+"""The overleg's words: a kind that opens a sentence has a capital, an empty agenda is said in words."""
 
 from __future__ import annotations
 

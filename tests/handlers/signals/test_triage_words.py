@@ -12,7 +12,8 @@ def test_a_signal_of_today_came_in_today_and_one_of_yesterday_is_one_day_old(sql
     ref = f"S-{last_signal_id(chat)}"
 
     def item() -> str:
-        return next(r.text for r in chat.send("/triage", user="procesmanager") if r.text.startswith(ref + " "))
+        replies = chat.send("/triage", user="procesmanager")
+        return next(r.text for r in replies if r.text.startswith(ref + " "))
 
     assert "vandaag binnengekomen" in item() and "0 dagen" not in item()
     chat.clock.advance(timedelta(days=1))
