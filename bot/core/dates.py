@@ -210,9 +210,10 @@ def _localise(day: date, at: time, tz: ZoneInfo) -> tuple[datetime, bool]:
     return value, value.utcoffset() != value.replace(fold=1).utcoffset()
 
 
-def parse_date(text: str, today: date) -> date:
-    """A calendar date from ``03-12-2026``, ``3 dec``, ``morgen``, ``volgende week do``, ``over 2 weken``."""
-    return _parse_date_part(_normalise(text), today, text.strip(), "dates.bad_date").day
+def parse_date(text: str, today: date, *, bad_key: str | None = None) -> date:
+    """A calendar date from ``03-12-2026``, ``3 dec``, ``morgen``, ``volgende week do``, ``over 2 weken``;
+    ``bad_key`` names the refusal of text that is no date (a birth date's does not suggest 'morgen')."""
+    return _parse_date_part(_normalise(text), today, text.strip(), bad_key or "dates.bad_date").day
 
 
 def parse_time(text: str) -> time:

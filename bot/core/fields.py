@@ -101,7 +101,7 @@ def parse_value(current: Field, raw: str, ctx: Context) -> Any:
     if kind == FieldKind.MULTICHOICE:
         return parse_multichoice(current, text, ctx)
     if kind == FieldKind.DATE:
-        return parse_date(text, ctx.clock.today())
+        return parse_date(text, ctx.clock.today(), bad_key="dates.bad_date_past" if current.past else None)
     if kind == FieldKind.DATETIME:
         return parse_datetime(text, ctx.clock.now(), ctx.clock.tz).value
     if kind == FieldKind.INTEGER:
@@ -261,7 +261,8 @@ def field_prompt(current: Field, step: int, total: int, values: dict[str, Any], 
             lines.append(t("form.multichoice_hint"))
             buttons.append(Button(FORM_DONE, t("form.done_button")))
     else:
-        lines.append(t(f"form.hint_{current.kind.value}", limit=current.max_length))
+        hint = "form.hint_date_past" if current.past else f"form.hint_{current.kind.value}"
+        lines.append(t(hint, limit=current.max_length))
     if not current.required:
         lines.append(t("form.optional_hint"))
         buttons.append(Button(FORM_SKIP, t("form.skip_button")))

@@ -66,6 +66,7 @@ class Field:
     # not asked (and left out of the summary) when this says so about the answers so far, e.g. a one-off
     # meeting is not asked until when it repeats; a form submitted whole (a modal) still shows it
     skip_when: Callable[[Mapping[str, Any]], bool] | None = None
+    past: bool = False  # a date whose meaning lies behind us (a birth date): its hints never suggest 'morgen'
 
     def skipped(self, values: Mapping[str, Any]) -> bool:
         return self.skip_when is not None and self.skip_when(values)
@@ -115,8 +116,10 @@ class Field:
         )
 
     @classmethod
-    def date(cls, name: str, label: Text, *, required: bool = True, check: Check | None = None) -> Field:
-        return cls(name, label, FieldKind.DATE, required, check=check)
+    def date(
+        cls, name: str, label: Text, *, required: bool = True, check: Check | None = None, past: bool = False
+    ) -> Field:
+        return cls(name, label, FieldKind.DATE, required, check=check, past=past)
 
     @classmethod
     def datetime(cls, name: str, label: Text, *, required: bool = True, check: Check | None = None) -> Field:

@@ -96,7 +96,8 @@ class Catalogue:
 
 class _Plurals(Formatter):
     """``str.format`` plus a word chosen by a number: ``{count} {count:casus|casussen}`` renders "1 casus"
-    and "3 casussen" (the first word for exactly 1), so no message says "1 casussen" or "dag(en)"."""
+    and "3 casussen" (the first word for exactly 1), so no message says "1 casussen" or "dag(en)";
+    ``{kind:cap}`` starts the value with a capital, for a word that opens a sentence ("Overleg #5 is ...")."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,6 +115,9 @@ class _Plurals(Formatter):
             except (TypeError, ValueError):
                 number = None
             return one if number == 1 else many
+        if format_spec == "cap":
+            word = str(value)
+            return word[:1].upper() + word[1:]
         return str(super().format_field(value, format_spec))
 
     def render(self, template: str, params: Mapping[str, Any]) -> str:

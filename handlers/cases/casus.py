@@ -156,7 +156,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     if case.status == CaseStatus.GESLOTEN:  # nothing is late on a closed case
         lines.append(t("casus.action_count_closed", open=len(open_actions)))
     else:
-        lines.append(t("casus.action_count", open=len(open_actions), late=len(late)))
+        lines.append(action_count(len(open_actions), len(late)))
     lines.extend(detention_lines(ctx, case.id))
     lines.append(t("casus.timeline"))
     events = uow.cases.events(case.id)
@@ -165,6 +165,15 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
         lines.append(t("casus.timeline_older", count=older, code=case.code))
     lines.extend(event_line(ctx, event) for event in events)
     return present(ctx, lines, group_line=group_label(ctx, case, subjects))
+
+
+def action_count(open_count: int, late_count: int) -> Text:
+    """The action count without zeros: "Geen open acties", "Open acties: 2", or with "(waarvan 1 te laat)"."""
+    if open_count == 0:
+        return t("casus.no_open_actions")
+    if late_count == 0:
+        return t("casus.action_count_none_late", open=open_count)
+    return t("casus.action_count", open=open_count, late=late_count)
 
 
 def detention_lines(ctx: Context, case_id: int) -> list[Text]:

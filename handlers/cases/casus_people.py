@@ -129,7 +129,7 @@ def _person_form(form_id: str, *, with_role: bool) -> Form:
     fields = [
         Field.custom("case", t("plan.f_case"), FieldKind.TEXT, lambda text, ctx: parse_case_code(text)),
         Field.custom("name", t("signal.f_name"), FieldKind.TEXT, parse_name),
-        Field.date("birth_date", t("signal.f_birth_date"), required=False, check=check_birth_date),
+        Field.date("birth_date", t("signal.f_birth_date"), required=False, check=check_birth_date, past=True),
     ]
     if with_role:
         options = [Option(r.value, t(f"plan.role.{r.value}")) for r in SubjectRole]

@@ -26,6 +26,7 @@ group = CommandGroup("afwezig")
 MAX_AHEAD_YEARS = 1  # an absence ends at most a year from today
 
 END_WORDS = ("uit", "off", "stop")
+BETWEEN = ("tot", "t/m", "tm", "tot en met", "-", "to", "until")  # /afwezig vandaag t/m 31-12-2026 @x
 MAX_CODES = 20
 
 
@@ -34,9 +35,14 @@ def afwezig(msg: Incoming, ctx: Context) -> Reply | list[Reply]:
     words = msg.args.split()
     if len(words) == 1 and words[0].lower() in END_WORDS:
         return end_absence(ctx)
-    if len(words) != 3 or not words[2].startswith("@"):
+    if len(words) < 3 or not words[-1].startswith("@"):
         raise UserError("afwezig.usage")
-    return set_absence(ctx, words[0], words[1], words[2])
+    dates = words[:-1]
+    if len(dates) > 2 and " ".join(dates[1:-1]).lower() in BETWEEN:
+        dates = [dates[0], dates[-1]]
+    if len(dates) != 2:
+        raise UserError("afwezig.usage")
+    return set_absence(ctx, dates[0], dates[1], words[-1])
 
 
 def set_absence(ctx: Context, start: str, end: str, handle: str) -> list[Reply]:

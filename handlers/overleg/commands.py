@@ -20,7 +20,7 @@ from bot.core import CommandGroup, Context, Incoming, Reply, Text, UserError, t
 from bot.core.dates import format_datetime
 from bot.core.hygiene import is_id
 from handlers.overleg.change import CANCEL, MOVE, change_form, request_change
-from handlers.overleg.notify import RSVP, answers_of, effective, kind_label, when_text
+from handlers.overleg.notify import RSVP, agenda_text, answers_of, effective, kind_label, when_text
 from handlers.overleg.plan import PLAN_FORM, chair_role, plan_form, require_chair_role
 from handlers.overleg.rsvp import (
     TYPED_RSVP,
@@ -139,9 +139,7 @@ def show_meeting(ctx: Context, raw_id: str) -> Reply:
             lines.append(t("overleg.status_cancelled", reason=meeting.cancel_reason or "-"))
         elif items:
             lines.append(t("overleg.next", start=format_datetime(items[0].start, ctx.clock.tz)))
-        lines.append(
-            t("overleg.agenda_codes", codes=", ".join(c.code for c in uow.meetings.agenda(meeting.id)) or "-")
-        )
+        lines.append(agenda_text(ctx, meeting))
         lines.extend(_triage_agenda(ctx, meeting, items[0].start if items else None))
         lines.extend(_answers(ctx, meeting, items))
         ctx.audit("overleg.show", detail=f"meeting {meeting.id}")

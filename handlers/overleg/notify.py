@@ -93,6 +93,12 @@ def ics_text(ctx: Context, meeting: Meeting) -> IcsText:
     return IcsText(summary, ", ".join(codes) or summary)
 
 
+def agenda_text(ctx: Context, meeting: Meeting) -> Text:
+    """The agenda's case codes for chat; the meeting's kind never stands in for an empty agenda."""
+    codes = [case.code for case in ctx.uow.meetings.agenda(meeting.id or 0)]
+    return t("overleg.agenda_codes", codes=", ".join(codes)) if codes else t("overleg.agenda_empty")
+
+
 def ics_file(
     ctx: Context, meeting: Meeting, *, cancel: Occurrence | None = None, only: Occurrence | None = None
 ) -> FileAttachment:
@@ -176,7 +182,7 @@ def send_invites(
         ),
         when,
         t("overleg.place", place=meeting.place),
-        t("overleg.agenda_codes", codes=ics_text(ctx, meeting).description),
+        agenda_text(ctx, meeting),
     ]
     batch = Batch(ctx, agenda_ids(ctx, meeting))
     for invitee in invitees:

@@ -258,20 +258,12 @@ SUMMARY_COUNTS = (
 
 
 def summary(report: Report) -> list[Text | str]:
-    """The short text in chat: totals of the main figures against the previous quarter."""
+    """The short text in chat: totals of the main figures against the previous quarter, each total with its
+    breakdown ("Signalen: 33 (vorig kwartaal 30); per urgentie: acuut 1, ..."); decimals as the reader
+    writes them."""
     lines: list[Text | str] = [heading(report)]
     for key in SUMMARY_COUNTS:
-        section = report.section(key)
-        now = sum(int(row.current or 0) for row in section.rows)
-        before = sum(int(row.previous or 0) for row in section.rows)
-        lines.append(
-            t(
-                "rapport.summary_line",
-                title=section.title,
-                now=shown(now, extern=report.extern),
-                before=shown(before, extern=report.extern),
-            )
-        )
+        lines.append(_total_line(report, report.section(key)))
     for key in ("days_to_decision", "days_to_first_action"):
         section = report.section(key)
         row = section.rows[0]
@@ -279,8 +271,8 @@ def summary(report: Report) -> list[Text | str]:
             t(
                 "rapport.summary_line",
                 title=section.title,
-                now=shown(row.current, extern=False, is_median=True),
-                before=shown(row.previous, extern=False, is_median=True),
+                now=decimal(shown(row.current, extern=False, is_median=True)),
+                before=decimal(shown(row.previous, extern=False, is_median=True)),
             )
         )
     lines += _figure_lines(report)
@@ -291,6 +283,37 @@ def summary(report: Report) -> list[Text | str]:
     if report.extern:
         lines.append(t("rapport.extern_note"))
     return lines
+
+
+def _total_line(report: Report, section: Section) -> Text:
+    """A section's total under its own name, then the rows that make it up (rows of 0 left out)."""
+    now = sum(int(row.current or 0) for row in section.rows)
+    before = sum(int(row.previous or 0) for row in section.rows)
+    title = t(f"rapport.total.{section.key}")
+    now_text, before_text = shown(now, extern=report.extern), shown(before, extern=report.extern)
+    parts = [
+        t("rapport.summary_part", label=row.label, count=shown(row.current, extern=report.extern))
+        for row in section.rows
+        if row.current
+    ]
+    if not parts:
+        return t("rapport.summary_line", title=title, now=now_text, before=before_text)
+    return t(
+        "rapport.summary_total",
+        title=title,
+        now=now_text,
+        before=before_text,
+        per=t(f"rapport.per.{section.key}"),
+        parts=parts,
+    )
+
+
+def decimal(cell: str) -> Text | str:
+    """A decimal cell, "2.0", as "2,0" for a Dutch reader (chat text only; the CSV has its own)."""
+    whole, dot, fraction = cell.partition(".")
+    if dot and whole.lstrip("-").isdigit() and fraction.isdigit():
+        return t("rapport.decimal", whole=whole, fraction=fraction)
+    return cell
 
 
 SUMMARY_FIGURES = {"overleg_attendance": (0, 3), "huisverboden": (0, 3)}  # rows: the count and its share
@@ -308,8 +331,8 @@ def _figure_lines(report: Report) -> list[Text | str]:
                     "rapport.summary_figure",
                     title=section.title,
                     label=row.label,
-                    now=shown(row.current, extern=report.extern, is_rate=row.is_rate),
-                    before=shown(row.previous, extern=report.extern, is_rate=row.is_rate),
+                    now=decimal(shown(row.current, extern=report.extern, is_rate=row.is_rate)),
+                    before=decimal(shown(row.previous, extern=report.extern, is_rate=row.is_rate)),
                 )
             )
     return lines

@@ -23,6 +23,7 @@ from handlers.privacy.targets import (
     mutatie_signal_in_args,
     mutatie_signal_in_value,
 )
+from handlers.signals.feedback_time import taken_up_due
 from storage.cases.tables import Case, CaseEventKind, RegieKind, Signal, SignalStatus
 from storage.models import Member, Role
 from storage.names import initials
@@ -150,12 +151,14 @@ def _choose(ctx: Context, signal: Signal, case: Case, choice: MutatieChoice, **p
     ctx.audit("mutatie", kind="write", case_id=case.id, detail=f"signal {signal.id}: {choice}")
     # terugkoppeling to the aanmelder: words a triage outcome uses too, never the choice ("overgedragen aan
     # een partner" would say the network already works with the person); a mutatie sent to triage is
-    # reported when the triage decides, like any signal
+    # reported when the triage decides, like any signal; and no sooner than a triage would report it
+    # (feedback_time.py: the timing must not tell the aanmelder the person was known)
     if signal.reporter_id != member.id and choice != MutatieChoice.TRIAGE:
         ctx.notify(
             signal.reporter_id,
             t("signal.taken_up", ref=f"S-{signal.id}"),
             key=f"mutatie:{signal.id}:reporter",
+            due_at=taken_up_due(ctx, signal),
             cases=PERSONAL,  # the aanmelder's own signal
         )
 

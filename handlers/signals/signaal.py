@@ -79,7 +79,9 @@ SIGNAL_FORM = group.form(
         title=t("signal.form_title"),
         fields=[
             Field.custom("name", t("signal.f_name"), FieldKind.TEXT, parse_name),
-            Field.date("birth_date", t("signal.f_birth_date"), required=False, check=check_birth_date),
+            Field.date(
+                "birth_date", t("signal.f_birth_date"), required=False, check=check_birth_date, past=True
+            ),
             Field.custom(
                 "others", t("signal.f_others"), FieldKind.TEXT, parse_others, show=show_others, required=False
             ),

@@ -96,7 +96,7 @@ def _queue_item(ctx: Context, signal: Signal) -> list[Reply]:
         "triage.item",
         ref=signal_ref(signal.id),
         urgency=t(f"signal.urgency.{signal.urgency}"),
-        days=age,
+        age=t("triage.age_today") if age == 0 else t("triage.age_days", days=age),
         who=subject_line(subjects, full=not in_group(ctx)),
     )
     lines: list[Text | str] = [header]

@@ -15,6 +15,7 @@ from storage.meetings.tables import (
     Invitee,
     Meeting,
     MeetingChange,
+    MeetingKind,
     MeetingStatus,
     OccurrenceAnswer,
     Rsvp,
@@ -35,6 +36,13 @@ class MeetingRepository(Repository):
     def save(self, meeting: Meeting) -> None:
         self.session.add(meeting)
         self.session.flush()
+
+    def triage_series(self) -> Sequence[Meeting]:
+        """Every planned triage-overleg (a series or a one-off), oldest first: when the network triages."""
+        statement = select(Meeting).where(
+            Meeting.kind == MeetingKind.TRIAGE, Meeting.status == MeetingStatus.PLANNED
+        )
+        return self.session.exec(statement.order_by(col(Meeting.start_at), col(Meeting.id))).all()
 
     def upcoming_for(self, member_id: int, since: datetime, *, limit: int = 20) -> Sequence[Meeting]:
         """Planned meetings the member chairs or is invited to that may still have an occurrence after

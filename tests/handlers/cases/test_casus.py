@@ -131,3 +131,16 @@ def test_an_organisation_matches_in_any_case_and_a_typo_gets_a_suggestion(chat: 
             ("/casus VH-2026-0001 toevoegen woonsted", "Bedoel je Woonstede?"),
         ]
     )
+
+
+def test_the_action_count_leaves_out_zero_counts(chat: Chat):
+    def count_line() -> str:
+        text = chat.say("/casus VH-2026-0001", user="procesmanager")
+        return next(line for line in text.splitlines() if "acties" in line)
+
+    assert count_line() == "Open acties: 2 (waarvan 1 te laat)"
+    chat.say("/actie klaar 2", user="procesmanager")  # the late one
+    assert count_line() == "Open acties: 1"
+    chat.say("/actie klaar 1", user="procesmanager")
+    assert count_line() == "Geen open acties"
+    assert count_line() == "Geen open acties"

@@ -146,7 +146,7 @@ def test_a_minor_in_detention_prompts_a_trajectberaad_jeugd_with_a_prefilled_pla
     assert "• Soort overleg: trajectberaad jeugd" in summary[-1].text
     assert "VH-2026-0003" in summary[-1].text
     done = chat.press("form.submit", "", user="procesmanager")
-    assert done[0].text.startswith("trajectberaad jeugd #3 is gepland")
+    assert done[0].text.startswith("Trajectberaad jeugd #3 is gepland")
 
 
 def test_no_trajectberaad_prompt_for_adults_or_a_household_with_a_child(chat: Chat):

@@ -133,7 +133,7 @@ def test_the_figures_are_in_the_csv_the_workbook_the_chart_and_the_summary(chat:
     replies = chat.send("/rapport 2026Q4", user="procesmanager")
     summary = replies[0].text
     assert "Overleggen en opkomst, overleggen gehouden: 1 (vorig kwartaal 0)" in summary
-    assert "Overleggen en opkomst, opkomst (%): 50.0 (vorig kwartaal -)" in summary
+    assert "Overleggen en opkomst, opkomst (%): 50,0 (vorig kwartaal -)" in summary
     assert "Huisverboden en verlengingen, huisverboden opgelegd: 1 (vorig kwartaal 0)" in summary
     assert "Huisverboden en verlengingen: niet beschikbaar" not in summary
     chart = replies[1].file
