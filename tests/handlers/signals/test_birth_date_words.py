@@ -16,6 +16,7 @@ def test_the_birth_date_prompt_and_refusal_do_not_suggest_morgen(sqlite_chat: Ch
 
 def test_the_person_form_of_casus_refuses_a_bad_birth_date_without_morgen(sqlite_chat: Chat):
     values = {"case": "VH-2026-0002", "name": "Lisa Jansen", "birth_date": "ergens", "role": "kind_getuige"}
+    sqlite_chat.say("/casus VH-2026-0002 persoon toevoegen", user="procesmanager2")  # a follow-up: open it
     bad = sqlite_chat.submit("casus.person_hg", values, user="procesmanager2")
     assert bad[0].form is not None
     error = sqlite_chat.app.catalogue.render(bad[0].form.errors["birth_date"], "nl")
