@@ -29,6 +29,7 @@ from handlers.cases.casus_plan import fallback, show_plan
 from handlers.cases.closing import cancel_case_reminders
 from handlers.casework import (
     holder_text,
+    is_closed,
     member_name,
     procesregie_somewhere_or,
     regie_somewhere_or,
@@ -153,7 +154,7 @@ def show_summary(ctx: Context, case: Case) -> list[Reply]:
     actions = uow.actions.of_case(case.id)
     open_actions = [a for a in actions if a.done_at is None]
     late = [a for a in open_actions if a.deadline < ctx.clock.today()]
-    if case.status == CaseStatus.GESLOTEN:  # nothing is late on a closed case
+    if is_closed(case):  # nothing is late on a closed case
         lines.append(t("casus.action_count_closed", open=len(open_actions)))
     else:
         lines.append(action_count(len(open_actions), len(late)))

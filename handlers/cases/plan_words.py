@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from bot.core import Text, UserError, t
 from bot.core.hygiene import echo, is_ascii_number
+from handlers.casework import is_closed
 from storage.cases.plan import CaseKind, PlanTrack, SubjectRole
-from storage.cases.tables import Case, CaseStatus, Subject, TriageOutcome
+from storage.cases.tables import Case, Subject, TriageOutcome
 
 KIND_WORDS: dict[str, CaseKind] = {
     "persoon": CaseKind.PERSOON,
@@ -135,7 +136,7 @@ def fallback_line(case: Case) -> Text:
     """The agreed drang/dwang fallback, or a nudge to record it (plan view and overdue escalation)."""
     if case.fallback:
         return t("plan.fallback", text=case.fallback)
-    if case.status == CaseStatus.GESLOTEN:  # a closed case's view suggests no write
+    if is_closed(case):  # a closed case's view suggests no write
         return t("plan.fallback_none")
     return t("plan.fallback_missing", code=case.code)
 
