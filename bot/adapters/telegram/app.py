@@ -52,7 +52,8 @@ Handle = Callable[[Incoming], list[Outgoing]]
 CommandMenu = Mapping[str, Sequence[tuple[str, str]]]  # language -> (command, description)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
-CHATS_IN_FLIGHT = 64  # chats served at once (each waits for its router slot and its pacing in turn)
+CHATS_IN_FLIGHT = 64  # slow chats served in the background at most (each waits for its router slot in turn)
+PATIENCE = 0.01  # seconds the next update waits for the one before it (inbound.PerChatUpdateProcessor)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -81,8 +82,9 @@ class TelegramAdapter:
     ) -> None:
         """``concurrent_updates``: how many updates run the router at once (one chat's updates always in
         order). 1 on SQLite, where concurrent writers wait on each other (bench/telegram.py measures it).
-        Up to ``CHATS_IN_FLIGHT`` chats are served at once besides: a reply waiting for its chat's pacing
-        slot (1/s per chat) no longer holds up every other chat (bench/load.py: p50 1.2 s -> ms).
+        An update that takes longer than ``PATIENCE`` (a reply waiting for its chat's pacing slot, 1/s per
+        chat) goes on in the background, up to ``CHATS_IN_FLIGHT`` chats at once, so it does not hold up
+        every other chat (bench/load.py: p50 1.2 s -> ms).
         ``poll_lock``: long polling only while holding it (one poller per bot across instances); without
         it this instance polls at once. Every ``poll_lock_interval`` seconds the lock is tried or checked."""
         if webhook_url and http is None:
@@ -102,12 +104,13 @@ class TelegramAdapter:
         )
         self.pacer = Pacer(with_margin(limits))
         self._router_slots = asyncio.Semaphore(concurrent_updates)
+        # one chat's updates in order; a slow one (its reply waiting for its pacing slot) holds up no other
+        self.processor = inbound.PerChatUpdateProcessor(max(concurrent_updates, CHATS_IN_FLIGHT), PATIENCE)
         builder = (
             ApplicationBuilder()
             .token(token)
             .rate_limiter(PacedRateLimiter(self.pacer, metrics))
-            # chats in flight: one whose reply waits for its pacing slot must not hold up the others
-            .concurrent_updates(inbound.PerChatUpdateProcessor(max(concurrent_updates, CHATS_IN_FLIGHT)))
+            .concurrent_updates(self.processor)
         )
         if base_url:
             builder = builder.base_url(base_url)
@@ -153,6 +156,7 @@ class TelegramAdapter:
         await self.poller.stop()
         if app.running:
             await app.stop()
+        await self.processor.drain()  # replies still on their way go out before the connection closes
         await app.shutdown()
 
     @property
