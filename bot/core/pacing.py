@@ -49,6 +49,17 @@ class Pacer:
         self._held: dict[float, int] = {}  # sends acquired with hold=True and not settled yet
         self._lock = asyncio.Lock()
 
+    @property
+    def unlimited(self) -> bool:
+        """No limit at all (the benchmarks' "pacer lifted"): nothing to count; a pause still holds."""
+        limits = self.limits
+        return limits.overall is None and limits.per_chat is None and limits.per_group is None
+
+    def paused(self, chat_id: str) -> float:
+        """Seconds that sends to ``chat_id`` are still held by a pause (``pause``); 0 when none holds."""
+        until = max(self._paused_until.get(None, 0.0), self._paused_until.get(chat_id, 0.0))
+        return max(0.0, until - self.monotonic())
+
     def pause(self, seconds: float, chat_id: str | None = None) -> None:
         """Hold sends (to one chat, or to all when ``chat_id`` is None) for ``seconds``."""
         until = self.monotonic() + seconds

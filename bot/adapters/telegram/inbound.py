@@ -22,7 +22,7 @@ def chat_kind(chat: Chat) -> ChatKind:
     return ChatKind.DIRECT if chat.type == Chat.PRIVATE else ChatKind.GROUP
 
 
-def _base(chat: Chat, user: User) -> Incoming:
+def _base(chat: Chat, user: User, text: str | None = None, message_ref: str | None = None) -> Incoming:
     return Incoming(
         platform=PLATFORM,
         chat_id=str(chat.id),
@@ -31,6 +31,8 @@ def _base(chat: Chat, user: User) -> Incoming:
         user_name=user.full_name,
         language_hint=user.language_code,
         chat_title=chat.title,
+        text=text,
+        message_ref=message_ref,
     )
 
 
@@ -40,7 +42,7 @@ def from_message(update: Update) -> Incoming | None:
     user = update.effective_user
     if message is None or user is None or message.text is None or user.is_bot:
         return None
-    return replace(_base(message.chat, user), text=message.text, message_ref=str(message.message_id))
+    return _base(message.chat, user, message.text, str(message.message_id))
 
 
 async def from_upload(update: Update, max_bytes: int) -> Incoming | None:
@@ -54,7 +56,7 @@ async def from_upload(update: Update, max_bytes: int) -> Incoming | None:
     document = message.document
     name = document.file_name or "upload"
     mime = document.mime_type or "application/octet-stream"
-    base = replace(_base(message.chat, user), text=message.caption, message_ref=str(message.message_id))
+    base = _base(message.chat, user, message.caption, str(message.message_id))
     declared = document.file_size or 0
     if declared > max_bytes:
         return replace(base, file=FileAttachment(name, b"", mime, size=declared))
@@ -68,7 +70,7 @@ def from_press(query: CallbackQuery) -> Incoming | None:
     message = query.message
     if query.data is None or message is None:
         return None
-    base = replace(_base(message.chat, query.from_user), message_ref=str(message.message_id))
+    base = _base(message.chat, query.from_user, message_ref=str(message.message_id))
     action_id, value = decode_callback(query.data)
     if action_id == TEXT_ANSWER:
         return replace(base, text=value)

@@ -102,9 +102,13 @@ class PacedRateLimiter(BaseRateLimiter[None]):
     ) -> ApiResult:
         chat = data.get("chat_id")
         paced = chat is not None and endpoint in PACED_METHODS
+        # with no limit set there is no window to count in; a 429's pause is still waited for
+        counted = paced and not self.pacer.unlimited
         for attempt in range(1, self.max_attempts + 1):
-            if paced:
+            if counted:
                 await self.pacer.acquire(str(chat), is_group_chat(chat), hold=True)
+            elif paced and (paused := self.pacer.paused(str(chat))):
+                await self.sleep(paused)
             started = time.perf_counter()
             try:
                 result = await callback(*args, **kwargs)
@@ -131,7 +135,7 @@ class PacedRateLimiter(BaseRateLimiter[None]):
                 await self.sleep(min(MAX_BACKOFF, BACKOFF * 2 ** (attempt - 1)))
                 continue
             finally:
-                if paced:
+                if counted:
                     self.pacer.settle(str(chat))
                 self.metrics.observe(
                     "ketenbot_telegram_send_seconds",

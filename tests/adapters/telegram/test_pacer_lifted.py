@@ -1,0 +1,71 @@
+"""The benchmarks' "pacer lifted" (``Limits()``): no send is counted, yet a 429 is still waited out."""
+
+from __future__ import annotations
+
+from telegram.error import RetryAfter
+
+from bot.adapters.telegram.outbound import PacedRateLimiter
+from bot.core.metrics import Metrics
+from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+class Api:
+    """sendMessage that answers 429 (retry after 3 s) the first ``sick`` times."""
+
+    def __init__(self, sick: int) -> None:
+        self.sick = sick
+        self.calls = 0
+
+    async def __call__(self) -> bool:
+        self.calls += 1
+        if self.calls <= self.sick:
+            raise RetryAfter(3)
+        return True
+
+
+async def send(limiter: PacedRateLimiter, api: Api) -> object:
+    return await limiter.process_request(api, (), {}, "sendMessage", {"chat_id": 5}, None)
+
+
+async def test_with_no_limits_nothing_is_counted_and_a_429_is_waited_out() -> None:
+    now = [100.0]
+    sleeps = Sleeps()
+
+    async def sleep(seconds: float) -> None:
+        await sleeps(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(Limits(), monotonic=lambda: now[0], sleep=sleep)
+    api = Api(sick=1)
+    assert await send(PacedRateLimiter(pacer, Metrics(), sleep=sleep), api) is True
+    assert api.calls == 2 and sleeps.seconds == [3.0]
+    assert pacer.unlimited and not pacer._chats and not pacer._overall  # no window kept
+
+
+async def test_with_limits_every_send_is_counted() -> None:
+    pacer = Pacer(TELEGRAM_LIMITS, sleep=Sleeps())
+    assert await send(PacedRateLimiter(pacer, Metrics()), Api(sick=0)) is True
+    assert not pacer.unlimited and list(pacer._chats) == ["5"] and len(pacer._overall) == 1
+
+
+async def test_a_pause_holds_an_unlimited_pacer_too() -> None:
+    now = [100.0]
+    sleeps = Sleeps()
+
+    async def sleep(seconds: float) -> None:
+        await sleeps(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(Limits(), monotonic=lambda: now[0], sleep=sleep)
+    pacer.pause(4.0, "5")
+    assert pacer.paused("5") == 4.0 and not pacer.paused("6")
+    assert await send(PacedRateLimiter(pacer, Metrics(), sleep=sleep), Api(sick=0)) is True
+    assert sleeps.seconds == [4.0] and not pacer.paused("5")
