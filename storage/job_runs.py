@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
+from storage.db import upsert
 from storage.models import utc_column
 
 
@@ -43,7 +43,7 @@ def claim_job(engine: Engine, name: str, period: str, instance: str, now: dateti
         "started_at": now,
         "lease_until": now + lease,
     }
-    insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(_TABLE)
+    insert = upsert(engine.dialect.name, _TABLE)
     with engine.begin() as connection:
         inserted = connection.execute(
             insert.values(**values)

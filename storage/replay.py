@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
+from storage.db import upsert
 from storage.models import utc_column
 
 REPLAY_WINDOW = timedelta(minutes=5)  # Slack's own window for a request's timestamp
@@ -32,7 +32,7 @@ _TABLE = SeenRequest.__table__  # type: ignore[attr-defined]
 
 def first_time(engine: Engine, signature: str, at: datetime, window: timedelta = REPLAY_WINDOW) -> bool:
     """Record ``signature`` (signed at ``at``); True only for the first copy seen by any instance."""
-    insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(_TABLE)
+    insert = upsert(engine.dialect.name, _TABLE)
     with engine.begin() as connection:
         connection.execute(delete(_TABLE).where(_TABLE.c.seen_at < at - 2 * window))
         inserted = connection.execute(

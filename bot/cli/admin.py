@@ -8,8 +8,6 @@ from datetime import UTC, datetime, time
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from bot.app import App
 from bot.cli.common import row_id
@@ -36,6 +34,9 @@ def _app() -> App:
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console  # here: `ketenbot run` does not load rich
+    from rich.table import Table
+
     table = Table(title=title)
     for column in columns:
         table.add_column(column)

@@ -6,17 +6,25 @@ group's ``main``, see ``DutchGroup``), never at import: the rich help's panel ti
 prefix, the ``--help`` option's text, typer's own gettext strings ("No such command") and the messages of
 click's usage errors. Our own help texts are Dutch where they are written (bot/cli/*.py).
 A typer upgrade that moves these places fails ``tests/test_cli_dutch.py``.
+
+typer imports its rich help (``typer.rich_utils``: rich, its markdown, pygments; ~4 MB of ``ketenbot run``'s
+idle RSS in bench/footprint.py) only when it prints help or an error. The words for it are put in place
+when that import happens, so that ``ketenbot run`` never loads it (tests/test_cli_lazy_imports.py).
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
+import sys
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import Any
 
 import typer
 import typer.core
-import typer.rich_utils as rich_utils
 from typer import _click
 from typer._click import exceptions as click_exceptions
 from typer._click import formatting as click_formatting
@@ -165,8 +173,7 @@ def speak_dutch() -> None:
     if _installed:
         return
     _installed = True
-    for name, word in PANEL_WORDS.items():
-        setattr(rich_utils, name, word)
+    when_imported("typer.rich_utils", _dutch_rich_help)
     typer.core._ = lambda message: GETTEXT.get(message, message)  # type: ignore[attr-defined]
     _dutch_usage_prefix()
     _dutch_metavars()
@@ -181,9 +188,56 @@ def _dutch_usage_prefix() -> None:
         original(self, prog, args, USAGE if prefix is None else prefix)
 
     click_formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
+def _dutch_rich_help(rich_utils: ModuleType) -> None:
+    for name, word in PANEL_WORDS.items():  # module constants, read when help or an error is printed
+        setattr(rich_utils, name, word)
     rich_utils.OptionHighlighter.highlights = [  # the usage line's colour: on "Gebruik: " instead
         pattern.replace("Usage: ", USAGE) for pattern in rich_utils.OptionHighlighter.highlights
     ]
+
+
+def when_imported(name: str, then: Callable[[ModuleType], None]) -> None:
+    """``then(module)`` now when module ``name`` is imported already, else right after its import runs it."""
+    module = sys.modules.get(name)
+    if module is not None:
+        then(module)
+    else:
+        sys.meta_path.insert(0, _AfterImport(name, then))
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Finds ``name`` with the other finders once, and has its loader call ``then`` after executing it."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name = name
+        self.then = then
+
+    def find_spec(self, fullname: str, path: Any, target: ModuleType | None = None) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)  # once; and the search below must not find this finder again
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenLoader(spec.loader, self.then)
+        return spec
+
+
+class _ThenLoader(importlib.abc.Loader):
+    def __init__(self, loader: importlib.abc.Loader, then: Callable[[ModuleType], None]) -> None:
+        self.loader = loader
+        self.then = then
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.loader.exec_module(module)
+        self.then(module)
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... of the real loader
+        return getattr(self.loader, name)
 
 
 def _dutch_metavars() -> None:

@@ -223,7 +223,19 @@ register_subcommands()
 
 
 def main() -> None:
+    skip_unused_imports()
     app()
+
+
+def skip_unused_imports() -> None:
+    """Modules a ``ketenbot`` process never uses, marked unimportable before anything imports them.
+
+    httpx imports its own command line (``httpx._main``: click, rich's console, progress and syntax
+    highlighting, pygments; ~4 MB resident in ``ketenbot run``, bench/footprint.py) whenever click is
+    installed, as the dev extras install it (import-linter; recurring-ical-events through x-wr-timezone).
+    Without it httpx catches the ImportError and defines a stub ``httpx.main``, as it does when click is
+    missing. Telegram's ``HTTPXRequest`` uses httpx's client only (tests/test_cli_lazy_imports.py)."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None: "cannot be imported"
 
 
 if __name__ == "__main__":

@@ -13,12 +13,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
@@ -35,6 +34,9 @@ from bot.core.http import HttpServer
 from bot.core.i18n import Catalogue, t
 from bot.core.replay import ReplayGuard
 from bot.core.types import ChatKind, Incoming, Outgoing
+
+if TYPE_CHECKING:  # imported in start(), only in Socket Mode: HTTP mode never loads it
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 log = logging.getLogger("ketenbot.slack")
 
@@ -92,7 +94,12 @@ class SlackAdapter:
         self.client = client or make_client(settings.bot_token, settings.api_url)
         self.outbound = SlackOutbound(self.client)
         self.replies = SlackReplies(self.client, self.outbound, catalogue, settings.default_language)
-        self.bolt = AsyncApp(signing_secret=settings.signing_secret, client=self.client, logger=log)
+        # the name Bolt would derive itself (the caller's file name, hence its "app.py:..." loggers); given,
+        # Bolt skips inspect.stack(), which reads the source of every frame on the stack into linecache
+        # and keeps them for the process's life (~1 MB of bench/footprint.py's idle RSS)
+        self.bolt = AsyncApp(
+            name="app.py", signing_secret=settings.signing_secret, client=self.client, logger=log
+        )
         self.socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
         self._running = False
@@ -126,6 +133,8 @@ class SlackAdapter:
                 raise AdapterConfigError("SLACK_BOT_TOKEN", code) from None
             raise
         if self.settings.app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
             self.socket = AsyncSocketModeHandler(self.bolt, self.settings.app_token)
             await self.socket.connect_async()  # type: ignore[no-untyped-call]
         self._running = True
