@@ -18,7 +18,15 @@ skip_unused_imports()  # what main() does first
 speak_dutch()  # what the root group does when a command runs
 import bot.runtime, bot.adapters.slack.app  # `ketenbot run` with Telegram and Slack (HTTP mode)
 
-unused = ("rich", "pygments", "markdown_it", "click", "typer.rich_utils", "slack_bolt.adapter.socket_mode")
+unused = (
+    "rich",
+    "pygments",
+    "markdown_it",
+    "click",
+    "typer.rich_utils",
+    "slack_bolt.adapter.socket_mode",
+    "sqlalchemy.dialects.postgresql",
+)
 loaded = [name for name in unused if name in sys.modules]
 import typer.rich_utils  # help or an error: typer imports it then, and it speaks Dutch as before
 print(json.dumps({"loaded": loaded, "panel": typer.rich_utils.OPTIONS_PANEL_TITLE}))

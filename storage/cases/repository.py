@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -22,6 +21,7 @@ from storage.cases.tables import (
     Subject,
 )
 from storage.crypto import index_in
+from storage.db import upsert
 from storage.models import Member
 from storage.names import name_key, surname_key
 from storage.repositories import Repository
@@ -47,10 +47,9 @@ class CaseRepository(Repository):
         """The next case number of ``year``: one atomic upsert on the counter row, so two instances
         opening cases at once never get the same number (the row stays locked until commit)."""
         dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = CaseCounter.__table__  # type: ignore[attr-defined]
         statement = (
-            insert(table)
+            upsert(dialect, table)
             .values(year=year, last=1)
             .on_conflict_do_update(index_elements=["year"], set_={"last": table.c.last + 1})
             .returning(table.c.last)
