@@ -116,6 +116,8 @@ def test_usage_errors_are_dutch(sqlite_chat: Chat):
     assert "Typ 'ketenbot admin invite revoke --help' voor hulp." in missing.output
     unknown = sqlite_chat.cli(["bestaatniet"], env={"COLUMNS": "120"}, prog_name="ketenbot")
     assert unknown.exit_code == 2 and "Onbekende opdracht 'bestaatniet'." in unknown.output
+    close = sqlite_chat.cli(["jobs", "lis"], env={"COLUMNS": "120"}, prog_name="ketenbot")
+    assert close.exit_code == 2 and "Onbekende opdracht 'lis'. Bedoelde je 'list'?" in close.output
     option = sqlite_chat.cli(
         ["admin", "invite", "list", "--foo"], env={"COLUMNS": "120"}, prog_name="ketenbot"
     )
@@ -124,7 +126,7 @@ def test_usage_errors_are_dutch(sqlite_chat: Chat):
         ["admin", "invite", "revoke", "abc"], env={"COLUMNS": "120"}, prog_name="ketenbot"
     )
     assert "ongeldig id van uitnodiging 'abc'" in number.output
-    for result in (missing, unknown, option, number):
+    for result in (missing, unknown, close, option, number):
         assert not FRAMEWORK_ENGLISH.search(result.output), result.output
 
 

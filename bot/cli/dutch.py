@@ -108,6 +108,11 @@ MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     ),
     (re.compile(r"Invalid value: (.*)$", re.S), lambda m: f"Ongeldige waarde: {value_words(m[1])}"),
     (re.compile(r"No such command '?(.+?)'?\.$"), lambda m: f"Onbekende opdracht '{m[1]}'."),
+    # typer adds its suggestion to the (already Dutch) "no such command" message
+    (
+        re.compile(r"(.*)\. Did you mean (.*)\?$", re.S),
+        lambda m: f"{in_dutch(m[1] + '.')} Bedoelde je {m[2]}?",
+    ),
 ]
 
 VALUE_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
@@ -284,9 +289,10 @@ def _dutch_errors() -> None:
         if isinstance(cls, type) and issubclass(cls, click_exceptions.ClickException)
     ]
     for cls in classes:
-        if "format_message" not in vars(cls):
+        # the base class too: it inherits format_message from typer's own exception class
+        if "format_message" not in vars(cls) and cls is not click_exceptions.ClickException:
             continue
-        original = vars(cls)["format_message"]
+        original = cls.format_message
 
         def format_message(self: Any, original: Callable[[Any], str] = original) -> str:
             return in_dutch(original(self))
