@@ -86,6 +86,26 @@ def load_rows(figures: dict[str, Any]) -> list[Row]:
             )
             rows.append(
                 Row(
+                    f"why: ketenbot's adapters with the baseline's SQL as router, throughput vs baseline, "
+                    f"{platform_}, {backend}",
+                    f"{base['adapters_ratio']:.2f}x (rounds {base['adapters_ratio_min']:.2f}-"
+                    f"{base['adapters_ratio_max']:.2f})",
+                    ">= 0.9x (the adapters' part)",
+                    base["adapters_ratio"] >= 0.9,
+                )
+            )
+            rows.append(
+                Row(
+                    f"why: router CPU per `/regie CODE` vs the baseline's SQL called alike, {platform_}, "
+                    f"{backend}",
+                    f"{base['router_us']:.0f} vs {base['plain_us']:.0f} µs = "
+                    f"{base['router_us'] / base['plain_us']:.2f}x",
+                    "(the router's part)",
+                    None,
+                )
+            )
+            rows.append(
+                Row(
                     f"`/regie CODE` p99 vs baseline at 20/s, {platform_}, {backend} (median of {n} rounds)",
                     f"{base['p99_ratio']:.2f}x (rounds {base['p99_ratio_min']:.2f}-"
                     f"{base['p99_ratio_max']:.2f}; pooled {base['ours_p99_ms']:.1f} vs "

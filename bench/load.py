@@ -18,10 +18,13 @@ Per backend (a SQLite file, and a scratch database on the Postgres server, both 
    same SQL written plainly, against the same database, next to ketenbot with the pacer lifted:
    (a) latency at the same offered rate for ``--baseline-duration`` s, (b) throughput: ``--throughput``
    updates queued at once on Telegram, the same number of signed commands 20 in flight on Slack;
-   ``--rounds`` rounds of the baseline then ketenbot. Each round gives a throughput ratio and a p99
-   ratio; the figures are the median of those ratios and their spread (min-max); the pooled p99 of each
-   side is printed too. Before the rounds every member sends one command through ketenbot's router, so
-   the identity's "last used" UPDATE (at most once per 5 minutes) falls in no round.
+   ``--rounds`` rounds of the baseline, ketenbot's adapters with the baseline's SQL as router ("adapters"),
+   then ketenbot. Each round gives a throughput ratio and a p99 ratio; the figures are the median of those
+   ratios and their spread (min-max); the pooled p99 of each side is printed too. The "adapters" side and
+   the router's CPU per command next to the plain SQL's (called directly, best of 5 x 300) say where
+   ketenbot's distance to the baseline lies: in the adapters or in the router. Before the rounds every
+   member sends one command through ketenbot's router, so the identity's "last used" UPDATE (at most once
+   per 5 minutes) falls in no round.
    Targets: ketenbot's throughput >= 0.9x the baseline's, its p99 <= 1.2x.
 
 Everything runs in one process (one event loop, like ``ketenbot run``), the fakes included. Each side
@@ -42,7 +45,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.load_run import MIX, PG_DEFAULT, MixResult, SideResult, mixed_load, regie_side, touch_all
+from bench.load_run import (
+    MIX,
+    PG_DEFAULT,
+    MixResult,
+    SideResult,
+    mixed_load,
+    regie_side,
+    router_cpu,
+    touch_all,
+)
 from bench.load_support import Scratch, scratch_database
 
 __all__ = ["PG_DEFAULT", "main"]
@@ -95,15 +107,17 @@ async def compare(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
     for platform in ("telegram", "slack"):
         await asyncio.to_thread(touch_all, scratch, platform)
         rounds: list[tuple[SideResult, SideResult]] = []
+        adapters: list[float] = []  # per round: ketenbot's adapters with the plain SQL as router / bare
         for _round in range(args.rounds):  # the same database; sides alternate, so both meet the same noise
             pair = [
                 await regie_side(
                     name, scratch, platform, args.rate, args.baseline_duration, args.throughput,
                     args.router_slots,
                 )
-                for name in ("bare", "ketenbot")
+                for name in ("bare", "adapters", "ketenbot")
             ]  # fmt: skip
-            rounds.append((pair[0], pair[1]))
+            rounds.append((pair[0], pair[2]))
+            adapters.append(pair[1].throughput / pair[0].throughput)
         rate_ratios = sorted(ours.throughput / bare.throughput for bare, ours in rounds)
         p99_ratios = sorted(ours.latency.p99_ms / bare.latency.p99_ms for bare, ours in rounds)
         bare = rounds[0][0]
@@ -125,7 +139,17 @@ async def compare(scratch: Scratch, args: argparse.Namespace) -> dict[str, Any]:
             f"({rate_ratios[0]:.2f}-{rate_ratios[-1]:.2f}; target >= 0.9x), p99 {p99:.2f}x "
             f"({p99_ratios[0]:.2f}-{p99_ratios[-1]:.2f}; target <= 1.2x)"
         )
+        router_us, plain_us = await asyncio.to_thread(router_cpu, scratch, platform)
+        adapters.sort()
+        print(
+            f"    where the distance is: ketenbot's adapters with the baseline's SQL as router "
+            f"{statistics.median(adapters):.2f}x the baseline ({adapters[0]:.2f}-{adapters[-1]:.2f}); "
+            f"router CPU per /regie CODE {router_us:.0f} us vs the plain SQL's {plain_us:.0f} us"
+        )
         out[platform] = {
+            "adapters_ratio": statistics.median(adapters),
+            "adapters_ratio_min": adapters[0], "adapters_ratio_max": adapters[-1],
+            "router_us": router_us, "plain_us": plain_us,
             "rounds": len(rounds),
             "bare_rate": statistics.median(b.throughput for b, _ in rounds),
             "ours_rate": statistics.median(o.throughput for _, o in rounds),

@@ -15,7 +15,8 @@ from typing import Any
 
 import aiohttp
 
-from bench.baseline import bare_bolt, bare_ptb
+from bench.baseline import bare_bolt, bare_ptb, plain_regie
+from bench.floor import PlainRegie
 from bench.load_support import (
     HookedCalls,
     Latency,
@@ -72,12 +73,21 @@ async def fakes(tracker: Tracker) -> AsyncIterator[tuple[FakeTelegram, FakeSlack
 
 @asynccontextmanager
 async def ketenbot(
-    url: str, telegram: FakeTelegram, slack: FakeSlack, *, paced: bool, slots: int = 1
+    url: str,
+    telegram: FakeTelegram,
+    slack: FakeSlack,
+    *,
+    paced: bool,
+    slots: int = 1,
+    plain_router: bool = False,
 ) -> AsyncIterator[tuple[App, str]]:
-    """The real adapters and router of one ketenbot process; yields the app and the Slack events URL."""
+    """The real adapters and router of one ketenbot process; yields the app and the Slack events URL.
+    ``plain_router``: ``/regie CODE`` answered by the baseline's plain SQL instead of the router (the
+    "adapters" side: what the adapters alone cost next to the bare libraries)."""
     app = build_app(Settings(KETENBOT_DATABASE_URL=url))  # type: ignore[call-arg]
+    handle = PlainRegie(app.engine, app.router.handle) if plain_router else app.router.handle
     adapter = TelegramAdapter(
-        app.router.handle,
+        handle,
         token=TOKEN,
         metrics=app.router.metrics,
         commands=command_menu(app),
@@ -87,7 +97,7 @@ async def ketenbot(
         concurrent_updates=slots,  # updates in the router at once (the adapter's default is 1)
     )
     settings = SlackSettings(bot_token=SLACK_TOKEN, signing_secret=SECRET, api_url=slack.api_url)
-    slack_adapter = SlackAdapter(app.router.handle, settings, app.catalogue)
+    slack_adapter = SlackAdapter(handle, settings, app.catalogue)
 
     async def healthy() -> dict[str, bool]:
         return {"slack": True}
@@ -348,11 +358,12 @@ async def saturate(
 async def serving(
     name: str, url: str, telegram: FakeTelegram, slack: FakeSlack, slots: int = 1
 ) -> AsyncIterator[str]:
-    """The side under test: "bare" (PTB + Bolt, plain SQL) or "ketenbot" (pacer lifted); yields the Slack
-    events URL."""
-    if name == "ketenbot":
-        async with ketenbot(url, telegram, slack, paced=False, slots=slots) as (_app, slack_url):
-            yield slack_url
+    """The side under test: "bare" (PTB + Bolt, plain SQL), "ketenbot" (pacer lifted) or "adapters"
+    (ketenbot's adapters, pacer lifted, with the plain SQL as router); yields the Slack events URL."""
+    if name in ("ketenbot", "adapters"):
+        plain = name == "adapters"
+        async with ketenbot(url, telegram, slack, paced=False, slots=slots, plain_router=plain) as served:
+            yield served[1]
         return
     engine = make_engine(url)
     try:
@@ -369,3 +380,28 @@ async def serving(
                 gc.unfreeze()
     finally:
         engine.dispose()
+
+
+def router_cpu(scratch: Scratch, platform: str, rounds: int = 5, n: int = 300) -> tuple[float, float]:
+    """CPU per ``/regie CODE`` (µs, best of ``rounds`` alternating rounds of ``n``) of ketenbot's router and
+    of the baseline's plain SQL, called directly in this thread: the router's share of the distance."""
+    app = build_app(Settings(KETENBOT_DATABASE_URL=scratch.url))  # type: ignore[call-arg]
+    member = next(m for m in scratch.members if m.platform == platform)
+    incoming = Incoming(platform, member.chat, member.user, text=f"/regie {scratch.code}")
+    best = {"router": float("inf"), "plain": float("inf")}
+    calls: dict[str, Callable[[], object]] = {
+        "router": lambda: app.router.handle(incoming),
+        "plain": lambda: plain_regie(app.engine, platform, member.user, scratch.code),
+    }
+    try:
+        for call in calls.values():
+            call()  # connections, caches
+        for _round in range(rounds):
+            for name, call in calls.items():
+                started = time.process_time()
+                for _ in range(n):
+                    call()
+                best[name] = min(best[name], (time.process_time() - started) / n * 1e6)
+    finally:
+        app.engine.dispose()
+    return best["router"], best["plain"]

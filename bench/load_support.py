@@ -127,9 +127,7 @@ def submit_signal(app: App, member: Member, number: int) -> None:
         "description": f"Fictief bench-signaal {number}",
         "informed": "nee",
     }
-    incoming = Incoming(
-        member.platform, member.chat, member.user, form_id="signaal.new", form_values=values
-    )
+    incoming = Incoming(member.platform, member.chat, member.user, form_id="signaal.new", form_values=values)
     out = app.router.handle(incoming)
     assert out and "referentie" in out[0].text, out
 
