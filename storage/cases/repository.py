@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -25,10 +26,12 @@ from storage.db import upsert
 from storage.models import Member
 from storage.names import name_key, surname_key
 from storage.repositories import Repository
+from storage.repositories.base import columns
 from storage.session import recall, remember
 
-VISIBLE_CASE = select(Case).where(  # built once: every command that names a case runs it
-    Case.code == bindparam("code"),
+# built once: every command that names a case runs it; Core columns, adopted as the session's Case
+VISIBLE_CASE = sa_select(*columns(Case)).where(
+    col(Case.code) == bindparam("code"),
     exists().where(
         col(CaseParticipant.case_id) == col(Case.id),
         col(CaseParticipant.removed_at).is_(None),
@@ -113,7 +116,9 @@ class CaseRepository(Repository):
         if known:
             return case  # type: ignore[no-any-return]
         params = {"code": code, "member_id": member_id, "organisation_id": organisation_id}
-        case = self.session.exec(VISIBLE_CASE, params=params).first()
+        self.flush_pending()
+        row = self.run(VISIBLE_CASE, params).first()
+        case = self.adopt(Case, row) if row is not None else None
         remember(self.session, key, case)
         return case
 

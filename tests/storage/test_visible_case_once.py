@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event, text, update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from storage.cases.tables import CaseParticipant
 from storage.uow import UnitOfWork
@@ -101,3 +101,29 @@ def test_the_answer_is_asked_again_after_a_read_a_commit_or_a_rollback(chat: Cha
         assert len(visibility_queries(seen)) == 4
         assert uow.cases.visible_to(member_id, organisation_id, "VH-2026-0002") is None  # another key
         assert len(visibility_queries(seen)) == 5
+
+
+def test_the_case_read_in_core_is_the_sessions_object_and_writes_like_one(chat: Chat):
+    """``visible_to`` reads the case with a Core statement and adopts the row as the session's ``Case``:
+    the same object as an ORM read of it, written when changed (and only then), and an unflushed change
+    of this unit of work is seen first, as an ORM query's autoflush would."""
+    with chat.app.uow() as uow, statements(chat) as seen:
+        member_id, organisation_id = _ids(uow, "reclassering")
+        loaded = uow.cases.by_code(CODE)
+        case = uow.cases.visible_to(member_id, organisation_id, CODE)
+        assert case is loaded  # one object per row in a session
+        uow.commit()
+        assert not [s for s in seen if s.lstrip().upper().startswith("UPDATE")]  # unchanged: not written
+    with chat.app.uow() as uow:
+        case = uow.cases.visible_to(member_id, organisation_id, CODE)
+        assert case is not None and case.code == CODE and case.opened_at.tzinfo is not None
+        case.track = "zorg"
+        uow.commit()
+    with chat.app.uow() as uow:
+        again = uow.cases.by_code(CODE)
+        assert again is not None and again.track == "zorg"
+        for participant in uow.session.exec(
+            select(CaseParticipant).where(col(CaseParticipant.case_id) == again.id)
+        ).all():
+            participant.removed_at = participant.added_at  # not flushed yet
+        assert uow.cases.visible_to(member_id, organisation_id, CODE) is None
