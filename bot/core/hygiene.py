@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.core.mentions import END, MIDDLE, START
@@ -37,8 +38,15 @@ def forbidden(ch: str) -> bool:
     return category in ("Cc", "Cs")
 
 
+# ``forbidden`` as one character class, for whole texts: Cc is exactly U+0000-U+001F and U+007F-U+009F, Cs
+# the surrogates (tests/core/test_hygiene_pattern.py compares the two over every code point)
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + re.escape("".join(sorted(MARKERS | BIDI))) + "]"
+)
+
+
 def has_forbidden(text: str) -> bool:
-    return any(forbidden(ch) for ch in text)
+    return _FORBIDDEN.search(text) is not None
 
 
 def clean_display_name(name: str | None) -> str | None:
