@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -80,10 +80,9 @@ class RegieRepository(Repository):
             CURRENT_HOLDERS, {"case_id": case_id}
         ):
             holder = found.get(kind)
-            if holder is None:
-                holder = found[kind] = Holder(kind, member_id, name, organisation)
-            if holder.address is None and platform is not None and reachable(used, blocked):
-                found[kind] = replace(holder, address=(platform, external_id))
+            address = (platform, external_id) if platform is not None and reachable(used, blocked) else None
+            if holder is None or (holder.address is None and address is not None):  # the first reachable
+                found[kind] = Holder(kind, member_id, name, organisation, address)
         return found
 
     def history(self, case_id: int) -> Sequence[RegieAssignment]:
