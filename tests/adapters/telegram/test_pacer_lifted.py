@@ -10,11 +10,18 @@ from bot.core.pacing import TELEGRAM_LIMITS, Limits, Pacer
 
 
 class Sleeps:
+    """A virtual clock: sleeping moves ``now`` on and is remembered."""
+
     def __init__(self) -> None:
         self.seconds: list[float] = []
+        self.now = 100.0
 
     async def __call__(self, seconds: float) -> None:
         self.seconds.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
 
 
 class Api:
@@ -36,16 +43,10 @@ async def send(limiter: PacedRateLimiter, api: Api) -> object:
 
 
 async def test_with_no_limits_nothing_is_counted_and_a_429_is_waited_out() -> None:
-    now = [100.0]
     sleeps = Sleeps()
-
-    async def sleep(seconds: float) -> None:
-        await sleeps(seconds)
-        now[0] += seconds
-
-    pacer = Pacer(Limits(), monotonic=lambda: now[0], sleep=sleep)
+    pacer = Pacer(Limits(), monotonic=sleeps.monotonic, sleep=sleeps)
     api = Api(sick=1)
-    assert await send(PacedRateLimiter(pacer, Metrics(), sleep=sleep), api) is True
+    assert await send(PacedRateLimiter(pacer, Metrics(), sleep=sleeps), api) is True
     assert api.calls == 2 and sleeps.seconds == [3.0]
     assert pacer.unlimited and not pacer._chats and not pacer._overall  # no window kept
 
@@ -57,15 +58,9 @@ async def test_with_limits_every_send_is_counted() -> None:
 
 
 async def test_a_pause_holds_an_unlimited_pacer_too() -> None:
-    now = [100.0]
     sleeps = Sleeps()
-
-    async def sleep(seconds: float) -> None:
-        await sleeps(seconds)
-        now[0] += seconds
-
-    pacer = Pacer(Limits(), monotonic=lambda: now[0], sleep=sleep)
+    pacer = Pacer(Limits(), monotonic=sleeps.monotonic, sleep=sleeps)
     pacer.pause(4.0, "5")
     assert pacer.paused("5") == 4.0 and not pacer.paused("6")
-    assert await send(PacedRateLimiter(pacer, Metrics(), sleep=sleep), Api(sick=0)) is True
+    assert await send(PacedRateLimiter(pacer, Metrics(), sleep=sleeps), Api(sick=0)) is True
     assert sleeps.seconds == [4.0] and not pacer.paused("5")
