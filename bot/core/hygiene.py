@@ -20,6 +20,9 @@ from bot.core.mentions import END, MIDDLE, START
 MARKERS = frozenset(START + MIDDLE + END)  # a member mention's markers (bot.core.mentions): never typed
 # bidirectional controls (embeddings, overrides, isolates, marks): they reorder what a reader sees
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# invisible characters that hide inside a code or a name: zero-width space, word joiner, byte order mark
+# (ZWJ/ZWNJ stay: emoji and scripts need them; so do U+2028/2029, line breaks pasted from other programs)
+INVISIBLE = frozenset("\u200b\u2060\ufeff")
 ALLOWED_CONTROLS = frozenset("\n\t\r")
 MAX_ID = 2**31 - 1  # INTEGER on SQLite and Postgres: the largest id a row can have
 MAX_NAME_LENGTH = 120
@@ -29,10 +32,10 @@ ELLIPSIS = "…"
 
 def forbidden(ch: str) -> bool:
     """A character that must not be stored or echoed: C0/C1 controls (but newline, tab, CR), DEL, lone
-    surrogates, bidi controls and the mention markers."""
+    surrogates, bidi controls, the invisible characters above and the mention markers."""
     if ch in ALLOWED_CONTROLS:
         return False
-    if ch in MARKERS or ch in BIDI:
+    if ch in MARKERS or ch in BIDI or ch in INVISIBLE:
         return True
     category = unicodedata.category(ch)
     return category in ("Cc", "Cs")
@@ -41,7 +44,9 @@ def forbidden(ch: str) -> bool:
 # ``forbidden`` as one character class, for whole texts: Cc is exactly U+0000-U+001F and U+007F-U+009F, Cs
 # the surrogates (tests/core/test_hygiene_pattern.py compares the two over every code point)
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + re.escape("".join(sorted(MARKERS | BIDI))) + "]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+    + re.escape("".join(sorted(MARKERS | BIDI | INVISIBLE)))
+    + "]"
 )
 
 
