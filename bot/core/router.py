@@ -322,12 +322,26 @@ def check_input(incoming: Incoming, config: CoreConfig) -> None:
     if incoming.file is not None and incoming.file.byte_size > config.max_upload_bytes:
         raise UserError("core.upload_too_large", limit_mb=config.max_upload_bytes // (1024 * 1024))
     file_name = incoming.file.name if incoming.file is not None else ""  # stored and echoed too
-    texts = [incoming.text or "", incoming.value, file_name, *(incoming.form_values or {}).values()]
-    for text in texts:
-        if len(text) > config.max_text_length:
-            raise UserError("core.too_long", limit=config.max_text_length, length=len(text))
-        if has_forbidden(text):
-            raise UserError("core.control_characters")
+    for text in (incoming.text or "", incoming.value, file_name):
+        if problem := text_problem(text, config):
+            raise problem
+    # a whole form: the problem on its field, so the form stays open with what was typed (a Slack modal)
+    problems: dict[str, UserError] = {}
+    for name, text in (incoming.form_values or {}).items():
+        if problem := text_problem(text, config, field=True):
+            problems[name] = problem
+    if problems:
+        raise FormErrors(problems)
+
+
+def text_problem(text: str, config: CoreConfig, *, field: bool = False) -> UserError | None:
+    """Too long, or with control characters: the refusal for a message, or for one field of a form."""
+    prefix = "core.field_" if field else "core."
+    if len(text) > config.max_text_length:
+        return UserError(prefix + "too_long", limit=config.max_text_length, length=len(text))
+    if has_forbidden(text):
+        return UserError(prefix + "control_characters")
+    return None
 
 
 def clean_profile(incoming: Incoming) -> Incoming:

@@ -111,6 +111,24 @@ async def test_field_errors_show_on_the_fields_then_a_good_submit_saves(chat: Ch
         assert uow.forms.current("slack", "DU610", member.id) is None
 
 
+async def test_an_invisible_control_character_is_an_error_on_its_field_and_the_modal_stays_open(
+    chat: Chat,
+) -> None:
+    """Found by black-box testing: a bidi override in one field closed the modal with a chat message and
+    lost everything typed. Now it is that field's error, like any other, and nothing else is said."""
+    async with running_bot(chat) as bot:
+        view = await open_form(bot, "U620")
+        hidden = filled(name=text("Jan\u202esen"), note=text("regel een\nregel twee\tmet tab"))
+        status, body = await bot.post(
+            view_submission_body("U620", CALLBACK_ID, view["private_metadata"], hidden)
+        )
+        assert status == 200
+        answer = json.loads(body)
+        assert answer["response_action"] == "errors" and set(answer["errors"]) == {"name"}
+        assert "stuurtekens" in answer["errors"]["name"]
+        assert not bot.fake.posted("DU620")  # nothing saved, nothing said: the modal stays open
+
+
 async def test_without_a_usable_trigger_the_form_is_asked_step_by_step(chat: Chat) -> None:
     async with running_bot(chat) as bot:
         await bot.join("U620")
