@@ -105,7 +105,9 @@ class TelegramAdapter:
         self.pacer = Pacer(with_margin(limits))
         self._router_slots = asyncio.Semaphore(concurrent_updates)
         # one chat's updates in order; a slow one (its reply waiting for its pacing slot) holds up no other
-        self.processor = inbound.PerChatUpdateProcessor(max(concurrent_updates, CHATS_IN_FLIGHT), PATIENCE)
+        self.processor = inbound.PerChatUpdateProcessor(
+            max(concurrent_updates, CHATS_IN_FLIGHT), PATIENCE, on_arrival=self._stop_spinner
+        )
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -194,7 +196,7 @@ class TelegramAdapter:
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = inbound.from_message(update)
-        if incoming is None:
+        if incoming is None or not inbound.for_us(incoming, self.application.bot.username):
             return
         self._count("message" if not incoming.is_command else "command")
         for message in await self._route(incoming):
@@ -202,7 +204,7 @@ class TelegramAdapter:
 
     async def _on_upload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = await inbound.from_upload(update, self.max_upload_bytes)
-        if incoming is None:
+        if incoming is None or not inbound.for_us(incoming, self.application.bot.username):
             return
         self._count("upload")
         for message in await self._route(incoming):
@@ -212,8 +214,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
-        incoming = inbound.from_press(query)
-        await query.answer()  # stop the spinner at once, whatever the press leads to
+        incoming = inbound.from_press(query)  # its spinner was stopped on arrival (_stop_spinner)
         if incoming is None:
             return
         self._count("press")
@@ -249,6 +250,17 @@ class TelegramAdapter:
         if incoming is not None:
             self._count("migration")
             await self._route(incoming)
+
+    async def _stop_spinner(self, update: Update) -> None:
+        """Answer a press's callback query as soon as it arrives, before the chat's earlier updates are done
+        (Telegram refuses an answer after ~15 s). A refusal does not drop the press: it is handled anyway."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()
+        except TelegramError as error:
+            log.info("could not stop the spinner of a press (%s); the press is handled all the same", error)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.metrics.inc("ketenbot_telegram_errors_total", help="Bot API errors", kind="update", method="-")

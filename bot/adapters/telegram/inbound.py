@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import Awaitable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +18,7 @@ from bot.core.types import ChatKind, FileAttachment, Incoming
 
 PLATFORM = "telegram"
 log = logging.getLogger("ketenbot.telegram")
+SEEN_UPDATES = 10_000  # update ids remembered to handle each update once
 
 
 def chat_kind(chat: Chat) -> ChatKind:
@@ -43,6 +46,16 @@ def from_message(update: Update) -> Incoming | None:
     if message is None or user is None or message.text is None or user.is_bot:
         return None
     return _base(message.chat, user, message.text, str(message.message_id))
+
+
+def for_us(incoming: Incoming, bot_username: str | None) -> bool:
+    """False for ``/command@otherbot`` (in a group with several bots, a command meant for another one)."""
+    if not incoming.is_command or not incoming.text:
+        return True
+    head = incoming.text.split(maxsplit=1)[0]
+    if "@" not in head:
+        return True
+    return head.split("@", 1)[1].lower() == (bot_username or "").lower()
 
 
 async def from_upload(update: Update, max_bytes: int) -> Incoming | None:
@@ -104,15 +117,32 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     the event loop (sending the previous reply) contend for the GIL. bench/telegram.py's saturation run
     measured 3.4 ms of CPU per update with 64 chats in flight against 2.8 ms one after the other."""
 
-    def __init__(self, chats_in_flight: int, patience: float) -> None:
+    def __init__(
+        self,
+        chats_in_flight: int,
+        patience: float,
+        on_arrival: Callable[[Update], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:
+        """``on_arrival``: run for each update as it arrives, before its chat's earlier updates are done
+        (stopping a pressed button's spinner: Telegram refuses that after ~15 s)."""
         super().__init__(1)
         self.patience = patience
+        self.on_arrival = on_arrival
         self._chats_in_flight = chats_in_flight
         self._slots: asyncio.Semaphore | None = None
         self._last: dict[int | None, asyncio.Task[None]] = {}  # each chat's latest job
         self._jobs: set[asyncio.Task[None]] = set()
+        self._seen: set[int] = set()  # the latest SEEN_UPDATES update ids, to handle each once
+        self._seen_order: deque[int] = deque()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if isinstance(update, Update) and self._again(update.update_id):
+            log.info("update %s arrived again: handled once already", update.update_id)
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            return
+        if isinstance(update, Update) and self.on_arrival is not None:
+            self._track(asyncio.get_running_loop().create_task(self.on_arrival(update)))
         chat = update.effective_chat if isinstance(update, Update) else None
         key = chat.id if chat is not None else None
         if self._slots is None:
@@ -135,12 +165,28 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
         task = asyncio.get_running_loop().create_task(job())
         self._last[key] = task
+        self._track(task)
+        await asyncio.wait({task}, timeout=self.patience)
+
+    def _track(self, task: asyncio.Task[None]) -> None:
         self._jobs.add(task)
         task.add_done_callback(self._jobs.discard)
-        await asyncio.wait({task}, timeout=self.patience)
+
+    def _again(self, update_id: int) -> bool:
+        """Whether this update id was handled already (a webhook retried, updates fetched twice); the
+        latest ``SEEN_UPDATES`` ids are kept, in memory: a restart forgets them."""
+        if update_id in self._seen:
+            return True
+        self._seen.add(update_id)
+        self._seen_order.append(update_id)
+        if len(self._seen_order) > SEEN_UPDATES:
+            self._seen.discard(self._seen_order.popleft())
+        return False
 
     async def drain(self) -> None:
         """Wait for the jobs still running (before the bot's connection closes)."""
+        if self._jobs:
+            log.info("stopping: %d updates or replies still on their way; waiting for them", len(self._jobs))
         while self._jobs:
             await asyncio.wait(set(self._jobs))
 
