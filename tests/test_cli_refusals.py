@@ -6,6 +6,9 @@ console's "is not valid base64"."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from tests.harness import Chat
 from tests.test_cli_dutch import FRAMEWORK_ENGLISH
 
@@ -25,3 +28,27 @@ def test_an_unknown_option_suggests_the_close_ones_in_dutch(sqlite_chat: Chat):
         assert refused.exit_code == 2, (args, refused.output)
         assert f"Onbekende optie: {expected}" in refused.output, refused.output
         assert "Possible" not in refused.output and not FRAMEWORK_ENGLISH.search(refused.output)
+
+
+def test_a_report_or_export_that_cannot_be_written_is_one_dutch_line(sqlite_chat: Chat, tmp_path: Path):
+    missing = tmp_path / "bestaat-niet" / "x.png"
+    a_file = tmp_path / "gewoon-bestand"
+    a_file.write_text("x")
+    dangling = tmp_path / "link.md"  # passes the early check; the write itself fails
+    dangling.symlink_to(tmp_path / "weg" / "x.md")
+    for output, fmt, reason in (
+        (missing, "png", "de map bestaat niet"),
+        (tmp_path, "png", "dat is een map"),
+        (a_file / "x.xlsx", "xlsx", "een deel van het pad is geen map"),
+        (dangling, "md", "de map bestaat niet"),
+    ):
+        refused = sqlite_chat.cli(["rapport", "--quarter", "2026Q3", "--format", fmt, "-o", str(output)])
+        assert refused.exit_code == 1, refused.output
+        assert refused.output == f"Kan het rapport niet schrijven naar {output}: {reason}.\n"
+    export = sqlite_chat.cli(["privacy", "export", "--subject", "1", "-o", str(missing)])
+    assert export.exit_code == 1
+    assert export.output == f"Kan de export niet schrijven naar {missing}: de map bestaat niet.\n"
+    with sqlite_chat.app.uow() as uow:  # refused before anything was read: nothing to audit
+        assert uow.audit.search(name="privacy.export") == []
+    written = sqlite_chat.cli(["privacy", "export", "--subject", "1", "-o", str(tmp_path / "e.json")])
+    assert written.exit_code == 0 and json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))

@@ -4,9 +4,11 @@ The sub-command modules import this module, never ``bot.cli.main`` (which import
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -34,6 +36,50 @@ def row_id(text: str, what: str) -> int:
     if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= MAX_ROW_ID:
         raise fail(f"ongeldig id van {what} '{word[:30]}': een heel getal van 1 tot en met {MAX_ROW_ID}")
     return int(word)
+
+
+# why a file cannot be written, in Dutch (the OS says it in English): by errno, else its own words
+OS_REASONS = {
+    errno.ENOENT: "de map bestaat niet",
+    errno.EISDIR: "dat is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EACCES: "geen schrijfrechten",
+    errno.EPERM: "geen schrijfrechten",
+    errno.EROFS: "het bestandssysteem is alleen-lezen",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def output_problem(path: Path) -> str | None:
+    """What is wrong with writing ``path`` that can be seen before the work starts (a directory, a missing
+    directory), so that a long report or an audited export is not made for nothing; ``None``: try it."""
+    if path.is_dir():
+        return OS_REASONS[errno.EISDIR]
+    parent = path.parent
+    if not parent.exists():
+        return OS_REASONS[errno.ENOENT]
+    if not parent.is_dir():
+        return OS_REASONS[errno.ENOTDIR]
+    return None
+
+
+def check_output(path: Path, what: str) -> None:
+    """Refuse an output file that cannot be written, in one Dutch line and exit code 1."""
+    problem = output_problem(path)
+    if problem is not None:
+        raise fail(f"Kan {what} niet schrijven naar {path}: {problem}.", code=1)
+
+
+def write_output(path: Path, data: bytes, what: str) -> None:
+    """Write ``data`` to a file the user named (``what``: "het rapport", ...): any OS error is one Dutch
+    line and exit code 1, never a stack trace."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        reason = OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
+        raise fail(f"Kan {what} niet schrijven naar {path}: {reason}.", code=1) from None
 
 
 def guarded(action: Callable[[], T]) -> T:
