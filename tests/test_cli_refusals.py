@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typer.main import get_command
+
+from bot.cli.main import app
 from tests.harness import Chat
-from tests.test_cli_dutch import FRAMEWORK_ENGLISH
+from tests.test_cli_dutch import FRAMEWORK_ENGLISH, commands
 
 WIDE = {"COLUMNS": "200"}  # rich's error panel would wrap a long line
 
@@ -52,3 +55,17 @@ def test_a_report_or_export_that_cannot_be_written_is_one_dutch_line(sqlite_chat
         assert uow.audit.search(name="privacy.export") == []
     written = sqlite_chat.cli(["privacy", "export", "--subject", "1", "-o", str(tmp_path / "e.json")])
     assert written.exit_code == 0 and json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+
+
+def test_every_argument_has_a_dutch_name(sqlite_chat: Chat):
+    names = {
+        (" ".join(path), param.display_name_raw)
+        for path, command in commands(get_command(app))
+        for param in command.params
+        if getattr(param, "param_type_name", "") == "argument"
+    }
+    assert {name for _, name in names} <= {"ID", "NAAM", "NAAM|CODE", "BESTAND"}, names
+    assert ("import signals", "BESTAND") in names
+    missing = sqlite_chat.cli(["import", "signals"], env=WIDE, prog_name="ketenbot")
+    assert missing.exit_code == 2 and "Ontbrekend argument 'BESTAND'." in missing.output
+    assert "file" not in missing.output
