@@ -69,3 +69,20 @@ def test_every_argument_has_a_dutch_name(sqlite_chat: Chat):
     missing = sqlite_chat.cli(["import", "signals"], env=WIDE, prog_name="ketenbot")
     assert missing.exit_code == 2 and "Ontbrekend argument 'BESTAND'." in missing.output
     assert "file" not in missing.output
+
+
+def test_a_negative_id_is_an_invalid_id_not_an_unknown_option(sqlite_chat: Chat):
+    for args, what in (
+        (["admin", "member", "revoke", "-5"], "lid"),
+        (["admin", "member", "grant", "-5", "--role", "management"], "lid"),
+        (["admin", "member", "grant", "--role", "management", "-5"], "lid"),
+        (["admin", "invite", "revoke", "-0"], "uitnodiging"),
+    ):
+        refused = sqlite_chat.cli(args)
+        assert refused.exit_code == 2, (args, refused.output)
+        typed = next(a for a in args if a[1:].isdigit())
+        assert refused.output.strip() == (
+            f"ongeldig id van {what} '{typed}': een heel getal van 1 tot en met 2147483647"
+        ), args
+    other = sqlite_chat.cli(["admin", "member", "revoke", "-x"], env=WIDE)
+    assert other.exit_code == 2 and "Onbekende optie: -x" in other.output

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import typer
+import typer.core
+from typer._click.core import Context
+from typer._click.parser import _OptionParser, _ParsingState
 
 from bot.app import App, build_app, prepare_database
 from bot.config import ConfigError, load_settings
@@ -80,6 +83,30 @@ def write_output(path: Path, data: bytes, what: str) -> None:
     except OSError as error:
         reason = OS_REASONS.get(error.errno or 0) or error.strerror or str(error)
         raise fail(f"Kan {what} niet schrijven naar {path}: {reason}.", code=1) from None
+
+
+class _NegativeNumbersAreValues(_OptionParser):
+    """click's parser, except that ``-5`` (when no option is called that) is a value like ``5``."""
+
+    def _process_opts(self, arg: str, state: _ParsingState) -> None:
+        if arg[:1] == "-" and arg[1:].isascii() and arg[1:].isdigit() and arg not in self._short_opt:
+            state.largs.append(arg)  # a positional value, where click would say "no such option: -5"
+            return
+        super()._process_opts(arg, state)
+
+
+class IdCommand(typer.core.TyperCommand):
+    """A command whose argument is a row id: ``revoke -5`` reaches ``row_id``, which says the id is invalid
+    ("ongeldig id van lid '-5'"), instead of click's "Onbekende optie: -5". Only a minus and digits:
+    ``--rol`` stays an unknown option with its "Bedoelde je --role?". click has no setting for just this
+    (``ignore_unknown_options`` would make every unknown option an argument); the parser is typer's vendored
+    click's (``typer._click.parser``), as in bot/cli/dutch.py, pinned by tests/test_cli_refusals.py."""
+
+    def make_parser(self, ctx: Context) -> _OptionParser:
+        parser = _NegativeNumbersAreValues(ctx)
+        for param in self.get_params(ctx):
+            param.add_to_parser(parser, ctx)
+        return parser
 
 
 def guarded(action: Callable[[], T]) -> T:
