@@ -86,3 +86,22 @@ def test_a_negative_id_is_an_invalid_id_not_an_unknown_option(sqlite_chat: Chat)
         ), args
     other = sqlite_chat.cli(["admin", "member", "revoke", "-x"], env=WIDE)
     assert other.exit_code == 2 and "Onbekende optie: -x" in other.output
+
+
+def test_slack_manifest_refuses_a_url_that_is_no_http_address(sqlite_chat: Chat):
+    for url, problem in (
+        ("notaurl", "moet met https:// (of http://) beginnen"),
+        ("ftp://bot.example.org", "moet met https:// (of http://) beginnen"),
+        ("https://", "heeft geen host"),
+        ("https://bot.example.org:http", "is geen geldig adres"),
+        ("https://bot.example.org?x=1", "mag geen ?-query of #-fragment hebben"),
+        ("https://bot .example.org", "bevat spaties of onzichtbare tekens"),
+    ):
+        refused = sqlite_chat.cli(["slack", "manifest", "--url", url])
+        assert refused.exit_code == 2, (url, refused.output)
+        assert refused.output.startswith(f"--url '{url}' {problem}"), refused.output
+        assert "bijv. https://bot.example.org" in refused.output
+    for url in ("https://bot.example.org/", "http://localhost:3000"):
+        shown = sqlite_chat.cli(["slack", "manifest", "--url", url])
+        assert shown.exit_code == 0, shown.output
+        assert f'request_url: "{url.rstrip("/")}/slack/events"' in shown.output
