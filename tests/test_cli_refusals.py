@@ -6,6 +6,7 @@ console's "is not valid base64"."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -105,3 +106,33 @@ def test_slack_manifest_refuses_a_url_that_is_no_http_address(sqlite_chat: Chat)
         shown = sqlite_chat.cli(["slack", "manifest", "--url", url])
         assert shown.exit_code == 0, shown.output
         assert f'request_url: "{url.rstrip("/")}/slack/events"' in shown.output
+
+
+def test_console_jsonl_explains_a_bad_line_in_the_operators_language(sqlite_chat: Chat):
+    bad_file = {"user": "procesmanager", "text": "/import politie", "file": {"name": "l.csv", "data": "%%%"}}
+    lines = [json.dumps(bad_file), "geen json", json.dumps({"user": "procesmanager", "file": "l.csv"})]
+    contract = 'Verwacht: één JSON-object per regel met "user" en "text" of "press".'
+    for language, expected in (
+        (
+            "nl",
+            [
+                f'Deze invoerregel kan ik niet lezen: "file.data" is geen geldige base64. {contract}',
+                f"Deze invoerregel kan ik niet lezen: geen geldige JSON (fout bij teken 1). {contract}",
+                'Deze invoerregel kan ik niet lezen: "file" moet een object zijn met "name" en "data" '
+                f"(base64). {contract}",
+            ],
+        ),
+        ("en", ['I can\'t read this input line: "file.data" is not valid base64. Expected: one']),
+    ):
+        ran = sqlite_chat.cli(
+            ["console", "--jsonl"], input="\n".join(lines) + "\n", env={"KETENBOT_LANGUAGE": language}
+        )
+        assert ran.exit_code == 0, ran.output
+        errors = [json.loads(line)["error"] for line in ran.stdout.splitlines()]
+        assert len(errors) == len(lines)
+        for error, start in zip(errors, expected, strict=False):
+            assert error.startswith(start), error
+    good = {"name": "l.csv", "data": base64.b64encode(b"name,birth_date\n").decode()}
+    ran = sqlite_chat.cli(["console", "--jsonl"], input=json.dumps({**bad_file, "file": good}) + "\n")
+    answer = json.loads(ran.stdout.splitlines()[0])
+    assert answer["to"] == "procesmanager" and "error" not in answer, answer
