@@ -72,6 +72,7 @@ LOCALE_DIRS = (
     # each feature package keeps its own catalogue: handlers/<package>/locales/*.toml
     *sorted((Path(__file__).parent.parent / "handlers").glob("*/locales")),
     Path(__file__).parent / "adapters" / "slack" / "locales",
+    Path(__file__).parent / "adapters" / "console" / "locales",
 )
 
 

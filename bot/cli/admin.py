@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
-from bot.cli.common import row_id
+from bot.cli.common import IdCommand, row_id
 from bot.core.dates import format_datetime, parse_date
 from bot.core.errors import UserError
 from bot.core.hygiene import has_forbidden
@@ -102,7 +102,7 @@ def member_list(
     _table("Leden", ["id", "naam", "organisatie", "rollen", "chat", "status"], rows)
 
 
-@member_app.command("revoke")
+@member_app.command("revoke", cls=IdCommand)
 def member_revoke(
     member_text: Annotated[
         str, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)", metavar="ID")
@@ -131,7 +131,7 @@ def member_revoke(
         typer.echo(f"lid {member_id} ({member.name}) ingetrokken: geen toegang meer via alle chat-accounts")
 
 
-@member_app.command("grant")
+@member_app.command("grant", cls=IdCommand)
 def member_grant(
     member_text: Annotated[
         str, typer.Argument(help="id van het lid (zie `ketenbot admin member list`)", metavar="ID")
@@ -224,7 +224,7 @@ def invite_list() -> None:
     _table("Uitnodigingen", ["id", "organisatie", "rol", "geldig tot", "status"], rows)
 
 
-@invite_app.command("revoke")
+@invite_app.command("revoke", cls=IdCommand)
 def invite_revoke(
     invite_text: Annotated[
         str, typer.Argument(help="id van de uitnodiging (zie `ketenbot admin invite list`)", metavar="ID")

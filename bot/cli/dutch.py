@@ -85,9 +85,11 @@ MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         ),
     ),
     (re.compile(r"Missing parameter: (.*)$"), lambda m: f"Ontbrekende parameter: {m[1]}"),
-    (
-        re.compile(r"No such option: (.*?)(?: Did you mean (.*)\?)?$"),
-        lambda m: f"Onbekende optie: {m[1]}" + (f" Bedoelde je {m[2]}?" if m[2] else ""),
+    (  # click adds its close matches as "(Possible options: --a, --b)"
+        re.compile(r"No such option: (.*?)(?: \(Possible options: (.*)\)| Did you mean (.*)\?)?$"),
+        lambda m: (
+            f"Onbekende optie: {m[1]}" + (f". Bedoelde je {either(m[2] or m[3])}?" if m[2] or m[3] else "")
+        ),
     ),
     (
         re.compile(r"Option '?(.+?)'? requires an argument\.$"),
@@ -142,6 +144,12 @@ VALUE_MESSAGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"(.*) is not (?:one of )?(.*)\.$"), lambda m: f"{m[1]} is geen van {m[2]}."),
     (re.compile(r"(?:File|Path|Directory) (.*) does not exist\.$"), lambda m: f"{m[1]} bestaat niet."),
 ]
+
+
+def either(choices: str) -> str:
+    """click's "--all, --help" as "--all of --help"."""
+    first, _, last = choices.rpartition(", ")
+    return f"{first} of {last}" if first else last
 
 
 def bound_words(match: re.Match[str]) -> str:

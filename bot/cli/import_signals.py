@@ -32,7 +32,10 @@ def may_be_credited(uow: UnitOfWork, member_id: int, source: str) -> bool:
 @import_app.command("signals")
 def import_signals_command(
     file: Annotated[
-        Path, typer.Argument(help="CSV: name,birth_date,gemeente,categories,urgency,description")
+        Path,
+        typer.Argument(
+            help="CSV: name,birth_date,gemeente,categories,urgency,description", metavar="BESTAND"
+        ),
     ],
     source: Annotated[OrganisationKind, typer.Option(help="soort partner die de signalen aanlevert")],
     door: Annotated[

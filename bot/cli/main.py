@@ -12,7 +12,6 @@ from bot.app import App
 from bot.cli.common import fail, guarded, inject, open_app
 from bot.cli.dutch import DutchGroup
 from bot.config import ConfigError, Settings, load_settings
-from bot.core.i18n import t
 from bot.core.logs import configure_logging
 
 app = typer.Typer(
@@ -156,7 +155,7 @@ def run_console(bot_app: App, *, as_member: str, jsonl: bool, scheduled_jobs: bo
         stdout=sys.stdout,
         jsonl=jsonl,
         me=as_member.lstrip("@"),
-        explain=lambda problem: catalogue.render(t("core.bad_input_line", problem=problem), language),
+        explain=lambda problem: catalogue.render(problem, language),
     )
     # only the console's own rows: a Telegram or Slack member's reminders wait for `ketenbot run`
     dispatcher = bot_app.dispatcher({PLATFORM: adapter.sender}, fail_unreachable=False)

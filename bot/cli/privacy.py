@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.app import App
-from bot.cli.common import row_id
+from bot.cli.common import check_output, row_id, write_output
 from bot.privacy_jobs import audit_admin, describe, policy_from, run_purge
 from storage.cases.tables import Case, Signal
 from storage.privacy.retention import (
@@ -57,6 +57,8 @@ def export_command(
 ) -> None:
     """Alles wat over één persoon is vastgelegd, als JSON (inzageverzoek)."""
     subject = row_id(subject_text, "betrokkene")
+    if output is not None:  # before the export is audited: a missing directory is known now
+        check_output(output, "de export")
     bot_app = _app()
     uow = bot_app.uow()
     with uow:
@@ -70,7 +72,7 @@ def export_command(
     if output is None:
         typer.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_output(output, (text + "\n").encode("utf-8"), "de export")
         typer.echo(f"{output} geschreven")
 
 

@@ -25,10 +25,12 @@ def report_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP)] = None,
 ) -> None:
     """Kwartaalrapportage voor de stuurgroep, elk cijfer naast het vorige kwartaal."""
-    from bot.cli.common import fail, open_app
+    from bot.cli.common import check_output, fail, open_app, write_output
 
     if output_format not in FORMATS:
         raise fail(f"--format moet een van deze zijn: {', '.join(FORMATS)}")
+    if output is not None:  # before the report is made: a missing directory is known now
+        check_output(output, "het rapport")
     bot_app = open_app()
     language = bot_app.settings.language
 
@@ -65,5 +67,5 @@ def report_command(
         sys.stdout.flush()
         return
     path = output or Path(f"rapport-{report.quarter}.{output_format}")
-    path.write_bytes(data)
+    write_output(path, data, "het rapport")
     typer.echo(f"{path} geschreven ({len(data)} bytes)")

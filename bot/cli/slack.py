@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as the bot's base URL (Slack gets ``URL/slack/events``), or ``None``."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "bevat spaties of onzichtbare tekens"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises on a port that is no number or out of range
+    except ValueError:
+        return "is geen geldig adres"
+    if parts.scheme not in ("http", "https"):
+        return "moet met https:// (of http://) beginnen"
+    if not parts.hostname:
+        return "heeft geen host"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return "mag geen ?-query of #-fragment hebben (er komt /slack/events achter)"
+    return None
+
 
 slack_app = typer.Typer(help="Slack: app-manifest voor installatie in een workspace.", no_args_is_help=True)
 
@@ -25,7 +45,11 @@ def manifest_command(
 ) -> None:
     """Toon een Slack-appmanifest (YAML): commando's, scopes, events, interactiviteit en request-URL's."""
     from bot.adapters.slack.manifest import manifest, to_yaml
+    from bot.cli.common import fail
 
+    problem = url_problem(url)
+    if problem is not None:
+        raise fail(f"--url '{url[:80]}' {problem}; geef het openbare adres, bijv. https://bot.example.org")
     commands: list[tuple[str, str]] = []
     if per_command:
         from bot.app import build_app

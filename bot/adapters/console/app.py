@@ -9,11 +9,12 @@ from typing import TextIO
 
 from bot.adapters.console.inbound import BadLine, parse_jsonl, parse_typed
 from bot.adapters.console.outbound import ConsoleSender
+from bot.core.i18n import Text, t
 from bot.core.types import Incoming, Outgoing, RenderedButton
 
 Handle = Callable[[Incoming], list[Outgoing]]
 Tick = Callable[[], Awaitable[int]]
-Explain = Callable[[str], str]
+Explain = Callable[[Text], str]  # renders a text in the operator's language
 
 
 class ConsoleAdapter:
@@ -54,8 +55,10 @@ class ConsoleAdapter:
                 parse_jsonl(line) if self.jsonl else parse_typed(line, self.me, self.last_buttons, self.chat)
             )
         except BadLine as error:
+            # a scripted line gets the JSONL contract with it; a typed one (/upload) only the problem
+            problem = t("core.bad_input_line", problem=error.text) if self.jsonl else error.text
             self.sender.stream.write(
-                json.dumps({"to": None, "error": self.explain(str(error))}, ensure_ascii=False) + "\n"
+                json.dumps({"to": None, "error": self.explain(problem)}, ensure_ascii=False) + "\n"
             )
             self.sender.stream.flush()
             return

@@ -11,28 +11,34 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bot.core.i18n import Text, t
 from bot.core.types import ChatKind, FileAttachment, Incoming, RenderedButton
 
 PLATFORM = "console"
 
 
 class BadLine(ValueError):
-    """A JSONL line that is not one of the contract's shapes."""
+    """A JSONL line that is not one of the contract's shapes (or a typed ``/upload`` that cannot be read);
+    ``text`` says why, rendered in the operator's language (locales/console.toml)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.key)
+        self.text = text
 
 
 def parse_jsonl(line: str) -> Incoming:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        raise BadLine(f"no valid JSON ({error.msg})") from None
+        raise BadLine(t("console.bad_json", column=error.colno)) from None
     if not isinstance(data, dict):
-        raise BadLine("not a JSON object")
+        raise BadLine(t("console.not_object"))
     user = data.get("user")
     if not isinstance(user, str) or not user.strip():
-        raise BadLine('"user" is missing')
+        raise BadLine(t("console.no_user"))
     chat = data.get("chat")
     if chat is not None and not isinstance(chat, str):
-        raise BadLine('"chat" must be a string')
+        raise BadLine(t("console.chat_not_text"))
     handle = user.strip().lstrip("@")
     language = data.get("language")
     base = Incoming(
@@ -56,7 +62,7 @@ def parse_jsonl(line: str) -> Incoming:
         values = {str(k): form_value(v) for k, v in data["values"].items()}
         lists = frozenset(str(k) for k, v in data["values"].items() if isinstance(v, list))
         return replace(base, form_id=data["form"], form_values=values, form_lists=lists)
-    raise BadLine('expected "text", "press" or "form" with "values"')
+    raise BadLine(t("console.no_content"))
 
 
 def form_value(value: object) -> str:
@@ -92,11 +98,11 @@ def parse_typed(line: str, user: str, last_buttons: Sequence[RenderedButton], ch
 def jsonl_file(item: Any) -> FileAttachment:
     """``{"name": "lijst.csv", "data": "<base64>", "mime": "text/csv"}`` (mime optional)."""
     if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("name", "data")):
-        raise BadLine('"file" must be an object with "name" and base64 "data"')
+        raise BadLine(t("console.bad_file"))
     try:
         data = base64.b64decode(item["data"], validate=True)
     except (binascii.Error, ValueError):
-        raise BadLine('"file.data" is not valid base64') from None
+        raise BadLine(t("console.bad_base64")) from None
     mime = item.get("mime") if isinstance(item.get("mime"), str) else None
     return FileAttachment(item["name"], data, mime or guess_mime(item["name"]))
 
@@ -105,14 +111,25 @@ def typed_upload(line: str) -> dict[str, Any]:
     """``/upload PATH [caption]``: the file at PATH, with the caption (for example ``/import politie``)."""
     parts = line.split(maxsplit=2)
     if len(parts) < 2:
-        raise BadLine("usage: /upload PATH [caption]")
+        raise BadLine(t("console.upload_usage"))
     path = Path(parts[1]).expanduser()
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise BadLine(f"cannot read {path} ({error.strerror or error})") from None
+        raise BadLine(unreadable(path, error)) from None
     caption = parts[2] if len(parts) > 2 else None
     return {"file": FileAttachment(path.name, data, guess_mime(path.name)), "text": caption}
+
+
+def unreadable(path: Path, error: OSError) -> Text:
+    """Why the file at ``path`` cannot be read, in words (the OS says it in English)."""
+    if isinstance(error, FileNotFoundError):
+        return t("console.file_missing", path=str(path))
+    if isinstance(error, IsADirectoryError):
+        return t("console.file_is_directory", path=str(path))
+    if isinstance(error, PermissionError):
+        return t("console.file_denied", path=str(path))
+    return t("console.file_unreadable", path=str(path), reason=error.strerror or str(error))
 
 
 def guess_mime(name: str) -> str:

@@ -55,7 +55,7 @@ def test_jsonl_console_answers_each_line_and_survives_bad_ones(demo_db: str, tmp
     assert code == 0, stderr
     assert out[0]["to"] == "procesmanager" and "Wat je met ketenbot kunt doen" in out[0]["text"]
     assert out[1]["to"] is None and "kan ik niet lezen" in out[1]["error"]
-    assert out[2]["to"] is None and '"user" is missing' in out[2]["error"]
+    assert out[2]["to"] is None and '"user" ontbreekt' in out[2]["error"]
     assert out[3]["to"] == "triage-groep" and "Bram Kuipers" in out[3]["text"]
     assert "te lang" in out[4]["text"]
     assert out[5]["text"] == "Your language is now English."

@@ -24,7 +24,7 @@ def test_typed_upload_reads_the_file_and_keeps_the_caption(tmp_path: Path):
     assert incoming.file.mime == "text/csv" and incoming.text == "/import politie"
     bare = parse_typed(f"/upload {path}", "procesmanager", [], "triage-groep")
     assert bare.text is None and bare.chat_kind == ChatKind.GROUP
-    with pytest.raises(BadLine, match="cannot read"):
+    with pytest.raises(BadLine, match=r"console\.file_missing"):
         parse_typed(f"/upload {tmp_path / 'missing.csv'}", "procesmanager", [], None)
 
 
@@ -33,9 +33,9 @@ def test_jsonl_file_object_is_decoded_and_checked():
                        "file": {"name": "l.csv", "data": base64.b64encode(CSV).decode()}})  # fmt: skip
     incoming = parse_jsonl(line)
     assert incoming.file is not None and incoming.file.data == CSV and incoming.text == "/import politie"
-    with pytest.raises(BadLine, match="base64"):
+    with pytest.raises(BadLine, match=r"console\.bad_base64"):
         parse_jsonl(json.dumps({"user": "procesmanager", "file": {"name": "l.csv", "data": "%%%"}}))
-    with pytest.raises(BadLine, match='"name"'):
+    with pytest.raises(BadLine, match=r"console\.bad_file"):
         parse_jsonl(json.dumps({"user": "procesmanager", "file": "l.csv"}))
 
 
