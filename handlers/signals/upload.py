@@ -5,6 +5,10 @@ buttons). The file is kept server-side, encrypted, in a ``pending_upload`` row; 
 CLI (``handlers.signals.bulk_import``) first runs as a dry run and shows what would happen, with the buttons
 Importeren / Annuleren. Importing is all-or-nothing and happens once, however often the button is pressed.
 Uploads in a group, or by anyone who is not a procesmanager, are refused and nothing is kept.
+
+Each button carries the upload's random reference (``PendingUpload.ref``), never its id: a button of an
+upload that is no longer the member's pending one (replaced by a newer upload, imported, cancelled, or
+someone else's) changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from bot.core.hygiene import echo, is_id
+from bot.core.hygiene import echo
 from handlers.privacy.targets import NO_TARGET
 from handlers.signals.bulk_import import ImportResult, import_signals
 from storage.cases.uploads import PendingUpload
@@ -96,18 +100,28 @@ def import_command(msg: Incoming, ctx: Context) -> Reply:
 
 
 def ask_source(upload: PendingUpload, ctx: Context) -> Reply:
-    buttons = [Button(SOURCE, t(f"upload.kind.{k}"), value=f"{upload.id}:{k}") for k in source_kinds(ctx.uow)]
-    buttons.append(Button(CANCEL, t("upload.b_cancel"), value=str(upload.id)))
+    buttons = [
+        Button(SOURCE, t(f"upload.kind.{k}"), value=f"{upload.ref}:{k}") for k in source_kinds(ctx.uow)
+    ]
+    buttons.append(Button(CANCEL, t("upload.b_cancel"), value=upload.ref))
     return Reply(t("upload.which_source", name=upload.file_name), buttons=buttons)
 
 
-def pending(msg_value: str, ctx: Context) -> PendingUpload:
+def pending(msg_value: str, ctx: Context, *, expired_too: bool = False) -> PendingUpload:
+    """The member's pending upload, if the pressed button is one of its own. Only the member's own upload
+    is looked at: a button of an earlier upload (replaced, imported or cancelled since) or of someone else's
+    changes nothing. An expired upload can only be cancelled (``expired_too``)."""
     member = ctx.require_member()
-    head = msg_value.split(":", 1)[0]
-    upload = ctx.uow.uploads.get(int(head), member.id) if is_id(head) else None
-    if upload is None or upload.created_at < ctx.clock.now() - KEEP_FOR:
+    ref = msg_value.split(":", 1)[0]
+    upload = ctx.uow.uploads.of(member.id)
+    if upload is None:
         raise UserError("upload.gone")
-    return upload
+    expired = upload.created_at < ctx.clock.now() - KEEP_FOR
+    if upload.ref == ref and (expired_too or not expired):
+        return upload
+    if expired:
+        raise UserError("upload.gone")
+    raise UserError("upload.out_of_date", name=upload.file_name)  # nothing changes; the newer one waits
 
 
 @group.action(SOURCE, roles=[Role.PROCESMANAGER], target=NO_TARGET)
@@ -136,11 +150,11 @@ def dry_run(ctx: Context, upload: PendingUpload) -> Reply:
             catalogue=ctx.catalogue,
         )
     except UserError:
-        uow.uploads.take(upload.id, upload.member_id)  # a wrong header or too many rows: nothing to keep
+        uow.uploads.take(upload.member_id, upload.ref)  # a wrong header or too many rows: nothing to keep
         uow.commit()
         raise
     lines = outcome_lines(result)
-    cancel = Button(CANCEL, t("upload.b_cancel"), value=str(upload.id))
+    cancel = Button(CANCEL, t("upload.b_cancel"), value=upload.ref)
     if not result.ok:
         lines.append(t("upload.fix_and_retry", errors=len(result.errors), rows=result.rows))
         return Reply(lines, buttons=[cancel])
@@ -153,7 +167,7 @@ def dry_run(ctx: Context, upload: PendingUpload) -> Reply:
         mutaties=result.mutaties,
         duplicates=result.skipped,
     )
-    return Reply([head, *lines], buttons=[Button(IMPORT, t("upload.b_import"), value=str(upload.id)), cancel])
+    return Reply([head, *lines], buttons=[Button(IMPORT, t("upload.b_import"), value=upload.ref), cancel])
 
 
 def outcome_lines(result: ImportResult) -> list[Text | str]:
@@ -180,7 +194,7 @@ def run_import(msg: Incoming, ctx: Context) -> Reply:
         if upload.source is None:
             raise UserError("upload.gone")
         content, source, name = upload.content, upload.source, upload.file_name
-        if not uow.uploads.take(upload.id, member.id):  # pressed twice: the other press imports
+        if not uow.uploads.take(member.id, upload.ref):  # pressed twice: the other press imports
             raise UserError("upload.gone")
         ctx.audit("upload.import", kind="write", detail=f"upload {upload.id} source {source}")
         result = import_signals(
@@ -220,8 +234,9 @@ def drop_stale_uploads(uow: UnitOfWork, now: datetime) -> int:
 def cancel(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:
-        if not is_id(msg.value) or not uow.uploads.take(int(msg.value), member.id):
+        upload = pending(msg.value, ctx, expired_too=True)
+        if not uow.uploads.take(member.id, upload.ref):  # pressed twice: the other press cancels
             raise UserError("upload.gone")
-        ctx.audit("upload.cancel", kind="write", detail=f"upload {msg.value}")
+        ctx.audit("upload.cancel", kind="write", detail=f"upload {upload.id}")
         uow.commit()
     return Reply(t("upload.cancelled"))
