@@ -8,15 +8,28 @@ Uploads in a group, or by anyone who is not a procesmanager, are refused and not
 
 Each button carries the upload's random reference (``PendingUpload.ref``), never its id: a button of an
 upload that is no longer the member's pending one (replaced by a newer upload, imported, cancelled, or
-someone else's) changes nothing and says so.
+someone else's) changes nothing and says so. The file's name is cleaned once, where it is first read
+(``bot.core.hygiene.clean_file_name``): on one line, at most 120 characters, "bestand" when empty.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from bot.core.hygiene import echo
+from bot.core import (
+    Button,
+    ChatKind,
+    CommandGroup,
+    Context,
+    FileAttachment,
+    Incoming,
+    Reply,
+    Text,
+    UserError,
+    t,
+)
+from bot.core.hygiene import clean_file_name, echo
 from handlers.privacy.targets import NO_TARGET
 from handlers.signals.bulk_import import ImportResult, import_signals
 from storage.cases.uploads import PendingUpload
@@ -40,27 +53,27 @@ def source_kinds(uow: UnitOfWork) -> list[str]:
     return [k.value for k in OrganisationKind if k.value in kinds and k != OrganisationKind.VHH]
 
 
-def check_file(msg: Incoming, ctx: Context) -> None:
-    """Only a procesmanager, only in a direct chat, only a CSV of a sensible size."""
+def check_file(msg: Incoming, ctx: Context) -> FileAttachment:
+    """Only a procesmanager, only in a direct chat, only a CSV of a sensible size: the file, its name
+    cleaned (the platform's metadata, like a display name: cleaned rather than refused)."""
     member = ctx.require_member()
     if msg.chat_kind == ChatKind.GROUP:
         raise UserError("upload.group_refused")
     if not member.has_role(Role.PROCESMANAGER):
         raise UserError("upload.not_allowed")
-    file = msg.file
-    if file is None:
+    if msg.file is None:
         raise UserError("upload.usage")
+    file = replace(msg.file, name=clean_file_name(msg.file.name))
     if len(file.data) > MAX_BYTES:
         raise UserError("upload.too_big", limit=MAX_BYTES // 1_000_000)
     if not (file.name.lower().endswith(".csv") or file.mime in CSV_MIMES):
-        raise UserError("upload.not_csv", name=file.name[:80])
+        raise UserError("upload.not_csv", name=file.name)
+    return file
 
 
-def keep_file(msg: Incoming, ctx: Context) -> PendingUpload:
+def keep_file(file: FileAttachment, ctx: Context) -> PendingUpload:
     """Keep the file (committed, so the dry run can read it back); replaces the member's earlier upload."""
     member = ctx.require_member()
-    file = msg.file
-    assert file is not None
     upload = ctx.uow.uploads.replace(member.id, file.name, file.data, ctx.clock.now())
     ctx.audit("upload.receive", kind="write", detail=f"upload {upload.id} {len(file.data)} bytes")
     ctx.uow.commit()
@@ -78,8 +91,7 @@ def parse_source(text: str, ctx: Context) -> str:
 @group.upload(target=NO_TARGET)
 def receive(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow:
-        check_file(msg, ctx)
-        return ask_source(keep_file(msg, ctx), ctx)
+        return ask_source(keep_file(check_file(msg, ctx), ctx), ctx)
 
 
 @group.command(
@@ -89,9 +101,9 @@ def import_command(msg: Incoming, ctx: Context) -> Reply:
     if msg.file is None:
         return Reply(t("upload.usage"))
     with ctx.uow as uow:
-        check_file(msg, ctx)
+        file = check_file(msg, ctx)
         source = parse_source(msg.args, ctx) if msg.args else None
-        upload = keep_file(msg, ctx)
+        upload = keep_file(file, ctx)
         if source is None:
             return ask_source(upload, ctx)
         uow.uploads.set_source(upload, source)
