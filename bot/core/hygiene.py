@@ -3,7 +3,9 @@
 - Message text (commands, button values, form answers) with control, bidi-override or mention-marker
   characters is refused (``UserError("core.control_characters")``), so nothing invisible is stored or echoed.
 - Display names and chat titles come from the platform profile, not from what the user typed now: they are
-  cleaned (the same characters removed, whitespace collapsed, length bounded) rather than refused.
+  cleaned (the same characters removed, whitespace collapsed, length bounded) rather than refused. So is an
+  uploaded file's name (``clean_file_name``: newlines become spaces, a long name is cut with "…" before its
+  extension, an empty one reads "bestand"), after the router has refused the forbidden characters in it.
 - Numbers in user input are ASCII digits only ("٧" or "²" are not numbers) and ids are bounded by the
   database's INTEGER, so a 20-digit id is "unknown", never an ``OverflowError``.
 - A refusal that quotes what was typed (``Overleg #99999999999 niet gevonden``) quotes it whole, or cut with
@@ -26,6 +28,9 @@ INVISIBLE = frozenset("\u200b\u2060\ufeff")
 ALLOWED_CONTROLS = frozenset("\n\t\r")
 MAX_ID = 2**31 - 1  # INTEGER on SQLite and Postgres: the largest id a row can have
 MAX_NAME_LENGTH = 120
+MAX_FILE_NAME = 120  # characters of an uploaded file's name kept and echoed
+MAX_EXTENSION = 10  # a longer "extension" is not kept when a long file name is cut
+UNNAMED_FILE = "bestand"  # what an upload without a readable name is called
 MAX_ECHO = 20  # characters of a typed token a refusal quotes back (an id, a code, a word)
 ELLIPSIS = "…"
 
@@ -54,14 +59,33 @@ def has_forbidden(text: str) -> bool:
     return _FORBIDDEN.search(text) is not None
 
 
+def _one_line(text: str) -> str:
+    """``text`` without forbidden characters, on one line: newlines, tabs and runs of spaces one space."""
+    kept = "".join(" " if ch in ALLOWED_CONTROLS else ch for ch in text if not forbidden(ch))
+    return " ".join(kept.split())
+
+
 def clean_display_name(name: str | None) -> str | None:
     """A platform display name with the forbidden characters removed, whitespace collapsed and the length
     bounded; None when nothing readable is left."""
     if name is None:
         return None
-    kept = "".join(" " if ch in ALLOWED_CONTROLS else ch for ch in name if not forbidden(ch))
-    cleaned = " ".join(kept.split())[:MAX_NAME_LENGTH].strip()
+    cleaned = _one_line(name)[:MAX_NAME_LENGTH].strip()
     return cleaned or None
+
+
+def clean_file_name(name: str | None) -> str:
+    """An uploaded file's name as it is stored and echoed: on one line (forbidden characters removed,
+    whitespace collapsed), at most ``MAX_FILE_NAME`` characters, a longer one cut with "…" before its
+    extension (``aaaa….csv``), and ``UNNAMED_FILE`` when nothing readable is left. Cleaning twice changes
+    nothing. The router refuses a name with forbidden characters before this runs (an RTL override that
+    hides ``.exe``); they are removed here too, so no caller can echo one."""
+    cleaned = _one_line(name or "")
+    if len(cleaned) > MAX_FILE_NAME:
+        stem, dot, extension = cleaned.rpartition(".")
+        tail = dot + extension if stem and 0 < len(extension) <= MAX_EXTENSION else ""
+        cleaned = cleaned[: MAX_FILE_NAME - len(ELLIPSIS) - len(tail)].rstrip() + ELLIPSIS + tail
+    return cleaned or UNNAMED_FILE
 
 
 def is_ascii_number(word: str) -> bool:

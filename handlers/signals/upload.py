@@ -5,14 +5,31 @@ buttons). The file is kept server-side, encrypted, in a ``pending_upload`` row; 
 CLI (``handlers.signals.bulk_import``) first runs as a dry run and shows what would happen, with the buttons
 Importeren / Annuleren. Importing is all-or-nothing and happens once, however often the button is pressed.
 Uploads in a group, or by anyone who is not a procesmanager, are refused and nothing is kept.
+
+Each button carries the upload's random reference (``PendingUpload.ref``), never its id: a button of an
+upload that is no longer the member's pending one (replaced by a newer upload, imported, cancelled, or
+someone else's) changes nothing and says so. The file's name is cleaned once, where it is first read
+(``bot.core.hygiene.clean_file_name``): on one line, at most 120 characters, "bestand" when empty.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.core import Button, ChatKind, CommandGroup, Context, Incoming, Reply, Text, UserError, t
-from bot.core.hygiene import echo, is_id
+from bot.core import (
+    Button,
+    ChatKind,
+    CommandGroup,
+    Context,
+    FileAttachment,
+    Incoming,
+    Reply,
+    Text,
+    UserError,
+    t,
+)
+from bot.core.hygiene import clean_file_name, echo
 from handlers.privacy.targets import NO_TARGET
 from handlers.signals.bulk_import import ImportResult, import_signals
 from storage.cases.uploads import PendingUpload
@@ -36,27 +53,27 @@ def source_kinds(uow: UnitOfWork) -> list[str]:
     return [k.value for k in OrganisationKind if k.value in kinds and k != OrganisationKind.VHH]
 
 
-def check_file(msg: Incoming, ctx: Context) -> None:
-    """Only a procesmanager, only in a direct chat, only a CSV of a sensible size."""
+def check_file(msg: Incoming, ctx: Context) -> FileAttachment:
+    """Only a procesmanager, only in a direct chat, only a CSV of a sensible size: the file, its name
+    cleaned (the platform's metadata, like a display name: cleaned rather than refused)."""
     member = ctx.require_member()
     if msg.chat_kind == ChatKind.GROUP:
         raise UserError("upload.group_refused")
     if not member.has_role(Role.PROCESMANAGER):
         raise UserError("upload.not_allowed")
-    file = msg.file
-    if file is None:
+    if msg.file is None:
         raise UserError("upload.usage")
+    file = replace(msg.file, name=clean_file_name(msg.file.name))
     if len(file.data) > MAX_BYTES:
         raise UserError("upload.too_big", limit=MAX_BYTES // 1_000_000)
     if not (file.name.lower().endswith(".csv") or file.mime in CSV_MIMES):
-        raise UserError("upload.not_csv", name=file.name[:80])
+        raise UserError("upload.not_csv", name=file.name)
+    return file
 
 
-def keep_file(msg: Incoming, ctx: Context) -> PendingUpload:
+def keep_file(file: FileAttachment, ctx: Context) -> PendingUpload:
     """Keep the file (committed, so the dry run can read it back); replaces the member's earlier upload."""
     member = ctx.require_member()
-    file = msg.file
-    assert file is not None
     upload = ctx.uow.uploads.replace(member.id, file.name, file.data, ctx.clock.now())
     ctx.audit("upload.receive", kind="write", detail=f"upload {upload.id} {len(file.data)} bytes")
     ctx.uow.commit()
@@ -74,8 +91,7 @@ def parse_source(text: str, ctx: Context) -> str:
 @group.upload(target=NO_TARGET)
 def receive(msg: Incoming, ctx: Context) -> Reply:
     with ctx.uow:
-        check_file(msg, ctx)
-        return ask_source(keep_file(msg, ctx), ctx)
+        return ask_source(keep_file(check_file(msg, ctx), ctx), ctx)
 
 
 @group.command(
@@ -85,9 +101,9 @@ def import_command(msg: Incoming, ctx: Context) -> Reply:
     if msg.file is None:
         return Reply(t("upload.usage"))
     with ctx.uow as uow:
-        check_file(msg, ctx)
+        file = check_file(msg, ctx)
         source = parse_source(msg.args, ctx) if msg.args else None
-        upload = keep_file(msg, ctx)
+        upload = keep_file(file, ctx)
         if source is None:
             return ask_source(upload, ctx)
         uow.uploads.set_source(upload, source)
@@ -96,18 +112,28 @@ def import_command(msg: Incoming, ctx: Context) -> Reply:
 
 
 def ask_source(upload: PendingUpload, ctx: Context) -> Reply:
-    buttons = [Button(SOURCE, t(f"upload.kind.{k}"), value=f"{upload.id}:{k}") for k in source_kinds(ctx.uow)]
-    buttons.append(Button(CANCEL, t("upload.b_cancel"), value=str(upload.id)))
+    buttons = [
+        Button(SOURCE, t(f"upload.kind.{k}"), value=f"{upload.ref}:{k}") for k in source_kinds(ctx.uow)
+    ]
+    buttons.append(Button(CANCEL, t("upload.b_cancel"), value=upload.ref))
     return Reply(t("upload.which_source", name=upload.file_name), buttons=buttons)
 
 
-def pending(msg_value: str, ctx: Context) -> PendingUpload:
+def pending(msg_value: str, ctx: Context, *, expired_too: bool = False) -> PendingUpload:
+    """The member's pending upload, if the pressed button is one of its own. Only the member's own upload
+    is looked at: a button of an earlier upload (replaced, imported or cancelled since) or of someone else's
+    changes nothing. An expired upload can only be cancelled (``expired_too``)."""
     member = ctx.require_member()
-    head = msg_value.split(":", 1)[0]
-    upload = ctx.uow.uploads.get(int(head), member.id) if is_id(head) else None
-    if upload is None or upload.created_at < ctx.clock.now() - KEEP_FOR:
+    ref = msg_value.split(":", 1)[0]
+    upload = ctx.uow.uploads.of(member.id)
+    if upload is None:
         raise UserError("upload.gone")
-    return upload
+    expired = upload.created_at < ctx.clock.now() - KEEP_FOR
+    if upload.ref == ref and (expired_too or not expired):
+        return upload
+    if expired:
+        raise UserError("upload.gone")
+    raise UserError("upload.out_of_date", name=upload.file_name)  # nothing changes; the newer one waits
 
 
 @group.action(SOURCE, roles=[Role.PROCESMANAGER], target=NO_TARGET)
@@ -136,11 +162,11 @@ def dry_run(ctx: Context, upload: PendingUpload) -> Reply:
             catalogue=ctx.catalogue,
         )
     except UserError:
-        uow.uploads.take(upload.id, upload.member_id)  # a wrong header or too many rows: nothing to keep
+        uow.uploads.take(upload.member_id, upload.ref)  # a wrong header or too many rows: nothing to keep
         uow.commit()
         raise
     lines = outcome_lines(result)
-    cancel = Button(CANCEL, t("upload.b_cancel"), value=str(upload.id))
+    cancel = Button(CANCEL, t("upload.b_cancel"), value=upload.ref)
     if not result.ok:
         lines.append(t("upload.fix_and_retry", errors=len(result.errors), rows=result.rows))
         return Reply(lines, buttons=[cancel])
@@ -153,7 +179,7 @@ def dry_run(ctx: Context, upload: PendingUpload) -> Reply:
         mutaties=result.mutaties,
         duplicates=result.skipped,
     )
-    return Reply([head, *lines], buttons=[Button(IMPORT, t("upload.b_import"), value=str(upload.id)), cancel])
+    return Reply([head, *lines], buttons=[Button(IMPORT, t("upload.b_import"), value=upload.ref), cancel])
 
 
 def outcome_lines(result: ImportResult) -> list[Text | str]:
@@ -180,7 +206,7 @@ def run_import(msg: Incoming, ctx: Context) -> Reply:
         if upload.source is None:
             raise UserError("upload.gone")
         content, source, name = upload.content, upload.source, upload.file_name
-        if not uow.uploads.take(upload.id, member.id):  # pressed twice: the other press imports
+        if not uow.uploads.take(member.id, upload.ref):  # pressed twice: the other press imports
             raise UserError("upload.gone")
         ctx.audit("upload.import", kind="write", detail=f"upload {upload.id} source {source}")
         result = import_signals(
@@ -220,8 +246,9 @@ def drop_stale_uploads(uow: UnitOfWork, now: datetime) -> int:
 def cancel(msg: Incoming, ctx: Context) -> Reply:
     member = ctx.require_member()
     with ctx.uow as uow:
-        if not is_id(msg.value) or not uow.uploads.take(int(msg.value), member.id):
+        upload = pending(msg.value, ctx, expired_too=True)
+        if not uow.uploads.take(member.id, upload.ref):  # pressed twice: the other press cancels
             raise UserError("upload.gone")
-        ctx.audit("upload.cancel", kind="write", detail=f"upload {msg.value}")
+        ctx.audit("upload.cancel", kind="write", detail=f"upload {upload.id}")
         uow.commit()
     return Reply(t("upload.cancelled"))

@@ -50,3 +50,24 @@ def test_jsonl_console_runs_an_upload_to_its_dry_run(demo_db: str, tmp_path: Pat
     assert code == 0, stderr
     assert "Proefrun van l.csv (bron: Politie): 1 rij -> 1 nieuw signaal" in out[0]["text"]
     assert [b["id"] for b in out[0]["buttons"]] == ["upload.import", "upload.cancel"]
+
+
+def test_jsonl_importeren_under_an_older_dry_run_imports_nothing(demo_db: str, tmp_path: Path):  # noqa: F811
+    """Black-box QA's repro: A.csv (1 row), then B.csv (2 rows), then A's "Importeren" imported B.csv."""
+    two = CSV + b"Bert Fictief,,Waterdam,overlast,normaal,Fictief B\n"
+    files = [{"name": "A.csv", "data": base64.b64encode(CSV).decode()},
+             {"name": "B.csv", "data": base64.b64encode(two).decode()}]  # fmt: skip
+    uploads = [json.dumps({"user": "procesmanager", "text": "/import politie", "file": f}) for f in files]
+    out, stderr, code = run_console(demo_db, uploads, tmp_path)
+    assert code == 0, stderr
+    value_a, value_b = (next(b["value"] for b in o["buttons"] if b["id"] == "upload.import") for o in out)
+    presses = [
+        json.dumps({"user": "procesmanager", "press": "upload.import", "value": value})
+        for value in ("1", value_a, value_b, value_b)
+    ]
+    out, stderr, code = run_console(demo_db, presses, tmp_path)
+    assert code == 0, stderr
+    assert [("geïmporteerd:" in o["text"], "B.csv" in o["text"]) for o in out[:2]] == [(False, True)] * 2
+    assert "Deze knop hoort bij een eerdere upload" in out[0]["text"]
+    assert "B.csv is geïmporteerd: 2 nieuwe signalen" in out[2]["text"]
+    assert "al geïmporteerd" in out[3]["text"]
