@@ -77,9 +77,8 @@ class SlackReplies:
         directly, and so do the later replies to the same request (``unreachable`` remembers the channel,
         so a report's files are not uploaded twice)."""
         seen = unreachable if unreachable is not None else set()
-        direct = replace(message, chat_id=None, user_id=incoming.user_id)
         if message.chat_id in seen and incoming.user_id:
-            await self.outbound.post(direct)
+            await self.outbound.post(direct_to(message, incoming.user_id))
             return
         try:
             await self.outbound.post(message)
@@ -88,7 +87,7 @@ class SlackReplies:
                 raise
             if message.chat_id:
                 seen.add(message.chat_id)
-            await self.outbound.post(direct)
+            await self.outbound.post(direct_to(message, incoming.user_id))
 
     async def open_modal(self, message: Outgoing, incoming: Incoming, trigger_id: str) -> bool:
         form = message.form
@@ -133,3 +132,8 @@ def keeps_pressed(message: Outgoing, pressed: Body | None, label: str) -> bool:
     """Whether a press's reply goes under the pressed message (kept) rather than in its place."""
     has_text = any(b.get("type") != "actions" for b in (pressed or {}).get("blocks") or [])
     return has_text and bool(label) and not message.in_place and message.form is None
+
+
+def direct_to(message: Outgoing, user_id: str) -> Outgoing:
+    """The message for the user's direct chat (built only when the channel turns out unreachable)."""
+    return replace(message, chat_id=None, user_id=user_id)
