@@ -158,7 +158,8 @@ class SlackAdapter:
     async def dispatch_http(self, request: web.Request) -> web.Response:
         """Bolt verifies the signature (401 when bad, missing or older than 5 minutes) and acks. Before it:
         a malformed timestamp is refused (401, not Bolt's 500), and a valid signature seen before (by any
-        instance: ``replay_guard``) is a replay and refused."""
+        instance: ``replay_guard``) is a replay and refused; an event delivered again (Slack's retry, signed
+        anew) is answered 200 and not handled again."""
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not signature:
@@ -169,6 +170,11 @@ class SlackAdapter:
             if not await asyncio.to_thread(self.replay_guard, signature, signed_at):
                 log.warning("slack request refused: its signature was seen before (a replay)")
                 return web.Response(status=401)
+            # Slack delivers an event again (X-Slack-Retry-Num, newly signed) when it missed the answer
+            event_id = inbound.event_id(body)
+            if event_id and not await asyncio.to_thread(self.replay_guard, f"event:{event_id}", signed_at):
+                log.info("slack event %s delivered again: handled once already", event_id)
+                return web.Response(status=200)  # delivered: Slack stops trying
         return await to_aiohttp_response(await self.bolt.async_dispatch(await to_bolt_request(request)))
 
     # -- listeners: few and generic ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -158,3 +159,16 @@ def joined_incoming(event: Mapping[str, Any], command: str) -> Incoming:
         chat_kind=ChatKind.GROUP,
         text=command,
     )
+
+
+def event_id(body: bytes) -> str | None:
+    """The ``event_id`` of an Events API envelope (JSON); None for anything else (slash commands and
+    interactions are form-encoded)."""
+    if body.lstrip()[:1] != b"{":
+        return None
+    try:
+        envelope = json.loads(body)
+    except ValueError:
+        return None
+    found = envelope.get("event_id") if isinstance(envelope, dict) else None
+    return found if isinstance(found, str) and 0 < len(found) <= 64 else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.mentions import mention
 from tests.adapters.slack.slack_bot import SECRET, running_bot
-from tests.fakes.slack_signing import signed_headers, slash_command_body
+from tests.fakes.slack_signing import event_body, signed_headers, slash_command_body
 from tests.harness import Chat
 
 
@@ -60,3 +60,21 @@ async def test_malformed_timestamps_and_signatures_are_401_never_500(chat: Chat)
         statuses.append((await bot.post(body, {"Content-Type": good["Content-Type"]}))[0])
     assert statuses == [401] * 8
     assert bot.fake.posted("DU340") == []
+
+
+async def test_an_event_slack_delivers_again_is_answered_once(chat: Chat) -> None:
+    """Found by black-box testing: Slack retries an event it got no timely answer for (the same event_id,
+    ``X-Slack-Retry-Num``, signed anew); the retry was answered a second time."""
+    async with running_bot(chat) as bot:
+        await bot.join("U350")
+        event = {"type": "message", "channel_type": "im", "channel": "DU350", "user": "U350", "text": "hoi"}
+        body = event_body({**event, "ts": "1.1", "event_ts": "1.1"})
+        first = signed_headers(SECRET, body)
+        retry = {**signed_headers(SECRET, body, timestamp=int(first["X-Slack-Request-Timestamp"]) - 1),
+                 "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}  # fmt: skip
+        assert (await bot.post(body, first))[0] == 200
+        assert (await bot.post(body, retry))[0] == 200  # delivered: Slack stops retrying
+        await bot.replies("DU350")
+        await bot.command("ik", user="U350", channel="DU350")  # what comes next still gets through
+        texts = await bot.replies("DU350", 2)
+    assert "/help" in texts[0] and "slack:U350" in texts[1]  # the retry got no answer in between
