@@ -3,8 +3,6 @@
 
 Every listener acks first and does the slow work after: the router runs in a worker thread
 (``asyncio.to_thread``), so neither a slow database nor a busy loop makes Slack's 3-second deadline slip.
-Slash commands and button presses are even acked in Bolt's dispatch, before their listener starts
-(``middleware.AckAtOnce``).
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ from bot.adapters.slack import inbound, uploads
 from bot.adapters.slack.forms import CALLBACK_ID, FormContext
 from bot.adapters.slack.inbound import PLATFORM, ROOT_COMMAND
 from bot.adapters.slack.markup import home_view
-from bot.adapters.slack.middleware import AckAtOnce
 from bot.adapters.slack.outbound import SlackOutbound, make_client
 from bot.adapters.slack.replies import SlackReplies, field_errors
 from bot.core.adapter import AdapterConfigError
@@ -181,7 +178,6 @@ class SlackAdapter:
 
     def _register(self) -> None:
         app = self.bolt
-        app.middleware(AckAtOnce())  # after Bolt's own middleware, before the listeners
         app.command(re.compile(r"^/"))(self.on_command)
         app.action(re.compile(r".+"))(self.on_action)
         app.view_submission(CALLBACK_ID)(self.on_submission)
