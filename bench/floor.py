@@ -13,12 +13,16 @@ the same run they show how close *any* router that keeps the database off the ev
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Table, select
 
 from bench.baseline import plain_regie
+from bench.load_support import Scratch
+from bot.app import build_app
+from bot.config import Settings
 from bot.core.types import Incoming, Outgoing
 from storage.cases.tables import Case
 from storage.repositories import AUDIT_INSERT
@@ -70,3 +74,28 @@ class PlainRegie:
             return self.fallback(incoming)
         code = incoming.args.split()[0]
         return canned(incoming, plain_regie(self.engine, incoming.platform, incoming.user_id, code))
+
+
+def router_cpu(scratch: Scratch, platform: str, rounds: int = 5, n: int = 300) -> tuple[float, float]:
+    """CPU per ``/regie CODE`` (µs, best of ``rounds`` alternating rounds of ``n``) of ketenbot's router and
+    of the baseline's plain SQL, called directly in this thread: the router's share of the distance."""
+    app = build_app(Settings(KETENBOT_DATABASE_URL=scratch.url))  # type: ignore[call-arg]
+    member = next(m for m in scratch.members if m.platform == platform)
+    incoming = Incoming(platform, member.chat, member.user, text=f"/regie {scratch.code}")
+    best = {"router": float("inf"), "plain": float("inf")}
+    calls: dict[str, Callable[[], object]] = {
+        "router": lambda: app.router.handle(incoming),
+        "plain": lambda: plain_regie(app.engine, platform, member.user, scratch.code),
+    }
+    try:
+        for call in calls.values():
+            call()  # connections, caches
+        for _round in range(rounds):
+            for name, call in calls.items():
+                started = time.process_time()
+                for _ in range(n):
+                    call()
+                best[name] = min(best[name], (time.process_time() - started) / n * 1e6)
+    finally:
+        app.engine.dispose()
+    return best["router"], best["plain"]

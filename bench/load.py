@@ -45,6 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.floor import router_cpu
 from bench.load_run import (
     MIX,
     PG_DEFAULT,
@@ -52,7 +53,6 @@ from bench.load_run import (
     SideResult,
     mixed_load,
     regie_side,
-    router_cpu,
     touch_all,
 )
 from bench.load_support import Scratch, scratch_database

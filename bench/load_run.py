@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.baseline import bare_bolt, bare_ptb, plain_regie
+from bench.baseline import bare_bolt, bare_ptb
 from bench.floor import PlainRegie
 from bench.load_support import (
     HookedCalls,
@@ -380,28 +380,3 @@ async def serving(
                 gc.unfreeze()
     finally:
         engine.dispose()
-
-
-def router_cpu(scratch: Scratch, platform: str, rounds: int = 5, n: int = 300) -> tuple[float, float]:
-    """CPU per ``/regie CODE`` (µs, best of ``rounds`` alternating rounds of ``n``) of ketenbot's router and
-    of the baseline's plain SQL, called directly in this thread: the router's share of the distance."""
-    app = build_app(Settings(KETENBOT_DATABASE_URL=scratch.url))  # type: ignore[call-arg]
-    member = next(m for m in scratch.members if m.platform == platform)
-    incoming = Incoming(platform, member.chat, member.user, text=f"/regie {scratch.code}")
-    best = {"router": float("inf"), "plain": float("inf")}
-    calls: dict[str, Callable[[], object]] = {
-        "router": lambda: app.router.handle(incoming),
-        "plain": lambda: plain_regie(app.engine, platform, member.user, scratch.code),
-    }
-    try:
-        for call in calls.values():
-            call()  # connections, caches
-        for _round in range(rounds):
-            for name, call in calls.items():
-                started = time.process_time()
-                for _ in range(n):
-                    call()
-                best[name] = min(best[name], (time.process_time() - started) / n * 1e6)
-    finally:
-        app.engine.dispose()
-    return best["router"], best["plain"]
